@@ -1,0 +1,235 @@
+/**
+ * The wire format, written once: TypeBox schemas for HTTP bodies and socket frames, imported by the
+ * server (validation + OpenAPI), the web client, plugins and the tests.
+ */
+import { type Static, type TEnum, type TSchema, Type } from 'typebox';
+
+const lit = <const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+): TEnum<[...T]> => Type.Enum([...values], options) as TEnum<[...T]>;
+
+export const CARD_TYPES = [
+  'story',
+  'enhancement',
+  'defect_automated',
+  'defect_manual',
+  'incident',
+  'problem',
+  'improvement',
+] as const;
+export const STREAMS = ['development', 'maintenance'] as const;
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const CLASSES_OF_SERVICE = ['expedite', 'fixed_date', 'standard', 'intangible'] as const;
+export const ROLES = ['admin', 'product_owner', 'developer', 'maintenance', 'viewer'] as const;
+export const COLUMN_CATEGORIES = ['todo', 'in_progress', 'done'] as const;
+
+export type CardType = (typeof CARD_TYPES)[number];
+export type Stream = (typeof STREAMS)[number];
+export type Priority = (typeof PRIORITIES)[number];
+export type ClassOfService = (typeof CLASSES_OF_SERVICE)[number];
+export type Role = (typeof ROLES)[number];
+
+export const CardTypeSchema = lit(CARD_TYPES, { description: CARD_TYPES.join(' | ') });
+export const StreamSchema = lit(STREAMS, { description: STREAMS.join(' | ') });
+export const PrioritySchema = lit(PRIORITIES, { description: PRIORITIES.join(' | ') });
+export const ClassOfServiceSchema = lit(CLASSES_OF_SERVICE, { description: CLASSES_OF_SERVICE.join(' | ') });
+export const RoleSchema = lit(ROLES, { description: ROLES.join(' | ') });
+export const ColumnCategorySchema = lit(COLUMN_CATEGORIES);
+
+export const Uuid = Type.String({ format: 'uuid' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({ description: 'machine-readable code, e.g. WIP_LIMIT_REACHED' }),
+    message: Type.String(),
+    field: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+export const UserSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  isAdmin: Type.Boolean(),
+});
+export type User = Static<typeof UserSchema>;
+
+export const CardSource = Type.Object(
+  {
+    plugin: Type.String(),
+    kind: Type.String(),
+    url: Type.Optional(Type.String()),
+    dedupKey: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+export const CardSchema = Type.Object({
+  id: Uuid,
+  boardId: Uuid,
+  number: Type.Integer(),
+  key: Type.String({ description: 'human key such as OPS-12' }),
+  title: Type.String(),
+  description: Type.String(),
+  type: CardTypeSchema,
+  stream: StreamSchema,
+  rank: Type.String({ description: 'fractional key; byte order is backlog order' }),
+  columnId: Nullable(Uuid),
+  sprintId: Nullable(Uuid),
+  estimate: Nullable(Type.Number()),
+  classOfService: ClassOfServiceSchema,
+  priority: PrioritySchema,
+  assigneeId: Nullable(Uuid),
+  labels: Type.Array(Type.String()),
+  blocked: Type.Boolean(),
+  blockedReason: Type.String(),
+  dueDate: Nullable(Type.String()),
+  source: Nullable(CardSource),
+  version: Type.Integer({ description: 'incremented on every change; send it back with edits' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  startedAt: Nullable(Type.String()),
+  doneAt: Nullable(Type.String()),
+});
+export type Card = Static<typeof CardSchema>;
+
+const Title = Type.String({ minLength: 1, maxLength: 300 });
+const Description = Type.String({ maxLength: 20_000 });
+const Labels = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 });
+const Estimate = Nullable(Type.Number({ minimum: 0, maximum: 1000 }));
+
+export const CreateCardBody = Type.Object(
+  {
+    title: Title,
+    description: Type.Optional(Description),
+    type: CardTypeSchema,
+    stream: Type.Optional(StreamSchema),
+    priority: Type.Optional(PrioritySchema),
+    classOfService: Type.Optional(ClassOfServiceSchema),
+    estimate: Type.Optional(Estimate),
+    labels: Type.Optional(Labels),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+    dueDate: Type.Optional(Nullable(DateOnly)),
+    position: Type.Optional(lit(['top', 'bottom'], { description: 'where in the backlog; default bottom' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateCardInput = Static<typeof CreateCardBody>;
+
+export const UpdateCardBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'the version the edit was made on' }),
+    title: Type.Optional(Title),
+    description: Type.Optional(Description),
+    type: Type.Optional(CardTypeSchema),
+    stream: Type.Optional(StreamSchema),
+    priority: Type.Optional(PrioritySchema),
+    classOfService: Type.Optional(ClassOfServiceSchema),
+    estimate: Type.Optional(Estimate),
+    labels: Type.Optional(Labels),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+    blocked: Type.Optional(Type.Boolean()),
+    blockedReason: Type.Optional(Type.String({ maxLength: 500 })),
+    dueDate: Type.Optional(Nullable(DateOnly)),
+  },
+  { additionalProperties: false },
+);
+export type UpdateCardInput = Static<typeof UpdateCardBody>;
+
+/**
+ * A move names the card's new neighbours as the mover saw them (either is enough) and, optionally,
+ * a new column, sprint or stream. The server turns neighbours into one fractional rank.
+ */
+export const MoveCardBody = Type.Object(
+  {
+    afterId: Type.Optional(Nullable(Uuid)),
+    beforeId: Type.Optional(Nullable(Uuid)),
+    columnId: Type.Optional(Nullable(Uuid)),
+    sprintId: Type.Optional(Nullable(Uuid)),
+    stream: Type.Optional(StreamSchema),
+  },
+  { additionalProperties: false },
+);
+export type MoveCardInput = Static<typeof MoveCardBody>;
+
+export const BoardSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  key: Type.String(),
+  role: RoleSchema,
+  seq: Type.Integer(),
+});
+export type Board = Static<typeof BoardSchema>;
+
+export const CreateBoardBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    key: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,9}$', description: '2-10 capitals/digits' })),
+  },
+  { additionalProperties: false },
+);
+
+export const MemberSchema = Type.Object({
+  userId: Uuid,
+  name: Type.String(),
+  email: Type.String(),
+  role: RoleSchema,
+});
+export type Member = Static<typeof MemberSchema>;
+
+export const ColumnSchema = Type.Object({
+  id: Uuid,
+  stream: StreamSchema,
+  name: Type.String(),
+  position: Type.Integer(),
+  category: ColumnCategorySchema,
+  wipLimit: Nullable(Type.Integer()),
+  wipPolicy: lit(['hard', 'warn']),
+  expediteExempt: Type.Boolean(),
+  entryPolicy: Type.String(),
+  exitPolicy: Type.String(),
+});
+export type Column = Static<typeof ColumnSchema>;
+
+export const SprintSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  goal: Type.String(),
+  state: lit(['planned', 'active', 'completed']),
+  capacity: Nullable(Type.Number()),
+  startDate: Nullable(Type.String()),
+  endDate: Nullable(Type.String()),
+  startedAt: Nullable(Type.String()),
+  completedAt: Nullable(Type.String()),
+  committedPoints: Nullable(Type.Number()),
+  completedPoints: Nullable(Type.Number()),
+  carryOver: Nullable(Type.String()),
+});
+export type Sprint = Static<typeof SprintSchema>;
+
+export const Actor = Type.Object({ id: Nullable(Type.String()), label: Type.String() });
+
+export const BoardEventSchema = Type.Object({
+  boardId: Uuid,
+  seq: Type.Integer(),
+  type: Type.String({ description: 'card.created | card.updated | card.moved | card.deleted | ...' }),
+  cardId: Nullable(Uuid),
+  actor: Actor,
+  at: Type.String(),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+});
+export type BoardEvent = Static<typeof BoardEventSchema>;
+
+export const SnapshotSchema = Type.Object({
+  board: BoardSchema,
+  members: Type.Array(MemberSchema),
+  columns: Type.Array(ColumnSchema),
+  sprints: Type.Array(SprintSchema),
+  cards: Type.Array(CardSchema),
+  seq: Type.Integer({ description: 'the sequence this snapshot is at' }),
+});
+export type Snapshot = Static<typeof SnapshotSchema>;

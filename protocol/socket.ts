@@ -1,0 +1,62 @@
+/**
+ * The real-time protocol: one small set of frames. Every client→server frame is validated at
+ * runtime with these schemas, exactly as HTTP bodies are.
+ */
+import { type Static, Type } from 'typebox';
+import { type BoardEvent, MoveCardBody, type Snapshot, SnapshotSchema, Uuid } from './model.ts';
+
+export const JoinFrame = Type.Object(
+  {
+    boardId: Uuid,
+    sinceSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'last sequence this client applied' })),
+  },
+  { additionalProperties: false },
+);
+export type JoinFrame = Static<typeof JoinFrame>;
+
+export const MoveFrame = Type.Intersect([Type.Object({ boardId: Uuid, cardId: Uuid }), MoveCardBody]);
+export type MoveFrame = Static<typeof MoveFrame>;
+
+export const DragFrame = Type.Object(
+  { boardId: Uuid, cardId: Type.Union([Uuid, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type DragFrame = Static<typeof DragFrame>;
+
+export interface WireError {
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+export type JoinAck =
+  | { ok: true; mode: 'events'; seq: number; events: BoardEvent[] }
+  | { ok: true; mode: 'snapshot'; seq: number; snapshot: Snapshot }
+  | ({ ok: false } & WireError);
+
+export type MoveAck = { ok: true; event: BoardEvent } | ({ ok: false } & WireError);
+
+export interface PresenceUser {
+  userId: string;
+  name: string;
+  draggingCardId: string | null;
+}
+export interface PresenceFrame {
+  boardId: string;
+  users: PresenceUser[];
+}
+
+export interface ServerToClient {
+  'board:event': (event: BoardEvent) => void;
+  presence: (frame: PresenceFrame) => void;
+}
+export interface ClientToServer {
+  'board:join': (frame: JoinFrame, ack: (reply: JoinAck) => void) => void;
+  'board:leave': (frame: { boardId: string }) => void;
+  'card:move': (frame: MoveFrame, ack: (reply: MoveAck) => void) => void;
+  'presence:drag': (frame: DragFrame) => void;
+}
+
+/** How many missed events a reconnecting client is sent before it gets a snapshot instead. */
+export const CATCH_UP_LIMIT = 500;
+export { SnapshotSchema };

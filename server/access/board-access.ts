@@ -1,0 +1,44 @@
+/** Looks up an actor's role on a board and enforces a permission. Every service starts here. */
+import type { Role } from '../../protocol/model.ts';
+import type { Db } from '../infra/database.ts';
+import { AppError } from '../infra/errors.ts';
+import { type Permission, roleAllows } from './permissions.ts';
+
+export interface Actor {
+  /** null for a plugin acting on its own behalf */
+  userId: string | null;
+  label: string;
+  isAdmin: boolean;
+}
+
+export async function roleOnBoard(db: Db, actor: Actor, boardId: string): Promise<Role | null> {
+  const row = await db
+    .selectFrom('boards')
+    .leftJoin('board_members as m', (j) =>
+      j.onRef('m.board_id', '=', 'boards.id').on('m.user_id', '=', actor.userId),
+    )
+    .select(['boards.id', 'm.role'])
+    .where('boards.id', '=', boardId)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (actor.isAdmin) return 'admin';
+  return (row.role as Role | null) ?? null;
+}
+
+/** Throws NOT_FOUND when the board is missing or hidden from the actor, FORBIDDEN when the role lacks it. */
+export async function requireBoardPermission(
+  db: Db,
+  actor: Actor,
+  boardId: string,
+  permission: Permission,
+): Promise<Role> {
+  const role = await roleOnBoard(db, actor, boardId);
+  if (!role) throw new AppError('NOT_FOUND', 'board not found');
+  if (!roleAllows(role, permission)) {
+    throw new AppError('FORBIDDEN', `your role (${role}) does not allow ${permission} on this board`, {
+      permission,
+      role,
+    });
+  }
+  return role;
+}

@@ -1,0 +1,148 @@
+/**
+ * buildApp(deps): the whole application on a given database, used by main.ts and by the tests.
+ * Registers infrastructure (security headers, cookies, rate limits, OpenAPI, metrics, errors) and
+ * then each feature's routes with the services it needs, and attaches socket.io to the HTTP server.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { authRoutes } from './auth/routes.ts';
+import { AuthService } from './auth/service.ts';
+import { boardRoutes } from './boards/routes.ts';
+import { BoardService } from './boards/service.ts';
+import { cardRoutes } from './cards/routes.ts';
+import { CardService } from './cards/service.ts';
+import type { Config } from './config.ts';
+import { type Db, migrationsCurrent } from './infra/database.ts';
+import { registerAuthentication, registerErrorHandling } from './infra/http.ts';
+import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
+import { BoardEventBus } from './sync/event-log.ts';
+import { attachRealtime, type RealtimeServer } from './sync/realtime.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+}
+
+export interface App {
+  http: FastifyInstance;
+  io: RealtimeServer;
+  bus: BoardEventBus;
+  metrics: Metrics;
+  services: { auth: AuthService; boards: BoardService; cards: CardService };
+}
+
+export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
+  const http = Fastify({
+    logger: { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  http.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const bus = new BoardEventBus();
+  const auth = new AuthService(db, config.SESSION_TTL_HOURS);
+  const boards = new BoardService(db, bus);
+  const cards = new CardService(db, bus);
+  const metrics = createMetrics(pool);
+
+  await http.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+      },
+    },
+  });
+  await http.register(cookie);
+  await http.register(rateLimit, { global: false, hook: 'preHandler' });
+  await http.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Blendboard API',
+        version: '1',
+        description:
+          'One ranked backlog for Scrum and Kanban teams. Authenticate with the session cookie from POST /api/auth/login ' +
+          '(writes then need the x-csrf-token header from the login reply) or with a personal token as Authorization: Bearer.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'bb_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await http.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerErrorHandling(http);
+  registerAuthentication(http, auth);
+  instrumentHttp(http, metrics);
+
+  http.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({
+    status: 'ok',
+  }));
+  http.get(
+    '/readyz',
+    {
+      schema: { tags: ['operations'], summary: 'Database reachable and migrations current (503 otherwise)' },
+    },
+    async (_req, reply) => {
+      try {
+        const current = await migrationsCurrent(db);
+        if (!current) return reply.status(503).send({ status: 'unavailable', reason: 'migrations pending' });
+        return { status: 'ready' };
+      } catch (err) {
+        return reply
+          .status(503)
+          .send({ status: 'unavailable', reason: `database unreachable: ${(err as Error).message}` });
+      }
+    },
+  );
+  http.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  await http.register(authRoutes, { auth, config });
+  await http.register(boardRoutes, { boards, db });
+  await http.register(cardRoutes, { cards });
+
+  const webRoot = path.resolve(config.WEB_DIST);
+  if (existsSync(path.join(webRoot, 'index.html'))) {
+    await http.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+    // Client-side routes (/boards/…) get the app shell; /api and unknown files stay JSON 404s.
+    http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
+  }
+
+  const io = attachRealtime(http.server, {
+    db,
+    auth,
+    boards,
+    cards,
+    bus,
+    clusterPool: config.REALTIME_CLUSTER ? pool : undefined,
+    onConnectionCount: (n) => metrics.sockets.set(n),
+  });
+  http.addHook('onClose', async () => {
+    await io.close();
+  });
+
+  return { http, io, bus, metrics, services: { auth, boards, cards } };
+}

@@ -1,0 +1,119 @@
+/** Board routes: list, create, open (snapshot), members, catch-up events. */
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import {
+  BoardEventSchema,
+  BoardSchema,
+  CreateBoardBody,
+  ErrorSchema,
+  MemberSchema,
+  RoleSchema,
+  SnapshotSchema,
+  Uuid,
+} from '../../protocol/model.ts';
+import { requireBoardPermission } from '../access/board-access.ts';
+import type { Db } from '../infra/database.ts';
+import { actor } from '../infra/http.ts';
+import { eventsSince } from '../sync/event-log.ts';
+import type { BoardService } from './service.ts';
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const BoardParams = Type.Object({ boardId: Uuid });
+
+export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: Db }> = async (
+  app,
+  { boards, db },
+) => {
+  app.get(
+    '/api/boards',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Boards you are a member of',
+        response: { 200: Type.Array(BoardSchema), 401: ErrorSchema },
+      },
+    },
+    async (req) => boards.list(actor(req)),
+  );
+
+  app.post(
+    '/api/boards',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Create a board; you become its admin',
+        body: CreateBoardBody,
+        response: { 201: BoardSchema, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await boards.create(actor(req), req.body)),
+  );
+
+  app.get(
+    '/api/boards/:boardId',
+    {
+      schema: {
+        tags: ['boards'],
+        summary:
+          'Open a board: members, columns, sprints and every card in rank order, at one sequence number',
+        params: BoardParams,
+        response: { 200: SnapshotSchema, ...errors },
+      },
+    },
+    async (req) => boards.snapshot(actor(req), req.params.boardId),
+  );
+
+  app.get(
+    '/api/boards/:boardId/events',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Board events after a sequence number (catch-up)',
+        params: BoardParams,
+        querystring: Type.Object({
+          after: Type.String({ pattern: '^\\d+$', description: 'sequence number' }),
+          limit: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+        }),
+        response: { 200: Type.Array(BoardEventSchema), ...errors },
+      },
+    },
+    async (req) => {
+      await requireBoardPermission(db, actor(req), req.params.boardId, 'board:read');
+      return eventsSince(
+        db,
+        req.params.boardId,
+        Number(req.query.after),
+        Math.min(Number(req.query.limit ?? 500), 1000),
+      );
+    },
+  );
+
+  app.get(
+    '/api/boards/:boardId/members',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Board members and roles',
+        params: BoardParams,
+        response: { 200: Type.Array(MemberSchema), ...errors },
+      },
+    },
+    async (req) => boards.listMembers(actor(req), req.params.boardId),
+  );
+
+  app.put(
+    '/api/boards/:boardId/members',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Add a member by e-mail or change their role (board admins)',
+        params: BoardParams,
+        body: Type.Object(
+          { email: Type.String({ minLength: 3 }), role: RoleSchema },
+          { additionalProperties: false },
+        ),
+        response: { 200: MemberSchema, ...errors },
+      },
+    },
+    async (req) => boards.setMember(actor(req), req.params.boardId, req.body.email, req.body.role),
+  );
+};

@@ -1,0 +1,91 @@
+/**
+ * Configuration: read once from the environment (and an optional .env file), validated, typed.
+ * A wrong value stops start-up with a message naming the variable and what it expects.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'interface to listen on' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'a postgres:// URL; unset = embedded PostgreSQL',
+    }),
+  ),
+  DATA_DIR: Type.String({
+    minLength: 1,
+    default: './data',
+    description: 'where the embedded database lives',
+  }),
+  EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
+  ),
+  ADMIN_EMAIL: Type.Optional(
+    Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', description: 'an e-mail address' }),
+  ),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'at least 8 characters' })),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest request body' }),
+  LOGIN_RATE_LIMIT: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'login attempts per minute per IP and e-mail',
+  }),
+  SESSION_TTL_HOURS: Type.Integer({ minimum: 1, default: 24 * 14 }),
+  COOKIE_SECURE: Type.Boolean({ default: false, description: 'true when served over HTTPS' }),
+  REALTIME_CLUSTER: Type.Boolean({
+    default: true,
+    description: 'share socket.io rooms between server instances through PostgreSQL',
+  }),
+  PLUGIN_DIR: Type.Optional(Type.String({ minLength: 1, description: 'folder of third-party plugins' })),
+  WEB_DIST: Type.String({ minLength: 1, default: 'dist', description: 'built web app to serve' }),
+});
+export type Config = Static<typeof Env>;
+
+export class ConfigError extends Error {}
+
+const BOOLEANS = new Set(['COOKIE_SECURE', 'REALTIME_CLUSTER']);
+
+/** Turn raw strings into the schema's types; unknown variables are ignored. */
+function coerce(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(Env.properties)) {
+    const raw = env[key];
+    if (raw === undefined || raw === '') continue;
+    const type = (schema as { type?: string }).type;
+    if (BOOLEANS.has(key))
+      out[key] = raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+    else if (type === 'integer') out[key] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    else out[key] = raw;
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const value = Value.Default(Env, coerce(env));
+  const errors = [...Value.Errors(Env, value)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const name =
+        e.instancePath.replace(/^\//, '') ||
+        String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
+      const schema = (Env.properties as Record<string, { description?: string }>)[name];
+      return `  ${name}=${JSON.stringify(env[name])}: ${e.message}${schema?.description ? ` (expected ${schema.description})` : ''}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  if ((value as Config).ADMIN_EMAIL && !(value as Config).ADMIN_PASSWORD) {
+    throw new ConfigError('Invalid configuration:\n  ADMIN_PASSWORD: required when ADMIN_EMAIL is set');
+  }
+  return value as Config;
+}
+
+/** Load .env from the working directory if present (Node's own parser; real env wins). */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}

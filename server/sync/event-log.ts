@@ -1,0 +1,101 @@
+/**
+ * The per-board event log. Every accepted change appends one event in the same transaction as the
+ * change; the board row's `seq` hands out the number, so sequence order is commit order. After the
+ * commit, services publish the event on the bus and the real-time layer broadcasts it.
+ */
+import { EventEmitter } from 'node:events';
+import { sql, type Transaction } from 'kysely';
+import type { BoardEvent } from '../../protocol/model.ts';
+import type { Actor } from '../access/board-access.ts';
+import type { Db } from '../infra/database.ts';
+import type { Database } from '../infra/schema.ts';
+
+export interface NewEvent {
+  boardId: string;
+  type: string;
+  cardId: string | null;
+  actor: Actor;
+  payload: Record<string, unknown>;
+}
+
+/** One round trip: take the board's next sequence number and record the event under it. */
+export async function appendEvent(trx: Transaction<Database>, e: NewEvent): Promise<BoardEvent> {
+  const { rows } = await sql<{ seq: number; created_at: Date }>`
+    with next as (update boards set seq = seq + 1 where id = ${e.boardId} returning seq)
+    insert into board_events (board_id, seq, type, card_id, actor_id, actor_label, payload)
+    select ${e.boardId}, next.seq, ${e.type}, ${e.cardId}, ${e.actor.userId}, ${e.actor.label}, ${JSON.stringify(e.payload)}::jsonb
+    from next
+    returning seq, created_at`.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error(`board ${e.boardId} vanished while recording ${e.type}`);
+  return {
+    boardId: e.boardId,
+    seq: Number(row.seq),
+    type: e.type,
+    cardId: e.cardId,
+    actor: { id: e.actor.userId, label: e.actor.label },
+    at: row.created_at.toISOString(),
+    payload: e.payload,
+  };
+}
+
+export async function eventsSince(
+  db: Db,
+  boardId: string,
+  sinceSeq: number,
+  limit: number,
+): Promise<BoardEvent[]> {
+  const rows = await db
+    .selectFrom('board_events')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('seq', '>', sinceSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+export async function cardHistory(db: Db, cardId: string, limit = 200): Promise<BoardEvent[]> {
+  const rows = await db
+    .selectFrom('board_events')
+    .selectAll()
+    .where('card_id', '=', cardId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+function toEvent(r: {
+  board_id: string;
+  seq: number | string;
+  type: string;
+  card_id: string | null;
+  actor_id: string | null;
+  actor_label: string;
+  payload: unknown;
+  created_at: Date;
+}): BoardEvent {
+  return {
+    boardId: r.board_id,
+    seq: Number(r.seq),
+    type: r.type,
+    cardId: r.card_id,
+    actor: { id: r.actor_id, label: r.actor_label },
+    at: r.created_at.toISOString(),
+    payload: r.payload as Record<string, unknown>,
+  };
+}
+
+/** The one in-process event bus: committed board events, in the order they were committed. */
+export class BoardEventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(100);
+  publish(event: BoardEvent): void {
+    this.emitter.emit('event', event);
+  }
+  subscribe(listener: (event: BoardEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+}

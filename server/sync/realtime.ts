@@ -1,0 +1,202 @@
+/**
+ * socket.io: clients join a board's room, get exactly the events they missed (or a snapshot), move
+ * cards, and see who is dragging what. Every frame is validated with the protocol's schemas and every
+ * action goes through the same services (and access checks) as HTTP.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
+import { Server, type Socket } from 'socket.io';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import {
+  CATCH_UP_LIMIT,
+  type ClientToServer,
+  DragFrame,
+  type JoinAck,
+  JoinFrame,
+  MoveFrame,
+  type PresenceUser,
+  type ServerToClient,
+} from '../../protocol/socket.ts';
+import { requireBoardPermission } from '../access/board-access.ts';
+import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
+import type { BoardService } from '../boards/service.ts';
+import type { CardService } from '../cards/service.ts';
+import type { Db } from '../infra/database.ts';
+import { AppError } from '../infra/errors.ts';
+import { SESSION_COOKIE } from '../infra/http.ts';
+import { type BoardEventBus, eventsSince } from './event-log.ts';
+
+interface SocketData {
+  user: AuthenticatedUser;
+  /** boardId → card being dragged (null when not dragging) for each board this socket joined */
+  boards: Map<string, string | null>;
+}
+type BoardSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+export type RealtimeServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+const room = (boardId: string) => `board:${boardId}`;
+
+function validator<T extends TSchema>(schema: T) {
+  const compiled = Compile(schema);
+  return (frame: unknown) => {
+    if (compiled.Check(frame)) return frame as never;
+    const first = [...compiled.Errors(frame)][0];
+    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'frame';
+    throw new AppError('VALIDATION_FAILED', `${field}: ${first?.message ?? 'invalid'}`, { field });
+  };
+}
+const checkJoin = validator(JoinFrame);
+const checkMove = validator(MoveFrame);
+const checkDrag = validator(DragFrame);
+
+function replyError(err: unknown) {
+  if (err instanceof AppError) return { ok: false as const, ...err.toBody() };
+  return { ok: false as const, error: 'INTERNAL', message: 'internal error' };
+}
+
+function parseCookie(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+export interface RealtimeDeps {
+  db: Db;
+  auth: AuthService;
+  boards: BoardService;
+  cards: CardService;
+  bus: BoardEventBus;
+  /** share rooms with other server instances through this PostgreSQL pool */
+  clusterPool?: pg.Pool;
+  onConnectionCount?: (n: number) => void;
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
+  const io: RealtimeServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Cookie-authenticated sockets from another site are refused below; no CORS grant is needed.
+    cors: undefined,
+  });
+  if (deps.clusterPool) io.adapter(createAdapter(deps.clusterPool, { tableName: 'socket_io_attachments' }));
+
+  io.use(async (socket, next) => {
+    try {
+      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
+      let user: AuthenticatedUser | null = null;
+      if (token) user = await deps.auth.fromToken(token);
+      else {
+        const cookie = parseCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+        if (cookie) {
+          const origin = socket.handshake.headers.origin;
+          const host = socket.handshake.headers.host;
+          if (origin && host && new URL(origin).host !== host)
+            return next(new Error('FORBIDDEN: cross-site socket'));
+          user = await deps.auth.fromSession(cookie);
+        }
+      }
+      if (!user) return next(new Error('UNAUTHENTICATED: sign in or send an API token'));
+      socket.data.user = user;
+      socket.data.boards = new Map();
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  const unsubscribe = deps.bus.subscribe((event) => {
+    io.to(room(event.boardId)).emit('board:event', event);
+  });
+  io.engine.on('close', () => {});
+  httpServer.on('close', unsubscribe);
+
+  async function broadcastPresence(boardId: string) {
+    const sockets = await io.in(room(boardId)).fetchSockets();
+    const byUser = new Map<string, PresenceUser>();
+    for (const s of sockets) {
+      const u = s.data.user;
+      if (!u) continue;
+      const dragging = s.data.boards?.get(boardId) ?? null;
+      const prev = byUser.get(u.id);
+      byUser.set(u.id, {
+        userId: u.id,
+        name: u.name,
+        draggingCardId: dragging ?? prev?.draggingCardId ?? null,
+      });
+    }
+    io.to(room(boardId)).emit('presence', { boardId, users: [...byUser.values()] });
+  }
+
+  io.on('connection', (socket: BoardSocket) => {
+    deps.onConnectionCount?.(io.engine.clientsCount);
+    const actor = actorOf(socket.data.user);
+
+    socket.on('board:join', async (frame, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      try {
+        const f = checkJoin(frame) as JoinFrame;
+        await requireBoardPermission(deps.db, actor, f.boardId, 'board:read');
+        // Join first, then read: an event committed in between arrives twice at worst, and the client
+        // drops anything at or below the sequence it already applied.
+        await socket.join(room(f.boardId));
+        socket.data.boards.set(f.boardId, null);
+        let answer: JoinAck | null = null;
+        if (f.sinceSeq !== undefined) {
+          const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);
+          if (events.length <= CATCH_UP_LIMIT) {
+            answer = { ok: true, mode: 'events', seq: events.at(-1)?.seq ?? f.sinceSeq, events };
+          }
+        }
+        if (!answer) {
+          const snapshot = await deps.boards.snapshot(actor, f.boardId);
+          answer = { ok: true, mode: 'snapshot', seq: snapshot.seq, snapshot };
+        }
+        reply(answer);
+        void broadcastPresence(f.boardId).catch(() => {});
+      } catch (err) {
+        reply(replyError(err));
+      }
+    });
+
+    socket.on('board:leave', async (frame) => {
+      const boardId = (frame as { boardId?: unknown })?.boardId;
+      if (typeof boardId !== 'string' || !socket.data.boards.has(boardId)) return;
+      socket.data.boards.delete(boardId);
+      await socket.leave(room(boardId));
+      void broadcastPresence(boardId).catch(() => {});
+    });
+
+    socket.on('card:move', async (frame, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      try {
+        const { boardId, cardId, ...move } = checkMove(frame) as MoveFrame;
+        const result = await deps.cards.move(actor, boardId, cardId, move);
+        reply({ ok: true, event: result.event });
+      } catch (err) {
+        reply(replyError(err));
+      }
+    });
+
+    socket.on('presence:drag', (frame) => {
+      try {
+        const f = checkDrag(frame) as DragFrame;
+        if (!socket.data.boards.has(f.boardId)) return;
+        socket.data.boards.set(f.boardId, f.cardId);
+        void broadcastPresence(f.boardId).catch(() => {});
+      } catch {
+        /* a malformed presence frame is dropped: it changes nothing */
+      }
+    });
+
+    socket.on('disconnect', () => {
+      deps.onConnectionCount?.(io.engine.clientsCount);
+      for (const boardId of socket.data.boards.keys()) void broadcastPresence(boardId).catch(() => {});
+    });
+  });
+
+  return io;
+}

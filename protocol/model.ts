@@ -233,3 +233,109 @@ export const SnapshotSchema = Type.Object({
   seq: Type.Integer({ description: 'the sequence this snapshot is at' }),
 });
 export type Snapshot = Static<typeof SnapshotSchema>;
+
+// ---- Columns (sprint board and Kanban) --------------------------------------------------------
+
+const ColumnFields = {
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  category: ColumnCategorySchema,
+  wipLimit: Nullable(Type.Integer({ minimum: 1, maximum: 999 })),
+  wipPolicy: lit(['hard', 'warn']),
+  expediteExempt: Type.Boolean(),
+  entryPolicy: Type.String({ maxLength: 500 }),
+  exitPolicy: Type.String({ maxLength: 500 }),
+};
+
+export const CreateColumnBody = Type.Object(
+  {
+    stream: StreamSchema,
+    name: ColumnFields.name,
+    category: ColumnFields.category,
+    wipLimit: Type.Optional(ColumnFields.wipLimit),
+    wipPolicy: Type.Optional(ColumnFields.wipPolicy),
+    expediteExempt: Type.Optional(ColumnFields.expediteExempt),
+    entryPolicy: Type.Optional(ColumnFields.entryPolicy),
+    exitPolicy: Type.Optional(ColumnFields.exitPolicy),
+    position: Type.Optional(Type.Integer({ minimum: 0, description: 'index among the stream columns; default last' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateColumnInput = Static<typeof CreateColumnBody>;
+
+export const UpdateColumnBody = Type.Object(
+  {
+    name: Type.Optional(ColumnFields.name),
+    category: Type.Optional(ColumnFields.category),
+    wipLimit: Type.Optional(ColumnFields.wipLimit),
+    wipPolicy: Type.Optional(ColumnFields.wipPolicy),
+    expediteExempt: Type.Optional(ColumnFields.expediteExempt),
+    entryPolicy: Type.Optional(ColumnFields.entryPolicy),
+    exitPolicy: Type.Optional(ColumnFields.exitPolicy),
+  },
+  { additionalProperties: false },
+);
+export type UpdateColumnInput = Static<typeof UpdateColumnBody>;
+
+// ---- Sprints -----------------------------------------------------------------------------------
+
+export const CreateSprintBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    goal: Type.Optional(Type.String({ maxLength: 500 })),
+    capacity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 10_000, description: 'story points' }))),
+  },
+  { additionalProperties: false },
+);
+export type CreateSprintInput = Static<typeof CreateSprintBody>;
+
+export const StartSprintBody = Type.Object(
+  {
+    goal: Type.String({ maxLength: 500 }),
+    startDate: DateOnly,
+    endDate: DateOnly,
+    capacity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 10_000 }))),
+  },
+  { additionalProperties: false },
+);
+export type StartSprintInput = Static<typeof StartSprintBody>;
+
+export const CompleteSprintBody = Type.Object(
+  {
+    carryOver: lit(['backlog', 'next_sprint'], {
+      description: 'unfinished items go to the top of the backlog, or into the next planned sprint',
+    }),
+    nextSprintId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type CompleteSprintInput = Static<typeof CompleteSprintBody>;
+
+// ---- Reports -----------------------------------------------------------------------------------
+
+export const VelocitySchema = Type.Array(
+  Type.Object({ sprintId: Uuid, name: Type.String(), committed: Type.Number(), completed: Type.Number() }),
+);
+export type Velocity = Static<typeof VelocitySchema>;
+
+export const BurndownSchema = Type.Object({
+  sprintId: Uuid,
+  committed: Type.Number(),
+  days: Type.Array(Type.Object({ date: Type.String(), remaining: Nullable(Type.Number()), ideal: Type.Number() })),
+});
+export type Burndown = Static<typeof BurndownSchema>;
+
+export const FlowReportSchema = Type.Object({
+  columns: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  cumulativeFlow: Type.Array(
+    Type.Object({ date: Type.String(), counts: Type.Record(Type.String(), Type.Integer(), { description: 'columnId → cards' }) }),
+  ),
+  items: Type.Array(
+    Type.Object({
+      cardId: Uuid,
+      key: Type.String(),
+      cycleTimeHours: Nullable(Type.Number()),
+      leadTimeHours: Nullable(Type.Number()),
+    }),
+  ),
+});
+export type FlowReport = Static<typeof FlowReportSchema>;

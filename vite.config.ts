@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const serverPort = Number(process.env.PORT ?? 3000);
@@ -18,7 +19,7 @@ export default defineConfig({
     },
   },
   test: {
-    root: '.',
+    root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['server/**/*.test.ts', 'protocol/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

@@ -3,10 +3,11 @@
  * that `npm start` uses when DATABASE_URL is unset. One code path either way: the pg driver and the
  * same SQL.
  */
-import { existsSync, promises as fs, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from 'kysely';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -27,11 +28,22 @@ export function createDb(connectionString: string, max = 10): { db: Db; pool: pg
 
 const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
+/**
+ * Reads migrations/ itself (rather than Kysely's FileMigrationProvider) so the import goes through
+ * whichever TypeScript loader runs us: tsx at start-up, Vite's module runner under Vitest.
+ */
+const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationFolder)).filter((f) => /^\d{4}-.*\.ts$/.test(f)).sort();
+    const entries = await Promise.all(
+      files.map(async (f) => [f.replace(/\.ts$/, ''), (await import(pathToFileURL(path.join(migrationFolder, f)).href)) as Migration] as const),
+    );
+    return Object.fromEntries(entries);
+  },
+};
+
 export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
+  return new Migrator({ db, provider: migrationProvider });
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

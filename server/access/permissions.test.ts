@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { roleAllows } from './permissions.ts';
+
+describe('board roles', () => {
+  it('lets a viewer read and nothing else', () => {
+    expect(roleAllows('viewer', 'board:read')).toBe(true);
+    for (const p of ['card:create', 'card:edit', 'card:move', 'card:delete', 'card:comment', 'sprint:manage'] as const) {
+      expect(roleAllows('viewer', p)).toBe(false);
+    }
+  });
+
+  it('lets developers and AMS engineers work cards but not delete them or hand them between streams', () => {
+    for (const role of ['developer', 'maintenance'] as const) {
+      expect(roleAllows(role, 'card:move')).toBe(true);
+      expect(roleAllows(role, 'card:edit')).toBe(true);
+      expect(roleAllows(role, 'card:delete')).toBe(false);
+      expect(roleAllows(role, 'card:change_stream')).toBe(false);
+    }
+  });
+
+  it('lets the product owner move items between streams and run sprints, but not manage members', () => {
+    expect(roleAllows('product_owner', 'card:change_stream')).toBe(true);
+    expect(roleAllows('product_owner', 'sprint:manage')).toBe(true);
+    expect(roleAllows('product_owner', 'member:manage')).toBe(false);
+    expect(roleAllows('admin', 'member:manage')).toBe(true);
+  });
+});

@@ -14,7 +14,10 @@ export const JoinFrame = Type.Object(
 );
 export type JoinFrame = Static<typeof JoinFrame>;
 
-export const MoveFrame = Type.Intersect([Type.Object({ boardId: Uuid, cardId: Uuid }), MoveCardBody]);
+export const MoveFrame = Type.Object(
+  { boardId: Uuid, cardId: Uuid, ...MoveCardBody.properties },
+  { additionalProperties: false },
+);
 export type MoveFrame = Static<typeof MoveFrame>;
 
 export const DragFrame = Type.Object(

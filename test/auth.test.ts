@@ -1,0 +1,121 @@
+/** Accounts and access: sign-in, sessions, CSRF, API tokens, first-run set-up. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+describe('signing in', () => {
+  it('sets an HTTP-only session cookie and returns the user with a CSRF token', async () => {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ADMIN@example.com', password: 'admin-password' }),
+    });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^bb_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const body = (await res.json()) as { user: { email: string; isAdmin: boolean }; csrfToken: string };
+    expect(body.user).toMatchObject({ email: 'admin@example.com', isAdmin: true });
+    expect(body.csrfToken.length).toBeGreaterThan(20);
+  });
+
+  it('refuses wrong credentials with 401 and no cookie', async () => {
+    const anon = new ApiClient(server.baseUrl);
+    const res = await anon.post('/api/auth/login', { email: 'admin@example.com', password: 'nope-nope' });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'UNAUTHENTICATED' });
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const unknown = await anon.post('/api/auth/login', { email: 'ghost@example.com', password: 'whatever1' });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('answers 401 on the API without a session or token', async () => {
+    const anon = new ApiClient(server.baseUrl);
+    const res = await anon.get('/api/boards');
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'UNAUTHENTICATED', message: expect.any(String) });
+  });
+
+  it('refuses a cookie-authenticated write without the CSRF header, and changes nothing', async () => {
+    const res = await fetch(`${server.baseUrl}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: server.admin.sessionCookie! },
+      body: JSON.stringify({ name: 'Forged' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'CSRF_FAILED' });
+    const boards = await server.admin.ok(server.admin.get<{ name: string }[]>('/api/boards'));
+    expect(boards.map((b) => b.name)).not.toContain('Forged');
+  });
+
+  it('logs out: the old cookie no longer works', async () => {
+    const client = await ApiClient.login(server.baseUrl, 'admin@example.com', 'admin-password');
+    expect((await client.get('/api/auth/session')).status).toBe(200);
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+    expect((await client.get('/api/auth/session')).status).toBe(401);
+  });
+
+  it('rate-limits repeated sign-in attempts for one e-mail', async () => {
+    const limited = await startServer({ LOGIN_RATE_LIMIT: '3' });
+    try {
+      const anon = new ApiClient(limited.baseUrl);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push((await anon.post('/api/auth/login', { email: 'victim@example.com', password: 'guess-guess' })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('personal API tokens', () => {
+  it('are created once-visible, work as Bearer, are listed without the secret, and stop working when revoked', async () => {
+    const created = await server.admin.ok(server.admin.post<{ id: string; token: string; prefix: string }>('/api/tokens', { name: 'ci script' }));
+    expect(created.token).toMatch(/^bb_/);
+    const bot = new ApiClient(server.baseUrl).withToken(created.token);
+    expect((await bot.get('/api/boards')).status).toBe(200);
+    // A bearer write needs no CSRF token: it is not a browser credential.
+    expect((await bot.post('/api/boards', { name: 'From a script' })).status).toBe(201);
+
+    const list = await server.admin.ok(server.admin.get<Record<string, unknown>[]>('/api/tokens'));
+    const listed = list.find((t) => t.id === created.id);
+    expect(listed).toMatchObject({ name: 'ci script', prefix: created.prefix, revokedAt: null });
+    expect(JSON.stringify(list)).not.toContain(created.token);
+
+    expect((await server.admin.delete(`/api/tokens/${created.id}`)).status).toBe(204);
+    const after = await bot.get('/api/boards');
+    expect(after.status).toBe(401);
+  });
+});
+
+describe('first-run set-up', () => {
+  it('is offered while no account exists, creates the admin once, then is closed', async () => {
+    const fresh = await startServer();
+    try {
+      // The harness created an admin; remove every account to get a first-run database.
+      await fresh.db.deleteFrom('users').execute();
+      const anon = new ApiClient(fresh.baseUrl);
+      expect((await anon.get('/api/setup')).body).toEqual({ needed: true });
+      const bad = await anon.post('/api/setup', { email: 'owner@example.com', name: 'Owner', password: 'short' });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'password' });
+      const [a, b] = await Promise.all([
+        anon.post('/api/setup', { email: 'owner@example.com', name: 'Owner', password: 'owner-password' }),
+        anon.post('/api/setup', { email: 'intruder@example.com', name: 'Intruder', password: 'owner-password' }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      expect((await anon.get('/api/setup')).body).toEqual({ needed: false });
+      expect(await fresh.db.selectFrom('users').select('email').execute()).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

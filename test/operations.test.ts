@@ -1,0 +1,115 @@
+/** What operators rely on: health, readiness, metrics, API docs, JSON errors, start-up and shutdown. */
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createDb } from '../server/infra/database.ts';
+import { withDatabase } from './global-setup.ts';
+import { ApiClient, eventually, freshDatabase, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+describe('operations endpoints', () => {
+  it('/healthz says the process is alive and /readyz that the database is ready', async () => {
+    const anon = new ApiClient(server.baseUrl);
+    expect(await anon.get('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await anon.get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('/readyz answers 503 while migrations are pending', async () => {
+    const name = `bb_t_${inject('runId')}_empty${Date.now()}`;
+    const admin = new pg.Client({ connectionString: inject('pgServerUrl') });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const { db, pool } = createDb(withDatabase(inject('pgServerUrl'), name), 2);
+    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', REALTIME_CLUSTER: 'false' }), db, pool });
+    try {
+      const res = await app.http.inject({ url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'unavailable', reason: 'migrations pending' });
+    } finally {
+      await app.http.close();
+      await db.destroy();
+    }
+  });
+
+  it('/metrics exposes request counts and latency, sockets and the database pool in Prometheus format', async () => {
+    await server.admin.get('/api/boards');
+    const res = await fetch(`${server.baseUrl}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/blendboard_http_requests_total\{method="GET",route="\/api\/boards",status="200"\} \d+/);
+    expect(text).toContain('blendboard_http_request_duration_seconds_bucket');
+    expect(text).toMatch(/blendboard_realtime_sockets \d+/);
+    expect(text).toMatch(/blendboard_db_pool_connections\{state="total"\} \d+/);
+  });
+
+  it('serves the OpenAPI document and its UI', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs/json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/boards', '/api/boards/{boardId}/cards/{cardId}/move']));
+    const ui = await fetch(`${server.baseUrl}/api/docs`, { redirect: 'follow' });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('answers unknown routes with a JSON 404 and tags every response with a request id', async () => {
+    const res = await fetch(`${server.baseUrl}/api/no-such-thing`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'NOT_FOUND' });
+    expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it('sets security headers', async () => {
+    const res = await fetch(`${server.baseUrl}/healthz`);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('start-up and shutdown', () => {
+  it('refuses to start on a wrong setting, naming the variable', async () => {
+    const run = runMain({ PORT: 'eighty' });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(/PORT="eighty"/);
+  });
+
+  it('starts on DATABASE_URL, migrates, creates the admin, logs JSON with request ids, and stops cleanly on SIGTERM', async () => {
+    const port = String(41000 + Math.floor(Math.random() * 1000));
+    const run = runMain({ DATABASE_URL: await freshDatabase(), PORT: port, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'ops-password' });
+    try {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000);
+      await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops-password');
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      const lines = run
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; reqId?: string });
+      expect(lines.some((l) => l.msg === 'stopped cleanly')).toBe(true);
+      expect(lines.some((l) => typeof l.reqId === 'string' && l.reqId.length === 36)).toBe(true);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 40_000);
+});

@@ -1,0 +1,140 @@
+/** Live board: broadcast to everyone on the board, socket moves, exact catch-up after a reconnect, presence. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardEvent, Card } from '../protocol/model.ts';
+import { CATCH_UP_LIMIT, type JoinAck, type PresenceFrame } from '../protocol/socket.ts';
+import { type ClientSocket, eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+function collect(socket: ClientSocket): BoardEvent[] {
+  const events: BoardEvent[] = [];
+  socket.on('board:event', (e) => events.push(e));
+  return events;
+}
+
+describe('real time', () => {
+  it('broadcasts every accepted change to everyone on the board, and only them', async () => {
+    const boardId = (await server.admin.createBoard('Live')).id;
+    const otherBoard = (await server.admin.createBoard('Quiet')).id;
+    const dev = await memberWithRole(server, boardId, 'developer');
+    const [a, b, elsewhere] = await Promise.all([socketFor(server, server.admin), socketFor(server, dev), socketFor(server, server.admin)]);
+    try {
+      await a.emitWithAck('board:join', { boardId });
+      await b.emitWithAck('board:join', { boardId });
+      await elsewhere.emitWithAck('board:join', { boardId: otherBoard });
+      const seenA = collect(a);
+      const seenB = collect(b);
+      const seenElsewhere = collect(elsewhere);
+
+      const card = await server.admin.createCard(boardId, { title: 'Shown live' });
+      await dev.ok(dev.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'Edited live' }));
+      await eventually(() => seenA.length === 2 && seenB.length === 2);
+      for (const seen of [seenA, seenB]) {
+        expect(seen.map((e) => [e.type, (e.payload.card as Card).title])).toEqual([
+          ['card.created', 'Shown live'],
+          ['card.updated', 'Edited live'],
+        ]);
+        // Adding the developer was change 1 on this board; these are the next two.
+        expect(seen.map((e) => e.seq)).toEqual([2, 3]);
+      }
+      expect(seenElsewhere).toEqual([]);
+    } finally {
+      for (const s of [a, b, elsewhere]) s.close();
+    }
+  });
+
+  it('moves a card over the socket: the mover gets the ack, the other client the event', async () => {
+    const boardId = (await server.admin.createBoard('Socket moves')).id;
+    const first = await server.admin.createCard(boardId, { title: 'first' });
+    const second = await server.admin.createCard(boardId, { title: 'second' });
+    const [mover, watcher] = await Promise.all([socketFor(server, server.admin), socketFor(server, server.admin)]);
+    try {
+      await mover.emitWithAck('board:join', { boardId });
+      await watcher.emitWithAck('board:join', { boardId });
+      const seen = collect(watcher);
+      const ack = await mover.emitWithAck('card:move', { boardId, cardId: second.id, beforeId: first.id });
+      expect(ack.ok).toBe(true);
+      const event = ack.ok ? ack.event : null;
+      await eventually(() => seen.length === 1);
+      expect(seen[0]).toEqual(event);
+      expect((await server.admin.cards(boardId)).map((c) => c.title)).toEqual(['second', 'first']);
+    } finally {
+      mover.close();
+      watcher.close();
+    }
+  });
+
+  it('after a reconnect sends exactly the missed changes: nothing lost, nothing doubled', async () => {
+    const boardId = (await server.admin.createBoard('Reconnect')).id;
+    await server.admin.createCard(boardId, { title: 'before' });
+    const socket = await socketFor(server, server.admin);
+    const first = (await socket.emitWithAck('board:join', { boardId })) as JoinAck;
+    expect(first).toMatchObject({ ok: true, mode: 'snapshot', seq: 1 });
+    socket.close();
+
+    // While the client is away, three changes happen.
+    const c = await server.admin.createCard(boardId, { title: 'missed 1' });
+    await server.admin.createCard(boardId, { title: 'missed 2' });
+    await server.admin.ok(server.admin.patch(`/api/boards/${boardId}/cards/${c.id}`, { version: 1, priority: 'high' }));
+
+    const again = await socketFor(server, server.admin);
+    try {
+      const ack = (await again.emitWithAck('board:join', { boardId, sinceSeq: 1 })) as JoinAck;
+      expect(ack.ok && ack.mode).toBe('events');
+      if (!ack.ok || ack.mode !== 'events') throw new Error('expected events');
+      expect(ack.events.map((e) => e.seq)).toEqual([2, 3, 4]);
+      expect(ack.events.map((e) => e.type)).toEqual(['card.created', 'card.created', 'card.updated']);
+      expect(ack.seq).toBe(4);
+
+      const upToDate = (await again.emitWithAck('board:join', { boardId, sinceSeq: 4 })) as JoinAck;
+      expect(upToDate).toMatchObject({ ok: true, mode: 'events', events: [], seq: 4 });
+    } finally {
+      again.close();
+    }
+  });
+
+  it('sends a fresh snapshot to a client too far behind', async () => {
+    const boardId = (await server.admin.createBoard('Far behind')).id;
+    const card = await server.admin.createCard(boardId, { title: 'churn' });
+    for (let v = 1; v <= CATCH_UP_LIMIT + 1; v++) {
+      await server.db.transaction().execute(async (trx) => {
+        const { appendEvent } = await import('../server/sync/event-log.ts');
+        await appendEvent(trx, { boardId, type: 'card.updated', cardId: card.id, actor: { userId: null, label: 'test', isAdmin: true }, payload: {} });
+      });
+    }
+    const socket = await socketFor(server, server.admin);
+    try {
+      const ack = (await socket.emitWithAck('board:join', { boardId, sinceSeq: 1 })) as JoinAck;
+      expect(ack).toMatchObject({ ok: true, mode: 'snapshot', seq: CATCH_UP_LIMIT + 2 });
+      if (ack.ok && ack.mode === 'snapshot') expect(ack.snapshot.cards.map((c) => c.title)).toEqual(['churn']);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('shows who is on the board and which card someone is dragging', async () => {
+    const boardId = (await server.admin.createBoard('Presence')).id;
+    const card = await server.admin.createCard(boardId, { title: 'dragged' });
+    const dev = await memberWithRole(server, boardId, 'developer', 'Dana');
+    const [mine, theirs] = await Promise.all([socketFor(server, server.admin), socketFor(server, dev)]);
+    try {
+      const frames: PresenceFrame[] = [];
+      mine.on('presence', (f) => frames.push(f));
+      await mine.emitWithAck('board:join', { boardId });
+      await theirs.emitWithAck('board:join', { boardId });
+      await eventually(() => frames.at(-1)?.users.length === 2);
+      theirs.emit('presence:drag', { boardId, cardId: card.id });
+      const dragging = await eventually(() => frames.at(-1)?.users.find((u) => u.draggingCardId === card.id));
+      expect(dragging.name).toMatch(/^Dana/);
+      theirs.close();
+      await eventually(() => frames.at(-1)?.users.length === 1);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
-import { svelte } from '@sveltejs/vite-plugin-svelte';
+
 import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 const serverPort = Number(process.env.PORT ?? 3000);

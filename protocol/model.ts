@@ -156,6 +156,17 @@ export const MoveCardBody = Type.Object(
 );
 export type MoveCardInput = Static<typeof MoveCardBody>;
 
+export const BulkMoveBody = Type.Object(
+  {
+    cardIds: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }),
+    position: Type.Optional(lit(['top', 'bottom'])),
+    sprintId: Type.Optional(Nullable(Uuid)),
+    stream: Type.Optional(StreamSchema),
+  },
+  { additionalProperties: false },
+);
+export type BulkMoveInput = Static<typeof BulkMoveBody>;
+
 export const BoardSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -256,7 +267,9 @@ export const CreateColumnBody = Type.Object(
     expediteExempt: Type.Optional(ColumnFields.expediteExempt),
     entryPolicy: Type.Optional(ColumnFields.entryPolicy),
     exitPolicy: Type.Optional(ColumnFields.exitPolicy),
-    position: Type.Optional(Type.Integer({ minimum: 0, description: 'index among the stream columns; default last' })),
+    position: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'index among the stream columns; default last' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -282,7 +295,9 @@ export const CreateSprintBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     goal: Type.Optional(Type.String({ maxLength: 500 })),
-    capacity: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 10_000, description: 'story points' }))),
+    capacity: Type.Optional(
+      Nullable(Type.Number({ minimum: 0, maximum: 10_000, description: 'story points' })),
+    ),
   },
   { additionalProperties: false },
 );
@@ -320,14 +335,19 @@ export type Velocity = Static<typeof VelocitySchema>;
 export const BurndownSchema = Type.Object({
   sprintId: Uuid,
   committed: Type.Number(),
-  days: Type.Array(Type.Object({ date: Type.String(), remaining: Nullable(Type.Number()), ideal: Type.Number() })),
+  days: Type.Array(
+    Type.Object({ date: Type.String(), remaining: Nullable(Type.Number()), ideal: Type.Number() }),
+  ),
 });
 export type Burndown = Static<typeof BurndownSchema>;
 
 export const FlowReportSchema = Type.Object({
   columns: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   cumulativeFlow: Type.Array(
-    Type.Object({ date: Type.String(), counts: Type.Record(Type.String(), Type.Integer(), { description: 'columnId → cards' }) }),
+    Type.Object({
+      date: Type.String(),
+      counts: Type.Record(Type.String(), Type.Integer(), { description: 'columnId → cards' }),
+    }),
   ),
   items: Type.Array(
     Type.Object({

@@ -21,10 +21,16 @@ import { boardRoutes } from './boards/routes.ts';
 import { BoardService } from './boards/service.ts';
 import { cardRoutes } from './cards/routes.ts';
 import { CardService } from './cards/service.ts';
+import { columnRoutes } from './columns/routes.ts';
+import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerAuthentication, registerErrorHandling } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { ReportService } from './reports/service.ts';
+import { sprintRoutes } from './sprints/routes.ts';
+import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
 import { attachRealtime, type RealtimeServer } from './sync/realtime.ts';
 
@@ -39,7 +45,13 @@ export interface App {
   io: RealtimeServer;
   bus: BoardEventBus;
   metrics: Metrics;
-  services: { auth: AuthService; boards: BoardService; cards: CardService };
+  services: {
+    auth: AuthService;
+    boards: BoardService;
+    cards: CardService;
+    sprints: SprintService;
+    columns: ColumnService;
+  };
 }
 
 export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
@@ -58,6 +70,9 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
   const auth = new AuthService(db, config.SESSION_TTL_HOURS);
   const boards = new BoardService(db, bus);
   const cards = new CardService(db, bus);
+  const columns = new ColumnService(db, bus);
+  const sprints = new SprintService(db, bus);
+  const reports = new ReportService(db);
   const metrics = createMetrics(pool);
 
   await http.register(helmet, {
@@ -123,6 +138,9 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
   await http.register(authRoutes, { auth, config });
   await http.register(boardRoutes, { boards, db });
   await http.register(cardRoutes, { cards });
+  await http.register(columnRoutes, { columns });
+  await http.register(sprintRoutes, { sprints });
+  await http.register(reportRoutes, { reports });
 
   const webRoot = path.resolve(config.WEB_DIST);
   if (existsSync(path.join(webRoot, 'index.html'))) {
@@ -144,5 +162,5 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
     await io.close();
   });
 
-  return { http, io, bus, metrics, services: { auth, boards, cards } };
+  return { http, io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
 }

@@ -67,7 +67,10 @@ describe('signing in', () => {
       const anon = new ApiClient(limited.baseUrl);
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        statuses.push((await anon.post('/api/auth/login', { email: 'victim@example.com', password: 'guess-guess' })).status);
+        statuses.push(
+          (await anon.post('/api/auth/login', { email: 'victim@example.com', password: 'guess-guess' }))
+            .status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {
@@ -78,7 +81,9 @@ describe('signing in', () => {
 
 describe('personal API tokens', () => {
   it('are created once-visible, work as Bearer, are listed without the secret, and stop working when revoked', async () => {
-    const created = await server.admin.ok(server.admin.post<{ id: string; token: string; prefix: string }>('/api/tokens', { name: 'ci script' }));
+    const created = await server.admin.ok(
+      server.admin.post<{ id: string; token: string; prefix: string }>('/api/tokens', { name: 'ci script' }),
+    );
     expect(created.token).toMatch(/^bb_/);
     const bot = new ApiClient(server.baseUrl).withToken(created.token);
     expect((await bot.get('/api/boards')).status).toBe(200);
@@ -104,12 +109,20 @@ describe('first-run set-up', () => {
       await fresh.db.deleteFrom('users').execute();
       const anon = new ApiClient(fresh.baseUrl);
       expect((await anon.get('/api/setup')).body).toEqual({ needed: true });
-      const bad = await anon.post('/api/setup', { email: 'owner@example.com', name: 'Owner', password: 'short' });
+      const bad = await anon.post('/api/setup', {
+        email: 'owner@example.com',
+        name: 'Owner',
+        password: 'short',
+      });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'password' });
       const [a, b] = await Promise.all([
         anon.post('/api/setup', { email: 'owner@example.com', name: 'Owner', password: 'owner-password' }),
-        anon.post('/api/setup', { email: 'intruder@example.com', name: 'Intruder', password: 'owner-password' }),
+        anon.post('/api/setup', {
+          email: 'intruder@example.com',
+          name: 'Intruder',
+          password: 'owner-password',
+        }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((await anon.get('/api/setup')).body).toEqual({ needed: false });

@@ -22,9 +22,13 @@ afterAll(() => server.close());
 
 type Write = (c: ApiClient, card: Card) => Promise<{ status: number }>;
 const writes: Record<string, { run: Write; allowed: Role[] }> = {
-  'create a card': { run: (c) => c.post(`/api/boards/${boardId}/cards`, { title: 'new', type: 'story' }), allowed: ['admin', 'product_owner', 'developer', 'maintenance'] },
+  'create a card': {
+    run: (c) => c.post(`/api/boards/${boardId}/cards`, { title: 'new', type: 'story' }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
   'edit a card': {
-    run: (c, card) => c.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: card.version, title: 'edited' }),
+    run: (c, card) =>
+      c.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: card.version, title: 'edited' }),
     allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
   },
   're-rank a card': {
@@ -35,9 +39,18 @@ const writes: Record<string, { run: Write; allowed: Role[] }> = {
     run: (c, card) => c.post(`/api/boards/${boardId}/cards/${card.id}/move`, { stream: 'maintenance' }),
     allowed: ['admin', 'product_owner'],
   },
-  'comment on a card': { run: (c, card) => c.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'hi' }), allowed: ['admin', 'product_owner', 'developer', 'maintenance'] },
-  'delete a card': { run: (c, card) => c.delete(`/api/boards/${boardId}/cards/${card.id}`), allowed: ['admin', 'product_owner'] },
-  'add a member': { run: (c) => c.put(`/api/boards/${boardId}/members`, { email: 'admin@example.com', role: 'admin' }), allowed: ['admin'] },
+  'comment on a card': {
+    run: (c, card) => c.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'hi' }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
+  'delete a card': {
+    run: (c, card) => c.delete(`/api/boards/${boardId}/cards/${card.id}`),
+    allowed: ['admin', 'product_owner'],
+  },
+  'add a member': {
+    run: (c) => c.put(`/api/boards/${boardId}/members`, { email: 'admin@example.com', role: 'admin' }),
+    allowed: ['admin'],
+  },
 };
 let anchorId: string;
 
@@ -66,7 +79,9 @@ describe('each role against each write', () => {
   it('a non-member sees the board as not found and cannot write to it', async () => {
     const card = await server.admin.createCard(boardId, { title: 'private' });
     expect((await outsider.get(`/api/boards/${boardId}`)).status).toBe(404);
-    expect((await outsider.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'x' })).status).toBe(404);
+    expect(
+      (await outsider.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'x' })).status,
+    ).toBe(404);
     const boards = await outsider.ok(outsider.get<{ id: string }[]>('/api/boards'));
     expect(boards.map((b) => b.id)).not.toContain(boardId);
   });
@@ -79,7 +94,11 @@ describe('socket events are authorised like HTTP', () => {
     try {
       const join = await socket.emitWithAck('board:join', { boardId });
       expect(join.ok).toBe(true);
-      const ack: MoveAck = await socket.emitWithAck('card:move', { boardId, cardId: card.id, afterId: anchorId });
+      const ack: MoveAck = await socket.emitWithAck('card:move', {
+        boardId,
+        cardId: card.id,
+        afterId: anchorId,
+      });
       expect(ack).toMatchObject({ ok: false, error: 'FORBIDDEN' });
       const now = await server.admin.ok(server.admin.get<Card>(`/api/boards/${boardId}/cards/${card.id}`));
       expect(now.rank).toBe(card.rank);
@@ -91,7 +110,10 @@ describe('socket events are authorised like HTTP', () => {
   it("an outsider's socket cannot join the board", async () => {
     const socket = await socketFor(server, outsider);
     try {
-      expect(await socket.emitWithAck('board:join', { boardId })).toMatchObject({ ok: false, error: 'NOT_FOUND' });
+      expect(await socket.emitWithAck('board:join', { boardId })).toMatchObject({
+        ok: false,
+        error: 'NOT_FOUND',
+      });
     } finally {
       socket.close();
     }

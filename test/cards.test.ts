@@ -21,7 +21,13 @@ describe('the backlog', () => {
     await server.admin.createCard(b, { title: 'Urgent', position: 'top' });
     expect(await titles(b)).toEqual(['Urgent', 'First', 'Second']);
     expect(first.key).toBe('OS-1');
-    expect(first).toMatchObject({ type: 'story', stream: 'development', priority: 'medium', version: 1, columnId: null });
+    expect(first).toMatchObject({
+      type: 'story',
+      stream: 'development',
+      priority: 'medium',
+      version: 1,
+      columnId: null,
+    });
   });
 
   it('re-ranks by naming the new neighbours, writing only the moved card', async () => {
@@ -30,18 +36,25 @@ describe('the backlog', () => {
     for (const t of ['A', 'B', 'C', 'D']) cards[t] = await server.admin.createCard(b, { title: t });
     const before = new Map((await server.admin.cards(b)).map((x) => [x.id, x.rank]));
 
-    const moved = await server.admin.post<{ card: Card }>(`/api/boards/${b}/cards/${cards.D!.id}/move`, { afterId: cards.A!.id });
+    const moved = await server.admin.post<{ card: Card }>(`/api/boards/${b}/cards/${cards.D!.id}/move`, {
+      afterId: cards.A!.id,
+    });
     expect(moved.status).toBe(200);
     const after = await server.admin.cards(b);
     expect(after.map((x) => x.title)).toEqual(['A', 'D', 'B', 'C']);
     expect(after.filter((x) => before.get(x.id) !== x.rank).map((x) => x.title)).toEqual(['D']);
 
-    await server.admin.ok(server.admin.post(`/api/boards/${b}/cards/${cards.C!.id}/move`, { beforeId: cards.A!.id }));
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${b}/cards/${cards.C!.id}/move`, { beforeId: cards.A!.id }),
+    );
     expect(await titles(b)).toEqual(['C', 'A', 'D', 'B']);
   });
 
   it('edits with the version the edit was made on, recording who changed what', async () => {
-    const card = await server.admin.createCard(boardId, { title: 'Fix refund rounding', type: 'defect_manual' });
+    const card = await server.admin.createCard(boardId, {
+      title: 'Fix refund rounding',
+      type: 'defect_manual',
+    });
     const res = await server.admin.patch<Card>(`/api/boards/${boardId}/cards/${card.id}`, {
       version: card.version,
       title: 'Fix refund rounding in EUR',
@@ -49,9 +62,16 @@ describe('the backlog', () => {
       labels: ['payments'],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ title: 'Fix refund rounding in EUR', estimate: 3, labels: ['payments'], version: 2 });
+    expect(res.body).toMatchObject({
+      title: 'Fix refund rounding in EUR',
+      estimate: 3,
+      labels: ['payments'],
+      version: 2,
+    });
 
-    const history = await server.admin.ok(server.admin.get<BoardEvent[]>(`/api/boards/${boardId}/cards/${card.id}/history`));
+    const history = await server.admin.ok(
+      server.admin.get<BoardEvent[]>(`/api/boards/${boardId}/cards/${card.id}/history`),
+    );
     expect(history.map((e) => e.type)).toEqual(['card.updated', 'card.created']);
     expect(history[0]!.actor.label).toBe('admin');
     expect(history[0]!.payload.changes).toEqual([
@@ -63,11 +83,16 @@ describe('the backlog', () => {
 
   it('refuses a stale edit with 409 and the current card, and keeps the other person’s change', async () => {
     const card = await server.admin.createCard(boardId, { title: 'Original' });
-    await server.admin.ok(server.admin.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'Alice’s title' }));
-    const stale = await server.admin.patch<{ error: string; card: Card }>(`/api/boards/${boardId}/cards/${card.id}`, {
-      version: 1,
-      title: 'Bob’s title',
-    });
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'Alice’s title' }),
+    );
+    const stale = await server.admin.patch<{ error: string; card: Card }>(
+      `/api/boards/${boardId}/cards/${card.id}`,
+      {
+        version: 1,
+        title: 'Bob’s title',
+      },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.error).toBe('STALE_VERSION');
     expect(stale.body.card).toMatchObject({ title: 'Alice’s title', version: 2 });
@@ -80,15 +105,29 @@ describe('the backlog', () => {
     expect((await server.admin.delete(`/api/boards/${boardId}/cards/${card.id}`)).status).toBe(204);
     expect((await server.admin.get(`/api/boards/${boardId}/cards/${card.id}`)).status).toBe(404);
     expect(await titles()).not.toContain('Obsolete');
-    const events = await server.admin.ok(server.admin.get<BoardEvent[]>(`/api/boards/${boardId}/events?after=0`));
-    expect(events.at(-1)).toMatchObject({ type: 'card.deleted', cardId: card.id, payload: { title: 'Obsolete' } });
+    const events = await server.admin.ok(
+      server.admin.get<BoardEvent[]>(`/api/boards/${boardId}/events?after=0`),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'card.deleted',
+      cardId: card.id,
+      payload: { title: 'Obsolete' },
+    });
   });
 
   it('keeps comments in order', async () => {
     const card = await server.admin.createCard(boardId, { title: 'Discuss' });
-    await server.admin.ok(server.admin.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'first' }));
-    await server.admin.ok(server.admin.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'second' }));
-    const list = await server.admin.ok(server.admin.get<{ body: string; author: string }[]>(`/api/boards/${boardId}/cards/${card.id}/comments`));
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'first' }),
+    );
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'second' }),
+    );
+    const list = await server.admin.ok(
+      server.admin.get<{ body: string; author: string }[]>(
+        `/api/boards/${boardId}/cards/${card.id}/comments`,
+      ),
+    );
     expect(list.map((c) => c.body)).toEqual(['first', 'second']);
     expect(list[0]!.author).toBe('admin');
   });
@@ -97,7 +136,9 @@ describe('the backlog', () => {
     const b = (await server.admin.createBoard('Seq')).id;
     const c = await server.admin.createCard(b, { title: 'one' });
     await server.admin.createCard(b, { title: 'two' });
-    await server.admin.ok(server.admin.patch(`/api/boards/${b}/cards/${c.id}`, { version: 1, priority: 'high' }));
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${b}/cards/${c.id}`, { version: 1, priority: 'high' }),
+    );
     const events = await server.admin.ok(server.admin.get<BoardEvent[]>(`/api/boards/${b}/events?after=0`));
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     const snap = await server.admin.ok(server.admin.get<{ seq: number }>(`/api/boards/${b}`));
@@ -118,7 +159,10 @@ describe('bad input gets a clear error and changes nothing', () => {
   for (const [name, body, field] of cases) {
     it(`create card with ${name} → 400 naming ${field}`, async () => {
       const before = await titles();
-      const res = await server.admin.post<{ error: string; field: string; message: string }>(`/api/boards/${boardId}/cards`, body);
+      const res = await server.admin.post<{ error: string; field: string; message: string }>(
+        `/api/boards/${boardId}/cards`,
+        body,
+      );
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: 'VALIDATION_FAILED', field });
       expect(res.body.message).toContain(field);
@@ -137,14 +181,18 @@ describe('bad input gets a clear error and changes nothing', () => {
     const other = (await server.admin.createBoard('Other')).id;
     const foreign = await server.admin.createCard(other, { title: 'foreign' });
     const card = await server.admin.createCard(boardId, { title: 'Mover' });
-    const res = await server.admin.post(`/api/boards/${boardId}/cards/${card.id}/move`, { afterId: foreign.id });
+    const res = await server.admin.post(`/api/boards/${boardId}/cards/${card.id}/move`, {
+      afterId: foreign.id,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'afterId' });
   });
 
   it('a malformed id in the path → 400; an unknown card → 404 JSON', async () => {
     expect((await server.admin.get(`/api/boards/${boardId}/cards/not-a-uuid`)).status).toBe(400);
-    const missing = await server.admin.get(`/api/boards/${boardId}/cards/00000000-0000-4000-8000-000000000000`);
+    const missing = await server.admin.get(
+      `/api/boards/${boardId}/cards/00000000-0000-4000-8000-000000000000`,
+    );
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: 'NOT_FOUND' });
   });
@@ -159,7 +207,11 @@ describe('bad input gets a clear error and changes nothing', () => {
     const small = await startServer({ BODY_LIMIT_BYTES: '2048' });
     try {
       const b = (await small.admin.createBoard('Small')).id;
-      const res = await small.admin.post(`/api/boards/${b}/cards`, { title: 'big', type: 'story', description: 'x'.repeat(5000) });
+      const res = await small.admin.post(`/api/boards/${b}/cards`, {
+        title: 'big',
+        type: 'story',
+        description: 'x'.repeat(5000),
+      });
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ error: 'PAYLOAD_TOO_LARGE' });
       expect(await small.admin.cards(b)).toHaveLength(0);

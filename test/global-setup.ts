@@ -49,7 +49,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     // Drop what this run created: the template and every per-file clone of it.
     const { rows } = await admin.query<{ datname: string }>(
-      "select datname from pg_database where datname like $1 or datname = $2",
+      'select datname from pg_database where datname like $1 or datname = $2',
       [`bb_t_${process.pid}_%`, template],
     );
     for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);

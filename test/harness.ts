@@ -37,9 +37,17 @@ export async function freshDatabase(): Promise<string> {
   return withDatabase(server, name);
 }
 
-export async function startServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+): Promise<TestServer> {
   const url = databaseUrl ?? (await freshDatabase());
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: 'no-web-in-api-tests', LOGIN_RATE_LIMIT: '1000', ...env });
+  const config: Config = loadConfig({
+    LOG_LEVEL: 'silent',
+    WEB_DIST: 'no-web-in-api-tests',
+    LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  });
   const { db, pool } = createDb(url, 8);
   const app = await buildApp({ config, db, pool });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -94,7 +102,12 @@ export class ApiClient {
     return this.auth.cookie;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined) h['content-type'] ??= 'application/json';
     if (this.auth.cookie) h.cookie = this.auth.cookie;
@@ -133,7 +146,9 @@ export class ApiClient {
   }
 
   createCard(boardId: string, card: Record<string, unknown> = {}): Promise<Card> {
-    return this.ok(this.post<Card>(`/api/boards/${boardId}/cards`, { title: 'A card', type: 'story', ...card }));
+    return this.ok(
+      this.post<Card>(`/api/boards/${boardId}/cards`, { title: 'A card', type: 'story', ...card }),
+    );
   }
 
   async cards(boardId: string): Promise<Card[]> {
@@ -143,9 +158,16 @@ export class ApiClient {
 
 let userCounter = 0;
 /** Creates an account and gives it a role on the board; returns a signed-in client. */
-export async function memberWithRole(server: TestServer, boardId: string, role: Role, name = role): Promise<ApiClient> {
+export async function memberWithRole(
+  server: TestServer,
+  boardId: string,
+  role: Role,
+  name: string = role,
+): Promise<ApiClient> {
   const email = `${name}-${++userCounter}-${randomBytes(3).toString('hex')}@example.com`;
-  await server.admin.ok(server.admin.post('/api/users', { email, name: `${name} ${userCounter}`, password: 'member-password' }));
+  await server.admin.ok(
+    server.admin.post('/api/users', { email, name: `${name} ${userCounter}`, password: 'member-password' }),
+  );
   await server.admin.ok(server.admin.put(`/api/boards/${boardId}/members`, { email, role }));
   return ApiClient.login(server.baseUrl, email, 'member-password');
 }

@@ -1,8 +1,7 @@
 /** What operators rely on: health, readiness, metrics, API docs, JSON errors, start-up and shutdown. */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDb } from '../server/infra/database.ts';
@@ -29,7 +28,11 @@ describe('operations endpoints', () => {
     await admin.query(`create database ${name}`);
     await admin.end();
     const { db, pool } = createDb(withDatabase(inject('pgServerUrl'), name), 2);
-    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', REALTIME_CLUSTER: 'false' }), db, pool });
+    const app = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent', REALTIME_CLUSTER: 'false' }),
+      db,
+      pool,
+    });
     try {
       const res = await app.http.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);
@@ -45,16 +48,23 @@ describe('operations endpoints', () => {
     const res = await fetch(`${server.baseUrl}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/blendboard_http_requests_total\{method="GET",route="\/api\/boards",status="200"\} \d+/);
+    expect(text).toMatch(
+      /blendboard_http_requests_total\{method="GET",route="\/api\/boards",status="200"\} \d+/,
+    );
     expect(text).toContain('blendboard_http_request_duration_seconds_bucket');
     expect(text).toMatch(/blendboard_realtime_sockets \d+/);
     expect(text).toMatch(/blendboard_db_pool_connections\{state="total"\} \d+/);
   });
 
   it('serves the OpenAPI document and its UI', async () => {
-    const doc = (await (await fetch(`${server.baseUrl}/api/docs/json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/boards', '/api/boards/{boardId}/cards/{cardId}/move']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/boards', '/api/boards/{boardId}/cards/{cardId}/move']),
+    );
     const ui = await fetch(`${server.baseUrl}/api/docs`, { redirect: 'follow' });
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
@@ -95,7 +105,12 @@ describe('start-up and shutdown', () => {
 
   it('starts on DATABASE_URL, migrates, creates the admin, logs JSON with request ids, and stops cleanly on SIGTERM', async () => {
     const port = String(41000 + Math.floor(Math.random() * 1000));
-    const run = runMain({ DATABASE_URL: await freshDatabase(), PORT: port, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'ops-password' });
+    const run = runMain({
+      DATABASE_URL: await freshDatabase(),
+      PORT: port,
+      ADMIN_EMAIL: 'ops@example.com',
+      ADMIN_PASSWORD: 'ops-password',
+    });
     try {
       await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000);
       await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops-password');

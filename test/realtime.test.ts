@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
 import { CATCH_UP_LIMIT, type JoinAck, type PresenceFrame } from '../protocol/socket.ts';
-import { type ClientSocket, eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
+import {
+  type ClientSocket,
+  eventually,
+  memberWithRole,
+  socketFor,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -21,7 +28,11 @@ describe('real time', () => {
     const boardId = (await server.admin.createBoard('Live')).id;
     const otherBoard = (await server.admin.createBoard('Quiet')).id;
     const dev = await memberWithRole(server, boardId, 'developer');
-    const [a, b, elsewhere] = await Promise.all([socketFor(server, server.admin), socketFor(server, dev), socketFor(server, server.admin)]);
+    const [a, b, elsewhere] = await Promise.all([
+      socketFor(server, server.admin),
+      socketFor(server, dev),
+      socketFor(server, server.admin),
+    ]);
     try {
       await a.emitWithAck('board:join', { boardId });
       await b.emitWithAck('board:join', { boardId });
@@ -31,7 +42,9 @@ describe('real time', () => {
       const seenElsewhere = collect(elsewhere);
 
       const card = await server.admin.createCard(boardId, { title: 'Shown live' });
-      await dev.ok(dev.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'Edited live' }));
+      await dev.ok(
+        dev.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'Edited live' }),
+      );
       await eventually(() => seenA.length === 2 && seenB.length === 2);
       for (const seen of [seenA, seenB]) {
         expect(seen.map((e) => [e.type, (e.payload.card as Card).title])).toEqual([
@@ -51,7 +64,10 @@ describe('real time', () => {
     const boardId = (await server.admin.createBoard('Socket moves')).id;
     const first = await server.admin.createCard(boardId, { title: 'first' });
     const second = await server.admin.createCard(boardId, { title: 'second' });
-    const [mover, watcher] = await Promise.all([socketFor(server, server.admin), socketFor(server, server.admin)]);
+    const [mover, watcher] = await Promise.all([
+      socketFor(server, server.admin),
+      socketFor(server, server.admin),
+    ]);
     try {
       await mover.emitWithAck('board:join', { boardId });
       await watcher.emitWithAck('board:join', { boardId });
@@ -79,7 +95,9 @@ describe('real time', () => {
     // While the client is away, three changes happen.
     const c = await server.admin.createCard(boardId, { title: 'missed 1' });
     await server.admin.createCard(boardId, { title: 'missed 2' });
-    await server.admin.ok(server.admin.patch(`/api/boards/${boardId}/cards/${c.id}`, { version: 1, priority: 'high' }));
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${boardId}/cards/${c.id}`, { version: 1, priority: 'high' }),
+    );
 
     const again = await socketFor(server, server.admin);
     try {
@@ -103,14 +121,21 @@ describe('real time', () => {
     for (let v = 1; v <= CATCH_UP_LIMIT + 1; v++) {
       await server.db.transaction().execute(async (trx) => {
         const { appendEvent } = await import('../server/sync/event-log.ts');
-        await appendEvent(trx, { boardId, type: 'card.updated', cardId: card.id, actor: { userId: null, label: 'test', isAdmin: true }, payload: {} });
+        await appendEvent(trx, {
+          boardId,
+          type: 'card.updated',
+          cardId: card.id,
+          actor: { userId: null, label: 'test', isAdmin: true },
+          payload: {},
+        });
       });
     }
     const socket = await socketFor(server, server.admin);
     try {
       const ack = (await socket.emitWithAck('board:join', { boardId, sinceSeq: 1 })) as JoinAck;
       expect(ack).toMatchObject({ ok: true, mode: 'snapshot', seq: CATCH_UP_LIMIT + 2 });
-      if (ack.ok && ack.mode === 'snapshot') expect(ack.snapshot.cards.map((c) => c.title)).toEqual(['churn']);
+      if (ack.ok && ack.mode === 'snapshot')
+        expect(ack.snapshot.cards.map((c) => c.title)).toEqual(['churn']);
     } finally {
       socket.close();
     }

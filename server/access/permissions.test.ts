@@ -4,7 +4,14 @@ import { roleAllows } from './permissions.ts';
 describe('board roles', () => {
   it('lets a viewer read and nothing else', () => {
     expect(roleAllows('viewer', 'board:read')).toBe(true);
-    for (const p of ['card:create', 'card:edit', 'card:move', 'card:delete', 'card:comment', 'sprint:manage'] as const) {
+    for (const p of [
+      'card:create',
+      'card:edit',
+      'card:move',
+      'card:delete',
+      'card:comment',
+      'sprint:manage',
+    ] as const) {
       expect(roleAllows('viewer', p)).toBe(false);
     }
   });

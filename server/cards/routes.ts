@@ -2,6 +2,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import {
   BoardEventSchema,
+  BulkMoveBody,
   CardSchema,
   CreateCardBody,
   ErrorSchema,
@@ -162,5 +163,41 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
       reply
         .status(201)
         .send(await cards.comment(actor(req), req.params.boardId, req.params.cardId, req.body.body)),
+  );
+
+  app.post(
+    '/api/boards/:boardId/cards/bulk-move',
+    {
+      schema: {
+        tags: ['cards'],
+        summary:
+          'Move several cards at once: to the top or bottom of the backlog (keeping their order), into a sprint, or to a stream',
+        params: BoardParams,
+        body: BulkMoveBody,
+        response: { 200: Type.Array(CardSchema), ...errors },
+      },
+    },
+    async (req) => cards.bulkMove(actor(req), req.params.boardId, req.body),
+  );
+
+  app.post(
+    '/api/boards/:boardId/columns/:columnId/pull',
+    {
+      schema: {
+        tags: ['cards'],
+        summary:
+          'Kanban pull: take the top unblocked maintenance backlog item (expedite first) into this column, assigned to you',
+        params: Type.Object({ boardId: Uuid, columnId: Uuid }),
+        response: {
+          200: Type.Object({
+            card: CardSchema,
+            event: BoardEventSchema,
+            warning: Type.Optional(Type.String()),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => cards.pull(actor(req), req.params.boardId, req.params.columnId),
   );
 };

@@ -4,9 +4,10 @@
  * board event in one transaction, then publishes the event after the commit.
  */
 
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type {
   BoardEvent,
+  BulkMoveInput,
   Card,
   CreateCardInput,
   MoveCardInput,
@@ -14,7 +15,7 @@ import type {
 } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { type Category, flowAfterMove } from '../domain/flow.ts';
-import { placeRank, rankBetween } from '../domain/rank.ts';
+import { generateRanksBefore, placeRank, rankBetween, ranksAfter } from '../domain/rank.ts';
 import { decideWip } from '../domain/wip.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
@@ -196,6 +197,7 @@ export class CardService {
     boardId: string,
     cardId: string,
     input: MoveCardInput,
+    assignTo?: string | null,
   ): Promise<MoveResult> {
     const current = await repo.lockCard(trx, boardId, cardId);
     if (!current) throw notFound('card');
@@ -275,6 +277,7 @@ export class CardService {
         stream,
         started_at: flow.startedAt,
         done_at: flow.doneAt,
+        ...(assignTo !== undefined ? { assignee_id: assignTo } : {}),
         version: before.version + 1,
         updated_at: new Date(),
       })
@@ -319,6 +322,114 @@ export class CardService {
       return placeRank({ kind: 'before', anchor: found.anchor, previous: found.previous });
     }
     return placeRank({ kind: 'keep', current });
+  }
+
+  /**
+   * Kanban pull: the top item of the maintenance backlog (expedite first, then rank; blocked items
+   * skipped) moves into the column and is assigned to the one who pulled it. WIP limits apply.
+   */
+  async pull(actor: Actor, boardId: string, columnId: string): Promise<MoveResult> {
+    await requireBoardPermission(this.db, actor, boardId, 'card:move');
+    const result = await this.withRankRetry(() =>
+      this.db.transaction().execute(async (trx) => {
+        const candidate = await trx
+          .selectFrom('cards')
+          .select('id')
+          .where('board_id', '=', boardId)
+          .where('stream', '=', 'maintenance')
+          .where('column_id', 'is', null)
+          .where('blocked', '=', false)
+          .orderBy(sql`class_of_service = 'expedite'`, 'desc')
+          .orderBy('rank')
+          .limit(1)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!candidate)
+          throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
+        return this.moveOnce(trx, actor, boardId, candidate.id, { columnId }, actor.userId);
+      }),
+    );
+    this.bus.publish(result.event);
+    return result;
+  }
+
+  /**
+   * Multi-select move: several cards at once to the top or bottom of the backlog (keeping their
+   * order), into a sprint, or to the other stream. One board event for the whole batch.
+   */
+  async bulkMove(actor: Actor, boardId: string, input: BulkMoveInput): Promise<Card[]> {
+    await requireBoardPermission(this.db, actor, boardId, 'card:move');
+    if (input.stream) await requireBoardPermission(this.db, actor, boardId, 'card:change_stream');
+    const { cards, event } = await this.withRankRetry(() =>
+      this.db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('cards')
+          .selectAll()
+          .where('board_id', '=', boardId)
+          .where('id', 'in', input.cardIds)
+          .orderBy('rank')
+          .forUpdate()
+          .execute();
+        if (rows.length !== new Set(input.cardIds).size)
+          throw invalid('cardIds', 'some cards are not on this board');
+        if (input.sprintId) {
+          const sprint = await trx
+            .selectFrom('sprints')
+            .select('state')
+            .where('id', '=', input.sprintId)
+            .where('board_id', '=', boardId)
+            .executeTakeFirst();
+          if (!sprint || sprint.state === 'completed')
+            throw invalid('sprintId', 'must be a planned or active sprint on this board');
+        }
+        let ranks: string[] | null = null;
+        if (input.position) {
+          const others = await trx
+            .selectFrom('cards')
+            .select('rank')
+            .where('board_id', '=', boardId)
+            .where('id', 'not in', input.cardIds)
+            .orderBy('rank', input.position === 'top' ? 'asc' : 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          ranks =
+            input.position === 'top'
+              ? generateRanksBefore(others?.rank ?? null, rows.length)
+              : ranksAfter(others?.rank ?? null, rows.length);
+        }
+        const values = rows.map((r, i) => sql`(${r.id}::uuid, ${ranks ? ranks[i]! : r.rank})`);
+        const stream = input.stream ?? null;
+        const sprintId = input.sprintId === undefined ? undefined : input.sprintId;
+        await sql`
+          update cards c set
+            rank = v.rank collate "C",
+            stream = coalesce(${stream}, c.stream),
+            column_id = case when ${stream}::text is not null and ${stream} <> c.stream then null else c.column_id end,
+            sprint_id = case when coalesce(${stream}, c.stream) <> 'development' then null
+                             when ${sprintId !== undefined} then ${sprintId ?? null}::uuid else c.sprint_id end,
+            version = c.version + 1, updated_at = now()
+          from (values ${sql.join(values)}) as v(id, rank)
+          where c.id = v.id`.execute(trx);
+        const updated = await trx
+          .selectFrom('cards')
+          .selectAll()
+          .where('id', 'in', input.cardIds)
+          .orderBy('rank')
+          .execute();
+        const cards = updated.map(repo.toCard);
+        const event = await appendEvent(trx, {
+          boardId,
+          type: 'cards.moved',
+          cardId: null,
+          actor,
+          payload: { cards },
+        });
+        return { cards, event };
+      }),
+    );
+    this.bus.publish(event);
+    return cards;
   }
 
   async remove(actor: Actor, boardId: string, cardId: string): Promise<void> {

@@ -47,3 +47,8 @@ export function placeRank(
       return target.current;
   }
 }
+
+/** n increasing keys that all sort before `first` (null = empty list). */
+export function generateRanksBefore(first: Rank | null, n: number): Rank[] {
+  return generateNKeysBetween(null, first, n);
+}

@@ -36,7 +36,13 @@ const migrationProvider: MigrationProvider = {
   async getMigrations() {
     const files = (await readdir(migrationFolder)).filter((f) => /^\d{4}-.*\.ts$/.test(f)).sort();
     const entries = await Promise.all(
-      files.map(async (f) => [f.replace(/\.ts$/, ''), (await import(pathToFileURL(path.join(migrationFolder, f)).href)) as Migration] as const),
+      files.map(
+        async (f) =>
+          [
+            f.replace(/\.ts$/, ''),
+            (await import(pathToFileURL(path.join(migrationFolder, f)).href)) as Migration,
+          ] as const,
+      ),
     );
     return Object.fromEntries(entries);
   },

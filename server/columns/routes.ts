@@ -1,0 +1,57 @@
+/** Column routes (board admins and product owners configure columns and WIP limits). */
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { ColumnSchema, CreateColumnBody, ErrorSchema, UpdateColumnBody, Uuid } from '../../protocol/model.ts';
+import { actor } from '../infra/http.ts';
+import type { ColumnService } from './service.ts';
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const Params = Type.Object({ boardId: Uuid, columnId: Uuid });
+
+export const columnRoutes: FastifyPluginAsyncTypebox<{ columns: ColumnService }> = async (
+  app,
+  { columns },
+) => {
+  app.post(
+    '/api/boards/:boardId/columns',
+    {
+      schema: {
+        tags: ['columns'],
+        summary: 'Add a column to a stream',
+        params: Type.Object({ boardId: Uuid }),
+        body: CreateColumnBody,
+        response: { 201: ColumnSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await columns.create(actor(req), req.params.boardId, req.body)),
+  );
+  app.patch(
+    '/api/boards/:boardId/columns/:columnId',
+    {
+      schema: {
+        tags: ['columns'],
+        summary:
+          'Configure a column: name, category, WIP limit (null = none), policy hard|warn, expedite exemption, entry/exit policies',
+        params: Params,
+        body: UpdateColumnBody,
+        response: { 200: ColumnSchema, ...errors },
+      },
+    },
+    async (req) => columns.update(actor(req), req.params.boardId, req.params.columnId, req.body),
+  );
+  app.delete(
+    '/api/boards/:boardId/columns/:columnId',
+    {
+      schema: {
+        tags: ['columns'],
+        summary: 'Remove an empty column',
+        params: Params,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await columns.remove(actor(req), req.params.boardId, req.params.columnId);
+      return reply.status(204).send(null);
+    },
+  );
+};

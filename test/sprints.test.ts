@@ -1,0 +1,141 @@
+/** Scrum in the development stream: plan, start, work, complete with carry-over; velocity and burndown. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Burndown, Card, Snapshot, Sprint, Velocity } from '../protocol/model.ts';
+import { memberWithRole, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+async function board() {
+  const id = (await server.admin.createBoard('Scrum')).id;
+  const snap = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${id}`));
+  const col = (name: string) => snap.columns.find((c) => c.stream === 'development' && c.name === name)!.id;
+  return { id, todo: col('To do'), doing: col('In progress'), done: col('Done') };
+}
+const plan = (boardId: string, name: string, capacity = 10) =>
+  server.admin.ok(server.admin.post<Sprint>(`/api/boards/${boardId}/sprints`, { name, capacity }));
+const moveInto = (boardId: string, cardId: string, body: Record<string, unknown>) =>
+  server.admin.ok(server.admin.post<{ card: Card }>(`/api/boards/${boardId}/cards/${cardId}/move`, body));
+const today = () => new Date().toISOString().slice(0, 10);
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+describe('a sprint from planning to completion', () => {
+  it('plans, starts with a goal, is worked on the sprint board, and completes carrying unfinished work to the top of the backlog', async () => {
+    const b = await board();
+    const existing = await server.admin.createCard(b.id, { title: 'Already top of backlog', estimate: 1 });
+    const login = await server.admin.createCard(b.id, { title: 'Login', estimate: 3 });
+    const search = await server.admin.createCard(b.id, { title: 'Search', estimate: 5 });
+    const export_ = await server.admin.createCard(b.id, { title: 'Export', estimate: 2 });
+    const sprint = await plan(b.id, 'Sprint 1', 12);
+    expect(sprint).toMatchObject({ state: 'planned', capacity: 12 });
+    for (const c of [login, search, export_]) await moveInto(b.id, c.id, { sprintId: sprint.id });
+
+    const started = await server.admin.ok(
+      server.admin.post<{ sprint: Sprint; cards: Card[] }>(`/api/boards/${b.id}/sprints/${sprint.id}/start`, {
+        goal: 'Customers can find and export orders',
+        startDate: today(),
+        endDate: inDays(13),
+      }),
+    );
+    expect(started.sprint).toMatchObject({ state: 'active', goal: 'Customers can find and export orders', committedPoints: 10 });
+    expect(started.cards.map((c) => [c.title, c.columnId])).toEqual([
+      ['Login', b.todo],
+      ['Search', b.todo],
+      ['Export', b.todo],
+    ]);
+
+    await moveInto(b.id, login.id, { columnId: b.doing });
+    await moveInto(b.id, login.id, { columnId: b.done });
+    await moveInto(b.id, search.id, { columnId: b.doing });
+
+    const burndown = await server.admin.ok(server.admin.get<Burndown>(`/api/boards/${b.id}/reports/burndown/${sprint.id}`));
+    expect(burndown.committed).toBe(10);
+    expect(burndown.days).toHaveLength(14);
+    expect(burndown.days[0]).toMatchObject({ date: today(), remaining: 7, ideal: 10 });
+    expect(burndown.days.at(-1)).toMatchObject({ remaining: null, ideal: 0 });
+
+    const done = await server.admin.ok(
+      server.admin.post<{ sprint: Sprint; cards: Card[] }>(`/api/boards/${b.id}/sprints/${sprint.id}/complete`, { carryOver: 'backlog' }),
+    );
+    expect(done.sprint).toMatchObject({ state: 'completed', completedPoints: 3, carryOver: 'backlog' });
+    expect(done.cards.map((c) => [c.title, c.sprintId, c.columnId])).toEqual([
+      ['Search', null, null],
+      ['Export', null, null],
+    ]);
+    const backlog = (await server.admin.cards(b.id)).filter((c) => c.columnId === null).map((c) => c.title);
+    expect(backlog).toEqual(['Search', 'Export', existing.title]);
+
+    const velocity = await server.admin.ok(server.admin.get<Velocity>(`/api/boards/${b.id}/reports/velocity`));
+    expect(velocity).toEqual([{ sprintId: sprint.id, name: 'Sprint 1', committed: 10, completed: 3 }]);
+  });
+
+  it('can carry unfinished work into the next planned sprint instead', async () => {
+    const b = await board();
+    const a = await server.admin.createCard(b.id, { title: 'A', estimate: 2 });
+    const s1 = await plan(b.id, 'S1');
+    const s2 = await plan(b.id, 'S2');
+    await moveInto(b.id, a.id, { sprintId: s1.id });
+    await server.admin.ok(server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/start`, { goal: 'g', startDate: today(), endDate: inDays(7) }));
+    const missing = await server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/complete`, { carryOver: 'next_sprint' });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ field: 'nextSprintId' });
+    const done = await server.admin.ok(
+      server.admin.post<{ cards: Card[] }>(`/api/boards/${b.id}/sprints/${s1.id}/complete`, { carryOver: 'next_sprint', nextSprintId: s2.id }),
+    );
+    expect(done.cards[0]).toMatchObject({ title: 'A', sprintId: s2.id, columnId: null });
+  });
+
+  it('allows one active sprint per board, even when two starts race', async () => {
+    const b = await board();
+    const s1 = await plan(b.id, 'One');
+    const s2 = await plan(b.id, 'Two');
+    const body = { goal: 'g', startDate: today(), endDate: inDays(7) };
+    const results = await Promise.all([
+      server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/start`, body),
+      server.admin.post(`/api/boards/${b.id}/sprints/${s2.id}/start`, body),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const sprints = await server.admin.ok(server.admin.get<Sprint[]>(`/api/boards/${b.id}/sprints`));
+    expect(sprints.filter((s) => s.state === 'active')).toHaveLength(1);
+  });
+
+  it('refuses bad dates and completing a sprint that is not active', async () => {
+    const b = await board();
+    const s = await plan(b.id, 'Dates');
+    const bad = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, { goal: 'g', startDate: inDays(3), endDate: today() });
+    expect(bad.status).toBe(409);
+    expect(bad.body).toMatchObject({ field: 'endDate' });
+    const early = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/complete`, { carryOver: 'backlog' });
+    expect(early.status).toBe(409);
+    expect((await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, { goal: 'g', startDate: 'tomorrow', endDate: today() })).body).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      field: 'startDate',
+    });
+  });
+
+  it('lets only product owners and admins run sprints', async () => {
+    const b = await board();
+    const dev = await memberWithRole(server, b.id, 'developer');
+    expect((await dev.post(`/api/boards/${b.id}/sprints`, { name: 'Nope' })).status).toBe(403);
+    const po = await memberWithRole(server, b.id, 'product_owner');
+    expect((await po.post(`/api/boards/${b.id}/sprints`, { name: 'Yes' })).status).toBe(201);
+  });
+});
+
+describe('multi-select move', () => {
+  it('moves selected cards to the top of the backlog keeping their order, in one board event', async () => {
+    const b = await board();
+    const cards: Card[] = [];
+    for (const t of ['one', 'two', 'three', 'four']) cards.push(await server.admin.createCard(b.id, { title: t }));
+    const moved = await server.admin.ok(
+      server.admin.post<Card[]>(`/api/boards/${b.id}/cards/bulk-move`, { cardIds: [cards[3]!.id, cards[2]!.id], position: 'top' }),
+    );
+    expect(moved.map((c) => c.title)).toEqual(['three', 'four']);
+    expect((await server.admin.cards(b.id)).map((c) => c.title)).toEqual(['three', 'four', 'one', 'two']);
+    const events = await server.admin.ok(server.admin.get<{ type: string }[]>(`/api/boards/${b.id}/events?after=0`));
+    expect(events.filter((e) => e.type === 'cards.moved')).toHaveLength(1);
+  });
+});

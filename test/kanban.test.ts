@@ -1,0 +1,136 @@
+/** Kanban in the maintenance stream: WIP limits enforced by the server, policies, pull, flow metrics. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Card, Column, FlowReport, Snapshot } from '../protocol/model.ts';
+import { type ClientSocket, eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+async function maintenanceBoard(limit: number, policy: 'hard' | 'warn' = 'hard') {
+  const id = (await server.admin.createBoard('AMS')).id;
+  const snap = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${id}`));
+  const col = (name: string) => snap.columns.find((c) => c.stream === 'maintenance' && c.name === name)!;
+  const doing = await server.admin.ok(
+    server.admin.patch<Column>(`/api/boards/${id}/columns/${col('In progress').id}`, { wipLimit: limit, wipPolicy: policy }),
+  );
+  return { id, ready: col('Ready').id, doing, done: col('Done').id };
+}
+const ticket = (boardId: string, title: string, extra: Record<string, unknown> = {}) =>
+  server.admin.createCard(boardId, { title, type: 'incident', stream: 'maintenance', ...extra });
+const move = (boardId: string, cardId: string, columnId: string) =>
+  server.admin.post<{ card: Card; warning?: string; error?: string; message?: string; limit?: number; columnName?: string }>(
+    `/api/boards/${boardId}/cards/${cardId}/move`,
+    { columnId },
+  );
+
+describe('WIP limits', () => {
+  it('refuse a move into a full hard-limited column, naming the column and limit; the card stays and nobody is told it moved', async () => {
+    const b = await maintenanceBoard(2);
+    const [t1, t2, t3] = [await ticket(b.id, 'T1'), await ticket(b.id, 'T2'), await ticket(b.id, 'T3')];
+    expect((await move(b.id, t1.id, b.doing.id)).status).toBe(200);
+    expect((await move(b.id, t2.id, b.doing.id)).status).toBe(200);
+
+    const watcher: ClientSocket = await socketFor(server, server.admin);
+    const seen: string[] = [];
+    try {
+      await watcher.emitWithAck('board:join', { boardId: b.id });
+      watcher.on('board:event', (e) => seen.push(`${e.type}:${e.cardId}`));
+      const refused = await move(b.id, t3.id, b.doing.id);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: 'WIP_LIMIT_REACHED',
+        message: 'column "In progress" is at its WIP limit of 2',
+        columnName: 'In progress',
+        limit: 2,
+        card: { id: t3.id, columnId: null, version: 1 },
+      });
+      // A later accepted change proves the watcher was listening; the refused move never reached it.
+      await move(b.id, t1.id, b.done);
+      await eventually(() => seen.length > 0);
+      expect(seen).toEqual([`card.moved:${t1.id}`]);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('accept but warn with the warn policy', async () => {
+    const b = await maintenanceBoard(1, 'warn');
+    await move(b.id, (await ticket(b.id, 'A')).id, b.doing.id);
+    const over = await move(b.id, (await ticket(b.id, 'B')).id, b.doing.id);
+    expect(over.status).toBe(200);
+    expect(over.body.warning).toMatch(/WIP limit of 1/);
+  });
+
+  it('let expedite items through when the column exempts them, and not otherwise', async () => {
+    const b = await maintenanceBoard(1);
+    await move(b.id, (await ticket(b.id, 'Standard')).id, b.doing.id);
+    const urgent = await ticket(b.id, 'Prod down', { classOfService: 'expedite' });
+    expect((await move(b.id, urgent.id, b.doing.id)).status).toBe(200);
+    await server.admin.ok(server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { expediteExempt: false }));
+    const urgent2 = await ticket(b.id, 'Also down', { classOfService: 'expedite' });
+    expect((await move(b.id, urgent2.id, b.doing.id)).status).toBe(409);
+  });
+
+  it('keep development cards out of maintenance columns', async () => {
+    const b = await maintenanceBoard(3);
+    const story = await server.admin.createCard(b.id, { title: 'A story' });
+    const res = await move(b.id, story.id, b.doing.id);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'columnId' });
+  });
+
+  it('are configured by board admins and product owners only, with validation', async () => {
+    const b = await maintenanceBoard(3);
+    const eng = await memberWithRole(server, b.id, 'maintenance');
+    expect((await eng.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { wipLimit: 10 })).status).toBe(403);
+    const bad = await server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { wipLimit: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: 'wipLimit' });
+    const policies = await server.admin.ok(
+      server.admin.patch<Column>(`/api/boards/${b.id}/columns/${b.doing.id}`, { entryPolicy: 'Reproduced and triaged', exitPolicy: 'Fix deployed' }),
+    );
+    expect(policies).toMatchObject({ wipLimit: 3, entryPolicy: 'Reproduced and triaged', exitPolicy: 'Fix deployed' });
+  });
+});
+
+describe('pulling work', () => {
+  it('takes the top unblocked maintenance item (expedite first) and assigns it to the engineer who pulled', async () => {
+    const b = await maintenanceBoard(3);
+    const eng = await memberWithRole(server, b.id, 'maintenance');
+    await ticket(b.id, 'Blocked top', { position: 'top' }).then((c) =>
+      server.admin.ok(server.admin.patch(`/api/boards/${b.id}/cards/${c.id}`, { version: 1, blocked: true, blockedReason: 'vendor' })),
+    );
+    await ticket(b.id, 'Second');
+    await ticket(b.id, 'Expedite at the bottom', { classOfService: 'expedite' });
+    const first = await eng.ok(eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${b.doing.id}/pull`));
+    expect(first.card).toMatchObject({ title: 'Expedite at the bottom', columnId: b.doing.id, assigneeId: eng.userId });
+    const second = await eng.ok(eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${b.doing.id}/pull`));
+    expect(second.card.title).toBe('Second');
+    const nothing = await eng.post(`/api/boards/${b.id}/columns/${b.doing.id}/pull`);
+    expect(nothing.status).toBe(404);
+  });
+});
+
+describe('flow metrics', () => {
+  it('count cards per column per day and report cycle and lead times of finished items', async () => {
+    const b = await maintenanceBoard(5);
+    const t1 = await ticket(b.id, 'Done one');
+    const t2 = await ticket(b.id, 'Still going');
+    await move(b.id, t1.id, b.doing.id);
+    await move(b.id, t1.id, b.done);
+    await move(b.id, t2.id, b.doing.id);
+    const report = await server.admin.ok(server.admin.get<FlowReport>(`/api/boards/${b.id}/reports/flow?days=7`));
+    expect(report.columns.map((c) => c.name)).toEqual(['Ready', 'In progress', 'Verify', 'Done']);
+    expect(report.cumulativeFlow).toHaveLength(7);
+    const todayCounts = report.cumulativeFlow.at(-1)!.counts;
+    expect(todayCounts[b.doing.id]).toBe(1);
+    expect(todayCounts[b.done]).toBe(1);
+    expect(report.items).toHaveLength(1);
+    expect(report.items[0]).toMatchObject({ key: t1.key });
+    expect(report.items[0]!.cycleTimeHours).toBeGreaterThanOrEqual(0);
+    expect(report.items[0]!.leadTimeHours).toBeGreaterThanOrEqual(report.items[0]!.cycleTimeHours!);
+  });
+});

@@ -150,3 +150,103 @@ export type NewCard = Insertable<CardsTable>;
 export type CardUpdate = Updateable<CardsTable>;
 export type ColumnRow = Selectable<BoardColumnsTable>;
 export type SprintRow = Selectable<SprintsTable>;
+
+// ---- Plugins (migrations/2026-11-22T0003-plugins.ts) --------------------------------------------
+// Merged into `Database` by interface declaration merging, so this section stays self-contained.
+
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+
+export interface PluginInstallationsTable {
+  id: Generated<string>;
+  board_id: string;
+  plugin_id: string;
+  name: string;
+  config: Json;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  enabled: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  secret_rotated_at: Timestamp;
+}
+
+export interface PluginDeliveriesTable {
+  id: Generated<string>;
+  installation_id: string;
+  webhook: string;
+  delivery_key: string | null;
+  received_at: Timestamp;
+  verification: string;
+  status: string;
+  outcome: string | null;
+  http_status: number;
+  error: string | null;
+  summary: string | null;
+  content_type: string | null;
+  headers: Json;
+  body: Buffer | null;
+  body_bytes: Generated<number>;
+  attempts: Generated<number>;
+  retrying: Generated<boolean>;
+  duplicates: Generated<number>;
+  results: NullableJson;
+  card_ids: Generated<string[]>;
+  processed_at: NullableTimestamp;
+}
+
+export interface PluginTicketsTable {
+  id: Generated<string>;
+  board_id: string;
+  plugin_id: string;
+  dedup_key: string;
+  card_id: string;
+  installation_id: string | null;
+  kind: string;
+  status: string;
+  occurrences: Generated<number>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  last_url: string | null;
+  fingerprint: string | null;
+  service: string | null;
+  known_error: NullableJson;
+}
+
+export interface PluginOccurrencesTable {
+  id: ColumnType<number, never, never>;
+  ticket_id: string;
+  board_id: string;
+  card_id: string;
+  occurrence_key: string;
+  kind: string;
+  fingerprint: string | null;
+  service: string | null;
+  delivery_id: string | null;
+  url: string | null;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface PluginTicketLinksTable {
+  board_id: string;
+  card_id: string;
+  linked_card_id: string;
+  kind: string;
+  created_by_label: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  plugin_installations: PluginInstallationsTable;
+  plugin_deliveries: PluginDeliveriesTable;
+  plugin_tickets: PluginTicketsTable;
+  plugin_occurrences: PluginOccurrencesTable;
+  plugin_ticket_links: PluginTicketLinksTable;
+}
+
+export type InstallationRow = Selectable<PluginInstallationsTable>;
+export type DeliveryRow = Selectable<PluginDeliveriesTable>;
+export type PluginTicketRow = Selectable<PluginTicketsTable>;

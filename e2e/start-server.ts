@@ -1,0 +1,67 @@
+/**
+ * Playwright's web server: a fresh, empty database for this run, then the real server
+ * (server/main.ts, serving the built app from dist/) on E2E_PORT with a known administrator.
+ *
+ * With TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) it creates a database
+ * `bb_e2e_<timestamp>` on that server; otherwise the server's embedded PostgreSQL runs in a fresh
+ * temporary directory. Either is removed again when Playwright stops the server.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { ADMIN, E2E_PORT } from './env.ts';
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PORT: String(E2E_PORT),
+  HOST: '127.0.0.1',
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  // Specs sign in many times a minute from one address; the production default would refuse them.
+  LOGIN_RATE_LIMIT: '1000',
+  WEB_DIST: 'dist',
+};
+delete env.DATABASE_URL;
+
+async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let cleanup: () => Promise<void> = async () => {};
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (serverUrl) {
+  const name = `bb_e2e_${Date.now()}`;
+  await withAdmin(serverUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  cleanup = () =>
+    withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {});
+  console.log(`[e2e] database ${name} on ${url.host}`);
+} else {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bb-e2e-'));
+  chmodSync(dir, 0o755); // the embedded PostgreSQL runs as the 'postgres' OS user when started as root
+  env.DATA_DIR = dir;
+  env.EMBEDDED_PG_PORT = process.env.E2E_EMBEDDED_PG_PORT ?? '54339';
+  cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  console.log(`[e2e] embedded PostgreSQL in ${dir}`);
+}
+
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => server.kill(signal));
+}
+server.on('exit', (code, signal) => {
+  cleanup()
+    .catch((err) => console.error(`[e2e] cleanup failed: ${err instanceof Error ? err.message : err}`))
+    .finally(() => process.exit(code ?? (signal ? 1 : 0)));
+});

@@ -1,0 +1,130 @@
+/**
+ * The HTTP client: JSON in and out, the session's CSRF token on every write, and the server's one
+ * error shape {error, message, field?} turned into an ApiError the UI can act on by code.
+ */
+import type {
+  Board,
+  BoardEvent,
+  Card,
+  CreateCardInput,
+  Member,
+  MoveCardInput,
+  Role,
+  Snapshot,
+  UpdateCardInput,
+  User,
+} from '../../../protocol/model.ts';
+
+export interface SessionReply {
+  user: User;
+  csrfToken: string;
+}
+
+export interface CardComment {
+  id: string;
+  cardId: string;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface MoveReply {
+  card: Card;
+  event: BoardEvent;
+  warning?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | undefined,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  /** The current card the server sent with STALE_VERSION or WIP_LIMIT_REACHED, if any. */
+  get card(): Card | undefined {
+    return (this.body.card as Card | undefined) ?? undefined;
+  }
+}
+
+export class Api {
+  #csrfToken = '';
+
+  setCsrfToken(token: string): void {
+    this.#csrfToken = token;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && this.#csrfToken) headers['x-csrf-token'] = this.#csrfToken;
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection.', undefined, {});
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!res.ok) {
+      const err = (parsed ?? {}) as Record<string, unknown>;
+      throw new ApiError(
+        res.status,
+        typeof err.error === 'string' ? err.error : `HTTP_${res.status}`,
+        typeof err.message === 'string' ? err.message : `${res.status} ${res.statusText}`,
+        typeof err.field === 'string' ? err.field : undefined,
+        err,
+      );
+    }
+    return parsed as T;
+  }
+
+  // ---- session -------------------------------------------------------------------------------
+  session = () => this.request<SessionReply>('GET', '/api/auth/session');
+  setupNeeded = () => this.request<{ needed: boolean }>('GET', '/api/setup');
+  setup = (input: { email: string; name: string; password: string }) =>
+    this.request<SessionReply>('POST', '/api/setup', input);
+  login = (email: string, password: string) =>
+    this.request<SessionReply>('POST', '/api/auth/login', { email, password });
+  logout = () => this.request<void>('POST', '/api/auth/logout');
+
+  // ---- boards --------------------------------------------------------------------------------
+  boards = () => this.request<Board[]>('GET', '/api/boards');
+  createBoard = (input: { name: string; key?: string }) => this.request<Board>('POST', '/api/boards', input);
+  snapshot = (boardId: string) => this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  eventsAfter = (boardId: string, seq: number) =>
+    this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/events?after=${seq}`);
+  setMember = (boardId: string, email: string, role: Role) =>
+    this.request<Member>('PUT', `/api/boards/${boardId}/members`, { email, role });
+
+  // ---- cards ---------------------------------------------------------------------------------
+  createCard = (boardId: string, input: CreateCardInput) =>
+    this.request<Card>('POST', `/api/boards/${boardId}/cards`, input);
+  updateCard = (boardId: string, cardId: string, input: UpdateCardInput) =>
+    this.request<Card>('PATCH', `/api/boards/${boardId}/cards/${cardId}`, input);
+  moveCard = (boardId: string, cardId: string, input: MoveCardInput) =>
+    this.request<MoveReply>('POST', `/api/boards/${boardId}/cards/${cardId}/move`, input);
+  deleteCard = (boardId: string, cardId: string) =>
+    this.request<void>('DELETE', `/api/boards/${boardId}/cards/${cardId}`);
+  history = (boardId: string, cardId: string) =>
+    this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/cards/${cardId}/history`);
+  comments = (boardId: string, cardId: string) =>
+    this.request<CardComment[]>('GET', `/api/boards/${boardId}/cards/${cardId}/comments`);
+  addComment = (boardId: string, cardId: string, body: string) =>
+    this.request<CardComment>('POST', `/api/boards/${boardId}/cards/${cardId}/comments`, { body });
+}

@@ -1,0 +1,97 @@
+/** Card history in words: "Ada changed priority from Medium to High". Pure, for the activity tab. */
+import type { BoardEvent } from '../../../../protocol/model.ts';
+import { CARD_TYPE, CLASS_OF_SERVICE, PRIORITY, STREAM } from './vocabulary.ts';
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  title: 'title',
+  description: 'description',
+  type: 'type',
+  stream: 'stream',
+  priority: 'priority',
+  classOfService: 'class of service',
+  estimate: 'estimate',
+  labels: 'labels',
+  assigneeId: 'assignee',
+  blocked: 'blocked',
+  blockedReason: 'blocked reason',
+  dueDate: 'due date',
+};
+
+export function describeValue(field: string, value: unknown, names: ReadonlyMap<string, string>): string {
+  if (value === null || value === undefined || value === '') return 'nothing';
+  switch (field) {
+    case 'type':
+      return CARD_TYPE[value as keyof typeof CARD_TYPE]?.label ?? String(value);
+    case 'priority':
+      return PRIORITY[value as keyof typeof PRIORITY]?.label ?? String(value);
+    case 'classOfService':
+      return CLASS_OF_SERVICE[value as keyof typeof CLASS_OF_SERVICE] ?? String(value);
+    case 'stream':
+      return STREAM[value as keyof typeof STREAM] ?? String(value);
+    case 'assigneeId':
+      return names.get(String(value)) ?? 'a former member';
+    case 'blocked':
+      return value ? 'yes' : 'no';
+    case 'labels':
+      return (value as string[]).length ? (value as string[]).join(', ') : 'none';
+    case 'estimate':
+      return `${value} pt`;
+    case 'description': {
+      const text = String(value);
+      return text.length > 60 ? `“${text.slice(0, 60)}…”` : `“${text}”`;
+    }
+    default:
+      return `“${String(value)}”`;
+  }
+}
+
+export function describeChange(c: FieldChange, names: ReadonlyMap<string, string>): string {
+  return `${FIELD_NAMES[c.field] ?? c.field}: ${describeValue(c.field, c.from, names)} → ${describeValue(c.field, c.to, names)}`;
+}
+
+/** One line of what happened, without the actor (shown separately). */
+export function describeEvent(e: BoardEvent): string {
+  switch (e.type) {
+    case 'card.created':
+      return 'created the card';
+    case 'card.updated':
+      return 'edited';
+    case 'card.moved': {
+      const from = (e.payload.from ?? {}) as { columnId?: string | null; sprintId?: string | null };
+      const card = (e.payload.card ?? {}) as { columnId?: string | null; sprintId?: string | null };
+      if (from.columnId !== card.columnId) return 'moved it to another column';
+      if (from.sprintId !== card.sprintId)
+        return card.sprintId ? 'planned it into a sprint' : 'took it out of the sprint';
+      return 're-ranked it in the backlog';
+    }
+    case 'card.commented':
+      return 'commented';
+    case 'card.deleted':
+      return 'deleted the card';
+    default:
+      return e.type.replace('.', ' ');
+  }
+}
+
+export function changesOf(e: BoardEvent): FieldChange[] {
+  return Array.isArray(e.payload.changes) ? (e.payload.changes as FieldChange[]) : [];
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "2 minutes ago", or a date when older than a week. */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86400) return rtf.format(Math.round(seconds / 86400), 'day');
+  return new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}

@@ -1,0 +1,365 @@
+/**
+ * One open board, kept live. Loads the snapshot, then follows the server's event stream in sequence
+ * order (dropping what it already applied, fetching what it missed), re-joins with the last sequence
+ * it applied after a reconnect, and shows the user's own moves at once while the server decides.
+ *
+ * Shape (after tldraw's sync client): `#confirmed` is the server's truth in rank order; `#pending`
+ * holds the user's unacknowledged moves; the view (`cards`) is the truth with the pending moves
+ * replayed on top. An answer removes its move and applies the server's event, or, on a refusal, the
+ * card the server sent back, so a refused card returns to where the server says it is.
+ */
+import type {
+  Board,
+  BoardEvent,
+  Card,
+  Column,
+  CreateCardInput,
+  Member,
+  Snapshot,
+  Sprint,
+  UpdateCardInput,
+} from '../../../../protocol/model.ts';
+import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
+import { type Api, ApiError } from '../api.ts';
+import type { BoardSocket } from '../socket.ts';
+import { type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
+
+export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'error';
+export type Notify = (message: string, kind: 'info' | 'success' | 'warning' | 'error') => void;
+
+interface PendingMove extends Placement {
+  id: number;
+}
+
+const MOVE_TIMEOUT_MS = 10_000;
+const JOIN_TIMEOUT_MS = 15_000;
+
+function upsertBy<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] {
+  const at = list.findIndex(same);
+  if (at < 0) return [...list, item];
+  const next = list.slice();
+  next[at] = item;
+  return next;
+}
+
+export class BoardState {
+  board = $state.raw<Board | null>(null);
+  members = $state.raw<Member[]>([]);
+  columns = $state.raw<Column[]>([]);
+  sprints = $state.raw<Sprint[]>([]);
+  /** Every card in backlog order, the user's unconfirmed moves included. */
+  cards = $state.raw<Card[]>([]);
+  presence = $state.raw<PresenceUser[]>([]);
+  status = $state<BoardStatus>('loading');
+  error = $state<string | null>(null);
+
+  byId = $derived(new Map(this.cards.map((c) => [c.id, c])));
+  memberNames = $derived(new Map(this.members.map((m) => [m.userId, m.name])));
+  /** cardId → name of the other person dragging it right now */
+  draggedByOthers = $derived(
+    new Map(
+      this.presence
+        .filter((u) => u.userId !== this.me && u.draggingCardId)
+        .map((u) => [u.draggingCardId as string, u.name]),
+    ),
+  );
+  canEdit = $derived(this.board !== null && this.board.role !== 'viewer');
+  canDelete = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
+
+  #confirmed: Card[] = [];
+  #pending: PendingMove[] = [];
+  #lastSeq = 0;
+  #ahead = new Map<number, BoardEvent>();
+  #deleted = new Set<string>();
+  #catchingUp = false;
+  #loaded = false;
+  #closed = false;
+  #nextMove = 1;
+  #socket: BoardSocket | null = null;
+  #listeners = new Set<(event: BoardEvent) => void>();
+
+  constructor(
+    readonly boardId: string,
+    private readonly me: string,
+    private readonly api: Api,
+    private readonly connect: () => BoardSocket,
+    private readonly notify: Notify,
+  ) {}
+
+  /** The last board sequence applied (events or snapshot). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  async open(): Promise<void> {
+    const socket = this.connect();
+    this.#socket = socket;
+    socket.on('connect', () => this.#join());
+    socket.on('disconnect', () => {
+      if (this.#closed) return;
+      this.status = 'reconnecting';
+      this.presence = [];
+    });
+    socket.on('board:event', (event) => this.#receive([event]));
+    socket.on('presence', (frame: PresenceFrame) => {
+      if (frame.boardId === this.boardId) this.presence = frame.users;
+    });
+    try {
+      this.#applySnapshot(await this.api.snapshot(this.boardId));
+    } catch (err) {
+      this.status = 'error';
+      this.error = err instanceof ApiError ? err.message : String(err);
+      return;
+    }
+    this.#loaded = true;
+    this.status = socket.connected ? 'live' : 'reconnecting';
+    if (socket.connected) this.#join();
+  }
+
+  close(): void {
+    this.#closed = true;
+    const socket = this.#socket;
+    if (!socket) return;
+    if (socket.connected) socket.emit('board:leave', { boardId: this.boardId });
+    socket.removeAllListeners();
+    socket.disconnect();
+    this.#socket = null;
+  }
+
+  /** Called for every event applied, in sequence order (the card panel follows comments this way). */
+  onEvent(listener: (event: BoardEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // ---- the user's own changes ------------------------------------------------------------------
+
+  /** Re-rank a card next to the neighbours it was dropped between; shown at once, then confirmed. */
+  moveCard(placement: Placement): void {
+    if (!placement.afterId && !placement.beforeId) return;
+    const move: PendingMove = { ...placement, id: this.#nextMove++ };
+    this.#pending.push(move);
+    this.#publish();
+    const frame = {
+      boardId: this.boardId,
+      cardId: placement.cardId,
+      afterId: placement.afterId ?? null,
+      beforeId: placement.beforeId ?? null,
+    };
+    const socket = this.#socket;
+    if (socket?.connected) {
+      socket.timeout(MOVE_TIMEOUT_MS).emit('card:move', frame, (err: Error | null, reply: MoveAck) => {
+        if (err) {
+          this.#settle(move, {
+            ok: false,
+            error: 'TIMEOUT',
+            message: 'The server did not confirm the move in time; showing the board as the server has it.',
+          });
+          this.#rejoin();
+          return;
+        }
+        this.#settle(move, reply);
+      });
+      return;
+    }
+    const { boardId: _b, cardId, ...body } = frame;
+    this.api.moveCard(this.boardId, cardId, body).then(
+      (reply) => this.#settle(move, { ok: true, event: reply.event }),
+      (err: unknown) =>
+        this.#settle(move, {
+          ok: false,
+          error: err instanceof ApiError ? err.code : 'NETWORK',
+          message: err instanceof Error ? err.message : 'the move failed',
+          card: err instanceof ApiError ? err.card : undefined,
+        }),
+    );
+  }
+
+  async createCard(input: CreateCardInput): Promise<Card> {
+    const card = await this.api.createCard(this.boardId, input);
+    this.#upsert(card);
+    this.#publish();
+    return card;
+  }
+
+  /** Saves an edit made on `input.version`. A STALE_VERSION refusal still updates the card shown. */
+  async updateCard(cardId: string, input: UpdateCardInput): Promise<Card> {
+    try {
+      const card = await this.api.updateCard(this.boardId, cardId, input);
+      this.#upsert(card);
+      this.#publish();
+      return card;
+    } catch (err) {
+      if (err instanceof ApiError && err.card) {
+        this.#upsert(err.card);
+        this.#publish();
+      }
+      throw err;
+    }
+  }
+
+  async deleteCard(cardId: string): Promise<void> {
+    await this.api.deleteCard(this.boardId, cardId);
+    this.#deleted.add(cardId);
+    removeCard(this.#confirmed, cardId);
+    this.#publish();
+  }
+
+  /** Tell the others which card this user is dragging (null when the drag ends). */
+  dragging(cardId: string | null): void {
+    if (this.#socket?.connected) this.#socket.emit('presence:drag', { boardId: this.boardId, cardId });
+  }
+
+  // ---- the server's stream ---------------------------------------------------------------------
+
+  #join(): void {
+    const socket = this.#socket;
+    if (!socket || !this.#loaded || this.#closed) return;
+    socket
+      .timeout(JOIN_TIMEOUT_MS)
+      .emit('board:join', { boardId: this.boardId, sinceSeq: this.#lastSeq }, (err, reply) => {
+        if (this.#closed) return;
+        if (err) {
+          this.status = 'reconnecting';
+          this.#rejoin();
+          return;
+        }
+        if (!reply.ok) {
+          this.status = 'error';
+          this.error = reply.message;
+          return;
+        }
+        if (reply.mode === 'snapshot') this.#applySnapshot(reply.snapshot);
+        else this.#receive(reply.events);
+        this.status = 'live';
+      });
+  }
+
+  /** Join again from the last applied sequence (after a lost answer); a no-op while offline. */
+  #rejoin(): void {
+    if (this.#socket?.connected) this.#join();
+  }
+
+  #settle(move: PendingMove, reply: MoveAck): void {
+    this.#pending = this.#pending.filter((m) => m !== move);
+    if (reply.ok) {
+      this.#receive([reply.event]);
+    } else {
+      const card = reply.card as Card | undefined;
+      if (card) this.#upsert(card);
+      const key = this.byId.get(move.cardId)?.key ?? 'The card';
+      this.notify(
+        reply.error === 'WIP_LIMIT_REACHED'
+          ? `${key} was not moved: ${reply.message}`
+          : `${key} could not be moved: ${reply.message}`,
+        'error',
+      );
+    }
+    this.#publish();
+  }
+
+  #receive(events: readonly BoardEvent[]): void {
+    for (const event of events) {
+      if (event.boardId === this.boardId && event.seq > this.#lastSeq) this.#ahead.set(event.seq, event);
+    }
+    if (this.#drain()) this.#publish();
+    if (this.#ahead.size > 0) void this.#catchUp();
+  }
+
+  /** Apply the held events that follow on from the last applied sequence; true if any did. */
+  #drain(): boolean {
+    let applied = false;
+    for (let next = this.#ahead.get(this.#lastSeq + 1); next; next = this.#ahead.get(this.#lastSeq + 1)) {
+      this.#ahead.delete(next.seq);
+      this.#apply(next);
+      applied = true;
+    }
+    for (const seq of this.#ahead.keys()) if (seq <= this.#lastSeq) this.#ahead.delete(seq);
+    return applied;
+  }
+
+  /** A gap in the sequence: fetch what is missing over HTTP; if that fails, start from a snapshot. */
+  async #catchUp(): Promise<void> {
+    if (this.#catchingUp) return;
+    this.#catchingUp = true;
+    try {
+      for (let round = 0; round < 100 && this.#ahead.size > 0; round++) {
+        const events = await this.api.eventsAfter(this.boardId, this.#lastSeq);
+        if (events.length === 0) break;
+        this.#receive(events);
+      }
+      if (this.#ahead.size > 0) this.#applySnapshot(await this.api.snapshot(this.boardId));
+    } catch {
+      this.#rejoin();
+    } finally {
+      this.#catchingUp = false;
+    }
+  }
+
+  #apply(event: BoardEvent): void {
+    const p = event.payload as Record<string, unknown>;
+    switch (event.type) {
+      case 'card.created':
+      case 'card.updated':
+      case 'card.moved':
+        this.#upsert(p.card as Card);
+        break;
+      case 'cards.moved':
+        for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
+        break;
+      case 'card.deleted':
+        this.#deleted.add(p.cardId as string);
+        removeCard(this.#confirmed, p.cardId as string);
+        break;
+      case 'sprint.created':
+      case 'sprint.updated':
+      case 'sprint.started':
+      case 'sprint.completed': {
+        const sprint = p.sprint as Sprint;
+        this.sprints = upsertBy(this.sprints, sprint, (s) => s.id === sprint.id);
+        for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
+        break;
+      }
+      case 'member.set': {
+        const member = p.member as Member;
+        this.members = upsertBy(this.members, member, (m) => m.userId === member.userId);
+        break;
+      }
+      case 'column.created':
+      case 'column.updated': {
+        const column = p.column as Column;
+        this.columns = upsertBy(this.columns, column, (c) => c.id === column.id).sort(
+          (a, b) => a.position - b.position,
+        );
+        break;
+      }
+      case 'column.deleted':
+        this.columns = this.columns.filter((c) => c.id !== p.columnId);
+        break;
+    }
+    this.#lastSeq = event.seq;
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #applySnapshot(s: Snapshot): void {
+    this.board = s.board;
+    this.members = s.members;
+    this.columns = s.columns;
+    this.sprints = s.sprints;
+    this.#confirmed = s.cards.slice();
+    this.#lastSeq = s.seq;
+    this.#drain();
+    this.#publish();
+  }
+
+  #upsert(card: Card): void {
+    if (this.#deleted.has(card.id)) return;
+    upsertByRank(this.#confirmed, card);
+  }
+
+  #publish(): void {
+    const view = this.#confirmed.slice();
+    for (const move of this.#pending) placeCard(view, move);
+    this.cards = view;
+  }
+}

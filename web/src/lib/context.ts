@@ -1,0 +1,25 @@
+/** What every screen may reach: created once by App.svelte and handed down through Svelte context. */
+import { getContext, setContext } from 'svelte';
+import type { Api } from './api.ts';
+import type { Router } from './router.svelte.ts';
+import type { Session } from './session.svelte.ts';
+import type { Toasts } from './toasts.svelte.ts';
+
+export interface AppContext {
+  api: Api;
+  session: Session;
+  router: Router;
+  toasts: Toasts;
+}
+
+const KEY = Symbol('blendboard');
+
+export function provideApp(ctx: AppContext): AppContext {
+  return setContext(KEY, ctx);
+}
+
+export function useApp(): AppContext {
+  const ctx = getContext<AppContext | undefined>(KEY);
+  if (!ctx) throw new Error('useApp() outside <App>');
+  return ctx;
+}

@@ -3,7 +3,7 @@
  * build a migrated template database once, and hand its name to the test files, which each clone
  * their own fresh database from it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -30,6 +30,7 @@ export default async function setup(project: TestProject) {
   let dataDir: string | null = null;
   if (!serverUrl) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-test-pg-'));
+    chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as the postgres OS user
     const embedded = await startEmbeddedPostgres(dataDir, 54000 + (process.pid % 1000));
     serverUrl = embedded.url;
     stopEmbedded = embedded.stop;

@@ -1,0 +1,106 @@
+/** Big boards: seed N cards straight into the database, then time the board's snapshot and first paint. */
+import { existsSync } from 'node:fs';
+import { generateNKeysBetween } from 'fractional-indexing';
+import pg from 'pg';
+import { round, summarise } from './lib.ts';
+
+const TYPES = [
+  'story',
+  'enhancement',
+  'defect_automated',
+  'defect_manual',
+  'incident',
+  'problem',
+  'improvement',
+];
+
+export async function seedCards(databaseUrl: string, boardId: string, n: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ key: string }>('select key from boards where id = $1', [boardId]);
+    const key = rows[0]!.key;
+    const ranks = generateNKeysBetween(null, null, n);
+    const ids: string[] = [];
+    for (let start = 0; start < n; start += 1000) {
+      const slice = ranks.slice(start, start + 1000);
+      const res = await client.query<{ id: string }>(
+        `insert into cards (board_id, number, key, title, description, type, stream, rank, estimate, labels, priority)
+         select $1, s.i, $2 || '-' || s.i, 'Card number ' || s.i || ': tidy up the ' || (array['checkout','search','billing','login'])[1 + s.i % 4] || ' flow',
+                '', (($3::text[])[1 + s.i % 7]), case when s.i % 3 = 0 then 'maintenance' else 'development' end,
+                r.rank, (s.i % 8) + 1, array['team-' || (s.i % 5)], (array['critical','high','medium','low'])[1 + s.i % 4]
+         from unnest($4::text[]) with ordinality as r(rank, ord)
+         cross join lateral (select $5::int + r.ord::int as i) s
+         returning id`,
+        [boardId, key, TYPES, slice, start],
+      );
+      ids.push(...res.rows.map((r) => r.id));
+    }
+    await client.query('update boards set card_counter = $2 where id = $1', [boardId, n]);
+    await client.query('analyze cards');
+    return ids;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function timeSnapshot(baseUrl: string, cookie: string, boardId: string, runs = 15) {
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs + 2; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${baseUrl}/api/boards/${boardId}`, { headers: { cookie } });
+    const body = await res.arrayBuffer();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`snapshot ${res.status}`);
+    bytes = body.byteLength;
+    if (i >= 2) samples.push(ms); // the first two warm caches and the JIT
+  }
+  const s = summarise(samples);
+  return { runs, medianMs: round(s.p50), p90Ms: round(s.p90), bytes };
+}
+
+/** Time from navigation to the first card row painted, in real Chromium; median of `runs`. */
+export async function timeFirstPaint(baseUrl: string, cookie: string, boardId: string, runs = 5) {
+  const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) return { skipped: `no Chromium at ${executablePath}` };
+  const { chromium } = await import('@playwright/test');
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  try {
+    const [name, value] = cookie.split('=') as [string, string];
+    const samples: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name, value, url: baseUrl }]);
+      const page = await context.newPage();
+      const t0 = performance.now();
+      await page.goto(`${baseUrl}/boards/${boardId}`);
+      await page.locator('[data-testid="card"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      const ms = performance.now() - t0;
+      const rendered = await page.locator('[data-testid="card"]').count();
+      if (i > 0) samples.push(ms);
+      if (i === runs) Object.assign(samples, { rendered });
+      await context.close();
+    }
+    const s = summarise(samples);
+    return {
+      runs,
+      medianMs: round(s.p50),
+      maxMs: round(s.max),
+      renderedRows: (samples as unknown as { rendered: number }).rendered,
+    };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,74 @@
+/** Small helpers for the benchmarks: child processes, percentiles, a paced load loop. */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarise(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s.at(-1) ?? Number.NaN,
+  };
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Starts a Node/tsx child and resolves when its stdout matches `ready`. */
+export function startChild(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const started = new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`child ${args.join(' ')} did not start:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (d: Buffer) => {
+      output += d;
+      const m = output.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+    });
+  return { child, started, stop };
+}
+
+/** Calls `fire` at `ratePerSecond` for `seconds`, in 10 ms ticks; returns how many were fired. */
+export async function paced(ratePerSecond: number, seconds: number, fire: () => void): Promise<number> {
+  const tickMs = 10;
+  const start = performance.now();
+  let fired = 0;
+  const total = Math.round(ratePerSecond * seconds);
+  while (fired < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * ratePerSecond) + 1);
+    while (fired < due) {
+      fire();
+      fired++;
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  return fired;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,234 @@
+/**
+ * Real-time benchmarks: the delay from a move request to its receipt by ALL clients on a board,
+ * at paced rates, for the bare socket.io baseline and for Blendboard (auth, validation, the
+ * database commit and the event log included).
+ */
+import { Worker } from 'node:worker_threads';
+import { io, type Socket } from 'socket.io-client';
+import { paced, round, sleep, summarise } from './lib.ts';
+
+export interface RateResult {
+  rate: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  achievedPerSecond: number;
+  p50: number;
+  p99: number;
+  sustained: boolean;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function connectAll(url: string, n: number, opts: Parameters<typeof io>[1]): Promise<Socket[]> {
+  const sockets = Array.from({ length: n }, () =>
+    io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts }),
+  );
+  await Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise<void>((resolve, reject) => {
+          s.once('connect', () => resolve());
+          s.once('connect_error', reject);
+        }),
+    ),
+  );
+  return sockets;
+}
+
+/** The receiving clients, spread over worker threads (2 by default). */
+class ReceiverPool {
+  private constructor(
+    private readonly workers: Worker[],
+    readonly clients: number,
+  ) {}
+
+  static async start(
+    setup: {
+      url: string;
+      cookie?: string;
+      boardId?: string;
+      event: 'msg' | 'board:event';
+      idField: 'id' | 'seq';
+    },
+    clients: number,
+    threads = 2,
+  ) {
+    const workers: Worker[] = [];
+    for (let i = 0; i < threads; i++) {
+      const count = Math.floor(clients / threads) + (i < clients % threads ? 1 : 0);
+      const w = new Worker(new URL('./receivers-boot.mjs', import.meta.url), {
+        workerData: { ...setup, count },
+      });
+      await new Promise<void>((resolve, reject) => {
+        w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(JSON.stringify(m)))));
+        w.once('error', reject);
+      });
+      workers.push(w);
+    }
+    return new ReceiverPool(workers, clients);
+  }
+
+  /** Per id: how many clients got it and when the last did; resets the counts. */
+  async collect(): Promise<Map<number, { count: number; last: number }>> {
+    const merged = new Map<number, { count: number; last: number }>();
+    for (const w of this.workers) {
+      const entries = await new Promise<[number, [number, number]][]>((resolve) => {
+        w.once('message', resolve);
+        w.postMessage('collect');
+      });
+      for (const [id, [count, last]] of entries) {
+        const m = merged.get(id);
+        if (m) {
+          m.count += count;
+          m.last = Math.max(m.last, last);
+        } else merged.set(id, { count, last });
+      }
+    }
+    return merged;
+  }
+
+  async close() {
+    for (const w of this.workers) {
+      w.postMessage('close');
+      await new Promise((r) => w.once('exit', r));
+    }
+  }
+}
+
+function rateResult(
+  rate: number,
+  sentAt: Map<number, number>,
+  got: Map<number, { count: number; last: number }>,
+  receivers: number,
+  sent: number,
+  failed: number,
+  seconds: number,
+): RateResult {
+  const latencies: number[] = [];
+  let delivered = 0;
+  let lastDelivery = 0;
+  let firstSend = Number.POSITIVE_INFINITY;
+  for (const [id, t0] of sentAt) {
+    firstSend = Math.min(firstSend, t0);
+    const g = got.get(id);
+    if (g && g.count >= receivers) {
+      delivered++;
+      latencies.push(g.last - t0);
+      lastDelivery = Math.max(lastDelivery, g.last);
+    }
+  }
+  const s = summarise(latencies);
+  const elapsed = Math.max(seconds, (lastDelivery - firstSend) / 1000);
+  const achieved = delivered / elapsed;
+  return {
+    rate,
+    sent,
+    delivered,
+    failed,
+    achievedPerSecond: round(achieved),
+    p50: round(s.p50),
+    p99: round(s.p99),
+    sustained: failed === 0 && delivered >= sent * 0.99 && achieved >= rate * 0.95,
+  };
+}
+
+/** Baseline: bare socket.io relaying 300-byte messages to `clients` receivers. */
+export async function bareBroadcast(
+  url: string,
+  clients: number,
+  rates: number[],
+  seconds: number,
+): Promise<RateResult[]> {
+  const pool = await ReceiverPool.start({ url, event: 'msg', idField: 'id' }, clients);
+  const [driver] = await connectAll(url, 1, {});
+  const results: RateResult[] = [];
+  let id = 0;
+  try {
+    for (const rate of rates) {
+      await pool.collect();
+      const sentAt = new Map<number, number>();
+      const filler = 'x'.repeat(280);
+      const sent = await paced(rate, seconds, () => {
+        const msgId = ++id;
+        sentAt.set(msgId, now());
+        driver!.emit('relay', { id: msgId, filler });
+      });
+      await sleep(1500);
+      results.push(rateResult(rate, sentAt, await pool.collect(), clients, sent, 0, seconds));
+    }
+  } finally {
+    driver!.close();
+    await pool.close();
+  }
+  return results;
+}
+
+/** Blendboard: movers re-rank cards over the socket; receivers are `clients` browsers on the board. */
+export async function boardMoves(
+  url: string,
+  cookie: string,
+  boardId: string,
+  cardIds: string[],
+  clients: number,
+  rates: number[],
+  seconds: number,
+  stopWhenNotSustained = true,
+): Promise<RateResult[]> {
+  const pool = await ReceiverPool.start(
+    { url, cookie, boardId, event: 'board:event', idField: 'seq' },
+    clients,
+  );
+  const movers = await connectAll(url, 4, { extraHeaders: { cookie } });
+  for (const s of movers) {
+    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+  }
+  await sleep(1000); // let the join-time presence broadcasts settle
+  const results: RateResult[] = [];
+  let cursor = 0;
+  try {
+    for (const rate of rates) {
+      await pool.collect();
+      // Moves are identified by the event sequence number the server assigns (returned in the ack).
+      const sentAt = new Map<number, number>();
+      let failed = 0;
+      let inFlight = 0;
+      let m = 0;
+      const sent = await paced(rate, seconds, () => {
+        const card = cardIds[cursor++ % cardIds.length]!;
+        const anchor = cardIds[(cursor * 7919) % cardIds.length]!;
+        const mover = movers[m++ % movers.length]!;
+        const t0 = now();
+        inFlight++;
+        mover.emit(
+          'card:move',
+          { boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
+          (ack: { ok: boolean; event?: { seq: number } }) => {
+            inFlight--;
+            if (ack.ok && ack.event) sentAt.set(ack.event.seq, t0);
+            else failed++;
+          },
+        );
+      });
+      for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await sleep(50);
+      await sleep(1500);
+      const result = rateResult(
+        rate,
+        sentAt,
+        await pool.collect(),
+        clients,
+        sent,
+        failed + inFlight,
+        seconds,
+      );
+      results.push(result);
+      if (stopWhenNotSustained && !result.sustained) break;
+      await sleep(500);
+    }
+  } finally {
+    for (const s of movers) s.close();
+    await pool.close();
+  }
+  return results;
+}

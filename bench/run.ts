@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: starts the real server (embedded PostgreSQL 18, as `npm start` does) and a bare
+ * socket.io baseline in child processes, drives them from this process over loopback, and prints
+ * the figures. Bounded: every loop has a fixed count and duration.
+ *
+ * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers.
+ */
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
+import { startChild } from './lib.ts';
+import { bareBroadcast, boardMoves, type RateResult } from './realtime.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const clients = Number(process.env.BENCH_CLIENTS ?? 200);
+const port = 43000 + Math.floor(Math.random() * 1000);
+const pgPort = 45000 + Math.floor(Math.random() * 1000);
+const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
+// mkdtemp makes the folder private; the embedded PostgreSQL runs as the postgres OS user.
+chmodSync(dataDir, 0o755);
+
+function table(title: string, rows: RateResult[]) {
+  console.log(`\n${title}`);
+  console.table(
+    rows.map((r) => ({
+      'target/s': r.rate,
+      'achieved/s': r.achievedPerSecond,
+      sent: r.sent,
+      delivered: r.delivered,
+      failed: r.failed,
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      sustained: r.sustained,
+    })),
+  );
+}
+
+async function main() {
+  console.log(
+    `Blendboard benchmark: ${clients} clients, ${seconds}s per step, node ${process.version}, ${new Date().toISOString()}`,
+  );
+
+  // 1. Bare socket.io baseline, same machine, same client process.
+  const bare = startChild(['bench/bare-server.ts'], {}, /listening (\d+)/);
+  const barePort = (await bare.started)[1];
+  const baseline = await bareBroadcast(`http://127.0.0.1:${barePort}`, clients, [100, 1000], seconds);
+  await bare.stop();
+  table('Baseline: bare socket.io, 300-byte broadcast to every client (delay to the LAST client)', baseline);
+
+  // 2. The real server on embedded PostgreSQL.
+  if (!existsSync('dist/index.html'))
+    console.log('(no dist/: run `npm run build` first to include the Chromium first-paint figure)');
+  const server = startChild(
+    ['server/main.ts'],
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'warn',
+      ADMIN_EMAIL: 'bench@example.com',
+      ADMIN_PASSWORD: 'bench-password',
+    },
+    /Blendboard is up|"msg":"Blendboard is up/,
+  );
+  // main.ts logs at info; with LOG_LEVEL=warn we poll readiness instead.
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.started.catch(() => {});
+  try {
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const createBoard = async (name: string) => {
+      const res = await fetch(`${baseUrl}/api/boards`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ name }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/blendboard`;
+
+    const movesBoard = await createBoard('Moves');
+    const cardIds = await seedCards(databaseUrl, movesBoard, 2000);
+    // Warm-up (JIT, connection pools, PostgreSQL caches): measured but not reported.
+    await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [50], 2, false);
+    const at100 = await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [100], seconds, false);
+    table(
+      'Blendboard: card move (socket, authorised, validated, committed) to receipt by ALL clients',
+      at100,
+    );
+    const ramp = await boardMoves(
+      baseUrl,
+      cookie,
+      movesBoard,
+      cardIds,
+      clients,
+      [250, 500, 1000, 1500, 2000, 3000],
+      seconds,
+    );
+    table('Blendboard: ramp until not sustained (failed=0, ≥99% delivered, ≥95% of target)', ramp);
+    const best = [...at100, ...ramp].filter((r) => r.sustained).at(-1);
+    console.log(`Highest sustained: ${best ? `${best.rate} moves/s (p99 ${best.p99} ms)` : 'none'}`);
+
+    const bigBoard = await createBoard('Ten thousand');
+    await seedCards(databaseUrl, bigBoard, 10_000);
+    const snapshot = await timeSnapshot(baseUrl, cookie, bigBoard);
+    console.log(
+      `\n10,000-card board, GET /api/boards/:id: median ${snapshot.medianMs} ms, p90 ${snapshot.p90Ms} ms, ${Math.round(snapshot.bytes / 1024)} KiB (${snapshot.runs} runs)`,
+    );
+    if (existsSync('dist/index.html')) {
+      const paint = await timeFirstPaint(baseUrl, cookie, bigBoard);
+      console.log(`10,000-card board, first card painted in Chromium: ${JSON.stringify(paint)}`);
+    }
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // 3. Webhook ingestion (the plugin host's own benchmark), when present.
+  const webhookModule = './webhooks.ts';
+  if (existsSync('bench/webhooks.ts')) {
+    const { runWebhookBench } = (await import(webhookModule)) as {
+      runWebhookBench: () => Promise<Record<string, number | string>>;
+    };
+    console.log('\nWebhook ingestion');
+    console.table(await runWebhookBench());
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

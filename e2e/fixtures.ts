@@ -1,0 +1,144 @@
+/**
+ * The cast of the end-to-end stories: an administrator arranging things through the public API, the
+ * people they invite, their boards and cards, and helpers to open a board in a browser signed in as
+ * one of them. Every spec makes its own board, so specs never depend on each other.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type APIRequestContext,
+  type Browser,
+  test as base,
+  expect,
+  type Page,
+  request,
+} from '@playwright/test';
+import type { Board, Card, CreateCardInput } from '../protocol/model.ts';
+import { ADMIN, BASE_URL } from './env.ts';
+
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+/** A signed-in API client: cookie session plus the CSRF header the server wants on writes. */
+export class Api {
+  private constructor(
+    readonly http: APIRequestContext,
+    private readonly csrf: string,
+  ) {}
+
+  static async signIn(email: string, password: string): Promise<Api> {
+    const http = await request.newContext({ baseURL: BASE_URL });
+    const res = await http.post('/api/auth/login', { data: { email, password } });
+    expect(res.status(), `sign in as ${email}`).toBe(200);
+    return new Api(http, (await res.json()).csrfToken);
+  }
+
+  async send<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    data?: unknown,
+  ): Promise<T> {
+    const res = await this.http.fetch(path, { method, data, headers: { 'x-csrf-token': this.csrf } });
+    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? (undefined as T) : ((await res.json()) as T);
+  }
+
+  dispose = () => this.http.dispose();
+}
+
+export class Team {
+  private constructor(readonly admin: Api) {}
+
+  static async assemble(): Promise<Team> {
+    return new Team(await Api.signIn(ADMIN.email, ADMIN.password));
+  }
+
+  /** A new account, made by the administrator. */
+  async person(name: string): Promise<Person> {
+    const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${unique()}@e2e.example`;
+    const password = `pw-${unique()}-${unique()}`;
+    const user = await this.admin.send<{ id: string }>('POST', '/api/users', { email, name, password });
+    return { id: user.id, name, email, password };
+  }
+
+  /** A fresh board with these people on it as developers. */
+  async board(name: string, members: Person[] = []): Promise<Board> {
+    const key = `E${unique()
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, 'X')
+      .slice(0, 5)}`;
+    const board = await this.admin.send<Board>('POST', '/api/boards', { name, key });
+    for (const m of members) {
+      await this.admin.send('PUT', `/api/boards/${board.id}/members`, { email: m.email, role: 'developer' });
+    }
+    return board;
+  }
+
+  /** Cards added to the bottom of the backlog, in this order. */
+  async cards(board: Board, titles: string[], extra: Partial<CreateCardInput> = {}): Promise<Card[]> {
+    const cards: Card[] = [];
+    for (const title of titles) {
+      cards.push(
+        await this.admin.send<Card>('POST', `/api/boards/${board.id}/cards`, {
+          title,
+          type: 'story',
+          ...extra,
+        }),
+      );
+    }
+    return cards;
+  }
+
+  dispose = () => this.admin.dispose();
+}
+
+/** A browser window of its own (separate cookies), signed in as `person`, showing the board's backlog. */
+export async function openBoard(browser: Browser, person: Person, board: Board): Promise<Page> {
+  const context = await browser.newContext();
+  const signIn = await context.request.post('/api/auth/login', {
+    data: { email: person.email, password: person.password },
+  });
+  expect(signIn.status(), `sign in as ${person.email}`).toBe(200);
+  const page = await context.newPage();
+  await page.goto(`/boards/${board.id}`);
+  await expect(page.getByTestId('board-name')).toHaveText(board.name);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
+  return page;
+}
+
+/** The card keys in the order the backlog shows them (the rendered window). */
+export async function backlogKeys(page: Page): Promise<string[]> {
+  return page.getByTestId('card').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key') ?? ''));
+}
+
+export function cardRow(page: Page, key: string) {
+  return page.locator(`[data-testid="card"][data-key="${key}"]`);
+}
+
+type OpenBoard = (person: Person, board: Board) => Promise<Page>;
+
+export const test = base.extend<{ team: Team; openBoardAs: OpenBoard }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+  team: async ({}, use) => {
+    const team = await Team.assemble();
+    await use(team);
+    await team.dispose();
+  },
+  /** Opens a board in a new browser window signed in as someone; the windows close after the test. */
+  openBoardAs: async ({ browser }, use) => {
+    const pages: Page[] = [];
+    await use(async (person, board) => {
+      const page = await openBoard(browser, person, board);
+      pages.push(page);
+      return page;
+    });
+    for (const page of pages) await page.context().close();
+  },
+});
+
+export { expect };

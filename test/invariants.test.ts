@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card, Column, Snapshot } from '../protocol/model.ts';
 import type { JoinAck } from '../protocol/socket.ts';
-import { ApiClient, type ClientSocket, eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
+import {
+  ApiClient,
+  type ClientSocket,
+  eventually,
+  memberWithRole,
+  socketFor,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,34 +27,62 @@ describe('a hard WIP limit under a race', () => {
     const boardId = (await server.admin.createBoard('Race WIP')).id;
     const snap = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${boardId}`));
     const doing = snap.columns.find((c) => c.stream === 'maintenance' && c.name === 'In progress')!;
-    await server.admin.ok(server.admin.patch<Column>(`/api/boards/${boardId}/columns/${doing.id}`, { wipLimit: 3, wipPolicy: 'hard' }));
-    const engineers = await Promise.all([0, 1, 2, 3].map(() => memberWithRole(server, boardId, 'maintenance')));
+    await server.admin.ok(
+      server.admin.patch<Column>(`/api/boards/${boardId}/columns/${doing.id}`, {
+        wipLimit: 3,
+        wipPolicy: 'hard',
+      }),
+    );
+    const engineers = await Promise.all(
+      [0, 1, 2, 3].map(() => memberWithRole(server, boardId, 'maintenance')),
+    );
     const cards: Card[] = [];
-    for (let i = 0; i < 26; i++) cards.push(await server.admin.createCard(boardId, { title: `T${i}`, type: 'incident', stream: 'maintenance' }));
-    for (const c of cards.slice(0, 2)) await server.admin.ok(server.admin.post(`/api/boards/${boardId}/cards/${c.id}/move`, { columnId: doing.id }));
+    for (let i = 0; i < 26; i++)
+      cards.push(
+        await server.admin.createCard(boardId, { title: `T${i}`, type: 'incident', stream: 'maintenance' }),
+      );
+    for (const c of cards.slice(0, 2))
+      await server.admin.ok(
+        server.admin.post(`/api/boards/${boardId}/cards/${c.id}/move`, { columnId: doing.id }),
+      );
 
     const racers = cards.slice(2);
     const results = await Promise.all(
-      racers.map((c, i) => engineers[i % engineers.length]!.post<{ error?: string }>(`/api/boards/${boardId}/cards/${c.id}/move`, { columnId: doing.id })),
+      racers.map((c, i) =>
+        engineers[i % engineers.length]!.post<{ error?: string }>(
+          `/api/boards/${boardId}/cards/${c.id}/move`,
+          { columnId: doing.id },
+        ),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.body.error === 'WIP_LIMIT_REACHED')).toHaveLength(racers.length - 1);
+    expect(results.filter((r) => r.status === 409 && r.body.error === 'WIP_LIMIT_REACHED')).toHaveLength(
+      racers.length - 1,
+    );
     const inColumn = (await server.admin.cards(boardId)).filter((c) => c.columnId === doing.id);
     expect(inColumn).toHaveLength(3);
   });
 });
 
-/** A client applying board events the way the web app does: upsert by id, order by rank. */
-function replica(initial: Card[]) {
+/**
+ * A client applying board events the way the web app does: events may arrive out of sequence order
+ * (concurrent commits publish in any order), so they are held until contiguous, then applied in
+ * order: upsert cards by id, order by rank.
+ */
+function replica(initial: Card[], fromSeq: number) {
   const cards = new Map(initial.map((c) => [c.id, c]));
-  let lastSeq = 0;
+  const ahead = new Map<number, BoardEvent>();
+  let lastSeq = fromSeq;
   return {
-    apply(e: BoardEvent) {
-      if (e.seq <= lastSeq) return;
-      lastSeq = e.seq;
-      const one = e.payload.card as Card | undefined;
-      for (const c of one ? [one] : ((e.payload.cards as Card[] | undefined) ?? [])) cards.set(c.id, c);
-      if (e.type === 'card.deleted') cards.delete(e.cardId!);
+    receive(e: BoardEvent) {
+      if (e.seq > lastSeq) ahead.set(e.seq, e);
+      for (let next = ahead.get(lastSeq + 1); next; next = ahead.get(lastSeq + 1)) {
+        ahead.delete(next.seq);
+        lastSeq = next.seq;
+        const one = next.payload.card as Card | undefined;
+        for (const c of one ? [one] : ((next.payload.cards as Card[] | undefined) ?? [])) cards.set(c.id, c);
+        if (next.type === 'card.deleted') cards.delete(next.cardId!);
+      }
     },
     order: () => [...cards.values()].sort((a, b) => (a.rank < b.rank ? -1 : 1)).map((c) => c.id),
     get seq() {
@@ -60,15 +96,21 @@ describe('ranks under a race', () => {
     const boardId = (await server.admin.createBoard('Race ranks')).id;
     const cards: Card[] = [];
     for (let i = 0; i < 30; i++) cards.push(await server.admin.createCard(boardId, { title: `C${i}` }));
-    const people = [server.admin, ...(await Promise.all([0, 1, 2].map(() => memberWithRole(server, boardId, 'developer'))))];
+    const people = [
+      server.admin,
+      ...(await Promise.all([0, 1, 2].map(() => memberWithRole(server, boardId, 'developer')))),
+    ];
 
-    const watchers: ClientSocket[] = await Promise.all([socketFor(server, people[1]!), socketFor(server, people[2]!)]);
+    const watchers: ClientSocket[] = await Promise.all([
+      socketFor(server, people[1]!),
+      socketFor(server, people[2]!),
+    ]);
     const replicas = await Promise.all(
       watchers.map(async (s) => {
         const ack = (await s.emitWithAck('board:join', { boardId })) as JoinAck;
         if (!ack.ok || ack.mode !== 'snapshot') throw new Error('expected a snapshot');
-        const r = replica(ack.snapshot.cards);
-        s.on('board:event', (e) => r.apply(e));
+        const r = replica(ack.snapshot.cards, ack.snapshot.seq);
+        s.on('board:event', (e) => r.receive(e));
         return r;
       }),
     );
@@ -89,15 +131,24 @@ describe('ranks under a race', () => {
     const results = await Promise.all(moves);
     expect(results.every((r) => r.status === 200)).toBe(true);
 
-    const ranks = await server.db.selectFrom('cards').select(['id', 'rank']).where('board_id', '=', boardId).orderBy('rank').execute();
+    const ranks = await server.db
+      .selectFrom('cards')
+      .select(['id', 'rank'])
+      .where('board_id', '=', boardId)
+      .orderBy('rank')
+      .execute();
     expect(new Set(ranks.map((r) => r.rank)).size).toBe(30);
-    for (let i = 1; i < ranks.length; i++) expect(Buffer.compare(Buffer.from(ranks[i - 1]!.rank), Buffer.from(ranks[i]!.rank))).toBe(-1);
+    for (let i = 1; i < ranks.length; i++)
+      expect(Buffer.compare(Buffer.from(ranks[i - 1]!.rank), Buffer.from(ranks[i]!.rank))).toBe(-1);
 
-    const dbOrder = ranks.map((r) => r.id);
-    const boardSeq = (await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${boardId}`))).seq;
-    await eventually(() => replicas.every((r) => r.seq === boardSeq));
-    for (const r of replicas) expect(r.order()).toEqual(dbOrder);
-    for (const s of watchers) s.close();
+    try {
+      const dbOrder = ranks.map((r) => r.id);
+      const boardSeq = (await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${boardId}`))).seq;
+      await eventually(() => replicas.every((r) => r.seq === boardSeq));
+      for (const r of replicas) expect(r.order()).toEqual(dbOrder);
+    } finally {
+      for (const s of watchers) s.close();
+    }
   });
 });
 
@@ -114,7 +165,9 @@ describe('two server instances on one database', () => {
         await socket.emitWithAck('board:join', { boardId });
         const seen: BoardEvent[] = [];
         socket.on('board:event', (e) => seen.push(e));
-        await server.admin.ok(server.admin.post(`/api/boards/${boardId}/cards/${b.id}/move`, { beforeId: a.id }));
+        await server.admin.ok(
+          server.admin.post(`/api/boards/${boardId}/cards/${b.id}/move`, { beforeId: a.id }),
+        );
         const moved = await eventually(() => seen.find((e) => e.type === 'card.moved'));
         expect(moved.cardId).toBe(b.id);
         expect(seen).toHaveLength(1);

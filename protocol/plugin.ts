@@ -31,8 +31,10 @@ export { type Static, type TSchema, Type };
 export const PLUGIN_API_VERSION = 1 as const;
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const oneOf = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}): TEnum<[...T]> =>
-  Type.Enum([...values], { description: values.join(' | '), ...options }) as TEnum<[...T]>;
+const oneOf = <const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+): TEnum<[...T]> => Type.Enum([...values], { description: values.join(' | '), ...options }) as TEnum<[...T]>;
 
 // ---- Ticket signals and actions ------------------------------------------------------------------
 
@@ -44,7 +46,11 @@ export const TICKET_KINDS = ['ci_failure', 'incident', 'problem'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 export const TicketKindSchema = oneOf(TICKET_KINDS);
 
-const DedupKey = Type.String({ minLength: 1, maxLength: 200, description: 'stable id of the thing that fails' });
+const DedupKey = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'stable id of the thing that fails',
+});
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const Note = Type.String({ maxLength: 5000 });
 
@@ -74,7 +80,10 @@ export const TicketSignalSchema = Type.Object(
 export type TicketSignal = Static<typeof TicketSignalSchema>;
 
 /** Which ticket: a dedup key of this plugin's own tickets, or any card of the board by id. */
-export const TicketRefSchema = Type.Union([DedupKey, Type.Object({ cardId: Uuid }, { additionalProperties: false })]);
+export const TicketRefSchema = Type.Union([
+  DedupKey,
+  Type.Object({ cardId: Uuid }, { additionalProperties: false }),
+]);
 export type TicketRef = Static<typeof TicketRefSchema>;
 
 export const KnownErrorSchema = Type.Object(
@@ -105,7 +114,11 @@ export const TicketActionSchema = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { op: Type.Literal('comment'), ref: TicketRefSchema, body: Type.String({ minLength: 1, maxLength: 10_000 }) },
+    {
+      op: Type.Literal('comment'),
+      ref: TicketRefSchema,
+      body: Type.String({ minLength: 1, maxLength: 10_000 }),
+    },
     { additionalProperties: false },
   ),
   Type.Object(
@@ -130,7 +143,10 @@ export const TicketActionSchema = Type.Union([
       ref: TicketRefSchema,
       to: Type.Union([
         TicketRefSchema,
-        Type.Object({ plugin: Type.String({ minLength: 1 }), dedupKey: DedupKey }, { additionalProperties: false }),
+        Type.Object(
+          { plugin: Type.String({ minLength: 1 }), dedupKey: DedupKey },
+          { additionalProperties: false },
+        ),
       ]),
       kind: LinkKindSchema,
     },
@@ -371,7 +387,10 @@ export const BOARD_HOOKS = [
 ] as const;
 export type BoardHookName = (typeof BOARD_HOOKS)[number];
 
-type HookRun<Config> = (event: BoardEvent, ctx: HookContext<Config>) => HandlerResult | Promise<HandlerResult>;
+type HookRun<Config> = (
+  event: BoardEvent,
+  ctx: HookContext<Config>,
+) => HandlerResult | Promise<HandlerResult>;
 /** Each hook runs after the event is committed, from the queue, with a timeout; its actions apply in one transaction. */
 export interface BoardHooks<Config> {
   'card.created'?(...args: Parameters<HookRun<Config>>): ReturnType<HookRun<Config>>;
@@ -403,6 +422,52 @@ export function definePlugin<S extends TSchema>(plugin: PluginDefinition<S>): Pl
   return plugin;
 }
 
+// ---- Helpers for verify and handle (pure) ---------------------------------------------------------
+
+/** The credentials of `Authorization: Bearer <token>`, or null. */
+export function bearerToken(req: InboundRequest): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1] ?? null;
+}
+
+/** The password of `Authorization: Basic <base64 user:password>`, or null. */
+export function basicAuthPassword(req: InboundRequest): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) return null;
+  const decoded = globalThis.atob(m[1]!);
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : null;
+}
+
+/**
+ * `Authorization: Bearer <secret>`, or `X-Blendboard-Signature: sha256=<hex HMAC-SHA256 of the raw body>`:
+ * how the generic JSON formats (and simple third-party plugins) authenticate.
+ */
+export function verifyBearerOrSignature(req: InboundRequest, ctx: VerifyContext<unknown>): true | string {
+  const signature = req.headers['x-blendboard-signature'];
+  if (signature) {
+    return (
+      ctx.safeEqual(signature, `sha256=${ctx.hmacSha256(req.rawBody)}`) ||
+      'X-Blendboard-Signature does not match'
+    );
+  }
+  const token = bearerToken(req);
+  if (!token) return 'send Authorization: Bearer <secret> or X-Blendboard-Signature: sha256=<hmac>';
+  return ctx.safeEqual(token, ctx.secret) || 'the bearer token does not match';
+}
+
+/** `*` matches any run of characters, everything else literally (branch and service patterns). */
+export function matchesPattern(pattern: string, value: string): boolean {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
+  return new RegExp(`^${escaped}$`).test(value);
+}
+
+/** The first line of a commit message or text, trimmed to `max` characters. */
+export function firstLine(text: string | null | undefined, max = 120): string {
+  const line = (text ?? '').split('\n')[0]!.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 // ---- Recording context (the host's, and the one plugin tests use) --------------------------------
 
 export class PluginContextClosed extends Error {}
@@ -429,11 +494,14 @@ function check(action: TicketAction): TicketAction {
 }
 
 /** Records ticket actions (validated as they are made) for the host to apply in one transaction. */
-export function recordActions(find: (dedupKey: string) => Promise<TicketView | null> = async () => null): ActionRecorder {
+export function recordActions(
+  find: (dedupKey: string) => Promise<TicketView | null> = async () => null,
+): ActionRecorder {
   const actions: TicketAction[] = [];
   let closed = false;
   const push = (a: TicketAction) => {
-    if (closed) throw new PluginContextClosed('the plugin context is closed (the handler returned or timed out)');
+    if (closed)
+      throw new PluginContextClosed('the plugin context is closed (the handler returned or timed out)');
     actions.push(check(a));
   };
   const tickets: TicketActions = {
@@ -468,8 +536,15 @@ export function testWebhookContext<Config>(
   const quiet = () => {};
   return {
     config,
-    installation: { id: '00000000-0000-4000-8000-000000000001', boardId: '00000000-0000-4000-8000-000000000002' },
-    delivery: { id: '00000000-0000-4000-8000-000000000003', receivedAt: new Date(0).toISOString(), headers: options.headers ?? {} },
+    installation: {
+      id: '00000000-0000-4000-8000-000000000001',
+      boardId: '00000000-0000-4000-8000-000000000002',
+    },
+    delivery: {
+      id: '00000000-0000-4000-8000-000000000003',
+      receivedAt: new Date(0).toISOString(),
+      headers: options.headers ?? {},
+    },
     log: { info: quiet, warn: quiet, error: quiet },
     tickets: recorder.tickets,
     ignore: recorder.ignore,
@@ -541,7 +616,9 @@ export type CreateInstallationInput = Static<typeof CreateInstallationBody>;
 export const UpdateInstallationBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'replaces the whole config' })),
+    config: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'replaces the whole config' }),
+    ),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -558,7 +635,11 @@ export const RotateSecretBody = Type.Object(
       }),
     ),
     graceMinutes: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 10_080, description: 'keep accepting the old secret this long; default 0' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 10_080,
+        description: 'keep accepting the old secret this long; default 0',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -576,7 +657,8 @@ export const DeliverySummarySchema = Type.Object({
   receivedAt: Type.String(),
   verification: oneOf(['passed', 'failed', 'not_checked'] as const),
   status: oneOf(DELIVERY_STATUSES, {
-    description: 'queued (stored, not yet processed) | processed | failed (see error, retrying) | rejected (401/400/413)',
+    description:
+      'queued (stored, not yet processed) | processed | failed (see error, retrying) | rejected (401/400/413)',
   }),
   outcome: Nullable(oneOf(DELIVERY_OUTCOMES)),
   httpStatus: Type.Integer({ description: 'what the sender was told' }),
@@ -617,7 +699,9 @@ export type DeliveryListInput = Static<typeof DeliveryListQuery>;
 
 export const DeliveryPageSchema = Type.Object({
   items: Type.Array(DeliverySummarySchema),
-  nextBefore: Nullable(Type.String({ description: 'pass as ?before= for older deliveries; null at the end' })),
+  nextBefore: Nullable(
+    Type.String({ description: 'pass as ?before= for older deliveries; null at the end' }),
+  ),
 });
 export type DeliveryPage = Static<typeof DeliveryPageSchema>;
 

@@ -27,6 +27,7 @@ import type { Config } from './config.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerAuthentication, registerErrorHandling } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
+import { createPluginHost } from './plugin-host/index.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
@@ -141,6 +142,11 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(reportRoutes, { reports });
+
+  // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
+  const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log });
+  await plugins.routes(http);
+  http.addHook('onClose', () => plugins.close());
 
   const webRoot = path.resolve(config.WEB_DIST);
   if (existsSync(path.join(webRoot, 'index.html'))) {

@@ -43,6 +43,49 @@ const Env = Type.Object({
     description: 'share socket.io rooms between server instances through PostgreSQL',
   }),
   PLUGIN_DIR: Type.Optional(Type.String({ minLength: 1, description: 'folder of third-party plugins' })),
+  PLUGIN_PACKAGES: Type.Optional(
+    Type.String({ minLength: 1, description: 'comma-separated npm package names of third-party plugins' }),
+  ),
+  PLUGIN_TIMEOUT_MS: Type.Integer({
+    minimum: 50,
+    maximum: 600_000,
+    default: 10_000,
+    description: 'how long a plugin handler or hook may run before it counts as failed',
+  }),
+  PLUGIN_RETRY_LIMIT: Type.Integer({
+    minimum: 0,
+    maximum: 50,
+    default: 8,
+    description: 'retries of a failed delivery',
+  }),
+  PLUGIN_RETRY_DELAY_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: 10,
+    description: 'first retry delay; doubles with each retry',
+  }),
+  PLUGIN_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 4,
+    description: 'deliveries processed at once per queue worker',
+  }),
+  WEBHOOK_BODY_LIMIT_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1_048_576,
+    description: 'largest inbound webhook body (413 above it)',
+  }),
+  WEBHOOK_RETENTION_DAYS: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'how long the delivery log keeps deliveries',
+  }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'the URL tools reach this server at, for inbound webhook URLs',
+    }),
+  ),
   WEB_DIST: Type.String({ minLength: 1, default: 'dist', description: 'built web app to serve' }),
 });
 export type Config = Static<typeof Env>;

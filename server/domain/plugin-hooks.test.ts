@@ -15,17 +15,15 @@ const done = new Set(['done-col']);
 
 describe('board event hooks', () => {
   it('calls a move into a done column a resolution, and out of one a reopening', () => {
-    expect(hookNamesFor(event('card.moved', { card: { columnId: 'done-col' }, from: { columnId: 'wip' } }), done)).toEqual([
-      'card.moved',
-      'card.resolved',
-    ]);
-    expect(hookNamesFor(event('card.moved', { card: { columnId: null }, from: { columnId: 'done-col' } }), done)).toEqual([
-      'card.moved',
-      'card.reopened',
-    ]);
-    expect(hookNamesFor(event('card.moved', { card: { columnId: 'wip' }, from: { columnId: null } }), done)).toEqual([
-      'card.moved',
-    ]);
+    expect(
+      hookNamesFor(event('card.moved', { card: { columnId: 'done-col' }, from: { columnId: 'wip' } }), done),
+    ).toEqual(['card.moved', 'card.resolved']);
+    expect(
+      hookNamesFor(event('card.moved', { card: { columnId: null }, from: { columnId: 'done-col' } }), done),
+    ).toEqual(['card.moved', 'card.reopened']);
+    expect(
+      hookNamesFor(event('card.moved', { card: { columnId: 'wip' }, from: { columnId: null } }), done),
+    ).toEqual(['card.moved']);
   });
 
   it('passes other events through by type', () => {

@@ -40,7 +40,10 @@ export function windowStart(now: Date, config: RecurrenceConfig): Date {
   return new Date(now.getTime() - config.windowMinutes * 60_000);
 }
 
-export function decideRecurringProblem(config: RecurrenceConfig, input: RecurrenceInput): RecurrenceDecision | null {
+export function decideRecurringProblem(
+  config: RecurrenceConfig,
+  input: RecurrenceInput,
+): RecurrenceDecision | null {
   if (!config.enabled) return null;
   for (const matchBy of config.matchBy) {
     const value = input.incident[matchBy];
@@ -49,7 +52,9 @@ export function decideRecurringProblem(config: RecurrenceConfig, input: Recurren
     const open = input.openProblem[matchBy] === true;
     if (!open && count < config.threshold) continue;
     const subject =
-      matchBy === 'fingerprint' ? `Recurring incident: ${input.incident.title}` : `Recurring incidents on ${value}`;
+      matchBy === 'fingerprint'
+        ? `Recurring incident: ${input.incident.title}`
+        : `Recurring incidents on ${value}`;
     return {
       dedupKey: problemKey(matchBy, value),
       matchBy,

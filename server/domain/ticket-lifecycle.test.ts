@@ -29,8 +29,12 @@ describe('a plugin ticket over its life', () => {
 
   it('is resolved, sent to review or annotated on recovery, per config', () => {
     expect(decideOnRecovery({ resolved: false }, reopen)).toEqual({ kind: 'resolve' });
-    expect(decideOnRecovery({ resolved: false }, { ...reopen, onRecovery: 'review' })).toEqual({ kind: 'review' });
-    expect(decideOnRecovery({ resolved: false }, { ...reopen, onRecovery: 'annotate' })).toEqual({ kind: 'annotate' });
+    expect(decideOnRecovery({ resolved: false }, { ...reopen, onRecovery: 'review' })).toEqual({
+      kind: 'review',
+    });
+    expect(decideOnRecovery({ resolved: false }, { ...reopen, onRecovery: 'annotate' })).toEqual({
+      kind: 'annotate',
+    });
     expect(decideOnRecovery(null, reopen).kind).toBe('ignore');
     expect(decideOnRecovery({ resolved: true }, reopen).kind).toBe('ignore');
   });

@@ -34,7 +34,10 @@ export type RecoveryDecision =
   | { kind: 'review' }
   | { kind: 'annotate' };
 
-export function decideOnRecovery(ticket: { resolved: boolean } | null, lifecycle: Lifecycle): RecoveryDecision {
+export function decideOnRecovery(
+  ticket: { resolved: boolean } | null,
+  lifecycle: Lifecycle,
+): RecoveryDecision {
   if (!ticket) return { kind: 'ignore', reason: 'no ticket for this source' };
   if (ticket.resolved) return { kind: 'ignore', reason: 'the ticket is already resolved' };
   return { kind: lifecycle.onRecovery };
@@ -44,7 +47,7 @@ export interface ColumnChoice {
   id: string;
   name: string;
   stream: string;
-  category: Category;
+  category: Category | string;
   position: number;
 }
 
@@ -61,12 +64,18 @@ export function doneColumn<C extends ColumnChoice>(columns: C[], stream: string)
  * The review column: the configured name if the stream has it; else an in-progress column named
  * like review/verify/test/QA; else the stream's last in-progress column.
  */
-export function reviewColumn<C extends ColumnChoice>(columns: C[], stream: string, preferred?: string): C | null {
+export function reviewColumn<C extends ColumnChoice>(
+  columns: C[],
+  stream: string,
+  preferred?: string,
+): C | null {
   const inProgress = columns
     .filter((c) => c.stream === stream && c.category === 'in_progress')
     .sort((a, b) => a.position - b.position);
   if (preferred) {
-    const named = columns.find((c) => c.stream === stream && c.name.toLowerCase() === preferred.toLowerCase());
+    const named = columns.find(
+      (c) => c.stream === stream && c.name.toLowerCase() === preferred.toLowerCase(),
+    );
     if (named) return named;
   }
   return inProgress.find((c) => /review|verif|test|qa/i.test(c.name)) ?? inProgress.at(-1) ?? null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, routingSchema } from '../../protocol/plugin.ts';
-import { globMatches, routeTicket } from './ticket-routing.ts';
+import { configWithDefaults, matchesPattern as globMatches, routingSchema } from '../../protocol/plugin.ts';
+import { routeTicket } from './ticket-routing.ts';
 
 const ciRouting = configWithDefaults(
   routingSchema({
@@ -12,7 +12,12 @@ const ciRouting = configWithDefaults(
 describe('routing plugin tickets', () => {
   it('puts a failure on the default branch at the top of the development backlog', () => {
     const route = routeTicket(ciRouting, { kind: 'ci_failure', branch: 'main', onDefaultBranch: true });
-    expect(route).toMatchObject({ stream: 'development', position: 'top', classOfService: 'standard', rule: 0 });
+    expect(route).toMatchObject({
+      stream: 'development',
+      position: 'top',
+      classOfService: 'standard',
+      rule: 0,
+    });
   });
 
   it('puts a failure on a feature branch at the bottom, by the fallback', () => {
@@ -25,7 +30,10 @@ describe('routing plugin tickets', () => {
       priority: 'critical',
       slaTier: 'P1',
     });
-    expect(routeTicket(ciRouting, { kind: 'ci_failure' })).toMatchObject({ priority: 'medium', slaTier: 'P3' });
+    expect(routeTicket(ciRouting, { kind: 'ci_failure' })).toMatchObject({
+      priority: 'medium',
+      slaTier: 'P3',
+    });
   });
 
   it('routes incidents by severity and service with the first matching rule', () => {
@@ -39,16 +47,20 @@ describe('routing plugin tickets', () => {
       }),
       { priority: { low: 'medium' }, slaTier: { critical: 'gold' } },
     );
-    expect(routeTicket(routing, { kind: 'incident', severity: 'critical', service: 'billing-api' })).toMatchObject({
+    expect(
+      routeTicket(routing, { kind: 'incident', severity: 'critical', service: 'billing-api' }),
+    ).toMatchObject({
       classOfService: 'expedite',
       slaTier: 'gold',
       rule: 0,
     });
-    expect(routeTicket(routing, { kind: 'incident', severity: 'low', service: 'billing-api' })).toMatchObject({
-      classOfService: 'fixed_date',
-      priority: 'medium',
-      rule: 1,
-    });
+    expect(routeTicket(routing, { kind: 'incident', severity: 'low', service: 'billing-api' })).toMatchObject(
+      {
+        classOfService: 'fixed_date',
+        priority: 'medium',
+        rule: 1,
+      },
+    );
     expect(routeTicket(routing, { kind: 'incident', severity: 'high', service: 'search' })).toMatchObject({
       classOfService: 'standard',
       position: 'bottom',

@@ -4,7 +4,13 @@
  * `when` matches wins; otherwise the fallback applies.
  */
 import type { ClassOfService, Priority, Stream } from '../../protocol/model.ts';
-import type { RouteRule, Severity, TicketKind, TicketRouting } from '../../protocol/plugin.ts';
+import {
+  matchesPattern,
+  type RouteRule,
+  type Severity,
+  type TicketKind,
+  type TicketRouting,
+} from '../../protocol/plugin.ts';
 
 export interface RoutingSignal {
   kind: TicketKind;
@@ -28,22 +34,16 @@ export interface Route {
 /** A signal without a severity is treated as medium. */
 export const DEFAULT_SEVERITY: Severity = 'medium';
 
-/** `*` matches any run of characters; everything else literally. */
-export function globMatches(pattern: string, value: string): boolean {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
-  return new RegExp(`^${escaped}$`).test(value);
-}
-
 export function ruleMatches(rule: RouteRule, signal: RoutingSignal): boolean {
   const w = rule.when;
   if (w.kind !== undefined && w.kind !== signal.kind) return false;
   if (w.branch !== undefined) {
     if (w.branch === 'default') {
       if (signal.onDefaultBranch !== true) return false;
-    } else if (signal.branch === undefined || !globMatches(w.branch, signal.branch)) return false;
+    } else if (signal.branch === undefined || !matchesPattern(w.branch, signal.branch)) return false;
   }
   if (w.severity !== undefined && !w.severity.includes(signal.severity ?? DEFAULT_SEVERITY)) return false;
-  if (w.service !== undefined && (signal.service === undefined || !globMatches(w.service, signal.service)))
+  if (w.service !== undefined && (signal.service === undefined || !matchesPattern(w.service, signal.service)))
     return false;
   return true;
 }

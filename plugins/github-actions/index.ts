@@ -1,0 +1,144 @@
+/**
+ * GitHub Actions: a failed `workflow_run` becomes a defect ticket, deduplicated per repository,
+ * workflow and branch; the next green run of that workflow on that branch recovers it.
+ * Verified with X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the webhook secret).
+ */
+import {
+  definePlugin,
+  firstLine,
+  type InboundRequest,
+  matchesPattern,
+  PayloadError,
+  SeveritySchema,
+  Type,
+  ticketConfigFields,
+} from '../../protocol/plugin.ts';
+
+interface WorkflowRunEvent {
+  action: string;
+  workflow_run: {
+    id: number;
+    name: string | null;
+    head_branch: string | null;
+    head_sha: string;
+    run_number: number;
+    run_attempt?: number;
+    event: string;
+    status: string | null;
+    conclusion: string | null;
+    workflow_id: number;
+    html_url: string;
+    updated_at?: string;
+    actor?: { login: string } | null;
+    head_commit?: { message?: string } | null;
+  };
+  repository: { full_name: string; default_branch?: string };
+}
+
+const FAILURES = ['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required'] as const;
+
+const configSchema = Type.Object(
+  {
+    ...ticketConfigFields({
+      rules: [{ when: { branch: 'default' }, stream: 'development', lane: 'standard', position: 'top' }],
+      fallback: { stream: 'development', lane: 'standard', position: 'bottom' },
+    }),
+    branches: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: "only these branches ('*' wildcard); empty = all",
+    }),
+    failOn: Type.Array(Type.Enum([...FAILURES]), {
+      default: ['failure', 'timed_out', 'startup_failure'],
+      description: 'conclusions that count as a failure',
+    }),
+    severity: Type.Object(
+      {
+        defaultBranch: { ...SeveritySchema, default: 'high' },
+        otherBranches: { ...SeveritySchema, default: 'medium' },
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+function parse(req: InboundRequest): WorkflowRunEvent {
+  const text = new TextDecoder().decode(req.rawBody);
+  // GitHub can be set to send application/x-www-form-urlencoded: payload=<json>.
+  const json = req.contentType.startsWith('application/x-www-form-urlencoded')
+    ? new URLSearchParams(text).get('payload')
+    : text;
+  try {
+    return JSON.parse(json ?? '') as WorkflowRunEvent;
+  } catch {
+    throw new PayloadError('the body is not a JSON GitHub event', 'body');
+  }
+}
+
+export default definePlugin({
+  id: 'github-actions',
+  name: 'GitHub Actions',
+  version: '1.0.0',
+  apiVersion: 1,
+  description: 'Failed workflow runs become defect tickets; a green run recovers them.',
+  configSchema,
+  webhooks: {
+    events: {
+      description:
+        'GitHub repository or organisation webhook, content type application/json, event "Workflow runs"',
+      verify(req, ctx) {
+        const signature = req.headers['x-hub-signature-256'];
+        if (!signature) return 'missing X-Hub-Signature-256 header (set the webhook secret in GitHub)';
+        return (
+          ctx.safeEqual(signature, `sha256=${ctx.hmacSha256(req.rawBody)}`) ||
+          'X-Hub-Signature-256 does not match'
+        );
+      },
+      parse,
+      deliveryId: (req) => req.headers['x-github-delivery'],
+      handle(payload: WorkflowRunEvent, ctx) {
+        const event = ctx.delivery.headers['x-github-event'];
+        if (event === 'ping') return ctx.ignore('ping: the webhook is set up');
+        if (event !== 'workflow_run')
+          return ctx.ignore(`"${event}" events are not used; subscribe to workflow runs only`);
+        const run = payload.workflow_run;
+        if (payload.action !== 'completed' || !run) return ctx.ignore(`workflow run ${payload.action}`);
+        const branch = run.head_branch ?? '';
+        const { branches, failOn, severity } = ctx.config;
+        if (branches.length > 0 && !branches.some((b) => matchesPattern(b, branch)))
+          return ctx.ignore(`branch ${branch} is not followed`);
+        const repo = payload.repository.full_name;
+        const dedupKey = `${repo}:${run.workflow_id}:${branch}`;
+        const onDefaultBranch = branch !== '' && branch === payload.repository.default_branch;
+        const workflow = run.name ?? `workflow ${run.workflow_id}`;
+        if (run.conclusion && (failOn as readonly string[]).includes(run.conclusion)) {
+          ctx.tickets.raise({
+            dedupKey,
+            kind: 'ci_failure',
+            title: `${workflow} failing on ${branch} (${repo})`,
+            description:
+              `Run #${run.run_number} (attempt ${run.run_attempt ?? 1}) of ${workflow} concluded "${run.conclusion}" ` +
+              `on ${run.head_sha.slice(0, 7)}: ${firstLine(run.head_commit?.message)}\n` +
+              `Triggered by ${run.event}${run.actor ? ` by ${run.actor.login}` : ''}.\n${run.html_url}`,
+            url: run.html_url,
+            severity: onDefaultBranch ? severity.defaultBranch : severity.otherBranches,
+            labels: ['ci', 'github-actions'],
+            occurrenceId: `${run.id}:${run.run_attempt ?? 1}`,
+            ...(run.updated_at ? { occurredAt: run.updated_at } : {}),
+            branch,
+            onDefaultBranch,
+          });
+          return { summary: `${workflow} #${run.run_number} failed on ${branch}` };
+        }
+        if (run.conclusion === 'success') {
+          ctx.tickets.recover(dedupKey, {
+            note: `Run #${run.run_number} of ${workflow} passed.`,
+            url: run.html_url,
+          });
+          return { summary: `${workflow} #${run.run_number} passed on ${branch}` };
+        }
+        return ctx.ignore(`conclusion "${run.conclusion}" is neither a failure nor a success`);
+      },
+    },
+  },
+});

@@ -1,0 +1,113 @@
+/**
+ * GitLab CI: a failed pipeline (Pipeline Hook) becomes a defect ticket, deduplicated per project and
+ * ref; the next successful pipeline on that ref recovers it. Verified with X-Gitlab-Token, the
+ * secret token set on the GitLab webhook, compared in constant time.
+ */
+import {
+  definePlugin,
+  firstLine,
+  matchesPattern,
+  SeveritySchema,
+  Type,
+  ticketConfigFields,
+} from '../../protocol/plugin.ts';
+
+interface PipelineEvent {
+  object_kind: string;
+  object_attributes: {
+    id: number;
+    iid?: number;
+    name?: string | null;
+    ref: string;
+    tag: boolean;
+    sha: string;
+    source?: string;
+    status: string;
+    finished_at?: string | null;
+    url?: string;
+  };
+  project: { id: number; path_with_namespace: string; web_url: string; default_branch?: string };
+  commit?: { title?: string; message?: string } | null;
+  user?: { username?: string; name?: string } | null;
+  builds?: { name: string; stage: string; status: string; failure_reason?: string | null }[];
+}
+
+const configSchema = Type.Object(
+  {
+    ...ticketConfigFields({
+      rules: [{ when: { branch: 'default' }, stream: 'development', lane: 'standard', position: 'top' }],
+      fallback: { stream: 'development', lane: 'standard', position: 'bottom' },
+    }),
+    refs: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: "only these refs ('*' wildcard); empty = all",
+    }),
+    severity: Type.Object(
+      {
+        defaultBranch: { ...SeveritySchema, default: 'high' },
+        otherBranches: { ...SeveritySchema, default: 'medium' },
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export default definePlugin({
+  id: 'gitlab-ci',
+  name: 'GitLab CI',
+  version: '1.0.0',
+  apiVersion: 1,
+  description: 'Failed pipelines become defect tickets; a successful pipeline on the same ref recovers them.',
+  configSchema,
+  webhooks: {
+    pipeline: {
+      description: 'GitLab project webhook with "Pipeline events" and the secret token',
+      verify(req, ctx) {
+        const token = req.headers['x-gitlab-token'];
+        if (!token) return 'missing X-Gitlab-Token header (set the secret token on the GitLab webhook)';
+        return ctx.safeEqual(token, ctx.secret) || 'X-Gitlab-Token does not match';
+      },
+      // Idempotency-Key stays the same across GitLab's retries of one delivery.
+      deliveryId: (req) => req.headers['idempotency-key'] ?? req.headers['x-gitlab-event-uuid'],
+      handle(p: PipelineEvent, ctx) {
+        if (p.object_kind !== 'pipeline')
+          return ctx.ignore(`"${p.object_kind}" events are not used; enable pipeline events only`);
+        const a = p.object_attributes;
+        if (ctx.config.refs.length > 0 && !ctx.config.refs.some((r) => matchesPattern(r, a.ref)))
+          return ctx.ignore(`ref ${a.ref} is not followed`);
+        const project = p.project.path_with_namespace;
+        const pipeline = a.name ? ` ${a.name}` : '';
+        const dedupKey = `${p.project.id}:${a.ref}${a.name ? `:${a.name}` : ''}`;
+        const url = a.url ?? `${p.project.web_url}/-/pipelines/${a.id}`;
+        const onDefaultBranch = !a.tag && a.ref === p.project.default_branch;
+        if (a.status === 'failed') {
+          const failed = (p.builds ?? []).filter((b) => b.status === 'failed');
+          ctx.tickets.raise({
+            dedupKey,
+            kind: 'ci_failure',
+            title: `Pipeline${pipeline} failing on ${a.ref} (${project})`,
+            description:
+              `Pipeline #${a.iid ?? a.id} failed on ${a.sha.slice(0, 8)}: ${firstLine(p.commit?.title ?? p.commit?.message)}\n` +
+              (failed.length > 0
+                ? `Failed jobs: ${failed.map((b) => `${b.stage}/${b.name}${b.failure_reason ? ` (${b.failure_reason})` : ''}`).join(', ')}\n`
+                : '') +
+              url,
+            url,
+            severity: onDefaultBranch ? ctx.config.severity.defaultBranch : ctx.config.severity.otherBranches,
+            labels: ['ci', 'gitlab'],
+            occurrenceId: String(a.id),
+            branch: a.ref,
+            onDefaultBranch,
+          });
+          return { summary: `pipeline ${a.id} failed on ${a.ref}` };
+        }
+        if (a.status === 'success') {
+          ctx.tickets.recover(dedupKey, { note: `Pipeline #${a.iid ?? a.id} passed.`, url });
+          return { summary: `pipeline ${a.id} passed on ${a.ref}` };
+        }
+        return ctx.ignore(`pipeline status "${a.status}"`);
+      },
+    },
+  },
+});

@@ -1,0 +1,140 @@
+/**
+ * Grafana Alerting (webhook contact point): every alert is an incident ticket deduplicated by its
+ * fingerprint; resolved alerts recover it. Authenticated the ways the contact point can be set up:
+ * the Authorization header (Bearer <secret>), basic auth with the secret as password, or HMAC
+ * signing (X-Grafana-Alerting-Signature: hex HMAC-SHA256 of "<timestamp>:<body>" or of the body).
+ */
+import {
+  basicAuthPassword,
+  bearerToken,
+  definePlugin,
+  type Severity,
+  SeveritySchema,
+  type Static,
+  Type,
+  ticketConfigFields,
+} from '../../protocol/plugin.ts';
+
+const Alert = Type.Object({
+  status: Type.Enum(['firing', 'resolved']),
+  labels: Type.Record(Type.String(), Type.String()),
+  annotations: Type.Record(Type.String(), Type.String()),
+  startsAt: Type.String(),
+  endsAt: Type.Optional(Type.String()),
+  generatorURL: Type.Optional(Type.String()),
+  fingerprint: Type.String({ minLength: 1 }),
+  dashboardURL: Type.Optional(Type.String()),
+  panelURL: Type.Optional(Type.String()),
+  valueString: Type.Optional(Type.String()),
+});
+const Notification = Type.Object({
+  receiver: Type.Optional(Type.String()),
+  status: Type.Enum(['firing', 'resolved']),
+  orgId: Type.Optional(Type.Integer()),
+  alerts: Type.Array(Alert),
+});
+type Notification = Static<typeof Notification>;
+
+const SEVERITY_WORDS: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  error: 'high',
+  warning: 'medium',
+  medium: 'medium',
+  info: 'low',
+  low: 'low',
+};
+
+export default definePlugin({
+  id: 'grafana',
+  name: 'Grafana Alerting',
+  version: '1.0.0',
+  apiVersion: 1,
+  description:
+    'Firing Grafana alerts become incident tickets (one per fingerprint); resolved alerts recover them.',
+  configSchema: Type.Object(
+    {
+      ...ticketConfigFields({
+        rules: [{ when: { severity: ['low'] }, stream: 'maintenance', lane: 'standard', position: 'bottom' }],
+        fallback: { stream: 'maintenance', lane: 'expedite', position: 'top' },
+      }),
+      auth: Type.Enum(['authorization', 'hmac'], {
+        default: 'authorization',
+        description:
+          'authorization: Bearer or basic auth with the secret; hmac: the contact point signs with the secret',
+      }),
+      signatureHeader: Type.String({ minLength: 1, default: 'X-Grafana-Alerting-Signature' }),
+      timestampHeader: Type.Optional(
+        Type.String({ minLength: 1, description: 'set when the contact point sends one' }),
+      ),
+      maxSkewSeconds: Type.Integer({
+        minimum: 10,
+        default: 300,
+        description: 'oldest signed timestamp accepted',
+      }),
+      severityLabel: Type.String({ minLength: 1, default: 'severity' }),
+      serviceLabel: Type.String({ minLength: 1, default: 'service' }),
+      defaultSeverity: { ...SeveritySchema, default: 'high' },
+    },
+    { additionalProperties: false },
+  ),
+  webhooks: {
+    alerts: {
+      description: 'Contact point of type Webhook, URL = the inbound URL',
+      verify(req, ctx) {
+        const c = ctx.config;
+        if (c.auth === 'hmac') {
+          const signature = req.headers[c.signatureHeader.toLowerCase()];
+          if (!signature) return `missing ${c.signatureHeader} header`;
+          let signed: Uint8Array | string = req.rawBody;
+          if (c.timestampHeader) {
+            const ts = req.headers[c.timestampHeader.toLowerCase()];
+            if (!ts || !/^\d+$/.test(ts)) return `missing ${c.timestampHeader} header`;
+            if (Math.abs(Date.now() / 1000 - Number(ts)) > c.maxSkewSeconds)
+              return 'the signed timestamp is too old';
+            signed = `${ts}:${new TextDecoder().decode(req.rawBody)}`;
+          }
+          return (
+            ctx.safeEqual(signature.toLowerCase(), ctx.hmacSha256(signed)) ||
+            `${c.signatureHeader} does not match`
+          );
+        }
+        const presented = bearerToken(req) ?? basicAuthPassword(req);
+        if (!presented) return 'missing Authorization header';
+        return ctx.safeEqual(presented, ctx.secret) || 'the credentials do not match';
+      },
+      payloadSchema: Notification,
+      handle(n: Notification, ctx) {
+        const { severityLabel, serviceLabel, defaultSeverity } = ctx.config;
+        for (const a of n.alerts) {
+          const name = a.labels.alertname ?? 'Grafana alert';
+          const url = a.panelURL || a.dashboardURL || a.generatorURL || undefined;
+          if (a.status === 'resolved') {
+            ctx.tickets.recover(a.fingerprint, { note: `${name} resolved.`, ...(url ? { url } : {}) });
+            continue;
+          }
+          const service = a.labels[serviceLabel];
+          ctx.tickets.raise({
+            dedupKey: a.fingerprint,
+            kind: 'incident',
+            title: a.annotations.summary ?? name,
+            description: [
+              a.annotations.description,
+              a.valueString ? `Values: ${a.valueString}` : '',
+              a.generatorURL,
+            ]
+              .filter(Boolean)
+              .join('\n'),
+            ...(url ? { url } : {}),
+            severity: SEVERITY_WORDS[(a.labels[severityLabel] ?? '').toLowerCase()] ?? defaultSeverity,
+            labels: ['alert', 'grafana'],
+            occurrenceId: `${a.fingerprint}:${a.startsAt}`,
+            occurredAt: new Date(a.startsAt).toISOString(),
+            fingerprint: a.fingerprint,
+            ...(service ? { service } : {}),
+          });
+        }
+      },
+    },
+  },
+});

@@ -1,0 +1,257 @@
+/**
+ * The inbound side of a webhook: find the installation, let the plugin verify the raw bytes (401),
+ * parse and check the body (400), then store the delivery and enqueue its processing in one
+ * transaction before acknowledging (202). A second copy of the same delivery id is acknowledged
+ * (200) without being processed again. Refused requests are logged too, with why.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Counter } from 'prom-client';
+import { Value } from 'typebox/value';
+import { type InboundRequest, PayloadError, type WebhookHandler } from '../../protocol/plugin.ts';
+import type { Db } from '../infra/database.ts';
+import { AppError } from '../infra/errors.ts';
+import type { InstallationRow } from '../infra/schema.ts';
+import { verifyContext } from './context.ts';
+import type { InstallationDirectory } from './processor.ts';
+import type { PluginQueue } from './queue.ts';
+import type { LoadedPlugin, PluginRegistry } from './registry.ts';
+import * as repo from './repo.ts';
+
+/** Headers that carry credentials: never stored in the delivery log. */
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-gitlab-token',
+  'x-api-key',
+  'x-auth-token',
+]);
+
+export function defaultParse(req: InboundRequest): unknown {
+  const text = Buffer.from(req.rawBody).toString('utf8');
+  if (text.trim() === '') throw new PayloadError('the body is empty; expected JSON', 'body');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(`the body is not valid JSON: ${(err as Error).message}`, 'body');
+  }
+}
+
+export function storableHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined && !CREDENTIAL_HEADERS.has(k)) out[k] = v;
+  }
+  return out;
+}
+
+export interface ReceiveInput {
+  installationId: string;
+  webhook?: string;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+export interface ReceiveResult {
+  status: 200 | 202;
+  body: { deliveryId: string; status: 'queued' | 'duplicate' };
+}
+
+export interface ReceiverDeps {
+  db: Db;
+  registry: PluginRegistry;
+  directory: InstallationDirectory;
+  queue: PluginQueue;
+  received: Counter;
+  log: FastifyBaseLogger;
+}
+
+export class WebhookReceiver {
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  private async target(installationId: string, webhook: string | undefined) {
+    const installation = await this.deps.directory.get(installationId);
+    if (!installation) throw new AppError('NOT_FOUND', 'no plugin installation at this URL');
+    const plugin = this.deps.registry.get(installation.plugin_id);
+    const name = webhook ?? plugin?.webhookNames[0];
+    const handler = name ? plugin?.def.webhooks?.[name] : undefined;
+    return { installation, plugin, name: name ?? webhook ?? '', handler };
+  }
+
+  private async reject(
+    installation: InstallationRow,
+    webhook: string,
+    input: { headers: Record<string, string | undefined>; body: Buffer | null; bodyBytes: number },
+    verification: 'passed' | 'failed' | 'not_checked',
+    error: AppError,
+  ): Promise<never> {
+    const pluginId = installation.plugin_id;
+    this.deps.received.inc({ plugin: pluginId, result: String(error.status) });
+    try {
+      await repo.storeDelivery(this.deps.db, {
+        installation_id: installation.id,
+        webhook,
+        delivery_key: null,
+        verification,
+        status: 'rejected',
+        http_status: error.status,
+        error: error.message,
+        content_type: input.headers['content-type'] ?? null,
+        headers: storableHeaders(input.headers),
+        body: input.body,
+        body_bytes: input.bodyBytes,
+      });
+    } catch (err) {
+      this.deps.log.warn({ err, installation: installation.id }, 'could not log a refused webhook delivery');
+    }
+    throw error;
+  }
+
+  async receive(input: ReceiveInput): Promise<ReceiveResult> {
+    const { installation, plugin, name, handler } = await this.target(input.installationId, input.webhook);
+    const logged = { headers: input.headers, body: input.rawBody, bodyBytes: input.rawBody.length };
+    if (!installation.enabled) {
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'not_checked',
+        new AppError('NOT_FOUND', 'this installation is disabled'),
+      );
+    }
+    if (!plugin) {
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'not_checked',
+        new AppError(
+          'PLUGIN_UNAVAILABLE',
+          `plugin "${installation.plugin_id}" is not loaded on this server; try again later`,
+        ),
+      );
+    }
+    if (!handler) {
+      throw new AppError('NOT_FOUND', `plugin "${plugin.def.id}" has no webhook "${name}"`);
+    }
+    const req: InboundRequest = {
+      headers: input.headers,
+      query: input.query,
+      rawBody: input.rawBody,
+      contentType: input.headers['content-type'] ?? '',
+    };
+
+    const refusal = this.verify(handler, req, installation);
+    if (refusal !== null) {
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'failed',
+        new AppError('UNAUTHENTICATED', `webhook verification failed: ${refusal}`),
+      );
+    }
+
+    let payload: unknown;
+    try {
+      payload = handler.parse ? handler.parse(req) : defaultParse(req);
+      if (handler.payloadSchema && !Value.Check(handler.payloadSchema, payload)) {
+        const first = [...Value.Errors(handler.payloadSchema, payload)][0];
+        const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
+        throw new PayloadError(`${field}: ${first?.message ?? 'does not match the expected payload'}`, field);
+      }
+    } catch (err) {
+      const field = err instanceof PayloadError ? (err.field ?? 'body') : 'body';
+      const message = err instanceof Error ? err.message : String(err);
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'passed',
+        new AppError('VALIDATION_FAILED', message, { field }),
+      );
+    }
+
+    const deliveryKey = this.deliveryKey(handler, req, payload);
+    const stored = await this.deps.db.transaction().execute(async (trx) => {
+      const row = await repo.storeDelivery(trx, {
+        installation_id: installation.id,
+        webhook: name,
+        delivery_key: deliveryKey,
+        verification: 'passed',
+        status: 'queued',
+        http_status: 202,
+        content_type: req.contentType || null,
+        headers: storableHeaders(input.headers),
+        body: input.rawBody,
+        body_bytes: input.rawBody.length,
+      });
+      if (row.inserted) await this.deps.queue.sendDelivery(trx, row.id);
+      return row;
+    });
+    if (stored.inserted) this.deps.queue.wake();
+    this.deps.received.inc({ plugin: plugin.def.id, result: stored.inserted ? '202' : 'duplicate' });
+    return stored.inserted
+      ? { status: 202, body: { deliveryId: stored.id, status: 'queued' } }
+      : { status: 200, body: { deliveryId: stored.id, status: 'duplicate' } };
+  }
+
+  /** null when the plugin accepts the request with the current (or, within its grace, the previous) secret. */
+  private verify(
+    handler: WebhookHandler<unknown>,
+    req: InboundRequest,
+    installation: InstallationRow,
+  ): string | null {
+    const secrets = [installation.secret];
+    if (
+      installation.previous_secret &&
+      installation.previous_secret_expires_at &&
+      installation.previous_secret_expires_at.getTime() > Date.now()
+    ) {
+      secrets.push(installation.previous_secret);
+    }
+    let reason = 'refused';
+    for (const secret of secrets) {
+      try {
+        const verdict = handler.verify(req, verifyContext(secret, installation.config));
+        if (verdict === true) return null;
+        if (typeof verdict === 'string' && verdict) reason = verdict;
+      } catch (err) {
+        reason = `the plugin's verify() threw: ${(err as Error)?.message ?? String(err)}`;
+      }
+    }
+    return reason;
+  }
+
+  private deliveryKey(handler: WebhookHandler<unknown>, req: InboundRequest, payload: unknown): string {
+    let key: unknown;
+    try {
+      key = handler.deliveryId?.(req, payload);
+    } catch {
+      key = undefined;
+    }
+    if (typeof key === 'string' && key.length > 0) return key.slice(0, 200);
+    return `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`;
+  }
+
+  /** A body over the limit never reaches the plugin; log it so the sender's admin can see why. */
+  async recordOversize(
+    installationId: string,
+    webhook: string | undefined,
+    headers: Record<string, string | undefined>,
+  ) {
+    const installation = await this.deps.directory.get(installationId);
+    if (!installation) return;
+    const bytes = Number(headers['content-length'] ?? 0) || 0;
+    const plugin: LoadedPlugin | undefined = this.deps.registry.get(installation.plugin_id);
+    await this.reject(
+      installation,
+      webhook ?? plugin?.webhookNames[0] ?? '',
+      { headers, body: null, bodyBytes: bytes },
+      'not_checked',
+      new AppError('PAYLOAD_TOO_LARGE', `the body (${bytes} bytes) is over the webhook body limit`),
+    ).catch(() => {});
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The plugin host, assembled: discover plugins, start the queue (pg-boss on the same database),
+ * wire inbound webhooks, delivery processing and board-event hooks, and expose the routes.
+ * `buildApp` registers `routes` and calls `close()` when the app closes.
+ */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Db } from '../infra/database.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import type { BoardEventBus } from '../sync/event-log.ts';
+import { WebhookReceiver } from './inbound.ts';
+import { DeliveryProcessor, HookRunner, InstallationDirectory } from './processor.ts';
+import { PluginQueue } from './queue.ts';
+import { discoverPlugins, type PluginRegistry } from './registry.ts';
+import * as repo from './repo.ts';
+import { pluginRoutes, webhookRoutes } from './routes.ts';
+import { PluginService } from './service.ts';
+
+export interface PluginHostDeps {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+  bus: BoardEventBus;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+}
+
+export interface PluginHost {
+  registry: PluginRegistry;
+  service: PluginService;
+  routes(app: FastifyInstance): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** pg-boss gets the same database as the app: its URL from config, or the one the pool was made with. */
+function connectionStringOf(config: Config, pool: pg.Pool): string {
+  const fromPool = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
+  const url = fromPool ?? config.DATABASE_URL;
+  if (!url) throw new Error('the plugin queue needs the database URL the pool was created with');
+  return url;
+}
+
+export async function createPluginHost({
+  config,
+  db,
+  pool,
+  bus,
+  metrics,
+  log,
+}: PluginHostDeps): Promise<PluginHost> {
+  const registry = await discoverPlugins({
+    pluginDir: config.PLUGIN_DIR,
+    packages: (config.PLUGIN_PACKAGES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+  for (const e of registry.errors) log.error({ location: e.location }, `plugin not loaded: ${e.message}`);
+  log.info({ plugins: registry.list().map((p) => `${p.def.id}@${p.def.version}`) }, 'plugins loaded');
+
+  const queue = new PluginQueue({
+    connectionString: connectionStringOf(config, pool),
+    retryLimit: config.PLUGIN_RETRY_LIMIT,
+    retryDelaySeconds: config.PLUGIN_RETRY_DELAY_SECONDS,
+    // A batch can run `concurrency` handlers twice over, each up to the timeout; then the job expires.
+    expireInSeconds: Math.max(60, Math.ceil((config.PLUGIN_TIMEOUT_MS * 4) / 1000) + 30),
+    concurrency: config.PLUGIN_CONCURRENCY,
+    poolMax: Math.min(10, config.PLUGIN_CONCURRENCY + 2),
+    onError: (err) => log.error({ err }, 'plugin queue error'),
+  });
+  const directory = new InstallationDirectory(db);
+  const deps = {
+    db,
+    bus,
+    registry,
+    directory,
+    timeoutMs: config.PLUGIN_TIMEOUT_MS,
+    log,
+    processed: metrics.counter(
+      'blendboard_webhook_processed_total',
+      'webhook deliveries processed, by plugin and outcome',
+      ['plugin', 'outcome'],
+    ),
+  };
+  const processor = new DeliveryProcessor(deps);
+  const hooks = new HookRunner(deps, queue);
+  const receiver = new WebhookReceiver({
+    db,
+    registry,
+    directory,
+    queue,
+    log,
+    received: metrics.counter(
+      'blendboard_webhook_received_total',
+      'inbound webhook requests, by plugin and reply (202, duplicate, 400, 401, 404, 413, 503)',
+      ['plugin', 'result'],
+    ),
+  });
+  const service = new PluginService(db, bus, registry, directory, queue);
+
+  await queue.start({
+    delivery: (job, attempt) => processor.process(job, attempt),
+    hook: (job, attempt) => hooks.run(job, attempt),
+    retention: async () => {
+      await repo.deleteDeliveriesBefore(
+        db,
+        new Date(Date.now() - config.WEBHOOK_RETENTION_DAYS * 86_400_000),
+      );
+    },
+  });
+  const unsubscribe = bus.subscribe((event) => hooks.onEvent(event));
+
+  return {
+    registry,
+    service,
+    async routes(app) {
+      await app.register(pluginRoutes, { plugins: service, publicUrl: config.PUBLIC_URL });
+      await app.register(webhookRoutes, { receiver, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+    },
+    async close() {
+      unsubscribe();
+      await queue.stop();
+    },
+  };
+}

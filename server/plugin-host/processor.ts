@@ -1,0 +1,314 @@
+/**
+ * Runs plugin code from the queue: a stored delivery through its webhook handler, or a committed
+ * board event through a plugin's hook. Plugin code gets a recording context and a time limit; its
+ * actions are applied in one transaction (with the delivery marked processed in the same one, so a
+ * delivery takes effect exactly once), and the resulting board events are published after commit.
+ * A throw, a timeout or an invalid result marks the delivery failed and rethrows, so the queue
+ * retries it with backoff; nothing is lost and a replay runs it again.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Counter } from 'prom-client';
+import type { HookContext, InboundRequest, TicketAction, WebhookContext } from '../../protocol/plugin.ts';
+import { recordActions } from '../../protocol/plugin.ts';
+import { hookNamesFor } from '../domain/plugin-hooks.ts';
+import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
+import type { Db } from '../infra/database.ts';
+import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
+import { type BoardEventBus, eventsSince } from '../sync/event-log.ts';
+import { applyActions, PROBLEM_PLUGIN_ID, problemRuleOf } from './apply.ts';
+import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketFinder } from './context.ts';
+import { defaultParse } from './inbound.ts';
+import type { DeliveryJob, HookJob, JobAttempt, PluginQueue } from './queue.ts';
+import type { PluginRegistry } from './registry.ts';
+import * as repo from './repo.ts';
+import { EventSink } from './ticket-writer.ts';
+
+/**
+ * Installations by id and per board, cached briefly: the inbound path and every board event read
+ * them. Changes made on this server invalidate at once; other servers see them within `ttlMs`.
+ */
+export class InstallationDirectory {
+  private readonly byId = new Map<string, { row: InstallationRow | null; at: number }>();
+  private readonly byBoard = new Map<
+    string,
+    { installations: InstallationRow[]; doneColumnIds: Set<string>; at: number }
+  >();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  async get(id: string): Promise<InstallationRow | null> {
+    const hit = this.byId.get(id);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.row;
+    const row = (await repo.findInstallation(this.db, id)) ?? null;
+    if (this.byId.size > 10_000) this.byId.clear();
+    this.byId.set(id, { row, at: Date.now() });
+    return row;
+  }
+
+  async forBoard(boardId: string) {
+    const hit = this.byBoard.get(boardId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit;
+    const [installations, done] = await Promise.all([
+      repo.enabledInstallationsOf(this.db, boardId),
+      this.db
+        .selectFrom('board_columns')
+        .select('id')
+        .where('board_id', '=', boardId)
+        .where('category', '=', 'done')
+        .execute(),
+    ]);
+    const entry = { installations, doneColumnIds: new Set(done.map((d) => d.id)), at: Date.now() };
+    if (this.byBoard.size > 10_000) this.byBoard.clear();
+    this.byBoard.set(boardId, entry);
+    return entry;
+  }
+
+  invalidate(installation: { id: string; board_id: string }): void {
+    this.byId.delete(installation.id);
+    this.byBoard.delete(installation.board_id);
+  }
+}
+
+export interface ProcessorDeps {
+  db: Db;
+  bus: BoardEventBus;
+  registry: PluginRegistry;
+  directory: InstallationDirectory;
+  timeoutMs: number;
+  log: FastifyBaseLogger;
+  processed: Counter;
+}
+
+const RETRYABLE_CONSTRAINTS = new Set([
+  'cards_board_rank_uq',
+  'cards_board_number_uq',
+  'plugin_tickets_key_uq',
+]);
+
+/** Deadlocks with concurrent user edits and rank collisions are transient: run the transaction again. */
+async function withTransactionRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      const transient =
+        e?.code === '40P01' ||
+        e?.code === '40001' ||
+        (e?.code === '23505' && e.constraint !== undefined && RETRYABLE_CONSTRAINTS.has(e.constraint));
+      if (!transient || attempt >= attempts) throw err;
+    }
+  }
+}
+
+export function storedRequest(d: DeliveryRow): InboundRequest {
+  return {
+    headers: (d.headers ?? {}) as Record<string, string>,
+    query: {},
+    rawBody: d.body ?? Buffer.alloc(0),
+    contentType: d.content_type ?? '',
+  };
+}
+
+function summaryOf(results: { op: string; result: string; message?: string }[], summary: string | null) {
+  if (summary) return summary;
+  const reasons = results.filter((r) => r.message && (r.result === 'ignored' || r.result === 'unchanged'));
+  if (results.length === 0) return 'the plugin asked for nothing';
+  return reasons.length > 0 ? [...new Set(reasons.map((r) => r.message))].join('; ').slice(0, 500) : null;
+}
+
+export class DeliveryProcessor {
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  async process(job: DeliveryJob, attempt: JobAttempt): Promise<void> {
+    const { db, registry, log } = this.deps;
+    const delivery = await repo.loadDelivery(db, job.deliveryId);
+    if (!delivery || delivery.status === 'processed' || delivery.status === 'rejected') return;
+    const installation = await repo.findInstallation(db, delivery.installation_id);
+    if (!installation) return;
+    const pluginId = installation.plugin_id;
+    try {
+      let actions: TicketAction[] = [];
+      let summary: string | null = null;
+      if (!installation.enabled) {
+        summary = 'the installation is disabled';
+      } else {
+        const plugin = registry.get(pluginId);
+        if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
+        const handler = plugin.def.webhooks?.[delivery.webhook];
+        if (!handler) throw new Error(`plugin "${pluginId}" has no webhook "${delivery.webhook}"`);
+        const req = storedRequest(delivery);
+        const recorder = recordActions(ticketFinder(db, installation.board_id, pluginId));
+        const ctx: WebhookContext<Record<string, unknown>> = {
+          config: installation.config as Record<string, unknown>,
+          installation: { id: installation.id, boardId: installation.board_id },
+          delivery: { id: delivery.id, receivedAt: delivery.received_at.toISOString(), headers: req.headers },
+          log: pluginLogger(log, { plugin: pluginId, installation: installation.id, delivery: delivery.id }),
+          tickets: recorder.tickets,
+          ignore: recorder.ignore,
+        };
+        try {
+          const result = await runWithTimeout(
+            () => handler.handle(handler.parse ? handler.parse(req) : defaultParse(req), ctx),
+            this.deps.timeoutMs,
+            `plugin "${pluginId}" webhook "${delivery.webhook}"`,
+          );
+          summary = checkHandlerResult(result);
+        } finally {
+          recorder.close();
+        }
+        actions = recorder.actions;
+      }
+      const board = await this.deps.directory.forBoard(installation.board_id);
+      const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
+      const done = await withTransactionRetry(() =>
+        db.transaction().execute(async (trx) => {
+          const current = await repo.lockDeliveryStatus(trx, delivery.id);
+          if (!current || current.status === 'processed') return null; // another worker got there first
+          const sink = new EventSink();
+          const { results, cardIds } = await applyActions(
+            trx,
+            {
+              boardId: installation.board_id,
+              pluginId,
+              installation,
+              actions,
+              deliveryId: delivery.id,
+              occurrencePrefix: `delivery:${delivery.id}`,
+              receivedAt: delivery.received_at,
+              problemRule,
+            },
+            sink,
+          );
+          const outcome = deliveryOutcome(results.map((r) => r.result));
+          await repo.markProcessed(trx, delivery.id, {
+            outcome,
+            summary: summaryOf(results, summary),
+            results,
+            cardIds,
+          });
+          return { events: await sink.flush(trx), outcome };
+        }),
+      );
+      if (!done) return;
+      for (const event of done.events) this.deps.bus.publish(event);
+      this.deps.processed.inc({ plugin: pluginId, outcome: done.outcome });
+    } catch (err) {
+      this.deps.processed.inc({ plugin: pluginId, outcome: 'failed' });
+      log.warn(
+        { err, plugin: pluginId, delivery: delivery.id, final: attempt.final },
+        'plugin delivery failed',
+      );
+      await repo.markFailed(db, delivery.id, errorMessage(err), !attempt.final).catch(() => {});
+      throw err;
+    }
+  }
+}
+
+export class HookRunner {
+  constructor(
+    private readonly deps: ProcessorDeps,
+    private readonly queue: PluginQueue,
+  ) {}
+
+  /** Bus listener: enqueue one job per installation hook the event triggers. */
+  onEvent(event: Parameters<Parameters<BoardEventBus['subscribe']>[0]>[0]): void {
+    if (this.deps.registry.withHooks().length === 0) return;
+    this.dispatch(event).catch((err) =>
+      this.deps.log.warn({ err, seq: event.seq }, 'could not queue plugin hooks'),
+    );
+  }
+
+  private async dispatch(event: Parameters<HookRunner['onEvent']>[0]): Promise<void> {
+    const board = await this.deps.directory.forBoard(event.boardId);
+    for (const installation of board.installations) {
+      const plugin = this.deps.registry.get(installation.plugin_id);
+      const hooks = plugin?.def.hooks;
+      if (!plugin || !hooks) continue;
+      // A plugin does not hear its own changes: no loops.
+      if (event.actor.label === `plugin:${plugin.def.id}`) continue;
+      for (const hook of hookNamesFor(event, board.doneColumnIds)) {
+        if (hook in hooks) {
+          await this.queue.sendHook({
+            installationId: installation.id,
+            boardId: event.boardId,
+            seq: event.seq,
+            hook,
+          });
+        }
+      }
+    }
+  }
+
+  async run(job: HookJob, attempt: JobAttempt): Promise<void> {
+    const { db, registry, log } = this.deps;
+    const installation = await repo.findInstallation(db, job.installationId);
+    if (!installation?.enabled) return;
+    const pluginId = installation.plugin_id;
+    try {
+      const plugin = registry.get(pluginId);
+      if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
+      const fn = plugin.def.hooks?.[job.hook as keyof NonNullable<typeof plugin.def.hooks>];
+      const event = (await eventsSince(db, job.boardId, job.seq - 1, 1))[0];
+      if (!fn || !event || event.seq !== job.seq) return;
+      const recorder = recordActions(ticketFinder(db, installation.board_id, pluginId));
+      const ctx: HookContext<Record<string, unknown>> = {
+        config: installation.config as Record<string, unknown>,
+        installation: { id: installation.id, boardId: installation.board_id },
+        event,
+        log: pluginLogger(log, {
+          plugin: pluginId,
+          installation: installation.id,
+          hook: job.hook,
+          seq: job.seq,
+        }),
+        tickets: recorder.tickets,
+        ignore: recorder.ignore,
+      };
+      try {
+        checkHandlerResult(
+          await runWithTimeout(
+            () => fn.call(plugin.def.hooks, event, ctx),
+            this.deps.timeoutMs,
+            `plugin "${pluginId}" hook "${job.hook}"`,
+          ),
+        );
+      } finally {
+        recorder.close();
+      }
+      if (recorder.actions.every((a) => a.op === 'ignore')) return;
+      const board = await this.deps.directory.forBoard(installation.board_id);
+      const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
+      const events = await withTransactionRetry(() =>
+        db.transaction().execute(async (trx) => {
+          const sink = new EventSink();
+          await applyActions(
+            trx,
+            {
+              boardId: installation.board_id,
+              pluginId,
+              installation,
+              actions: recorder.actions,
+              deliveryId: null,
+              occurrencePrefix: `hook:${job.boardId}:${job.seq}:${job.hook}`,
+              receivedAt: new Date(event.at),
+              problemRule,
+            },
+            sink,
+          );
+          return sink.flush(trx);
+        }),
+      );
+      for (const e of events) this.deps.bus.publish(e);
+    } catch (err) {
+      log.warn(
+        { err, plugin: pluginId, hook: job.hook, seq: job.seq, final: attempt.final },
+        'plugin hook failed',
+      );
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,705 @@
+/**
+ * Applies a plugin's ticket actions inside the caller's transaction: creates or updates the ticket
+ * for a dedup key, counts occurrences, resolves / reviews / reopens, comments and links, always
+ * attributed to the plugin's actor. Decisions come from the pure rules in server/domain; this module
+ * only reads and writes rows. Board events are collected in an EventSink and appended at the end of
+ * the transaction (one per card per batch of changes), then published by the caller after commit.
+ */
+import type { Transaction } from 'kysely';
+import type { BoardEvent, Card, CardType } from '../../protocol/model.ts';
+import type {
+  ActionResult,
+  KnownError,
+  Lifecycle,
+  LinkKind,
+  TicketAction,
+  TicketKind,
+  TicketRef,
+  TicketRouting,
+  TicketSignal,
+} from '../../protocol/plugin.ts';
+import type { Actor } from '../access/board-access.ts';
+import * as cardRepo from '../cards/repo.ts';
+import { type Category, flowAfterMove } from '../domain/flow.ts';
+import { rankBetween } from '../domain/rank.ts';
+import {
+  decideOnFailure,
+  decideOnRecovery,
+  doneColumn,
+  type FailureDecision,
+  reviewColumn,
+} from '../domain/ticket-lifecycle.ts';
+import { type Route, routeTicket } from '../domain/ticket-routing.ts';
+import { decideWip } from '../domain/wip.ts';
+import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
+import { appendEvent, type NewEvent } from '../sync/event-log.ts';
+import * as repo from './repo.ts';
+
+type Trx = Transaction<Database>;
+
+const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
+  ci_failure: 'defect_automated',
+  incident: 'incident',
+  problem: 'problem',
+};
+
+const STATE_EVENTS = ['card.updated', 'card.moved', 'card.created'] as const;
+const stateRank = (type: string) => STATE_EVENTS.indexOf(type as (typeof STATE_EVENTS)[number]);
+
+/**
+ * Board events of one transaction. Successive state changes of one card by one actor fold into one
+ * event carrying the final card (created > moved > updated), so a client sees one change per card.
+ */
+export class EventSink {
+  private readonly pending: NewEvent[] = [];
+
+  add(e: NewEvent): void {
+    if (stateRank(e.type) >= 0 && e.cardId) {
+      const prev = this.pending.findLast((p) => p.cardId === e.cardId);
+      if (prev && stateRank(prev.type) >= 0 && prev.actor.label === e.actor.label) {
+        const type = stateRank(prev.type) >= stateRank(e.type) ? prev.type : e.type;
+        const changes = [
+          ...((prev.payload.changes as unknown[] | undefined) ?? []),
+          ...((e.payload.changes as unknown[] | undefined) ?? []),
+        ];
+        prev.type = type;
+        prev.payload =
+          type === 'card.created'
+            ? { card: e.payload.card }
+            : {
+                card: e.payload.card,
+                ...(type === 'card.moved' ? { from: prev.payload.from ?? e.payload.from } : {}),
+                changes,
+              };
+        return;
+      }
+    }
+    this.pending.push(e);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Append every pending event to the board log; the caller publishes them after the commit. */
+  async flush(trx: Trx): Promise<BoardEvent[]> {
+    const out: BoardEvent[] = [];
+    for (const e of this.pending) out.push(await appendEvent(trx, e));
+    this.pending.length = 0;
+    return out;
+  }
+}
+
+/** What a writer acts as and with which config. */
+export interface WriterScope {
+  boardId: string;
+  pluginId: string;
+  installationId: string | null;
+  routing: TicketRouting;
+  lifecycle: Lifecycle;
+  actor: Actor;
+  deliveryId: string | null;
+  /** occurrence key when the plugin gives no occurrenceId: the delivery (or hook run) */
+  occurrencePrefix: string;
+  /** when the delivery was received; occurrence time when the source gives none */
+  receivedAt: Date;
+}
+
+export interface IncidentOccurrence {
+  cardId: string;
+  title: string;
+  fingerprint: string | null;
+  service: string | null;
+  occurrenceKey: string;
+}
+
+interface Resolved {
+  card: CardRow;
+  ticket: PluginTicketRow | null;
+}
+
+const iso = (d: Date) => d.toISOString();
+
+/** The dedup keys of this plugin's own namespace an action list touches (to lock them up front). */
+export function ownKeysOf(actions: readonly TicketAction[]): string[] {
+  const keys = new Set<string>();
+  const add = (ref: TicketRef | { plugin: string; dedupKey: string }) => {
+    if (typeof ref === 'string') keys.add(ref);
+  };
+  for (const a of actions) {
+    if (a.op === 'raise') keys.add(a.ticket.dedupKey);
+    else if (a.op === 'ignore') continue;
+    else {
+      add(a.ref);
+      if (a.op === 'link') add(a.to);
+    }
+  }
+  return [...keys];
+}
+
+export class TicketWriter {
+  readonly results: ActionResult[] = [];
+  readonly cardIds = new Set<string>();
+  readonly newIncidents: IncidentOccurrence[] = [];
+  private columns: ColumnRow[] | null = null;
+
+  constructor(
+    private readonly trx: Trx,
+    private readonly scope: WriterScope,
+    private readonly sink: EventSink,
+  ) {}
+
+  async apply(actions: readonly TicketAction[]): Promise<void> {
+    let raises = 0;
+    for (const action of actions) {
+      switch (action.op) {
+        case 'raise':
+          await this.raise(action.ticket, raises++);
+          break;
+        case 'recover':
+          await this.recover(action.ref, action.note, action.url);
+          break;
+        case 'resolve':
+          await this.resolve(action.ref, action.note);
+          break;
+        case 'reopen':
+          await this.reopen(action.ref, action.note);
+          break;
+        case 'comment':
+          await this.commentOn(action.ref, action.body);
+          break;
+        case 'update':
+          await this.update(action.ref, action.fields);
+          break;
+        case 'link':
+          await this.link(action.ref, action.to, action.kind);
+          break;
+        case 'ignore':
+          this.results.push({ op: 'ignore', result: 'ignored', message: action.reason });
+          break;
+      }
+    }
+  }
+
+  // ---- raise: create, count, reopen or raise new ---------------------------------------------
+
+  async raise(signal: TicketSignal, index: number): Promise<{ card: CardRow; decision: FailureDecision }> {
+    const { trx, scope } = this;
+    const occurrenceKey = signal.occurrenceId ?? `${scope.occurrencePrefix}${index > 0 ? `#${index}` : ''}`;
+    const occurredAt = signal.occurredAt ? new Date(signal.occurredAt) : scope.receivedAt;
+    const route = routeTicket(scope.routing, signal);
+    const now = new Date();
+
+    let ticket = (await repo.findTicket(trx, scope.boardId, scope.pluginId, signal.dedupKey)) ?? null;
+    let card = ticket ? ((await cardRepo.lockCard(trx, scope.boardId, ticket.card_id)) ?? null) : null;
+    if (ticket && !card) ticket = null; // the card was deleted under us; start again
+    const decision = decideOnFailure(
+      ticket && card
+        ? {
+            resolved: card.done_at !== null,
+            occurrenceSeen: await repo.occurrenceSeen(trx, ticket.id, occurrenceKey),
+          }
+        : null,
+      scope.lifecycle,
+    );
+
+    let result: ActionResult['result'];
+    const wasRecovered = ticket?.status === 'recovered';
+    switch (decision) {
+      case 'unchanged':
+        result = 'unchanged';
+        break;
+      case 'create': {
+        card = await this.createCard(signal, route, occurredAt);
+        ticket = await repo.insertTicket(trx, {
+          board_id: scope.boardId,
+          plugin_id: scope.pluginId,
+          dedup_key: signal.dedupKey,
+          card_id: card.id,
+          installation_id: scope.installationId,
+          kind: signal.kind,
+          status: 'firing',
+          occurrences: 1,
+          first_seen_at: occurredAt,
+          last_seen_at: occurredAt,
+          last_url: signal.url ?? null,
+          fingerprint: signal.fingerprint ?? null,
+          service: signal.service ?? null,
+          known_error: signal.kind === 'problem' ? { rootCause: '', workaround: '' } : undefined,
+        });
+        result = 'created';
+        break;
+      }
+      case 'raise_new': {
+        const previous = card!;
+        card = await this.createCard(signal, route, occurredAt);
+        await this.insertLink(card, previous, 'recurrence_of');
+        ticket = await repo.updateTicket(trx, ticket!.id, {
+          card_id: card.id,
+          status: 'firing',
+          occurrences: 1,
+          first_seen_at: occurredAt,
+          last_seen_at: occurredAt,
+          last_url: signal.url ?? null,
+        });
+        result = 'created';
+        break;
+      }
+      case 'count':
+      case 'reopen': {
+        ticket = await repo.updateTicket(trx, ticket!.id, {
+          status: 'firing',
+          occurrences: ticket!.occurrences + 1,
+          last_seen_at: occurredAt > ticket!.last_seen_at ? occurredAt : ticket!.last_seen_at,
+          last_url: signal.url ?? ticket!.last_url,
+        });
+        const source = this.sourceFor(card!, ticket, { status: 'firing', url: signal.url });
+        if (decision === 'reopen') {
+          card = await this.moveCard(card!, null, route.position, {
+            source: JSON.stringify(source),
+            sprint_id: null,
+          });
+          await this.comment(
+            card,
+            `Reopened: failed again after it was resolved${signal.url ? ` (${signal.url})` : ''}.`,
+          );
+          result = 'reopened';
+        } else {
+          card = await this.updateCard(card!, { source: JSON.stringify(source) }, [
+            { field: 'occurrences', from: ticket.occurrences - 1, to: ticket.occurrences },
+          ]);
+          if (wasRecovered)
+            await this.comment(card, `Failing again after recovery${signal.url ? ` (${signal.url})` : ''}.`);
+          result = 'updated';
+        }
+        break;
+      }
+    }
+
+    if (decision !== 'unchanged') {
+      const inserted = await repo.insertOccurrence(trx, {
+        ticket_id: ticket!.id,
+        board_id: scope.boardId,
+        card_id: card!.id,
+        occurrence_key: occurrenceKey,
+        kind: signal.kind,
+        fingerprint: signal.fingerprint ?? null,
+        service: signal.service ?? null,
+        delivery_id: scope.deliveryId,
+        url: signal.url ?? null,
+        occurred_at: occurredAt,
+      });
+      if (inserted && signal.kind === 'incident') {
+        this.newIncidents.push({
+          cardId: card!.id,
+          title: signal.title,
+          fingerprint: signal.fingerprint ?? null,
+          service: signal.service ?? null,
+          occurrenceKey: `${scope.pluginId}:${signal.dedupKey}:${occurrenceKey}`,
+        });
+      }
+    }
+    this.record('raise', result, signal.dedupKey, card!);
+    return { card: card!, decision };
+  }
+
+  // ---- recovery and explicit transitions --------------------------------------------------
+
+  private async recover(ref: TicketRef, note?: string, url?: string) {
+    const found = await this.resolveRef(ref);
+    const decision = decideOnRecovery(
+      found ? { resolved: found.card.done_at !== null } : null,
+      this.scope.lifecycle,
+    );
+    if (!found || decision.kind === 'ignore') {
+      this.record(
+        'recover',
+        'ignored',
+        refKey(ref),
+        found?.card,
+        decision.kind === 'ignore' ? decision.reason : undefined,
+      );
+      return;
+    }
+    let { card } = found;
+    if (found.ticket) await repo.updateTicket(this.trx, found.ticket.id, { status: 'recovered' });
+    const source = found.ticket
+      ? JSON.stringify(this.sourceFor(card, found.ticket, { status: 'recovered' }))
+      : undefined;
+    await this.comment(card, ['Recovered.', note, url].filter(Boolean).join(' '));
+    let result: ActionResult['result'] = 'annotated';
+    let message: string | undefined;
+    if (decision.kind === 'resolve') {
+      const done = doneColumn(await this.boardColumns(), card.stream);
+      if (done) {
+        card = await this.moveCard(card, done, null, source ? { source } : {});
+        result = 'resolved';
+      } else message = `the ${card.stream} stream has no done column`;
+    } else if (decision.kind === 'review') {
+      const review = reviewColumn(await this.boardColumns(), card.stream, this.scope.lifecycle.reviewColumn);
+      if (!review) message = `the ${card.stream} stream has no review column`;
+      else if (review.id === card.column_id) result = 'review';
+      else {
+        const occupancy = await cardRepo.columnOccupancy(
+          this.trx,
+          review.id,
+          review.expedite_exempt,
+          card.id,
+        );
+        const wip = decideWip(
+          {
+            name: review.name,
+            wipLimit: review.wip_limit,
+            wipPolicy: review.wip_policy as 'hard' | 'warn',
+            expediteExempt: review.expedite_exempt,
+          },
+          occupancy,
+          card.class_of_service as Card['classOfService'],
+        );
+        if (wip.kind === 'refuse') {
+          message = `not moved to review: ${wip.message}`;
+          await this.comment(card, `Could not move this ticket to "${review.name}": ${wip.message}.`);
+        } else {
+          card = await this.moveCard(card, review, null, source ? { source } : {});
+          result = 'review';
+        }
+      }
+    }
+    if (result === 'annotated' && source)
+      card = await this.updateCard(card, { source }, [{ field: 'status', from: 'firing', to: 'recovered' }]);
+    this.record('recover', result, refKey(ref), card, message);
+  }
+
+  private async resolve(ref: TicketRef, note?: string) {
+    const found = await this.resolveRef(ref);
+    if (!found) return this.record('resolve', 'ignored', refKey(ref), undefined, 'no such ticket');
+    if (found.card.done_at) return this.record('resolve', 'unchanged', refKey(ref), found.card);
+    const done = doneColumn(await this.boardColumns(), found.card.stream);
+    if (!done) return this.record('resolve', 'ignored', refKey(ref), found.card, 'no done column');
+    const card = await this.moveCard(found.card, done, null);
+    if (note) await this.comment(card, note);
+    this.record('resolve', 'resolved', refKey(ref), card);
+  }
+
+  private async reopen(ref: TicketRef, note?: string) {
+    const found = await this.resolveRef(ref);
+    if (!found) return this.record('reopen', 'ignored', refKey(ref), undefined, 'no such ticket');
+    if (!found.card.done_at) return this.record('reopen', 'unchanged', refKey(ref), found.card);
+    if (found.ticket) await repo.updateTicket(this.trx, found.ticket.id, { status: 'firing' });
+    const card = await this.moveCard(found.card, null, 'top', { sprint_id: null });
+    if (note) await this.comment(card, note);
+    this.record('reopen', 'reopened', refKey(ref), card);
+  }
+
+  private async commentOn(ref: TicketRef, body: string) {
+    const found = await this.resolveRef(ref);
+    if (!found) return this.record('comment', 'ignored', refKey(ref), undefined, 'no such ticket');
+    await this.comment(found.card, body);
+    this.record('comment', 'commented', refKey(ref), found.card);
+  }
+
+  async update(
+    ref: TicketRef,
+    fields: {
+      title?: string;
+      description?: string;
+      severity?: TicketSignal['severity'];
+      knownError?: KnownError;
+    },
+  ) {
+    const found = await this.resolveRef(ref);
+    if (!found) return this.record('update', 'ignored', refKey(ref), undefined, 'no such ticket');
+    let { card, ticket } = found;
+    const set: CardUpdate = {};
+    const changes: { field: string; from: unknown; to: unknown }[] = [];
+    if (fields.title !== undefined && fields.title.trim() !== card.title) {
+      changes.push({ field: 'title', from: card.title, to: fields.title.trim() });
+      set.title = fields.title.trim();
+    }
+    if (fields.description !== undefined && fields.description !== card.description) {
+      changes.push({ field: 'description', from: card.description, to: fields.description });
+      set.description = fields.description;
+    }
+    if (fields.severity !== undefined) {
+      const priority = this.scope.routing.priority[fields.severity];
+      if (priority !== card.priority) {
+        changes.push({ field: 'priority', from: card.priority, to: priority });
+        set.priority = priority;
+      }
+    }
+    if (fields.knownError !== undefined && ticket) {
+      const knownError = {
+        rootCause: '',
+        workaround: '',
+        ...(ticket.known_error as KnownError | null),
+        ...fields.knownError,
+      };
+      ticket = await repo.updateTicket(this.trx, ticket.id, { known_error: knownError });
+      const before = (card.source as { knownError?: unknown } | null)?.knownError ?? null;
+      changes.push({ field: 'knownError', from: before, to: knownError });
+      set.source = JSON.stringify({ ...(card.source as object | null), knownError });
+    }
+    if (changes.length === 0) return this.record('update', 'unchanged', refKey(ref), card);
+    card = await this.updateCard(card, set, changes);
+    this.record('update', 'updated', refKey(ref), card);
+  }
+
+  private async link(ref: TicketRef, to: TicketRef | { plugin: string; dedupKey: string }, kind: LinkKind) {
+    const from = await this.resolveRef(ref);
+    const target =
+      typeof to === 'object' && 'plugin' in to
+        ? await this.resolveForeign(to.plugin, to.dedupKey)
+        : await this.resolveRef(to);
+    if (!from || !target) return this.record('link', 'ignored', refKey(ref), from?.card, 'no such ticket');
+    const linked = await this.insertLink(from.card, target.card, kind);
+    this.record('link', linked ? 'linked' : 'unchanged', refKey(ref), from.card);
+  }
+
+  /** Links two cards (idempotent); a new link is a board event on the first card. */
+  async insertLink(from: CardRow, to: CardRow, kind: LinkKind): Promise<boolean> {
+    if (from.id === to.id) return false;
+    const inserted = await repo.insertLink(this.trx, {
+      board_id: this.scope.boardId,
+      card_id: from.id,
+      linked_card_id: to.id,
+      kind,
+      created_by_label: this.scope.actor.label,
+    });
+    if (inserted) {
+      this.sink.add({
+        boardId: this.scope.boardId,
+        type: 'card.linked',
+        cardId: from.id,
+        actor: this.scope.actor,
+        payload: { cardId: from.id, linkedCardId: to.id, linkedKey: to.key, kind },
+      });
+      this.cardIds.add(from.id);
+    }
+    return inserted;
+  }
+
+  // ---- row helpers ------------------------------------------------------------------------
+
+  private async resolveRef(ref: TicketRef): Promise<Resolved | null> {
+    const { trx, scope } = this;
+    if (typeof ref === 'string') {
+      const ticket = await repo.findTicket(trx, scope.boardId, scope.pluginId, ref);
+      if (!ticket) return null;
+      const card = await cardRepo.lockCard(trx, scope.boardId, ticket.card_id);
+      return card ? { card, ticket } : null;
+    }
+    const card = await cardRepo.lockCard(trx, scope.boardId, ref.cardId);
+    if (!card) return null;
+    return { card, ticket: (await repo.findTicketByCard(trx, card.id)) ?? null };
+  }
+
+  private async resolveForeign(pluginId: string, dedupKey: string): Promise<Resolved | null> {
+    const ticket = await repo.findTicket(this.trx, this.scope.boardId, pluginId, dedupKey);
+    if (!ticket) return null;
+    const card = await cardRepo.findCard(this.trx, this.scope.boardId, ticket.card_id);
+    return card ? { card, ticket } : null;
+  }
+
+  async lockCard(cardId: string): Promise<CardRow | null> {
+    return (await cardRepo.lockCard(this.trx, this.scope.boardId, cardId)) ?? null;
+  }
+
+  private async boardColumns(): Promise<ColumnRow[]> {
+    this.columns ??= await this.trx
+      .selectFrom('board_columns')
+      .selectAll()
+      .where('board_id', '=', this.scope.boardId)
+      .orderBy('position')
+      .execute();
+    return this.columns;
+  }
+
+  private sourceFor(
+    card: CardRow,
+    ticket: PluginTicketRow,
+    change: { status: 'firing' | 'recovered'; url?: string },
+  ): Record<string, unknown> {
+    return {
+      ...(card.source as Record<string, unknown> | null),
+      occurrences: ticket.occurrences,
+      lastSeenAt: iso(ticket.last_seen_at),
+      status: change.status,
+      ...(change.url ? { url: change.url } : {}),
+    };
+  }
+
+  private async createCard(signal: TicketSignal, route: Route, occurredAt: Date): Promise<CardRow> {
+    const { trx, scope } = this;
+    const { card_counter: number, key } = await cardRepo.nextCardNumber(trx, scope.boardId);
+    const edge = await cardRepo.edgeRank(trx, scope.boardId, route.position);
+    const rank = route.position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
+    const labels = [...new Set([...(signal.labels ?? []), `sla:${route.slaTier}`.slice(0, 40)])].slice(0, 20);
+    const source = {
+      plugin: scope.pluginId,
+      kind: signal.kind,
+      ...(signal.url ? { url: signal.url } : {}),
+      dedupKey: signal.dedupKey,
+      installationId: scope.installationId,
+      occurrences: 1,
+      firstSeenAt: iso(occurredAt),
+      lastSeenAt: iso(occurredAt),
+      status: 'firing',
+      severity: route.severity,
+      slaTier: route.slaTier,
+      ...(signal.branch ? { branch: signal.branch } : {}),
+      ...(signal.service ? { service: signal.service } : {}),
+      ...(signal.fingerprint ? { fingerprint: signal.fingerprint } : {}),
+      ...(signal.environment ? { environment: signal.environment } : {}),
+      ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
+    };
+    const row = await trx
+      .insertInto('cards')
+      .values({
+        board_id: scope.boardId,
+        number,
+        key: `${key}-${number}`,
+        title: signal.title.trim(),
+        description: signal.description ?? '',
+        type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
+        stream: route.stream,
+        rank,
+        column_id: null,
+        sprint_id: null,
+        priority: route.priority,
+        class_of_service: route.classOfService,
+        estimate: null,
+        labels,
+        assignee_id: null,
+        due_date: null,
+        source: JSON.stringify(source),
+        created_by: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.sink.add({
+      boardId: scope.boardId,
+      type: 'card.created',
+      cardId: row.id,
+      actor: scope.actor,
+      payload: { card: cardRepo.toCard(row) },
+    });
+    this.cardIds.add(row.id);
+    return row;
+  }
+
+  async updateCard(
+    card: CardRow,
+    set: CardUpdate,
+    changes: { field: string; from: unknown; to: unknown }[],
+  ): Promise<CardRow> {
+    const row = await this.trx
+      .updateTable('cards')
+      .set({ ...set, version: card.version + 1, updated_at: new Date() })
+      .where('id', '=', card.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.sink.add({
+      boardId: this.scope.boardId,
+      type: 'card.updated',
+      cardId: card.id,
+      actor: this.scope.actor,
+      payload: { card: cardRepo.toCard(row), changes },
+    });
+    this.cardIds.add(card.id);
+    return row;
+  }
+
+  /** Into a column (null = the backlog), optionally re-ranked to the top or bottom. */
+  private async moveCard(
+    card: CardRow,
+    column: ColumnRow | null,
+    position: 'top' | 'bottom' | null,
+    extra: CardUpdate = {},
+  ): Promise<CardRow> {
+    let rank = card.rank;
+    if (position) {
+      const edge = await cardRepo.edgeRank(this.trx, this.scope.boardId, position);
+      if (edge !== card.rank) rank = position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
+    }
+    const flow = flowAfterMove(
+      { startedAt: card.started_at, doneAt: card.done_at },
+      column ? (column.category as Category) : null,
+      new Date(),
+    );
+    const row = await this.trx
+      .updateTable('cards')
+      .set({
+        ...extra,
+        rank,
+        column_id: column?.id ?? null,
+        started_at: flow.startedAt,
+        done_at: flow.doneAt,
+        version: card.version + 1,
+        updated_at: new Date(),
+      })
+      .where('id', '=', card.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.sink.add({
+      boardId: this.scope.boardId,
+      type: 'card.moved',
+      cardId: card.id,
+      actor: this.scope.actor,
+      payload: {
+        card: cardRepo.toCard(row),
+        from: { rank: card.rank, columnId: card.column_id, sprintId: card.sprint_id, stream: card.stream },
+      },
+    });
+    this.cardIds.add(card.id);
+    return row;
+  }
+
+  async comment(card: CardRow, body: string): Promise<void> {
+    const row = await this.trx
+      .insertInto('card_comments')
+      .values({
+        card_id: card.id,
+        author_id: this.scope.actor.userId,
+        author_label: this.scope.actor.label,
+        body,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.sink.add({
+      boardId: this.scope.boardId,
+      type: 'card.commented',
+      cardId: card.id,
+      actor: this.scope.actor,
+      payload: {
+        comment: {
+          id: row.id,
+          cardId: card.id,
+          author: row.author_label,
+          body: row.body,
+          createdAt: iso(row.created_at),
+        },
+      },
+    });
+    this.cardIds.add(card.id);
+  }
+
+  private record(
+    op: string,
+    result: ActionResult['result'],
+    dedupKey?: string,
+    card?: CardRow,
+    message?: string,
+  ) {
+    this.results.push({
+      op,
+      result,
+      ...(dedupKey !== undefined ? { dedupKey } : {}),
+      ...(card ? { cardId: card.id, cardKey: card.key } : {}),
+      ...(message ? { message } : {}),
+    });
+  }
+}
+
+function refKey(ref: TicketRef): string {
+  return typeof ref === 'string' ? ref : `card:${ref.cardId}`;
+}

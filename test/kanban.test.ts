@@ -1,7 +1,14 @@
 /** Kanban in the maintenance stream: WIP limits enforced by the server, policies, pull, flow metrics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column, FlowReport, Snapshot } from '../protocol/model.ts';
-import { type ClientSocket, eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
+import {
+  type ClientSocket,
+  eventually,
+  memberWithRole,
+  socketFor,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,17 +21,24 @@ async function maintenanceBoard(limit: number, policy: 'hard' | 'warn' = 'hard')
   const snap = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${id}`));
   const col = (name: string) => snap.columns.find((c) => c.stream === 'maintenance' && c.name === name)!;
   const doing = await server.admin.ok(
-    server.admin.patch<Column>(`/api/boards/${id}/columns/${col('In progress').id}`, { wipLimit: limit, wipPolicy: policy }),
+    server.admin.patch<Column>(`/api/boards/${id}/columns/${col('In progress').id}`, {
+      wipLimit: limit,
+      wipPolicy: policy,
+    }),
   );
   return { id, ready: col('Ready').id, doing, done: col('Done').id };
 }
 const ticket = (boardId: string, title: string, extra: Record<string, unknown> = {}) =>
   server.admin.createCard(boardId, { title, type: 'incident', stream: 'maintenance', ...extra });
 const move = (boardId: string, cardId: string, columnId: string) =>
-  server.admin.post<{ card: Card; warning?: string; error?: string; message?: string; limit?: number; columnName?: string }>(
-    `/api/boards/${boardId}/cards/${cardId}/move`,
-    { columnId },
-  );
+  server.admin.post<{
+    card: Card;
+    warning?: string;
+    error?: string;
+    message?: string;
+    limit?: number;
+    columnName?: string;
+  }>(`/api/boards/${boardId}/cards/${cardId}/move`, { columnId });
 
 describe('WIP limits', () => {
   it('refuse a move into a full hard-limited column, naming the column and limit; the card stays and nobody is told it moved', async () => {
@@ -69,7 +83,9 @@ describe('WIP limits', () => {
     await move(b.id, (await ticket(b.id, 'Standard')).id, b.doing.id);
     const urgent = await ticket(b.id, 'Prod down', { classOfService: 'expedite' });
     expect((await move(b.id, urgent.id, b.doing.id)).status).toBe(200);
-    await server.admin.ok(server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { expediteExempt: false }));
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { expediteExempt: false }),
+    );
     const urgent2 = await ticket(b.id, 'Also down', { classOfService: 'expedite' });
     expect((await move(b.id, urgent2.id, b.doing.id)).status).toBe(409);
   });
@@ -90,9 +106,16 @@ describe('WIP limits', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ field: 'wipLimit' });
     const policies = await server.admin.ok(
-      server.admin.patch<Column>(`/api/boards/${b.id}/columns/${b.doing.id}`, { entryPolicy: 'Reproduced and triaged', exitPolicy: 'Fix deployed' }),
+      server.admin.patch<Column>(`/api/boards/${b.id}/columns/${b.doing.id}`, {
+        entryPolicy: 'Reproduced and triaged',
+        exitPolicy: 'Fix deployed',
+      }),
     );
-    expect(policies).toMatchObject({ wipLimit: 3, entryPolicy: 'Reproduced and triaged', exitPolicy: 'Fix deployed' });
+    expect(policies).toMatchObject({
+      wipLimit: 3,
+      entryPolicy: 'Reproduced and triaged',
+      exitPolicy: 'Fix deployed',
+    });
   });
 });
 
@@ -101,12 +124,22 @@ describe('pulling work', () => {
     const b = await maintenanceBoard(3);
     const eng = await memberWithRole(server, b.id, 'maintenance');
     await ticket(b.id, 'Blocked top', { position: 'top' }).then((c) =>
-      server.admin.ok(server.admin.patch(`/api/boards/${b.id}/cards/${c.id}`, { version: 1, blocked: true, blockedReason: 'vendor' })),
+      server.admin.ok(
+        server.admin.patch(`/api/boards/${b.id}/cards/${c.id}`, {
+          version: 1,
+          blocked: true,
+          blockedReason: 'vendor',
+        }),
+      ),
     );
     await ticket(b.id, 'Second');
     await ticket(b.id, 'Expedite at the bottom', { classOfService: 'expedite' });
     const first = await eng.ok(eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${b.doing.id}/pull`));
-    expect(first.card).toMatchObject({ title: 'Expedite at the bottom', columnId: b.doing.id, assigneeId: eng.userId });
+    expect(first.card).toMatchObject({
+      title: 'Expedite at the bottom',
+      columnId: b.doing.id,
+      assigneeId: eng.userId,
+    });
     const second = await eng.ok(eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${b.doing.id}/pull`));
     expect(second.card.title).toBe('Second');
     const nothing = await eng.post(`/api/boards/${b.id}/columns/${b.doing.id}/pull`);
@@ -122,7 +155,9 @@ describe('flow metrics', () => {
     await move(b.id, t1.id, b.doing.id);
     await move(b.id, t1.id, b.done);
     await move(b.id, t2.id, b.doing.id);
-    const report = await server.admin.ok(server.admin.get<FlowReport>(`/api/boards/${b.id}/reports/flow?days=7`));
+    const report = await server.admin.ok(
+      server.admin.get<FlowReport>(`/api/boards/${b.id}/reports/flow?days=7`),
+    );
     expect(report.columns.map((c) => c.name)).toEqual(['Ready', 'In progress', 'Verify', 'Done']);
     expect(report.cumulativeFlow).toHaveLength(7);
     const todayCounts = report.cumulativeFlow.at(-1)!.counts;

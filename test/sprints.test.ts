@@ -40,7 +40,11 @@ describe('a sprint from planning to completion', () => {
         endDate: inDays(13),
       }),
     );
-    expect(started.sprint).toMatchObject({ state: 'active', goal: 'Customers can find and export orders', committedPoints: 10 });
+    expect(started.sprint).toMatchObject({
+      state: 'active',
+      goal: 'Customers can find and export orders',
+      committedPoints: 10,
+    });
     expect(started.cards.map((c) => [c.title, c.columnId])).toEqual([
       ['Login', b.todo],
       ['Search', b.todo],
@@ -51,14 +55,19 @@ describe('a sprint from planning to completion', () => {
     await moveInto(b.id, login.id, { columnId: b.done });
     await moveInto(b.id, search.id, { columnId: b.doing });
 
-    const burndown = await server.admin.ok(server.admin.get<Burndown>(`/api/boards/${b.id}/reports/burndown/${sprint.id}`));
+    const burndown = await server.admin.ok(
+      server.admin.get<Burndown>(`/api/boards/${b.id}/reports/burndown/${sprint.id}`),
+    );
     expect(burndown.committed).toBe(10);
     expect(burndown.days).toHaveLength(14);
     expect(burndown.days[0]).toMatchObject({ date: today(), remaining: 7, ideal: 10 });
     expect(burndown.days.at(-1)).toMatchObject({ remaining: null, ideal: 0 });
 
     const done = await server.admin.ok(
-      server.admin.post<{ sprint: Sprint; cards: Card[] }>(`/api/boards/${b.id}/sprints/${sprint.id}/complete`, { carryOver: 'backlog' }),
+      server.admin.post<{ sprint: Sprint; cards: Card[] }>(
+        `/api/boards/${b.id}/sprints/${sprint.id}/complete`,
+        { carryOver: 'backlog' },
+      ),
     );
     expect(done.sprint).toMatchObject({ state: 'completed', completedPoints: 3, carryOver: 'backlog' });
     expect(done.cards.map((c) => [c.title, c.sprintId, c.columnId])).toEqual([
@@ -68,7 +77,9 @@ describe('a sprint from planning to completion', () => {
     const backlog = (await server.admin.cards(b.id)).filter((c) => c.columnId === null).map((c) => c.title);
     expect(backlog).toEqual(['Search', 'Export', existing.title]);
 
-    const velocity = await server.admin.ok(server.admin.get<Velocity>(`/api/boards/${b.id}/reports/velocity`));
+    const velocity = await server.admin.ok(
+      server.admin.get<Velocity>(`/api/boards/${b.id}/reports/velocity`),
+    );
     expect(velocity).toEqual([{ sprintId: sprint.id, name: 'Sprint 1', committed: 10, completed: 3 }]);
   });
 
@@ -78,12 +89,23 @@ describe('a sprint from planning to completion', () => {
     const s1 = await plan(b.id, 'S1');
     const s2 = await plan(b.id, 'S2');
     await moveInto(b.id, a.id, { sprintId: s1.id });
-    await server.admin.ok(server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/start`, { goal: 'g', startDate: today(), endDate: inDays(7) }));
-    const missing = await server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/complete`, { carryOver: 'next_sprint' });
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/start`, {
+        goal: 'g',
+        startDate: today(),
+        endDate: inDays(7),
+      }),
+    );
+    const missing = await server.admin.post(`/api/boards/${b.id}/sprints/${s1.id}/complete`, {
+      carryOver: 'next_sprint',
+    });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ field: 'nextSprintId' });
     const done = await server.admin.ok(
-      server.admin.post<{ cards: Card[] }>(`/api/boards/${b.id}/sprints/${s1.id}/complete`, { carryOver: 'next_sprint', nextSprintId: s2.id }),
+      server.admin.post<{ cards: Card[] }>(`/api/boards/${b.id}/sprints/${s1.id}/complete`, {
+        carryOver: 'next_sprint',
+        nextSprintId: s2.id,
+      }),
     );
     expect(done.cards[0]).toMatchObject({ title: 'A', sprintId: s2.id, columnId: null });
   });
@@ -105,12 +127,26 @@ describe('a sprint from planning to completion', () => {
   it('refuses bad dates and completing a sprint that is not active', async () => {
     const b = await board();
     const s = await plan(b.id, 'Dates');
-    const bad = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, { goal: 'g', startDate: inDays(3), endDate: today() });
+    const bad = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, {
+      goal: 'g',
+      startDate: inDays(3),
+      endDate: today(),
+    });
     expect(bad.status).toBe(409);
     expect(bad.body).toMatchObject({ field: 'endDate' });
-    const early = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/complete`, { carryOver: 'backlog' });
+    const early = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/complete`, {
+      carryOver: 'backlog',
+    });
     expect(early.status).toBe(409);
-    expect((await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, { goal: 'g', startDate: 'tomorrow', endDate: today() })).body).toMatchObject({
+    expect(
+      (
+        await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/start`, {
+          goal: 'g',
+          startDate: 'tomorrow',
+          endDate: today(),
+        })
+      ).body,
+    ).toMatchObject({
       error: 'VALIDATION_FAILED',
       field: 'startDate',
     });
@@ -129,13 +165,19 @@ describe('multi-select move', () => {
   it('moves selected cards to the top of the backlog keeping their order, in one board event', async () => {
     const b = await board();
     const cards: Card[] = [];
-    for (const t of ['one', 'two', 'three', 'four']) cards.push(await server.admin.createCard(b.id, { title: t }));
+    for (const t of ['one', 'two', 'three', 'four'])
+      cards.push(await server.admin.createCard(b.id, { title: t }));
     const moved = await server.admin.ok(
-      server.admin.post<Card[]>(`/api/boards/${b.id}/cards/bulk-move`, { cardIds: [cards[3]!.id, cards[2]!.id], position: 'top' }),
+      server.admin.post<Card[]>(`/api/boards/${b.id}/cards/bulk-move`, {
+        cardIds: [cards[3]!.id, cards[2]!.id],
+        position: 'top',
+      }),
     );
     expect(moved.map((c) => c.title)).toEqual(['three', 'four']);
     expect((await server.admin.cards(b.id)).map((c) => c.title)).toEqual(['three', 'four', 'one', 'two']);
-    const events = await server.admin.ok(server.admin.get<{ type: string }[]>(`/api/boards/${b.id}/events?after=0`));
+    const events = await server.admin.ok(
+      server.admin.get<{ type: string }[]>(`/api/boards/${b.id}/events?after=0`),
+    );
     expect(events.filter((e) => e.type === 'cards.moved')).toHaveLength(1);
   });
 });

@@ -48,6 +48,11 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'stories', testIgnore: /big-backlog/ },
+    // Timed on its own, after the others, so the first-paint figure is not shared with another browser.
+    { name: 'big-backlog', testMatch: /big-backlog/, dependencies: ['stories'] },
+  ],
   webServer: {
     command: 'npx tsx e2e/start-server.ts',
     url: `${BASE_URL}/readyz`,

@@ -17,13 +17,13 @@ test('a product owner adds cards and sees them in the backlog in order', async (
     await expect(page.getByTestId('backlog')).toContainText(title);
   }
 
-  expect(await backlogKeys(page)).toEqual([`${board.key}-1`, `${board.key}-2`]);
+  await expect.poll(() => backlogKeys(page)).toEqual([`${board.key}-1`, `${board.key}-2`]);
   await expect(cardRow(page, `${board.key}-2`).locator('[data-type]')).toHaveAttribute(
     'data-type',
     'defect_manual',
   );
   await page.reload();
-  expect(await backlogKeys(page)).toEqual([`${board.key}-1`, `${board.key}-2`]);
+  await expect.poll(() => backlogKeys(page)).toEqual([`${board.key}-1`, `${board.key}-2`]);
 });
 
 test('a developer edits a card in the side panel and the change shows in the list and the history', async ({

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type APIRequestContext,
   type Browser,
+  type BrowserContext,
   test as base,
   expect,
   type Page,
@@ -79,6 +80,11 @@ export class Team {
     return board;
   }
 
+  /** The backlog's card keys in rank order, as the server has them. */
+  async backlogOrder(board: Board): Promise<string[]> {
+    return (await this.admin.send<Card[]>('GET', `/api/boards/${board.id}/cards`)).map((c) => c.key);
+  }
+
   /** Cards added to the bottom of the backlog, in this order. */
   async cards(board: Board, titles: string[], extra: Partial<CreateCardInput> = {}): Promise<Card[]> {
     const cards: Card[] = [];
@@ -98,8 +104,14 @@ export class Team {
 }
 
 /** A browser window of its own (separate cookies), signed in as `person`, showing the board's backlog. */
-export async function openBoard(browser: Browser, person: Person, board: Board): Promise<Page> {
+export async function openBoard(
+  browser: Browser,
+  person: Person,
+  board: Board,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<Page> {
   const context = await browser.newContext();
+  await prepare?.(context);
   const signIn = await context.request.post('/api/auth/login', {
     data: { email: person.email, password: person.password },
   });
@@ -120,7 +132,25 @@ export function cardRow(page: Page, key: string) {
   return page.locator(`[data-testid="card"][data-key="${key}"]`);
 }
 
-type OpenBoard = (person: Person, board: Board) => Promise<Page>;
+/** A real mouse drag: press on the card, nudge, glide onto the target, pause, release. */
+export async function dragWithMouse(page: Page, fromKey: string, toKey: string) {
+  const from = await cardRow(page, fromKey).boundingBox();
+  const to = await cardRow(page, toKey).boundingBox();
+  if (!from || !to) throw new Error('card rows are not on screen');
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 8);
+  // Aim a little above the target's middle so the card lands before it.
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height * 0.3, { steps: 20 });
+  await page.waitForTimeout(150); // lets the drag library settle on the drop target; the outcome is awaited by the caller
+  await page.mouse.up();
+}
+
+type OpenBoard = (
+  person: Person,
+  board: Board,
+  prepare?: (context: BrowserContext) => Promise<void>,
+) => Promise<Page>;
 
 export const test = base.extend<{ team: Team; openBoardAs: OpenBoard }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
@@ -132,8 +162,8 @@ export const test = base.extend<{ team: Team; openBoardAs: OpenBoard }>({
   /** Opens a board in a new browser window signed in as someone; the windows close after the test. */
   openBoardAs: async ({ browser }, use) => {
     const pages: Page[] = [];
-    await use(async (person, board) => {
-      const page = await openBoard(browser, person, board);
+    await use(async (person, board, prepare) => {
+      const page = await openBoard(browser, person, board, prepare);
       pages.push(page);
       return page;
     });

@@ -2,22 +2,7 @@
  * The backlog is live: what one person does shows up for everyone on the board without a reload —
  * a mouse drag, a keyboard move, a new card — and everyone sees who else is there.
  */
-import type { Page } from '@playwright/test';
-import { backlogKeys, cardRow, expect, test } from './fixtures.ts';
-
-/** A real mouse drag: press on the card, nudge, glide onto the target, pause, release. */
-async function dragWithMouse(page: Page, fromKey: string, toKey: string) {
-  const from = await cardRow(page, fromKey).boundingBox();
-  const to = await cardRow(page, toKey).boundingBox();
-  if (!from || !to) throw new Error('card rows are not on screen');
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 8);
-  // Aim a little above the target's middle so the card lands before it.
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height * 0.3, { steps: 20 });
-  await page.waitForTimeout(150); // let the drag library settle on the drop target (not a wait for the result)
-  await page.mouse.up();
-}
+import { backlogKeys, cardRow, dragWithMouse, expect, test } from './fixtures.ts';
 
 test('a card dragged with the mouse in one browser moves for a colleague in another', async ({
   team,
@@ -30,7 +15,7 @@ test('a card dragged with the mouse in one browser moves for a colleague in anot
   const keys = cards.map((c) => c.key);
   const adaPage = await openBoardAs(ada, board);
   const bobPage = await openBoardAs(bob, board);
-  expect(await backlogKeys(bobPage)).toEqual(keys);
+  await expect.poll(() => backlogKeys(bobPage)).toEqual(keys);
 
   await dragWithMouse(adaPage, keys[3]!, keys[1]!);
 

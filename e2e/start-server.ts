@@ -7,11 +7,11 @@
  * temporary directory. Either is removed again when Playwright stops the server.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ADMIN, E2E_PORT } from './env.ts';
+import { ADMIN, E2E_PORT, SERVER_INFO_FILE } from './env.ts';
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -36,32 +36,40 @@ async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-let cleanup: () => Promise<void> = async () => {};
+let databaseUrl: string;
+let dropDatabase: () => Promise<void>;
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
   const name = `bb_e2e_${Date.now()}`;
   await withAdmin(serverUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  env.DATABASE_URL = url.toString();
-  cleanup = () =>
-    withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {});
+  databaseUrl = url.toString();
+  env.DATABASE_URL = databaseUrl;
+  dropDatabase = async () => {
+    await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+  };
   console.log(`[e2e] database ${name} on ${url.host}`);
 } else {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bb-e2e-'));
   chmodSync(dir, 0o755); // the embedded PostgreSQL runs as the 'postgres' OS user when started as root
   env.DATA_DIR = dir;
   env.EMBEDDED_PG_PORT = process.env.E2E_EMBEDDED_PG_PORT ?? '54339';
-  cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  databaseUrl = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/blendboard`;
+  dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
   console.log(`[e2e] embedded PostgreSQL in ${dir}`);
 }
+
+// Specs that arrange thousands of cards write them straight into this database (see seed.ts).
+writeFileSync(SERVER_INFO_FILE, JSON.stringify({ databaseUrl }));
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => server.kill(signal));
 }
 server.on('exit', (code, signal) => {
-  cleanup()
+  rmSync(SERVER_INFO_FILE, { force: true });
+  dropDatabase()
     .catch((err) => console.error(`[e2e] cleanup failed: ${err instanceof Error ? err.message : err}`))
     .finally(() => process.exit(code ?? (signal ? 1 : 0)));
 });

@@ -53,6 +53,7 @@ export class ApiError extends Error {
 
 export class Api {
   #csrfToken = '';
+  #prefetched = new Map<string, Promise<Snapshot>>();
 
   setCsrfToken(token: string): void {
     this.#csrfToken = token;
@@ -106,7 +107,20 @@ export class Api {
   // ---- boards --------------------------------------------------------------------------------
   boards = () => this.request<Board[]>('GET', '/api/boards');
   createBoard = (input: { name: string; key?: string }) => this.request<Board>('POST', '/api/boards', input);
-  snapshot = (boardId: string) => this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  snapshot = (boardId: string): Promise<Snapshot> => {
+    const early = this.#prefetched.get(boardId);
+    this.#prefetched.delete(boardId);
+    return early ?? this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  };
+  /**
+   * Start loading a board while the session is still being checked (a 10,000-card snapshot is the
+   * slowest thing on the way to first paint). The next `snapshot(boardId)` takes it over.
+   */
+  prefetchSnapshot = (boardId: string): void => {
+    const early = this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+    early.catch(() => {}); // signed out: the board page will ask again after sign-in
+    this.#prefetched.set(boardId, early);
+  };
   eventsAfter = (boardId: string, seq: number) =>
     this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/events?after=${seq}`);
   setMember = (boardId: string, email: string, role: Role) =>

@@ -1,0 +1,78 @@
+/**
+ * A backlog of 10,000 cards: it opens fast because only the rows on screen are drawn, the user can
+ * scroll to the end, filter it, and re-rank a card with the mouse wherever they are in the list.
+ */
+import type { Page } from '@playwright/test';
+import { backlogKeys, cardRow, dragWithMouse, expect, test } from './fixtures.ts';
+import { seedBacklog } from './seed.ts';
+
+const CARDS = 10_000;
+
+/** The card keys whose rows sit in the middle of the list's viewport (clear of its auto-scroll edges). */
+async function keysMidList(page: Page): Promise<string[]> {
+  return page.getByTestId('backlog').evaluate((list) => {
+    const box = list.getBoundingClientRect();
+    const top = box.top + box.height * 0.25;
+    const bottom = box.bottom - box.height * 0.25;
+    return [...list.querySelectorAll<HTMLElement>('[data-testid="card"]')]
+      .filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.top >= top && r.bottom <= bottom;
+      })
+      .map((row) => row.dataset.key ?? '');
+  });
+}
+
+test('a 10,000-card backlog paints its first rows well under 1.5 s and stays workable', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow();
+  const pat = await team.person('Pat');
+  const board = await team.board('Monolith', [pat]);
+  await seedBacklog(board, CARDS);
+
+  // Record when the first card row enters the page, measured from the start of navigation.
+  const page = await openBoardAs(pat, board, async (context) => {
+    await context.addInitScript(() => {
+      const w = window as unknown as { firstRowAt?: number };
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-testid="card"]')) {
+          w.firstRowAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+  });
+  await expect(page.getByTestId('backlog-count')).toHaveText('10,000 cards');
+  const firstRowAt = await page.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt);
+  console.log(`first card row after ${Math.round(firstRowAt)} ms`);
+  expect(firstRowAt).toBeLessThan(1500);
+  expect(await page.getByTestId('card').count()).toBeLessThan(80);
+
+  // Scrolling to the end brings the last card in; still only a window of rows exists.
+  await page.getByTestId('backlog').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+  await expect(cardRow(page, `${board.key}-${CARDS}`)).toBeVisible();
+  expect(await page.getByTestId('card').count()).toBeLessThan(80);
+
+  // Far down the list, a mouse drag re-ranks a card among the rows the user sees.
+  await page.getByTestId('backlog').evaluate((list) => list.scrollTo({ top: list.scrollHeight / 2 }));
+  await expect.poll(async () => (await keysMidList(page)).length).toBeGreaterThan(5);
+  const visible = await keysMidList(page);
+  const [above, target, , , moving] = visible as [string, string, string, string, string];
+  await dragWithMouse(page, moving, target);
+  await expect
+    .poll(() => backlogKeys(page).then((keys) => keys.slice(keys.indexOf(above), keys.indexOf(above) + 3)))
+    .toEqual([above, moving, target]);
+  await expect
+    .poll(async () => {
+      const order = await team.backlogOrder(board);
+      return order.slice(order.indexOf(above), order.indexOf(above) + 3);
+    })
+    .toEqual([above, moving, target]);
+
+  // Filtering 10,000 cards by text finds the one card.
+  await page.getByRole('searchbox', { name: 'Search the backlog' }).fill(`part ${CARDS - 1}`);
+  await expect(page.getByTestId('card')).toHaveCount(1);
+  await expect(page.getByTestId('backlog-count')).toHaveText(`1 of ${CARDS.toLocaleString('en-US')} cards`);
+});

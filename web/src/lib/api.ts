@@ -52,6 +52,8 @@ export class ApiError extends Error {
 }
 
 export class Api {
+  /** Called when the server says the session is gone (expired, or signed out elsewhere). */
+  onSessionLost: () => void = () => {};
   #csrfToken = '';
   #prefetched = new Map<string, Promise<Snapshot>>();
 
@@ -84,6 +86,8 @@ export class Api {
     }
     if (!res.ok) {
       const err = (parsed ?? {}) as Record<string, unknown>;
+      if (res.status === 401 && !path.startsWith('/api/auth/') && !path.startsWith('/api/setup'))
+        this.onSessionLost();
       throw new ApiError(
         res.status,
         typeof err.error === 'string' ? err.error : `HTTP_${res.status}`,

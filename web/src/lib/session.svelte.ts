@@ -11,7 +11,18 @@ export class Session {
   status = $state<SessionStatus>('loading');
   user = $state.raw<User | null>(null);
 
-  constructor(private readonly api: Api) {}
+  /** Set when the server ended the session under the user's feet, for the sign-in form to explain. */
+  lostMessage = $state<string | null>(null);
+
+  constructor(private readonly api: Api) {
+    api.onSessionLost = () => {
+      if (this.status !== 'signed-in') return;
+      this.api.setCsrfToken('');
+      this.user = null;
+      this.status = 'signed-out';
+      this.lostMessage = 'Your session has ended. Sign in again to carry on where you were.';
+    };
+  }
 
   async restore(): Promise<void> {
     try {
@@ -45,6 +56,7 @@ export class Session {
   }
 
   #accept(reply: SessionReply): void {
+    this.lostMessage = null;
     this.api.setCsrfToken(reply.csrfToken);
     this.user = reply.user;
     this.status = 'signed-in';

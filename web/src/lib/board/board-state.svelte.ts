@@ -24,7 +24,8 @@ import { type Api, ApiError } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
 
-export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'error';
+/** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
+export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
 export type Notify = (message: string, kind: 'info' | 'success' | 'warning' | 'error') => void;
 
 interface PendingMove extends Placement {
@@ -99,6 +100,13 @@ export class BoardState {
       if (this.#closed) return;
       this.status = 'reconnecting';
       this.presence = [];
+    });
+    socket.on('connect_error', (err) => {
+      // A refused handshake (signed out, no access) is final; socket.io retries only network errors.
+      if (!socket.active && !this.#closed) {
+        this.status = 'offline';
+        this.error = err.message;
+      }
     });
     socket.on('board:event', (event) => this.#receive([event]));
     socket.on('presence', (frame: PresenceFrame) => {

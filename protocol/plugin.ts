@@ -195,6 +195,26 @@ export interface TicketView {
   lastSeenAt: string;
 }
 
+/** What the host keeps in `card.source` of a ticket a plugin raised (the board shows it live). */
+export interface PluginCardSource {
+  plugin: string;
+  kind: TicketKind;
+  url?: string;
+  dedupKey: string;
+  installationId: string | null;
+  occurrences: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  status: 'firing' | 'recovered';
+  severity: Severity;
+  slaTier: string;
+  branch?: string;
+  service?: string;
+  fingerprint?: string;
+  environment?: string;
+  knownError?: KnownError;
+}
+
 // ---- Standard config: routing and lifecycle -----------------------------------------------------
 
 export const RouteTargetSchema = Type.Object(
@@ -346,6 +366,7 @@ export interface HookContext<Config> extends PluginContext<Config> {
 }
 
 /** A handler may return nothing or a short summary; anything else fails the delivery. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that simply ends (or returns ctx.ignore()) returns void
 export type HandlerResult = void | undefined | { summary?: string };
 
 export class PayloadError extends Error {
@@ -691,7 +712,7 @@ export const DeliveryListQuery = Type.Object(
     status: Type.Optional(oneOf(DELIVERY_STATUSES)),
     outcome: Type.Optional(oneOf(DELIVERY_OUTCOMES)),
     before: Type.Optional(Type.String({ description: 'nextBefore from the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(Type.String({ pattern: '^\\d{1,3}$', description: 'page size, 1-200; default 50' })),
   },
   { additionalProperties: false },
 );

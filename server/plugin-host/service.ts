@@ -41,18 +41,29 @@ export function validateConfig(plugin: LoadedPlugin, input: unknown): Record<str
   const value = Value.Default(schema, structuredClone(input ?? {}));
   const errors = [...Value.Errors(schema, value)];
   if (errors.length === 0) return value as Record<string, unknown>;
-  const described = errors.slice(0, 10).map((e) => {
-    const params = (e.params ?? {}) as { requiredProperties?: string[]; additionalProperties?: string[] };
+  const byField = new Map<string, string>();
+  for (const e of errors) {
+    const params = (e.params ?? {}) as {
+      requiredProperties?: string[];
+      additionalProperties?: string[];
+      allowedValues?: unknown[];
+    };
     const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const leaf = params.requiredProperties?.[0] ?? params.additionalProperties?.[0];
     const field = ['config', path, leaf].filter(Boolean).join('.');
-    const why = params.additionalProperties
-      ? 'is not a known field'
-      : params.requiredProperties
-        ? 'is required'
-        : e.message;
-    return { field, message: `${field}: ${why}` };
-  });
+    // An unknown field is reported twice (as a false schema and as an extra property): keep one.
+    const why =
+      params.additionalProperties ||
+      (e.keyword === 'boolean' && e.schemaPath.endsWith('additionalProperties'))
+        ? 'is not a known field'
+        : params.requiredProperties
+          ? 'is required'
+          : params.allowedValues
+            ? `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+            : e.message;
+    if (!byField.has(field)) byField.set(field, `${field}: ${why}`);
+  }
+  const described = [...byField].slice(0, 10).map(([field, message]) => ({ field, message }));
   const first = described[0]!;
   throw new AppError('VALIDATION_FAILED', first.message, { field: first.field, errors: described });
 }
@@ -233,7 +244,7 @@ export class PluginService {
     q: DeliveryListInput,
   ): Promise<DeliveryPage> {
     await this.installation(actor, boardId, installationId);
-    const limit = q.limit ?? 50;
+    const limit = Math.min(200, Math.max(1, Number(q.limit ?? 50)));
     if (q.before !== undefined && !/^[0-9a-f-]{36}$/.test(q.before)) {
       throw invalid('before', 'not a cursor from a previous page');
     }

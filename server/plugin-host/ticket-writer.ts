@@ -12,6 +12,7 @@ import type {
   KnownError,
   Lifecycle,
   LinkKind,
+  PluginCardSource,
   TicketAction,
   TicketKind,
   TicketRef,
@@ -188,7 +189,6 @@ export class TicketWriter {
     const occurrenceKey = signal.occurrenceId ?? `${scope.occurrencePrefix}${index > 0 ? `#${index}` : ''}`;
     const occurredAt = signal.occurredAt ? new Date(signal.occurredAt) : scope.receivedAt;
     const route = routeTicket(scope.routing, signal);
-    const now = new Date();
 
     let ticket = (await repo.findTicket(trx, scope.boardId, scope.pluginId, signal.dedupKey)) ?? null;
     let card = ticket ? ((await cardRepo.lockCard(trx, scope.boardId, ticket.card_id)) ?? null) : null;
@@ -250,7 +250,7 @@ export class TicketWriter {
         ticket = await repo.updateTicket(trx, ticket!.id, {
           status: 'firing',
           occurrences: ticket!.occurrences + 1,
-          last_seen_at: occurredAt > ticket!.last_seen_at ? occurredAt : ticket!.last_seen_at,
+          last_seen_at: new Date(Math.max(occurredAt.getTime(), ticket!.last_seen_at.getTime())),
           last_url: signal.url ?? ticket!.last_url,
         });
         const source = this.sourceFor(card!, ticket, { status: 'firing', url: signal.url });
@@ -534,7 +534,7 @@ export class TicketWriter {
     const edge = await cardRepo.edgeRank(trx, scope.boardId, route.position);
     const rank = route.position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
     const labels = [...new Set([...(signal.labels ?? []), `sla:${route.slaTier}`.slice(0, 40)])].slice(0, 20);
-    const source = {
+    const source: PluginCardSource = {
       plugin: scope.pluginId,
       kind: signal.kind,
       ...(signal.url ? { url: signal.url } : {}),

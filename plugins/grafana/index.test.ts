@@ -1,0 +1,60 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
+import { verifyContext } from '../../server/plugin-host/context.ts';
+import plugin from './index.ts';
+
+const webhook = plugin.webhooks!.alerts!;
+const raw = (name: string) => readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url));
+const request = (body: Buffer, headers: Record<string, string>): InboundRequest => ({
+  headers,
+  query: {},
+  rawBody: body,
+  contentType: 'application/json',
+});
+
+describe('Grafana plugin', () => {
+  it('verifies HMAC signatures with and without a timestamp', () => {
+    const body = raw('firing');
+    const plain = configWithDefaults(plugin.configSchema, { auth: 'hmac' });
+    const hex = createHmac('sha256', 'gf').update(body).digest('hex');
+    expect(
+      webhook.verify(request(body, { 'x-grafana-alerting-signature': hex }), verifyContext('gf', plain)),
+    ).toBe(true);
+
+    const stamped = configWithDefaults(plugin.configSchema, { auth: 'hmac', timestampHeader: 'X-Ts' });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = createHmac('sha256', 'gf').update(`${ts}:${body}`).digest('hex');
+    const ctx = verifyContext('gf', stamped);
+    expect(webhook.verify(request(body, { 'x-grafana-alerting-signature': sig, 'x-ts': ts }), ctx)).toBe(
+      true,
+    );
+    expect(webhook.verify(request(body, { 'x-grafana-alerting-signature': hex, 'x-ts': ts }), ctx)).toMatch(
+      /does not match/,
+    );
+    expect(webhook.verify(request(body, { 'x-grafana-alerting-signature': sig }), ctx)).toMatch(
+      /missing X-Ts/,
+    );
+  });
+
+  it('raises firing alerts with a link to the panel and recovers resolved ones', async () => {
+    const config = configWithDefaults(plugin.configSchema);
+    const ctx = testWebhookContext(config);
+    await webhook.handle(JSON.parse(raw('firing').toString()), ctx);
+    await webhook.handle(JSON.parse(raw('resolved').toString()), ctx);
+    expect(ctx.actions).toEqual([
+      {
+        op: 'raise',
+        ticket: expect.objectContaining({
+          dedupKey: '4f7c2e91ab06d385',
+          title: 'Disk on search-db-2 is 91% full',
+          severity: 'medium',
+          service: 'search',
+          url: 'https://grafana.example/d/st0rage/storage?orgId=1&viewPanel=4',
+        }),
+      },
+      expect.objectContaining({ op: 'recover', ref: '4f7c2e91ab06d385' }),
+    ]);
+  });
+});

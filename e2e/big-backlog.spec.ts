@@ -47,7 +47,9 @@ test('a 10,000-card backlog paints its first rows well under 1.5 s and stays wor
   await expect(page.getByTestId('backlog-count')).toHaveText('10,000 cards');
   const firstRowAt = await page.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt);
   const snapshot = await page.evaluate(() => {
-    const entry = performance.getEntriesByType('resource').find((e) => /\/api\/boards\/[^/]+$/.test(e.name));
+    const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
+      /\/api\/boards\/[^/]+$/.test(e.name),
+    );
     return entry ? { start: entry.startTime, end: entry.responseEnd } : null;
   });
   console.log(

@@ -29,3 +29,40 @@ test('a wrong password is refused with a message and nobody is signed in', async
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
+
+test('a board admin brings in a colleague without an account, who then signs in to the board', async ({
+  team,
+  openBoardAs,
+  browser,
+}) => {
+  const lead = await team.person('Lena Lead');
+  const board = await team.board('Onboarding', []);
+  await team.admin.send('PUT', `/api/boards/${board.id}/members`, { email: lead.email, role: 'admin' });
+  const page = await openBoardAs(lead, board);
+  const niaEmail = `nia.${Date.now()}@e2e.example`;
+
+  await page.getByRole('button', { name: /People/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('E-mail').fill(niaEmail);
+  await dialog.getByRole('combobox', { name: 'Role', exact: true }).selectOption('developer');
+  await dialog.getByRole('button', { name: 'Add to board' }).click();
+  // Only administrators create accounts; Lena is a board admin, not a system administrator.
+  await expect(dialog.getByRole('alert')).toContainText('Ask an administrator');
+
+  await team.admin.send('POST', '/api/users', {
+    email: niaEmail,
+    name: 'Nia New',
+    password: 'nia-password',
+  });
+  await dialog.getByRole('button', { name: 'Add to board' }).click();
+  await expect(dialog).toContainText('Nia New');
+
+  const nia = await browser.newContext();
+  const niaPage = await nia.newPage();
+  await niaPage.goto('/');
+  await niaPage.getByLabel('E-mail').fill(niaEmail);
+  await niaPage.getByLabel('Password').fill('nia-password');
+  await niaPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(niaPage.getByRole('link', { name: /Onboarding/ })).toBeVisible();
+  await nia.close();
+});

@@ -129,6 +129,8 @@ export class Api {
     this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/events?after=${seq}`);
   setMember = (boardId: string, email: string, role: Role) =>
     this.request<Member>('PUT', `/api/boards/${boardId}/members`, { email, role });
+  createUser = (input: { email: string; name: string; password: string }) =>
+    this.request<User>('POST', '/api/users', input);
 
   // ---- cards ---------------------------------------------------------------------------------
   createCard = (boardId: string, input: CreateCardInput) =>

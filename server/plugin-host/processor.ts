@@ -15,10 +15,11 @@ import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
 import type { Db } from '../infra/database.ts';
 import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
 import { type BoardEventBus, eventsSince } from '../sync/event-log.ts';
-import { applyActions, PROBLEM_PLUGIN_ID, problemRuleOf } from './apply.ts';
+import { applyActions, PROBLEM_PLUGIN_ID, problemRuleOf, summaryOf, withTransactionRetry } from './apply.ts';
+import { applyRepeats } from './batch.ts';
 import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketFinder } from './context.ts';
 import { defaultParse } from './inbound.ts';
-import type { DeliveryJob, HookJob, JobAttempt, PluginQueue } from './queue.ts';
+import { type HookJob, type JobAttempt, mapLimit, type PluginQueue } from './queue.ts';
 import type { PluginRegistry } from './registry.ts';
 import * as repo from './repo.ts';
 import { EventSink } from './ticket-writer.ts';
@@ -78,30 +79,10 @@ export interface ProcessorDeps {
   registry: PluginRegistry;
   directory: InstallationDirectory;
   timeoutMs: number;
+  /** plugin handlers run at once per batch group */
+  concurrency: number;
   log: FastifyBaseLogger;
   processed: Counter;
-}
-
-const RETRYABLE_CONSTRAINTS = new Set([
-  'cards_board_rank_uq',
-  'cards_board_number_uq',
-  'plugin_tickets_key_uq',
-]);
-
-/** Deadlocks with concurrent user edits and rank collisions are transient: run the transaction again. */
-async function withTransactionRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      const transient =
-        e?.code === '40P01' ||
-        e?.code === '40001' ||
-        (e?.code === '23505' && e.constraint !== undefined && RETRYABLE_CONSTRAINTS.has(e.constraint));
-      if (!transient || attempt >= attempts) throw err;
-    }
-  }
 }
 
 export function storedRequest(d: DeliveryRow): InboundRequest {
@@ -113,98 +94,167 @@ export function storedRequest(d: DeliveryRow): InboundRequest {
   };
 }
 
-function summaryOf(results: { op: string; result: string; message?: string }[], summary: string | null) {
-  if (summary) return summary;
-  const reasons = results.filter((r) => r.message && (r.result === 'ignored' || r.result === 'unchanged'));
-  if (results.length === 0) return 'the plugin asked for nothing';
-  return reasons.length > 0 ? [...new Set(reasons.map((r) => r.message))].join('; ').slice(0, 500) : null;
+/** A delivery whose plugin handler has run: the actions to apply. */
+export interface PreparedDelivery {
+  delivery: DeliveryRow;
+  installation: InstallationRow;
+  actions: TicketAction[];
+  summary: string | null;
+  final: boolean;
+}
+
+export interface DeliveryJobInput {
+  deliveryId: string;
+  final: boolean;
 }
 
 export class DeliveryProcessor {
   constructor(private readonly deps: ProcessorDeps) {}
 
-  async process(job: DeliveryJob, attempt: JobAttempt): Promise<void> {
-    const { db, registry, log } = this.deps;
-    const delivery = await repo.loadDelivery(db, job.deliveryId);
-    if (!delivery || delivery.status === 'processed' || delivery.status === 'rejected') return;
-    const installation = await repo.findInstallation(db, delivery.installation_id);
-    if (!installation) return;
-    const pluginId = installation.plugin_id;
-    try {
-      let actions: TicketAction[] = [];
-      let summary: string | null = null;
-      if (!installation.enabled) {
-        summary = 'the installation is disabled';
-      } else {
-        const plugin = registry.get(pluginId);
-        if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
-        const handler = plugin.def.webhooks?.[delivery.webhook];
-        if (!handler) throw new Error(`plugin "${pluginId}" has no webhook "${delivery.webhook}"`);
-        const req = storedRequest(delivery);
-        const recorder = recordActions(ticketFinder(db, installation.board_id, pluginId));
-        const ctx: WebhookContext<Record<string, unknown>> = {
-          config: installation.config as Record<string, unknown>,
-          installation: { id: installation.id, boardId: installation.board_id },
-          delivery: { id: delivery.id, receivedAt: delivery.received_at.toISOString(), headers: req.headers },
-          log: pluginLogger(log, { plugin: pluginId, installation: installation.id, delivery: delivery.id }),
-          tickets: recorder.tickets,
-          ignore: recorder.ignore,
-        };
-        try {
-          const result = await runWithTimeout(
-            () => handler.handle(handler.parse ? handler.parse(req) : defaultParse(req), ctx),
-            this.deps.timeoutMs,
-            `plugin "${pluginId}" webhook "${delivery.webhook}"`,
-          );
-          summary = checkHandlerResult(result);
-        } finally {
-          recorder.close();
-        }
-        actions = recorder.actions;
-      }
-      const board = await this.deps.directory.forBoard(installation.board_id);
-      const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
-      const done = await withTransactionRetry(() =>
-        db.transaction().execute(async (trx) => {
-          const current = await repo.lockDeliveryStatus(trx, delivery.id);
-          if (!current || current.status === 'processed') return null; // another worker got there first
-          const sink = new EventSink();
-          const { results, cardIds } = await applyActions(
-            trx,
-            {
-              boardId: installation.board_id,
-              pluginId,
-              installation,
-              actions,
-              deliveryId: delivery.id,
-              occurrencePrefix: `delivery:${delivery.id}`,
-              receivedAt: delivery.received_at,
-              problemRule,
-            },
-            sink,
-          );
-          const outcome = deliveryOutcome(results.map((r) => r.result));
-          await repo.markProcessed(trx, delivery.id, {
-            outcome,
-            summary: summaryOf(results, summary),
-            results,
-            cardIds,
-          });
-          return { events: await sink.flush(trx), outcome };
-        }),
-      );
-      if (!done) return;
-      for (const event of done.events) this.deps.bus.publish(event);
-      this.deps.processed.inc({ plugin: pluginId, outcome: done.outcome });
-    } catch (err) {
-      this.deps.processed.inc({ plugin: pluginId, outcome: 'failed' });
-      log.warn(
-        { err, plugin: pluginId, delivery: delivery.id, final: attempt.final },
-        'plugin delivery failed',
-      );
-      await repo.markFailed(db, delivery.id, errorMessage(err), !attempt.final).catch(() => {});
-      throw err;
+  /**
+   * A batch from the queue: handlers run per installation group (a hanging plugin delays only its
+   * own group, by at most the timeout); repeats of open tickets are applied in bulk, the rest one
+   * delivery per transaction. Returns, per job, null or the error that failed it.
+   */
+  async processBatch(jobs: readonly DeliveryJobInput[]): Promise<(Error | null)[]> {
+    const loaded = await repo.loadDeliveries(
+      this.deps.db,
+      jobs.map((j) => j.deliveryId),
+    );
+    const byId = new Map(loaded.map((l) => [l.delivery.id, l]));
+    const errors = new Map<string, Error>();
+    const groups = new Map<string, { row: repo.DeliveryWithInstallation; final: boolean }[]>();
+    for (const job of jobs) {
+      const row = byId.get(job.deliveryId);
+      if (!row || row.delivery.status === 'processed' || row.delivery.status === 'rejected') continue;
+      const group = groups.get(row.installation.id) ?? [];
+      group.push({ row, final: job.final });
+      groups.set(row.installation.id, group);
     }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const prepared: PreparedDelivery[] = [];
+        // Handlers are plugin code waiting on little: run them all at once, each with its timeout.
+        await mapLimit(group, Math.max(this.deps.concurrency, 64), async ({ row, final }) => {
+          try {
+            prepared.push(await this.prepare(row, final));
+          } catch (err) {
+            errors.set(row.delivery.id, await this.failed(row, final, err));
+          }
+        });
+        const order = new Map(group.map((g, i) => [g.row.delivery.id, i]));
+        prepared.sort((a, b) => order.get(a.delivery.id)! - order.get(b.delivery.id)!);
+        const slow = await applyRepeats(this.deps, prepared);
+        // One at a time per installation, in arrival order: a recovery never overtakes its failure.
+        for (const p of slow) {
+          try {
+            await this.apply(p);
+          } catch (err) {
+            errors.set(p.delivery.id, await this.failed(p, p.final, err));
+          }
+        }
+      }),
+    );
+    return jobs.map((j) => errors.get(j.deliveryId) ?? null);
+  }
+
+  /** Runs the plugin's handler for a stored delivery: parse, handle (timed), check the result. */
+  private async prepare(row: repo.DeliveryWithInstallation, final: boolean): Promise<PreparedDelivery> {
+    const { delivery, installation } = row;
+    const pluginId = installation.plugin_id;
+    if (!installation.enabled) {
+      return { delivery, installation, actions: [], summary: 'the installation is disabled', final };
+    }
+    const plugin = this.deps.registry.get(pluginId);
+    if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
+    const handler = plugin.def.webhooks?.[delivery.webhook];
+    if (!handler) throw new Error(`plugin "${pluginId}" has no webhook "${delivery.webhook}"`);
+    const req = storedRequest(delivery);
+    const recorder = recordActions(ticketFinder(this.deps.db, installation.board_id, pluginId));
+    const ctx: WebhookContext<Record<string, unknown>> = {
+      config: installation.config as Record<string, unknown>,
+      installation: { id: installation.id, boardId: installation.board_id },
+      delivery: { id: delivery.id, receivedAt: delivery.received_at.toISOString(), headers: req.headers },
+      log: pluginLogger(this.deps.log, {
+        plugin: pluginId,
+        installation: installation.id,
+        delivery: delivery.id,
+      }),
+      tickets: recorder.tickets,
+      ignore: recorder.ignore,
+    };
+    try {
+      const result = await runWithTimeout(
+        () => handler.handle(handler.parse ? handler.parse(req) : defaultParse(req), ctx),
+        this.deps.timeoutMs,
+        `plugin "${pluginId}" webhook "${delivery.webhook}"`,
+      );
+      return {
+        delivery,
+        installation,
+        actions: recorder.actions,
+        summary: checkHandlerResult(result),
+        final,
+      };
+    } finally {
+      recorder.close();
+    }
+  }
+
+  /** One delivery in its own transaction, through the full ticket writer and the problem rule. */
+  private async apply(p: PreparedDelivery): Promise<void> {
+    const { db } = this.deps;
+    const { delivery, installation } = p;
+    const board = await this.deps.directory.forBoard(installation.board_id);
+    const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
+    const done = await withTransactionRetry(() =>
+      db.transaction().execute(async (trx) => {
+        const current = await repo.lockDeliveryStatus(trx, delivery.id);
+        if (!current || current.status === 'processed') return null; // another worker got there first
+        const sink = new EventSink();
+        const { results, cardIds } = await applyActions(
+          trx,
+          {
+            boardId: installation.board_id,
+            pluginId: installation.plugin_id,
+            installation,
+            actions: p.actions,
+            deliveryId: delivery.id,
+            occurrencePrefix: `delivery:${delivery.id}`,
+            receivedAt: delivery.received_at,
+            problemRule,
+          },
+          sink,
+        );
+        const outcome = deliveryOutcome(results.map((r) => r.result));
+        await repo.markProcessed(trx, delivery.id, {
+          outcome,
+          summary: summaryOf(results, p.summary),
+          results,
+          cardIds,
+        });
+        return { events: await sink.flush(trx), outcome };
+      }),
+    );
+    if (!done) return;
+    for (const event of done.events) this.deps.bus.publish(event);
+    this.deps.processed.inc({ plugin: installation.plugin_id, outcome: done.outcome });
+  }
+
+  private async failed(
+    row: { delivery: DeliveryRow; installation: InstallationRow },
+    final: boolean,
+    err: unknown,
+  ) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const pluginId = row.installation.plugin_id;
+    this.deps.processed.inc({ plugin: pluginId, outcome: 'failed' });
+    this.deps.log.warn(
+      { err: error, plugin: pluginId, delivery: row.delivery.id, final },
+      'plugin delivery failed',
+    );
+    await repo.markFailed(this.deps.db, row.delivery.id, errorMessage(error), !final).catch(() => {});
+    return error;
   }
 }
 

@@ -27,6 +27,7 @@ export interface QueueOptions {
 
 export interface DeliveryJob {
   deliveryId: string;
+  installationId: string;
 }
 export interface HookJob {
   installationId: string;
@@ -41,7 +42,8 @@ export interface JobAttempt {
 }
 
 export interface QueueHandlers {
-  delivery(job: DeliveryJob, attempt: JobAttempt): Promise<void>;
+  /** a batch of deliveries; returns, per job, null or the error that fails it (retried with backoff) */
+  deliveries(jobs: { deliveryId: string; final: boolean }[]): Promise<(Error | null)[]>;
   hook(job: HookJob, attempt: JobAttempt): Promise<void>;
   retention(): Promise<void>;
 }
@@ -59,12 +61,25 @@ export async function mapLimit<T>(
   await Promise.all(lanes);
 }
 
-const WORKERS_PER_QUEUE = 2;
+/** deliveries fetched at once */
+const FETCH_BATCH = 100;
+/** deliveries one lane round takes: large rounds let repeats of one failure share a transaction */
+const LANE_ROUND = 200;
+/** fetched but unfinished deliveries before the loop stops fetching */
+const MAX_IN_FLIGHT = 1000;
+
+interface Lane {
+  pending: PgBoss.JobWithMetadata<DeliveryJob>[];
+  running: Promise<void> | null;
+}
 
 export class PluginQueue {
   private readonly boss: PgBoss;
-  private readonly deliveryWorkers: string[] = [];
   private started = false;
+  private loop: Promise<void> | null = null;
+  private readonly lanes = new Map<string, Lane>();
+  private inFlight = 0;
+  private wakeUp: () => void = () => {};
 
   constructor(private readonly options: QueueOptions) {
     this.boss = new PgBoss({
@@ -90,62 +105,149 @@ export class PluginQueue {
     await this.boss.start();
     this.started = true;
     for (const q of [DELIVERY_QUEUE, HOOK_QUEUE, RETENTION_QUEUE]) await this.boss.createQueue(q);
-    const batchSize = this.options.concurrency * 2;
+    this.loop = this.deliveryLoop(handlers);
 
-    const worker = async <T extends object>(
-      queue: string,
-      run: (data: T, attempt: JobAttempt) => Promise<void>,
-      ids: string[] | null,
-    ) => {
-      let id = '';
-      id = await this.boss.work<T>(
-        queue,
-        { batchSize, pollingIntervalSeconds: 0.5, includeMetadata: true },
+    // Hooks: one job per (event, installation, hook), a few at a time.
+    for (let i = 0; i < 2; i++) {
+      await this.boss.work<HookJob>(
+        HOOK_QUEUE,
+        { batchSize: this.options.concurrency, pollingIntervalSeconds: 0.5, includeMetadata: true },
         async (jobs) => {
-          let unreported: unknown = null;
-          await mapLimit(jobs, this.options.concurrency, async (job) => {
-            try {
-              await run(job.data, { final: job.retryCount >= job.retryLimit });
-            } catch (err) {
-              // Fail this job alone (retried with backoff); the rest of the batch completes.
+          const errors: (Error | null)[] = jobs.map(() => null);
+          await mapLimit(
+            jobs.map((job, index) => ({ job, index })),
+            this.options.concurrency,
+            async ({ job, index }) => {
               try {
-                await this.boss.fail(queue, job.id, {
-                  message: err instanceof Error ? err.message : String(err),
-                });
-              } catch (reportErr) {
-                unreported = reportErr;
+                await handlers.hook(job.data, { final: job.retryCount >= job.retryLimit });
+              } catch (err) {
+                errors[index] = err instanceof Error ? err : new Error(String(err));
               }
-            }
-          });
-          // If a failure could not be recorded, fail the whole batch rather than lose it: work is
-          // idempotent per delivery, so the jobs that succeeded are skipped when they run again.
-          if (unreported) throw unreported;
-          if (jobs.length === batchSize) this.boss.notifyWorker(id);
+            },
+          );
+          await this.failEach(HOOK_QUEUE, jobs, errors);
         },
       );
-      ids?.push(id);
-    };
-    for (let i = 0; i < WORKERS_PER_QUEUE; i++) {
-      await worker<DeliveryJob>(DELIVERY_QUEUE, (d, a) => handlers.delivery(d, a), this.deliveryWorkers);
-      await worker<HookJob>(HOOK_QUEUE, (d, a) => handlers.hook(d, a), null);
     }
     await this.boss.work(RETENTION_QUEUE, async () => handlers.retention());
     await this.boss.schedule(RETENTION_QUEUE, '17 3 * * *');
   }
 
+  /**
+   * Deliveries: one loop fetches jobs in arrival order and hands each installation's jobs to that
+   * installation's lane. A lane runs one round at a time, taking everything that has queued up for
+   * it meanwhile (so repeats share one transaction), and one installation's deliveries apply in the
+   * order they arrived: an "acknowledged" never overtakes its "triggered". Installations run side by
+   * side: a hanging plugin holds up only its own lane, and only until its timeout.
+   */
+  private async deliveryLoop(handlers: QueueHandlers): Promise<void> {
+    while (this.started) {
+      if (this.inFlight >= MAX_IN_FLIGHT) {
+        await this.pause(1000);
+        continue;
+      }
+      let jobs: PgBoss.JobWithMetadata<DeliveryJob>[] = [];
+      try {
+        jobs = await this.boss.fetch<DeliveryJob>(DELIVERY_QUEUE, {
+          batchSize: FETCH_BATCH,
+          includeMetadata: true,
+        });
+      } catch (err) {
+        if (!this.started) break;
+        this.options.onError(err);
+        await this.pause(1000);
+        continue;
+      }
+      for (const job of jobs) {
+        const key = job.data.installationId ?? '';
+        const lane = this.lanes.get(key) ?? { pending: [], running: null };
+        lane.pending.push(job);
+        this.lanes.set(key, lane);
+        this.inFlight++;
+        lane.running ??= this.runLane(key, lane, handlers);
+      }
+      if (jobs.length < FETCH_BATCH) {
+        // Caught up: wait for the next acknowledged delivery (or the poll interval), then a few
+        // milliseconds more so a burst arrives as one fetch.
+        await this.pause(500);
+        if (this.started) await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  private async runLane(key: string, lane: Lane, handlers: QueueHandlers): Promise<void> {
+    while (lane.pending.length > 0) {
+      const jobs = lane.pending.splice(0, LANE_ROUND);
+      try {
+        let errors: (Error | null)[];
+        try {
+          errors = await handlers.deliveries(
+            jobs.map((j) => ({ deliveryId: j.data.deliveryId, final: j.retryCount >= j.retryLimit })),
+          );
+        } catch (err) {
+          errors = jobs.map(() => (err instanceof Error ? err : new Error(String(err))));
+        }
+        const done = jobs.filter((_, i) => !errors[i]).map((j) => j.id);
+        if (done.length > 0) await this.boss.complete(DELIVERY_QUEUE, done);
+        await this.failEach(DELIVERY_QUEUE, jobs, errors);
+      } catch (err) {
+        // Completing failed: the jobs stay active, expire and run again; processing is idempotent.
+        this.options.onError(err);
+      } finally {
+        this.inFlight -= jobs.length;
+      }
+    }
+    lane.running = null;
+    if (this.lanes.get(key) === lane) this.lanes.delete(key);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Fail the jobs that failed (each is retried with backoff); the rest of the batch completes. If a
+   * failure cannot be recorded, fail the whole batch rather than lose it: processing is idempotent
+   * per delivery, so the jobs that succeeded are skipped when they run again.
+   */
+  private async failEach(queue: string, jobs: { id: string }[], errors: (Error | null)[]): Promise<void> {
+    for (const [i, err] of errors.entries()) {
+      if (err) await this.boss.fail(queue, jobs[i]!.id, { message: err.message });
+    }
+  }
+
   /** Enqueue inside the caller's transaction: the job exists exactly when the delivery row does. */
-  async sendDelivery(trx: Transaction<Database>, deliveryId: string): Promise<void> {
+  /** Enqueue inside the caller's transaction: the jobs exist exactly when the delivery rows do. */
+  async sendDeliveries(trx: Transaction<Database>, jobs: DeliveryJob[]): Promise<void> {
+    if (jobs.length === 0) return;
     const db: PgBoss.Db = {
       executeSql: async (text, values) => {
         const r = await trx.executeQuery(CompiledQuery.raw(text, values));
         return { rows: r.rows as unknown[] };
       },
     };
-    await this.boss.send(DELIVERY_QUEUE, { deliveryId } satisfies DeliveryJob, { ...this.sendOptions(), db });
+    const o = this.sendOptions();
+    await this.boss.insert(
+      jobs.map((data) => ({
+        name: DELIVERY_QUEUE,
+        data,
+        retryLimit: o.retryLimit,
+        retryDelay: o.retryDelay,
+        retryBackoff: o.retryBackoff,
+        expireInSeconds: o.expireInSeconds,
+      })),
+      { db },
+    );
   }
 
-  async replayDelivery(deliveryId: string): Promise<void> {
-    await this.boss.send(DELIVERY_QUEUE, { deliveryId } satisfies DeliveryJob, this.sendOptions());
+  async replayDelivery(job: DeliveryJob): Promise<void> {
+    await this.boss.send(DELIVERY_QUEUE, job, this.sendOptions());
     this.wake();
   }
 
@@ -153,14 +255,21 @@ export class PluginQueue {
     await this.boss.send(HOOK_QUEUE, job, this.sendOptions());
   }
 
-  /** Let an idle local worker fetch now instead of at its next poll. */
+  /** Let the delivery loop fetch now instead of at its next poll. */
   wake(): void {
-    for (const id of this.deliveryWorkers) this.boss.notifyWorker(id);
+    this.wakeUp();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.wake();
+    await this.loop;
+    // Let the lanes finish what they fetched (each plugin call is bounded by its timeout).
+    await Promise.race([
+      Promise.allSettled([...this.lanes.values()]),
+      new Promise((r) => setTimeout(r, 5000)),
+    ]);
     await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
   }
 }

@@ -1,6 +1,6 @@
 /** SQL for installations, deliveries and plugin tickets: Kysely only, no rules. */
 import { type Kysely, sql } from 'kysely';
-import type { Database, DeliveryRow, InstallationRow, PluginTicketRow } from '../infra/schema.ts';
+import type { CardRow, Database, DeliveryRow, InstallationRow, PluginTicketRow } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
 
@@ -121,6 +121,27 @@ export async function storeDelivery(db: Q, d: NewDelivery): Promise<{ id: string
     .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
     .executeTakeFirstOrThrow();
   return { id: row.id, inserted: row.inserted };
+}
+
+/**
+ * Many deliveries in one statement (the caller removes repeats of one delivery id first): new ones
+ * are inserted, known ones count a duplicate. Returns every row with whether it is new.
+ */
+export async function storeDeliveries(
+  db: Q,
+  rows: NewDelivery[],
+): Promise<{ id: string; installation_id: string; delivery_key: string | null; inserted: boolean }[]> {
+  if (rows.length === 0) return [];
+  return db
+    .insertInto('plugin_deliveries')
+    .values(rows.map((d) => ({ ...d, headers: JSON.stringify(d.headers) })))
+    .onConflict((oc) =>
+      oc
+        .columns(['installation_id', 'delivery_key'])
+        .doUpdateSet((eb) => ({ duplicates: eb('plugin_deliveries.duplicates', '+', 1) })),
+    )
+    .returning(['id', 'installation_id', 'delivery_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
 }
 
 export function findDelivery(db: Q, installationId: string, id: string): Promise<DeliveryRow | undefined> {
@@ -407,4 +428,115 @@ export async function linksOf(db: Q, cardId: string) {
     ...outgoing.map((l) => ({ ...l, direction: 'outgoing' as const })),
     ...incoming.map((l) => ({ ...l, direction: 'incoming' as const })),
   ];
+}
+
+// ---- Bulk statements for a batch of repeat occurrences (batch.ts) --------------------------------
+
+export interface DeliveryWithInstallation {
+  delivery: DeliveryRow;
+  installation: InstallationRow;
+}
+
+/** Deliveries and their installations, for a batch of jobs: two round trips whatever the batch size. */
+export async function loadDeliveries(db: Q, ids: string[]): Promise<DeliveryWithInstallation[]> {
+  if (ids.length === 0) return [];
+  const deliveries = await db.selectFrom('plugin_deliveries').selectAll().where('id', 'in', ids).execute();
+  const installationIds = [...new Set(deliveries.map((d) => d.installation_id))];
+  const installations = installationIds.length
+    ? await db.selectFrom('plugin_installations').selectAll().where('id', 'in', installationIds).execute()
+    : [];
+  const byId = new Map(installations.map((i) => [i.id, i]));
+  return deliveries.flatMap((delivery) => {
+    const installation = byId.get(delivery.installation_id);
+    return installation ? [{ delivery, installation }] : [];
+  });
+}
+
+/** Advisory locks on many (plugin, key) pairs, taken in the order given (callers sort). */
+export async function lockTicketKeys(db: Q, boardId: string, pluginKeys: string[]): Promise<void> {
+  if (pluginKeys.length === 0) return;
+  const full = pluginKeys.map((pk) => `${boardId}|${pk}`);
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 7412))
+    from unnest(${full}::text[]) with ordinality as u(k, n) order by n`.execute(db);
+}
+
+export interface TicketWithCard {
+  ticket: PluginTicketRow;
+  doneAt: Date | null;
+  source: Record<string, unknown> | null;
+  cardKey: string;
+}
+
+/** Tickets for `plugin|key` pairs on a board, with their cards, both locked. */
+export async function lockTicketsWithCards(
+  db: Q,
+  boardId: string,
+  pluginKeys: string[],
+): Promise<TicketWithCard[]> {
+  if (pluginKeys.length === 0) return [];
+  const { rows } = await sql<
+    PluginTicketRow & { card_done_at: Date | null; card_source: unknown; card_key: string }
+  >`
+    select t.*, c.done_at as card_done_at, c.source as card_source, c.key as card_key
+    from plugin_tickets t join cards c on c.id = t.card_id
+    where t.board_id = ${boardId} and (t.plugin_id || '|' || t.dedup_key) = any(${pluginKeys}::text[])
+    for update of t, c`.execute(db);
+  return rows.map(({ card_done_at, card_source, card_key, ...ticket }) => ({
+    ticket,
+    doneAt: card_done_at,
+    source: (card_source as Record<string, unknown> | null) ?? null,
+    cardKey: card_key,
+  }));
+}
+
+export async function insertOccurrences(
+  db: Q,
+  rows: Parameters<typeof insertOccurrence>[1][],
+): Promise<{ ticket_id: string; occurrence_key: string }[]> {
+  if (rows.length === 0) return [];
+  return db
+    .insertInto('plugin_occurrences')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['ticket_id', 'occurrence_key']).doNothing())
+    .returning(['ticket_id', 'occurrence_key'])
+    .execute();
+}
+
+export async function updateTicketCounts(
+  db: Q,
+  rows: { id: string; occurrences: number; last_seen_at: string; last_url: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update plugin_tickets t
+    set occurrences = v.occurrences, last_seen_at = v.last_seen_at, last_url = v.last_url, status = 'firing'
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, occurrences int, last_seen_at timestamptz, last_url text)
+    where t.id = v.id`.execute(db);
+}
+
+/** New `source` for many cards; each card's version goes up by one. Returns the updated rows. */
+export async function updateCardSources(db: Q, rows: { id: string; source: unknown }[]): Promise<CardRow[]> {
+  if (rows.length === 0) return [];
+  const { rows: updated } = await sql<CardRow>`update cards c
+    set source = v.source, version = c.version + 1, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, source jsonb)
+    where c.id = v.id
+    returning c.*`.execute(db);
+  return updated;
+}
+
+/** Mark many deliveries processed; returns the ids that were not processed already. */
+export async function markManyProcessed(
+  db: Q,
+  rows: { id: string; outcome: string; summary: string | null; results: unknown; card_ids: string[] }[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: done } = await sql<{ id: string }>`update plugin_deliveries d
+    set status = 'processed', outcome = v.outcome, summary = v.summary, results = v.results, card_ids = v.card_ids,
+        error = null, retrying = false, attempts = d.attempts + 1, processed_at = now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, outcome text, summary text, results jsonb, card_ids uuid[])
+    where d.id = v.id and d.status <> 'processed'
+    returning d.id`.execute(db);
+  return done.map((r) => r.id);
 }

@@ -309,7 +309,7 @@ export class PluginService {
       throw new AppError('CONFLICT', 'only deliveries that passed verification can be replayed');
     }
     const queued = await repo.markQueued(this.db, deliveryId);
-    await this.queue.replayDelivery(deliveryId);
+    await this.queue.replayDelivery({ deliveryId, installationId });
     return this.summary(queued);
   }
 

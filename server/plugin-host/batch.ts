@@ -12,11 +12,14 @@ import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
 import { PROBLEM_PLUGIN_ID, pluginActor, problemRuleOf, summaryOf, withTransactionRetry } from './apply.ts';
 import type { PreparedDelivery, ProcessorDeps } from './processor.ts';
 import * as repo from './repo.ts';
-import { EventSink } from './ticket-writer.ts';
+import { EventSink, ownKeysOf } from './ticket-writer.ts';
 
 type Raise = Extract<TicketAction, { op: 'raise' }>;
 
 const raisesOf = (p: PreparedDelivery) => p.actions.filter((a): a is Raise => a.op === 'raise');
+const refersToCard = (a: TicketAction) =>
+  'ref' in a &&
+  (typeof a.ref !== 'string' || (a.op === 'link' && typeof a.to === 'object' && 'cardId' in a.to));
 
 /**
  * Applies the deliveries (all of one installation, in arrival order) that only repeat open tickets.
@@ -57,9 +60,12 @@ export async function applyRepeats(
           return t !== undefined && t.doneAt === null && t.ticket.status === 'firing';
         };
         let bulk = candidates.filter((p) => keysOf(p).every(open));
-        // A key also touched by a delivery on the one-by-one path stays there entirely.
+        // A key also touched (raised, recovered, commented, linked…) by a delivery on the one-by-one
+        // path stays there entirely; a card referred to by id could be any ticket, so then all do.
         for (;;) {
-          const slowKeys = new Set(prepared.filter((p) => !bulk.includes(p)).flatMap(keysOf));
+          const slow = prepared.filter((p) => !bulk.includes(p));
+          if (slow.some((p) => p.actions.some(refersToCard))) bulk = [];
+          const slowKeys = new Set(slow.flatMap((p) => ownKeysOf(p.actions).map(keyOf)));
           const next = bulk.filter((p) => !keysOf(p).some((k) => slowKeys.has(k)));
           if (next.length === bulk.length) break;
           bulk = next;

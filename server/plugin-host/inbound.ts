@@ -13,6 +13,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
 import type { InstallationRow } from '../infra/schema.ts';
 import { verifyContext } from './context.ts';
+import { orderedId } from './ordered-id.ts';
 import type { InstallationDirectory } from './processor.ts';
 import type { PluginQueue } from './queue.ts';
 import type { LoadedPlugin, PluginRegistry } from './registry.ts';
@@ -241,6 +242,8 @@ export class WebhookReceiver {
     }
 
     const stored = await this.deps.writer.store({
+      id: orderedId(),
+      received_at: new Date(),
       installation_id: installation.id,
       webhook: name,
       delivery_key: this.deliveryKey(handler, req, payload),

@@ -8,6 +8,7 @@ import type { Transaction } from 'kysely';
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Database } from '../infra/schema.ts';
+import { orderedId } from './ordered-id.ts';
 
 export const DELIVERY_QUEUE = 'plugin-delivery';
 export const HOOK_QUEUE = 'plugin-hook';
@@ -235,6 +236,8 @@ export class PluginQueue {
     const o = this.sendOptions();
     await this.boss.insert(
       jobs.map((data) => ({
+        // pg-boss fetches by creation time, then id: ordered ids keep a commit's jobs in arrival order
+        id: orderedId(),
         name: DELIVERY_QUEUE,
         data,
         retryLimit: o.retryLimit,

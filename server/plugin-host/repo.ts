@@ -95,6 +95,9 @@ export async function deleteInstallation(db: Q, id: string): Promise<boolean> {
 // ---- Deliveries -------------------------------------------------------------------------------
 
 export interface NewDelivery {
+  /** time-ordered (ordered-id.ts) so deliveries committed together keep their arrival order */
+  id?: string;
+  received_at?: Date;
   installation_id: string;
   webhook: string;
   delivery_key: string | null;

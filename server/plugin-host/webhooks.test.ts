@@ -419,6 +419,21 @@ describe('recovery and recurrence', () => {
     ]);
   });
 
+  it('applies a burst for one pipeline in arrival order: fail, pass, fail again ends reopened', async () => {
+    const board = await server.admin.createBoard('Burst');
+    const inst = await install(server.admin, board.id, 'github-actions');
+    await sendGithub(inst, githubRun(500));
+    await onlyTicket(board.id, 'github-actions');
+    // Sent back to back, without waiting: they may share one round of the installation's lane.
+    for (const body of [githubRun(501), githubRun(502, 'success'), githubRun(503)])
+      await sendGithub(inst, body);
+    const items = await allProcessed(board.id, inst.id, 4);
+    expect(items.map((d) => d.outcome)).toEqual(['reopened', 'resolved', 'updated', 'created']);
+    const card = await onlyTicket(board.id, 'github-actions');
+    expect(card.doneAt).toBeNull();
+    expect(sourceOf(card).occurrences).toBe(3);
+  });
+
   it('does not count a replayed delivery twice', async () => {
     const board = await server.admin.createBoard('Replay');
     const inst = await install(server.admin, board.id, 'github-actions');

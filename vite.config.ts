@@ -21,7 +21,13 @@ export default defineConfig({
   },
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    include: ['server/**/*.test.ts', 'protocol/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'server/**/*.test.ts',
+      'protocol/**/*.test.ts',
+      'plugins/**/*.test.ts',
+      'test/**/*.test.ts',
+      'web/src/**/*.test.ts',
+    ],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

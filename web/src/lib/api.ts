@@ -5,14 +5,24 @@
 import type {
   Board,
   BoardEvent,
+  BulkMoveInput,
+  Burndown,
   Card,
+  Column,
+  CompleteSprintInput,
   CreateCardInput,
+  CreateSprintInput,
+  FlowReport,
   Member,
   MoveCardInput,
   Role,
   Snapshot,
+  Sprint,
+  StartSprintInput,
   UpdateCardInput,
+  UpdateColumnInput,
   User,
+  Velocity,
 } from '../../../protocol/model.ts';
 
 export interface SessionReply {
@@ -32,6 +42,11 @@ export interface MoveReply {
   card: Card;
   event: BoardEvent;
   warning?: string;
+}
+
+export interface SprintChange {
+  sprint: Sprint;
+  cards: Card[];
 }
 
 export class ApiError extends Error {
@@ -147,4 +162,26 @@ export class Api {
     this.request<CardComment[]>('GET', `/api/boards/${boardId}/cards/${cardId}/comments`);
   addComment = (boardId: string, cardId: string, body: string) =>
     this.request<CardComment>('POST', `/api/boards/${boardId}/cards/${cardId}/comments`, { body });
+  bulkMove = (boardId: string, input: BulkMoveInput) =>
+    this.request<Card[]>('POST', `/api/boards/${boardId}/cards/bulk-move`, input);
+  /** Kanban pull: the top unblocked maintenance backlog item into this column, assigned to the caller. */
+  pull = (boardId: string, columnId: string) =>
+    this.request<MoveReply>('POST', `/api/boards/${boardId}/columns/${columnId}/pull`);
+
+  // ---- columns and sprints -------------------------------------------------------------------
+  updateColumn = (boardId: string, columnId: string, input: UpdateColumnInput) =>
+    this.request<Column>('PATCH', `/api/boards/${boardId}/columns/${columnId}`, input);
+  createSprint = (boardId: string, input: CreateSprintInput) =>
+    this.request<Sprint>('POST', `/api/boards/${boardId}/sprints`, input);
+  startSprint = (boardId: string, sprintId: string, input: StartSprintInput) =>
+    this.request<SprintChange>('POST', `/api/boards/${boardId}/sprints/${sprintId}/start`, input);
+  completeSprint = (boardId: string, sprintId: string, input: CompleteSprintInput) =>
+    this.request<SprintChange>('POST', `/api/boards/${boardId}/sprints/${sprintId}/complete`, input);
+
+  // ---- reports -------------------------------------------------------------------------------
+  velocity = (boardId: string) => this.request<Velocity>('GET', `/api/boards/${boardId}/reports/velocity`);
+  burndown = (boardId: string, sprintId: string) =>
+    this.request<Burndown>('GET', `/api/boards/${boardId}/reports/burndown/${sprintId}`);
+  flow = (boardId: string, days = 14) =>
+    this.request<FlowReport>('GET', `/api/boards/${boardId}/reports/flow?days=${days}`);
 }

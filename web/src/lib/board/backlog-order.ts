@@ -1,9 +1,10 @@
 /**
  * The backlog's order on the client, as pure functions: cards sorted by their fractional rank (byte
  * order, as the server's `COLLATE "C"`), upserts that never let an older version win, and the
- * optimistic placement of a card between the neighbours the user dropped it next to.
+ * optimistic placement of a card between the neighbours the user dropped it next to (and into the
+ * column, sprint or stream it was dropped on).
  */
-import type { Card } from '../../../../protocol/model.ts';
+import type { Card, Stream } from '../../../../protocol/model.ts';
 
 /** Byte order for ASCII ranks; the id breaks the (unexpected) tie so every client agrees. */
 export function compareCards(a: Card, b: Card): number {
@@ -55,6 +56,28 @@ export interface Placement {
   afterId?: string | null;
   /** the card now directly below it */
   beforeId?: string | null;
+  /** a column of the card's stream, or null for the backlog; absent: unchanged */
+  columnId?: string | null;
+  /** a planned or active sprint, or null for none; absent: unchanged */
+  sprintId?: string | null;
+  stream?: Stream;
+}
+
+/** Whether the placement changes more than the card's rank. */
+export function changesPlace(p: Placement): boolean {
+  return p.columnId !== undefined || p.sprintId !== undefined || p.stream !== undefined;
+}
+
+/**
+ * The card as the server will have it after the move: a stream change returns it to the backlog
+ * (columns belong to a stream) and only development work sits in sprints.
+ */
+export function withPlacement(card: Card, p: Placement): Card {
+  if (!changesPlace(p)) return card;
+  const stream = p.stream ?? card.stream;
+  const columnId = p.columnId !== undefined ? p.columnId : stream !== card.stream ? null : card.columnId;
+  const sprintId = stream !== 'development' ? null : p.sprintId !== undefined ? p.sprintId : card.sprintId;
+  return { ...card, stream, columnId, sprintId };
 }
 
 /**
@@ -64,6 +87,7 @@ export interface Placement {
 export function placeCard(cards: Card[], p: Placement): void {
   const from = cards.findIndex((c) => c.id === p.cardId);
   if (from < 0) return;
+  cards[from] = withPlacement(cards[from]!, p);
   const anchorId = p.afterId ?? p.beforeId;
   if (!anchorId || !cards.some((c) => c.id === anchorId)) return;
   const [card] = cards.splice(from, 1);

@@ -11,19 +11,24 @@
 import type {
   Board,
   BoardEvent,
+  BulkMoveInput,
   Card,
   Column,
+  CompleteSprintInput,
   CreateCardInput,
+  CreateSprintInput,
   Member,
   Role,
   Snapshot,
   Sprint,
+  StartSprintInput,
   UpdateCardInput,
+  UpdateColumnInput,
 } from '../../../../protocol/model.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
-import { type Api, ApiError } from '../api.ts';
+import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
-import { type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
+import { changesPlace, type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -35,6 +40,15 @@ interface PendingMove extends Placement {
 
 const MOVE_TIMEOUT_MS = 10_000;
 const JOIN_TIMEOUT_MS = 15_000;
+
+const SPRINT_ORDER: Record<Sprint['state'], number> = { planned: 0, active: 1, completed: 2 };
+
+/** Sprints only move forward (planned → active → completed): a late HTTP reply never undoes a later event. */
+function upsertSprint(list: readonly Sprint[], sprint: Sprint): Sprint[] {
+  const held = list.find((s) => s.id === sprint.id);
+  if (held && SPRINT_ORDER[held.state] > SPRINT_ORDER[sprint.state]) return list as Sprint[];
+  return upsertBy(list, sprint, (s) => s.id === sprint.id);
+}
 
 function upsertBy<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] {
   const at = list.findIndex(same);
@@ -57,6 +71,10 @@ export class BoardState {
 
   byId = $derived(new Map(this.cards.map((c) => [c.id, c])));
   memberNames = $derived(new Map(this.members.map((m) => [m.userId, m.name])));
+  /** sprintId → name, for the sprints still open (planned or active) */
+  openSprintNames = $derived(
+    new Map(this.sprints.filter((s) => s.state !== 'completed').map((s) => [s.id, s.name])),
+  );
   /** cardId → name of the other person dragging it right now */
   draggedByOthers = $derived(
     new Map(
@@ -68,6 +86,10 @@ export class BoardState {
   canEdit = $derived(this.board !== null && this.board.role !== 'viewer');
   canDelete = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
   canManageMembers = $derived(this.board?.role === 'admin');
+  /** The server's `sprint:manage`, `board:manage` (columns, WIP limits) and `card:change_stream`: board admins and product owners. */
+  canManageSprints = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
+  canConfigureColumns = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
+  canChangeStream = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
 
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
@@ -144,9 +166,12 @@ export class BoardState {
 
   // ---- the user's own changes ------------------------------------------------------------------
 
-  /** Re-rank a card next to the neighbours it was dropped between; shown at once, then confirmed. */
+  /**
+   * Move a card next to the neighbours it was dropped between and/or into a column, sprint or
+   * stream; shown at once, then confirmed (or returned to where the server says, with its message).
+   */
   moveCard(placement: Placement): void {
-    if (!placement.afterId && !placement.beforeId) return;
+    if (!placement.afterId && !placement.beforeId && !changesPlace(placement)) return;
     const move: PendingMove = { ...placement, id: this.#nextMove++ };
     this.#pending.push(move);
     this.#publish();
@@ -155,6 +180,9 @@ export class BoardState {
       cardId: placement.cardId,
       afterId: placement.afterId ?? null,
       beforeId: placement.beforeId ?? null,
+      ...(placement.columnId !== undefined ? { columnId: placement.columnId } : {}),
+      ...(placement.sprintId !== undefined ? { sprintId: placement.sprintId } : {}),
+      ...(placement.stream !== undefined ? { stream: placement.stream } : {}),
     };
     const socket = this.#socket;
     if (socket?.connected) {
@@ -183,6 +211,42 @@ export class BoardState {
           card: err instanceof ApiError ? err.card : undefined,
         }),
     );
+  }
+
+  /** Several cards at once: to the top or bottom of the backlog, into or out of a sprint, or to a stream. */
+  async bulkMove(input: BulkMoveInput): Promise<Card[]> {
+    const cards = await this.api.bulkMove(this.boardId, input);
+    for (const card of cards) this.#upsert(card);
+    this.#publish();
+    return cards;
+  }
+
+  /** Kanban pull into a column; rejects with the server's error (nothing to pull, WIP limit). */
+  async pull(columnId: string): Promise<MoveReply> {
+    const reply = await this.api.pull(this.boardId, columnId);
+    this.#upsert(reply.card);
+    this.#publish();
+    return reply;
+  }
+
+  async createSprint(input: CreateSprintInput): Promise<Sprint> {
+    const sprint = await this.api.createSprint(this.boardId, input);
+    this.sprints = upsertSprint(this.sprints, sprint);
+    return sprint;
+  }
+
+  async startSprint(sprintId: string, input: StartSprintInput): Promise<Sprint> {
+    return this.#sprintChanged(await this.api.startSprint(this.boardId, sprintId, input));
+  }
+
+  async completeSprint(sprintId: string, input: CompleteSprintInput): Promise<Sprint> {
+    return this.#sprintChanged(await this.api.completeSprint(this.boardId, sprintId, input));
+  }
+
+  async updateColumn(columnId: string, input: UpdateColumnInput): Promise<Column> {
+    const column = await this.api.updateColumn(this.boardId, columnId, input);
+    this.#setColumn(column);
+    return column;
   }
 
   async createCard(input: CreateCardInput): Promise<Card> {
@@ -257,10 +321,27 @@ export class BoardState {
     if (this.#socket?.connected) this.#join();
   }
 
+  #sprintChanged({ sprint, cards }: { sprint: Sprint; cards: Card[] }): Sprint {
+    this.sprints = upsertSprint(this.sprints, sprint);
+    for (const card of cards) this.#upsert(card);
+    this.#publish();
+    return sprint;
+  }
+
+  #setColumn(column: Column): void {
+    this.columns = upsertBy(this.columns, column, (c) => c.id === column.id).sort(
+      (a, b) => a.position - b.position,
+    );
+  }
+
   #settle(move: PendingMove, reply: MoveAck): void {
     this.#pending = this.#pending.filter((m) => m !== move);
     if (reply.ok) {
       this.#receive([reply.event]);
+      // A column with the `warn` policy accepts the card over its limit; the mover is told.
+      const warning = reply.event.payload.warning;
+      if (typeof warning === 'string')
+        this.notify(`${this.byId.get(move.cardId)?.key ?? 'The card'}: ${warning}`, 'warning');
     } else {
       const card = reply.card as Card | undefined;
       if (card) this.#upsert(card);
@@ -332,8 +413,7 @@ export class BoardState {
       case 'sprint.updated':
       case 'sprint.started':
       case 'sprint.completed': {
-        const sprint = p.sprint as Sprint;
-        this.sprints = upsertBy(this.sprints, sprint, (s) => s.id === sprint.id);
+        this.sprints = upsertSprint(this.sprints, p.sprint as Sprint);
         for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
         break;
       }
@@ -343,13 +423,9 @@ export class BoardState {
         break;
       }
       case 'column.created':
-      case 'column.updated': {
-        const column = p.column as Column;
-        this.columns = upsertBy(this.columns, column, (c) => c.id === column.id).sort(
-          (a, b) => a.position - b.position,
-        );
+      case 'column.updated':
+        this.#setColumn(p.column as Column);
         break;
-      }
       case 'column.deleted':
         this.columns = this.columns.filter((c) => c.id !== p.columnId);
         break;

@@ -68,7 +68,7 @@ const Env = Type.Object({
     minimum: 1,
     maximum: 64,
     default: 4,
-    description: 'deliveries processed at once per queue worker',
+    description: 'plugin hook jobs run at once per worker (webhook handlers run up to 64 at once)',
   }),
   WEBHOOK_BODY_LIMIT_BYTES: Type.Integer({
     minimum: 1024,

@@ -10,10 +10,11 @@ import {
   type BrowserContext,
   test as base,
   expect,
+  type Locator,
   type Page,
   request,
 } from '@playwright/test';
-import type { Board, Card, CreateCardInput } from '../protocol/model.ts';
+import type { Board, Card, Column, CreateCardInput, Role, Snapshot } from '../protocol/model.ts';
 import { ADMIN, BASE_URL } from './env.ts';
 
 export interface Person {
@@ -80,6 +81,19 @@ export class Team {
     return board;
   }
 
+  /** Give someone on the board another role (product owner, maintenance, ...). */
+  async role(board: Board, person: Person, role: Role): Promise<void> {
+    await this.admin.send('PUT', `/api/boards/${board.id}/members`, { email: person.email, role });
+  }
+
+  /** The board's column of that stream and name. */
+  async column(board: Board, stream: Column['stream'], name: string): Promise<Column> {
+    const snapshot = await this.admin.send<Snapshot>('GET', `/api/boards/${board.id}`);
+    const column = snapshot.columns.find((c) => c.stream === stream && c.name === name);
+    if (!column) throw new Error(`no ${stream} column "${name}"`);
+    return column;
+  }
+
   /** The backlog's card keys in rank order, as the server has them. */
   async backlogOrder(board: Board): Promise<string[]> {
     return (await this.admin.send<Card[]>('GET', `/api/boards/${board.id}/cards`)).map((c) => c.key);
@@ -144,6 +158,59 @@ export async function dragWithMouse(page: Page, fromKey: string, toKey: string) 
   await page.mouse.move(to.x + to.width / 2, to.y + to.height * 0.3, { steps: 20 });
   await page.waitForTimeout(150); // lets the drag library settle on the drop target; the outcome is awaited by the caller
   await page.mouse.up();
+  await dropSettled(page);
+}
+
+/** The drop animation has ended (a drag started before it ends would be ignored). */
+async function dropSettled(page: Page) {
+  await expect(page.locator('[data-dnd-placeholder], [data-dnd-dragging]')).toHaveCount(0);
+}
+
+/**
+ * A real mouse drag from one element onto another: press on the source, nudge, glide onto the
+ * target, wait until the page shows where the card would land (`landed`), release.
+ */
+export async function dragOnto(page: Page, source: Locator, target: Locator, landed: Locator) {
+  await dropSettled(page); // a keyboard drop may still be animating
+  const from = await source.boundingBox();
+  const to = await target.boundingBox();
+  if (!from || !to) throw new Error('the drag source or target is not on screen');
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 10, { steps: 2 });
+  await page.mouse.move(to.x + to.width / 2, to.y + Math.min(to.height / 2, 40), { steps: 20 });
+  // While dragging, the library shows the card and a placeholder of it: either will do.
+  await expect(landed.first()).toBeVisible();
+  await page.mouse.up();
+  await dropSettled(page);
+}
+
+/** Switch the board to another view with its tab, as a user would. */
+export async function showView(page: Page, tab: 'Backlog' | 'Sprint board' | 'Kanban' | 'Reports') {
+  await page.getByRole('tab', { name: tab }).click();
+  await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
+}
+
+/** A card tile on the sprint board or the Kanban board. */
+export function boardCard(page: Page, key: string): Locator {
+  return page.locator(`[data-testid="board-card"][data-key="${key}"]`);
+}
+
+/** A sprint board column by name. */
+export function sprintColumn(page: Page, name: string): Locator {
+  return page.locator(`[data-testid="board-column"][data-column-name="${name}"]`);
+}
+
+/** A Kanban column's cell in a swimlane ('standard' or 'expedite'). */
+export function kanbanCell(page: Page, name: string, lane: 'standard' | 'expedite' = 'standard'): Locator {
+  return page.locator(`[data-testid="kanban-cell"][data-column-name="${name}"][data-lane="${lane}"]`);
+}
+
+/** The card keys a sprint column or Kanban cell shows, top to bottom. */
+export async function keysIn(area: Locator): Promise<string[]> {
+  return area
+    .locator('[data-testid="board-card"]:not([data-dnd-placeholder])')
+    .evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-key') ?? ''));
 }
 
 type OpenBoard = (

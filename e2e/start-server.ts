@@ -22,7 +22,8 @@ const env: NodeJS.ProcessEnv = {
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   // Specs sign in many times a minute from one address; the production default would refuse them.
   LOGIN_RATE_LIMIT: '1000',
-  WEB_DIST: 'dist',
+  // A separate build can be served while another run rebuilds dist/ in the same checkout.
+  WEB_DIST: process.env.E2E_WEB_DIST ?? 'dist',
 };
 delete env.DATABASE_URL;
 

@@ -67,7 +67,7 @@ export async function createPluginHost({
     // is retried (a round waiting behind a hung one can take a few rounds' time).
     expireInSeconds: Math.ceil((config.PLUGIN_TIMEOUT_MS / 1000) * 20) + 120,
     concurrency: config.PLUGIN_CONCURRENCY,
-    poolMax: Math.min(10, config.PLUGIN_CONCURRENCY + 2),
+    poolMax: 4,
     onError: (err) => log.error({ err }, 'plugin queue error'),
   });
   const directory = new InstallationDirectory(db);

@@ -1,8 +1,9 @@
 /**
  * The durable work queue for plugins, on pg-boss (PostgreSQL-backed, same database): one job per
  * stored delivery and per board-event hook run. Failed jobs are retried with exponential backoff;
- * a job left active by a crash expires and runs again. Delivery jobs are enqueued in the same
- * transaction that stores the delivery, so a 2xx always means "stored and queued".
+ * a job left active by a crash expires and runs again. Delivery jobs are inserted in the same
+ * transaction that stores the deliveries, so a 2xx always means "stored and queued". Deliveries are
+ * fetched by one loop into per-installation lanes (order kept per installation); hooks use workers.
  */
 import type { Transaction } from 'kysely';
 import { CompiledQuery } from 'kysely';
@@ -20,7 +21,7 @@ export interface QueueOptions {
   retryDelaySeconds: number;
   /** how long one job may stay active before it is failed and retried (crash recovery) */
   expireInSeconds: number;
-  /** jobs processed at once per worker; two workers per queue */
+  /** hook jobs run at once per hook worker (there are two) */
   concurrency: number;
   poolMax: number;
   onError: (err: unknown) => void;

@@ -156,10 +156,6 @@ export function findDelivery(db: Q, installationId: string, id: string): Promise
     .executeTakeFirst();
 }
 
-export function loadDelivery(db: Q, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('plugin_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export function lockDeliveryStatus(db: Q, id: string) {
   return db
     .selectFrom('plugin_deliveries')

@@ -80,7 +80,9 @@ export class DeliveryWriter {
         const key = (r: { installation_id: string; delivery_key: string | null }) =>
           `${r.installation_id}|${r.delivery_key}`;
         // One delivery id twice in one batch: the first is the delivery, the rest are its duplicates.
-        const unique = [...new Map(batch.map(({ row }) => [key(row), row])).values()];
+        const firsts = new Map<string, repo.NewDelivery>();
+        for (const { row } of batch) if (!firsts.has(key(row))) firsts.set(key(row), row);
+        const unique = [...firsts.values()];
         try {
           const rows = await this.db.transaction().execute(async (trx) => {
             const stored = await repo.storeDeliveries(trx, unique);

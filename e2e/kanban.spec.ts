@@ -69,7 +69,12 @@ test('a move into a full column is refused and snaps back everywhere; a move wit
 
   // Ann drags one more ticket into the full column: the column warns while she holds it over it…
   const doingA = kanbanCell(a, 'In progress');
-  await dragOnto(a, boardCard(a, search), doingA, doingA.locator('[data-drop-target="true"]'));
+  await dragOnto(
+    a,
+    boardCard(a, search),
+    doingA,
+    header.getByTestId('column-refusal').filter({ hasText: 'In progress is full: WIP limit 2' }),
+  );
   // …and the server refuses it: the card snaps back to Ready and she is told why.
   await expect(a.getByTestId('toast').filter({ hasText: `${search} was not moved` })).toContainText(
     'column "In progress" is at its WIP limit of 2',

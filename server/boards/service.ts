@@ -5,7 +5,7 @@ import * as cardRepo from '../cards/repo.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid } from '../infra/errors.ts';
 import type { ColumnRow, SprintRow } from '../infra/schema.ts';
-import { appendEvent, type BoardEventBus } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 
 /** A new board starts with a sprint board for development and a WIP-limited Kanban for maintenance. */
 const DEFAULT_COLUMNS = [
@@ -177,21 +177,15 @@ export class BoardService {
       .where('email', '=', email.toLowerCase())
       .executeTakeFirst();
     if (!user) throw invalid('email', `no account with e-mail ${email}`);
-    const event = await this.db.transaction().execute(async (trx) => {
+    const member: Member = { userId: user.id, name: user.name, email: user.email, role };
+    await commitWithEvents(this.db, this.bus, async (trx, record) => {
       await trx
         .insertInto('board_members')
         .values({ board_id: boardId, user_id: user.id, role })
         .onConflict((oc) => oc.columns(['board_id', 'user_id']).doUpdateSet({ role }))
         .execute();
-      return appendEvent(trx, {
-        boardId,
-        type: 'member.set',
-        cardId: null,
-        actor,
-        payload: { member: { userId: user.id, name: user.name, email: user.email, role } },
-      });
+      await record({ boardId, type: 'member.set', cardId: null, actor, payload: { member } });
     });
-    this.bus.publish(event);
-    return { userId: user.id, name: user.name, email: user.email, role };
+    return member;
   }
 }

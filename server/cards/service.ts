@@ -20,7 +20,7 @@ import { decideWip } from '../domain/wip.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
-import { appendEvent, type BoardEventBus, cardHistory } from '../sync/event-log.ts';
+import { type BoardEventBus, cardHistory, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
 const RANK_RETRIES = 8;
@@ -79,8 +79,8 @@ export class CardService {
     await requireBoardPermission(this.db, actor, boardId, 'card:create');
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
-    const { event, card } = await this.withRankRetry(() =>
-      this.db.transaction().execute(async (trx) => {
+    return this.withRankRetry(() =>
+      commitWithEvents(this.db, this.bus, async (trx, record) => {
         const { card_counter: number, key } = await repo.nextCardNumber(trx, boardId);
         const edge = await repo.edgeRank(trx, boardId, position);
         const rank = position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
@@ -109,25 +109,17 @@ export class CardService {
           .returningAll()
           .executeTakeFirstOrThrow();
         const card = repo.toCard(row);
-        const event = await appendEvent(trx, {
-          boardId,
-          type: 'card.created',
-          cardId: card.id,
-          actor,
-          payload: { card },
-        });
-        return { event, card };
+        await record({ boardId, type: 'card.created', cardId: card.id, actor, payload: { card } });
+        return card;
       }),
     );
-    this.bus.publish(event);
-    return card;
   }
 
   async update(actor: Actor, boardId: string, cardId: string, input: UpdateCardInput): Promise<Card> {
     await requireBoardPermission(this.db, actor, boardId, 'card:edit');
     if (input.title !== undefined && input.title.trim() === '') throw invalid('title', 'must not be blank');
     await this.assertAssignable(boardId, input.assigneeId);
-    const result = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const current = await repo.lockCard(trx, boardId, cardId);
       if (!current) throw notFound('card');
       const before = repo.toCard(current);
@@ -150,7 +142,7 @@ export class CardService {
         (set as Record<string, unknown>)[column] = field === 'title' ? (to as string).trim() : to;
         changes.push({ field, from, to });
       }
-      if (changes.length === 0) return { card: before, event: null };
+      if (changes.length === 0) return before;
       if (set.stream !== undefined) {
         await requireBoardPermission(trx, actor, boardId, 'card:change_stream');
         // Columns belong to a stream: handing a card over returns it to the other stream's backlog.
@@ -163,17 +155,9 @@ export class CardService {
         .returningAll()
         .executeTakeFirstOrThrow();
       const card = repo.toCard(row);
-      const event = await appendEvent(trx, {
-        boardId,
-        type: 'card.updated',
-        cardId,
-        actor,
-        payload: { card, changes },
-      });
-      return { card, event };
+      await record({ boardId, type: 'card.updated', cardId, actor, payload: { card, changes } });
+      return card;
     });
-    if (result.event) this.bus.publish(result.event);
-    return result.card;
   }
 
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
@@ -184,15 +168,16 @@ export class CardService {
         'a card cannot be placed next to itself',
       );
     }
-    const result = await this.withRankRetry(() =>
-      this.db.transaction().execute((trx) => this.moveOnce(trx, actor, boardId, cardId, input)),
+    return this.withRankRetry(() =>
+      commitWithEvents(this.db, this.bus, (trx, record) =>
+        this.moveOnce(trx, record, actor, boardId, cardId, input),
+      ),
     );
-    this.bus.publish(result.event);
-    return result;
   }
 
   private async moveOnce(
     trx: Transaction<Database>,
+    record: RecordEvent,
     actor: Actor,
     boardId: string,
     cardId: string,
@@ -285,7 +270,7 @@ export class CardService {
       .returningAll()
       .executeTakeFirstOrThrow();
     const card = repo.toCard(row);
-    const event = await appendEvent(trx, {
+    const event = await record({
       boardId,
       type: 'card.moved',
       cardId,
@@ -330,8 +315,8 @@ export class CardService {
    */
   async pull(actor: Actor, boardId: string, columnId: string): Promise<MoveResult> {
     await requireBoardPermission(this.db, actor, boardId, 'card:move');
-    const result = await this.withRankRetry(() =>
-      this.db.transaction().execute(async (trx) => {
+    return this.withRankRetry(() =>
+      commitWithEvents(this.db, this.bus, async (trx, record) => {
         const candidate = await trx
           .selectFrom('cards')
           .select('id')
@@ -347,11 +332,9 @@ export class CardService {
           .executeTakeFirst();
         if (!candidate)
           throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
-        return this.moveOnce(trx, actor, boardId, candidate.id, { columnId }, actor.userId);
+        return this.moveOnce(trx, record, actor, boardId, candidate.id, { columnId }, actor.userId);
       }),
     );
-    this.bus.publish(result.event);
-    return result;
   }
 
   /**
@@ -361,8 +344,8 @@ export class CardService {
   async bulkMove(actor: Actor, boardId: string, input: BulkMoveInput): Promise<Card[]> {
     await requireBoardPermission(this.db, actor, boardId, 'card:move');
     if (input.stream) await requireBoardPermission(this.db, actor, boardId, 'card:change_stream');
-    const { cards, event } = await this.withRankRetry(() =>
-      this.db.transaction().execute(async (trx) => {
+    return this.withRankRetry(() =>
+      commitWithEvents(this.db, this.bus, async (trx, record) => {
         const rows = await trx
           .selectFrom('cards')
           .selectAll()
@@ -418,23 +401,15 @@ export class CardService {
           .orderBy('rank')
           .execute();
         const cards = updated.map(repo.toCard);
-        const event = await appendEvent(trx, {
-          boardId,
-          type: 'cards.moved',
-          cardId: null,
-          actor,
-          payload: { cards },
-        });
-        return { cards, event };
+        await record({ boardId, type: 'cards.moved', cardId: null, actor, payload: { cards } });
+        return cards;
       }),
     );
-    this.bus.publish(event);
-    return cards;
   }
 
   async remove(actor: Actor, boardId: string, cardId: string): Promise<void> {
     await requireBoardPermission(this.db, actor, boardId, 'card:delete');
-    const event = await this.db.transaction().execute(async (trx) => {
+    await commitWithEvents(this.db, this.bus, async (trx, record) => {
       const row = await trx
         .deleteFrom('cards')
         .where('id', '=', cardId)
@@ -442,7 +417,7 @@ export class CardService {
         .returning(['key', 'title'])
         .executeTakeFirst();
       if (!row) throw notFound('card');
-      return appendEvent(trx, {
+      await record({
         boardId,
         type: 'card.deleted',
         cardId,
@@ -450,13 +425,12 @@ export class CardService {
         payload: { cardId, key: row.key, title: row.title },
       });
     });
-    this.bus.publish(event);
   }
 
   async comment(actor: Actor, boardId: string, cardId: string, body: string) {
     await requireBoardPermission(this.db, actor, boardId, 'card:comment');
     if (body.trim() === '') throw invalid('body', 'must not be blank');
-    const { comment, event } = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const card = await repo.findCard(trx, boardId, cardId);
       if (!card) throw notFound('card');
       const row = await trx
@@ -471,17 +445,9 @@ export class CardService {
         body: row.body,
         createdAt: row.created_at.toISOString(),
       };
-      const event = await appendEvent(trx, {
-        boardId,
-        type: 'card.commented',
-        cardId,
-        actor,
-        payload: { comment },
-      });
-      return { comment, event };
+      await record({ boardId, type: 'card.commented', cardId, actor, payload: { comment } });
+      return comment;
     });
-    this.bus.publish(event);
-    return comment;
   }
 
   async comments(actor: Actor, boardId: string, cardId: string) {

@@ -5,7 +5,7 @@ import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { toColumn } from '../boards/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, notFound } from '../infra/errors.ts';
-import { appendEvent, type BoardEventBus } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 
 const FIELD_TO_COLUMN = {
   name: 'name',
@@ -25,7 +25,7 @@ export class ColumnService {
 
   async create(actor: Actor, boardId: string, input: CreateColumnInput): Promise<Column> {
     await requireBoardPermission(this.db, actor, boardId, 'board:manage');
-    const { column, event } = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       await sql`select 1 from boards where id = ${boardId} for update`.execute(trx);
       const existing = await trx
         .selectFrom('board_columns')
@@ -61,19 +61,15 @@ export class ColumnService {
         .returningAll()
         .executeTakeFirstOrThrow();
       const column = toColumn(row);
-      return {
-        column,
-        event: await appendEvent(trx, {
-          boardId,
-          type: 'column.created',
-          cardId: null,
-          actor,
-          payload: { column },
-        }),
-      };
+      await record({
+        boardId,
+        type: 'column.created',
+        cardId: null,
+        actor,
+        payload: { column },
+      });
+      return column;
     });
-    this.bus.publish(event);
-    return column;
   }
 
   private async maxPosition(db: Db, boardId: string): Promise<number> {
@@ -92,7 +88,7 @@ export class ColumnService {
       const v = input[field as keyof UpdateColumnInput];
       if (v !== undefined) set[column] = typeof v === 'string' && field === 'name' ? v.trim() : v;
     }
-    const { column, event } = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const row = await trx
         .updateTable('board_columns')
         .set(set)
@@ -102,24 +98,20 @@ export class ColumnService {
         .executeTakeFirst();
       if (!row) throw notFound('column');
       const column = toColumn(row);
-      return {
-        column,
-        event: await appendEvent(trx, {
-          boardId,
-          type: 'column.updated',
-          cardId: null,
-          actor,
-          payload: { column },
-        }),
-      };
+      await record({
+        boardId,
+        type: 'column.updated',
+        cardId: null,
+        actor,
+        payload: { column },
+      });
+      return column;
     });
-    this.bus.publish(event);
-    return column;
   }
 
   async remove(actor: Actor, boardId: string, columnId: string): Promise<void> {
     await requireBoardPermission(this.db, actor, boardId, 'board:manage');
-    const event = await this.db.transaction().execute(async (trx) => {
+    await commitWithEvents(this.db, this.bus, async (trx, record) => {
       const col = await trx
         .selectFrom('board_columns')
         .select(['id', 'name'])
@@ -139,14 +131,7 @@ export class ColumnService {
           field: 'columnId',
         });
       await trx.deleteFrom('board_columns').where('id', '=', columnId).execute();
-      return appendEvent(trx, {
-        boardId,
-        type: 'column.deleted',
-        cardId: null,
-        actor,
-        payload: { columnId },
-      });
+      await record({ boardId, type: 'column.deleted', cardId: null, actor, payload: { columnId } });
     });
-    this.bus.publish(event);
   }
 }

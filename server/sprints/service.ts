@@ -18,7 +18,7 @@ import { generateRanksBefore } from '../domain/rank.ts';
 import { checkComplete, checkStart, points, type SprintState, splitAtCompletion } from '../domain/sprint.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
-import { appendEvent, type BoardEventBus } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 
 export class SprintService {
   constructor(
@@ -39,7 +39,7 @@ export class SprintService {
 
   async create(actor: Actor, boardId: string, input: CreateSprintInput): Promise<Sprint> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
-    const { sprint, event } = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const row = await trx
         .insertInto('sprints')
         .values({
@@ -52,19 +52,15 @@ export class SprintService {
         .returningAll()
         .executeTakeFirstOrThrow();
       const sprint = toSprint(row);
-      return {
-        sprint,
-        event: await appendEvent(trx, {
-          boardId,
-          type: 'sprint.created',
-          cardId: null,
-          actor,
-          payload: { sprint },
-        }),
-      };
+      await record({
+        boardId,
+        type: 'sprint.created',
+        cardId: null,
+        actor,
+        payload: { sprint },
+      });
+      return sprint;
     });
-    this.bus.publish(event);
-    return sprint;
   }
 
   async start(
@@ -74,7 +70,7 @@ export class SprintService {
     input: StartSprintInput,
   ): Promise<{ sprint: Sprint; cards: Card[] }> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
-    const result = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       // One board-level lock: two "start" clicks cannot both find no active sprint.
       await sql`select pg_advisory_xact_lock(hashtext(${`sprint-start:${boardId}`}))`.execute(trx);
       const current = await trx
@@ -139,17 +135,15 @@ export class SprintService {
         .executeTakeFirstOrThrow();
       const sprint = toSprint(row);
       const changed = cards.sort((a, b) => (a.rank < b.rank ? -1 : 1)).map(cardRepo.toCard);
-      const event = await appendEvent(trx, {
+      await record({
         boardId,
         type: 'sprint.started',
         cardId: null,
         actor,
         payload: { sprint, cards: changed },
       });
-      return { sprint, cards: changed, event };
+      return { sprint, cards: changed };
     });
-    this.bus.publish(result.event);
-    return { sprint: result.sprint, cards: result.cards };
   }
 
   async complete(
@@ -161,7 +155,7 @@ export class SprintService {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
     if (input.carryOver === 'next_sprint' && !input.nextSprintId)
       throw invalid('nextSprintId', 'required when carryOver is next_sprint');
-    const result = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const current = await trx
         .selectFrom('sprints')
         .selectAll()
@@ -241,7 +235,7 @@ export class SprintService {
         .returningAll()
         .executeTakeFirstOrThrow();
       const sprint = toSprint(row);
-      const event = await appendEvent(trx, {
+      await record({
         boardId,
         type: 'sprint.completed',
         cardId: null,
@@ -253,10 +247,8 @@ export class SprintService {
           nextSprintId: input.nextSprintId ?? null,
         },
       });
-      return { sprint, cards: changed, event };
+      return { sprint, cards: changed };
     });
-    this.bus.publish(result.event);
-    return { sprint: result.sprint, cards: result.cards };
   }
 
   async update(
@@ -266,7 +258,7 @@ export class SprintService {
     input: { name?: string; goal?: string; capacity?: number | null },
   ): Promise<Sprint> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
-    const { sprint, event } = await this.db.transaction().execute(async (trx) => {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const row = await trx
         .updateTable('sprints')
         .set({
@@ -280,18 +272,14 @@ export class SprintService {
         .executeTakeFirst();
       if (!row) throw notFound('sprint');
       const sprint = toSprint(row);
-      return {
-        sprint,
-        event: await appendEvent(trx, {
-          boardId,
-          type: 'sprint.updated',
-          cardId: null,
-          actor,
-          payload: { sprint },
-        }),
-      };
+      await record({
+        boardId,
+        type: 'sprint.updated',
+        cardId: null,
+        actor,
+        payload: { sprint },
+      });
+      return sprint;
     });
-    this.bus.publish(event);
-    return sprint;
   }
 }

@@ -99,3 +99,26 @@ export class BoardEventBus {
     return () => this.emitter.off('event', listener);
   }
 }
+
+export type RecordEvent = (event: NewEvent) => Promise<BoardEvent>;
+
+/**
+ * The one way a change reaches the log and the screens: `work` runs in a transaction and records
+ * its board events through `record`; after the commit (and only then) they are published, in order.
+ */
+export async function commitWithEvents<T>(
+  db: Db,
+  bus: BoardEventBus,
+  work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
+): Promise<T> {
+  const recorded: BoardEvent[] = [];
+  const result = await db.transaction().execute((trx) =>
+    work(trx, async (e) => {
+      const event = await appendEvent(trx, e);
+      recorded.push(event);
+      return event;
+    }),
+  );
+  for (const event of recorded) bus.publish(event);
+  return result;
+}

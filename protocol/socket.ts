@@ -37,7 +37,8 @@ export type JoinAck =
   | { ok: true; mode: 'snapshot'; seq: number; snapshot: Snapshot }
   | ({ ok: false } & WireError);
 
-export type MoveAck = { ok: true; event: BoardEvent } | ({ ok: false } & WireError);
+/** `warning` is set when a warn-policy column accepted the move over its WIP limit (for the mover). */
+export type MoveAck = { ok: true; event: BoardEvent; warning?: string } | ({ ok: false } & WireError);
 
 export interface PresenceUser {
   userId: string;

@@ -78,6 +78,24 @@ describe('WIP limits', () => {
     expect(over.body.warning).toMatch(/WIP limit of 1/);
   });
 
+  it('tell only the mover, in the socket acknowledgement, that a warn-policy column is over its limit', async () => {
+    const b = await maintenanceBoard(1, 'warn');
+    await move(b.id, (await ticket(b.id, 'A')).id, b.doing.id);
+    const second = await ticket(b.id, 'B');
+    const socket = await socketFor(server, server.admin);
+    try {
+      await socket.emitWithAck('board:join', { boardId: b.id });
+      const ack = await socket.emitWithAck('card:move', {
+        boardId: b.id,
+        cardId: second.id,
+        columnId: b.doing.id,
+      });
+      expect(ack).toMatchObject({ ok: true, warning: expect.stringMatching(/WIP limit of 1/) });
+    } finally {
+      socket.close();
+    }
+  });
+
   it('let expedite items through when the column exempts them, and not otherwise', async () => {
     const b = await maintenanceBoard(1);
     await move(b.id, (await ticket(b.id, 'Standard')).id, b.doing.id);

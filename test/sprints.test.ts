@@ -77,6 +77,13 @@ describe('a sprint from planning to completion', () => {
     const backlog = (await server.admin.cards(b.id)).filter((c) => c.columnId === null).map((c) => c.title);
     expect(backlog).toEqual(['Search', 'Export', existing.title]);
 
+    // The completed sprint's burndown still counts the carried-over work as what remained.
+    const after = await server.admin.ok(
+      server.admin.get<Burndown>(`/api/boards/${b.id}/reports/burndown/${sprint.id}`),
+    );
+    expect(after.committed).toBe(10);
+    expect(after.days[0]).toMatchObject({ date: today(), remaining: 7 });
+
     const velocity = await server.admin.ok(
       server.admin.get<Velocity>(`/api/boards/${b.id}/reports/velocity`),
     );
@@ -162,6 +169,24 @@ describe('a sprint from planning to completion', () => {
 });
 
 describe('multi-select move', () => {
+  it('refuses to put maintenance cards into a sprint, naming them, and changes nothing', async () => {
+    const b = await board();
+    const story = await server.admin.createCard(b.id, { title: 'story' });
+    const incident = await server.admin.createCard(b.id, {
+      title: 'incident',
+      type: 'incident',
+      stream: 'maintenance',
+    });
+    const sprint = await plan(b.id, 'Mixed');
+    const res = await server.admin.post(`/api/boards/${b.id}/cards/bulk-move`, {
+      cardIds: [story.id, incident.id],
+      sprintId: sprint.id,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'sprintId', message: expect.stringContaining(incident.key) });
+    expect((await server.admin.cards(b.id)).every((c) => c.sprintId === null)).toBe(true);
+  });
+
   it('moves selected cards to the top of the backlog keeping their order, in one board event', async () => {
     const b = await board();
     const cards: Card[] = [];

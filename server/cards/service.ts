@@ -356,6 +356,15 @@ export class CardService {
           .execute();
         if (rows.length !== new Set(input.cardIds).size)
           throw invalid('cardIds', 'some cards are not on this board');
+        if (input.sprintId && (input.stream ?? null) !== 'development') {
+          const maintenance = rows.filter((r) => (input.stream ?? r.stream) !== 'development');
+          if (maintenance.length > 0) {
+            throw invalid(
+              'sprintId',
+              `only development cards join sprints: ${maintenance.map((r) => r.key).join(', ')}`,
+            );
+          }
+        }
         if (input.sprintId) {
           const sprint = await trx
             .selectFrom('sprints')

@@ -1,4 +1,6 @@
 /** Reports: velocity over the last sprints, burndown of a sprint, Kanban flow (CFD, cycle and lead times). */
+
+import { sql } from 'kysely';
 import type { Burndown, Card, FlowReport, Velocity } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { type CardPlacementEvent, cumulativeFlow, cycleAndLead, lastDays } from '../domain/flow-metrics.ts';
@@ -56,10 +58,31 @@ export class ReportService {
       .select(['estimate', 'done_at'])
       .where('sprint_id', '=', sprintId)
       .execute();
+    // A completed sprint's unfinished items have left it (backlog or next sprint); the completion
+    // event lists them, so they still count as remaining work of this sprint.
+    const carried: { estimate: number | null; doneAt: null }[] = [];
+    if (sprint.state === 'completed') {
+      const completion = await this.db
+        .selectFrom('board_events')
+        .select('payload')
+        .where('board_id', '=', boardId)
+        .where('type', '=', 'sprint.completed')
+        .where(sql<boolean>`payload -> 'sprint' ->> 'id' = ${sprintId}`)
+        .executeTakeFirst();
+      for (const c of (completion?.payload as { cards?: Card[] } | undefined)?.cards ?? []) {
+        carried.push({ estimate: c.estimate, doneAt: null });
+      }
+    }
     const chart = burndown(
       sprint.start_date,
       sprint.end_date,
-      items.map((i) => ({ estimate: i.estimate === null ? null : Number(i.estimate), doneAt: i.done_at })),
+      [
+        ...items.map((i) => ({
+          estimate: i.estimate === null ? null : Number(i.estimate),
+          doneAt: i.done_at,
+        })),
+        ...carried,
+      ],
       sprint.completed_at ?? now,
     );
     return { sprintId, ...chart };

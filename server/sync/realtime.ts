@@ -175,7 +175,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       try {
         const { boardId, cardId, ...move } = checkMove(frame) as MoveFrame;
         const result = await deps.cards.move(actor, boardId, cardId, move);
-        reply({ ok: true, event: result.event });
+        reply({ ok: true, event: result.event, ...(result.warning ? { warning: result.warning } : {}) });
       } catch (err) {
         reply(replyError(err));
       }

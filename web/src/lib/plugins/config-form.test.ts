@@ -13,7 +13,9 @@ const schema = {
         fallback: {
           type: 'object',
           required: ['stream'],
-          properties: { stream: { enum: ['development', 'maintenance'], description: 'development | maintenance' } },
+          properties: {
+            stream: { enum: ['development', 'maintenance'], description: 'development | maintenance' },
+          },
         },
       },
     },

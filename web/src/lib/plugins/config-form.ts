@@ -202,7 +202,10 @@ export function buildConfig(
  * (`config.routing.rules.0.stream` → `routing.rules`), or the first field of the object it names.
  * Null when no field on the form matches (shown above the form instead).
  */
-export function fieldForError(fields: readonly ConfigField[], serverField: string | undefined): string | null {
+export function fieldForError(
+  fields: readonly ConfigField[],
+  serverField: string | undefined,
+): string | null {
   if (!serverField?.startsWith('config.')) return null;
   const path = serverField.slice('config.'.length);
   const exact = fields.find((f) => f.path === path);

@@ -3,7 +3,7 @@
  * `/boards/<id>/<view>`. The server answers every /boards/* path with the app shell.
  */
 
-export const BOARD_VIEWS = ['backlog', 'sprint', 'kanban', 'reports'] as const;
+export const BOARD_VIEWS = ['backlog', 'sprint', 'kanban', 'reports', 'integrations'] as const;
 export type BoardView = (typeof BOARD_VIEWS)[number];
 
 export type Route = { name: 'boards' } | { name: 'board'; boardId: string; view: BoardView };

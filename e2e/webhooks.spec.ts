@@ -58,7 +58,7 @@ test('a failed pipeline posted to an integration installed on the page appears o
   team,
   openBoardAs,
   request,
-}) => {
+}, testInfo) => {
   const { board, admin } = await boardWithAdmin(team, 'Mobile app');
   const bob = await team.person('Bob Dev');
   await team.role(board, bob, 'developer');
@@ -80,6 +80,7 @@ test('a failed pipeline posted to an integration installed on the page appears o
   await expect(form.locator('[data-field="routing.rules"]').getByTestId('field-error')).toContainText(
     'stream',
   );
+  await adminPage.screenshot({ path: testInfo.outputPath('install-form.png') });
   await rules.fill(defaultRules);
   await form.getByRole('button', { name: 'Install' }).click();
 
@@ -90,6 +91,7 @@ test('a failed pipeline posted to an integration installed on the page appears o
   const secret = (await notice.getByTestId('secret').textContent())?.trim() ?? '';
   expect(url).toMatch(new RegExp(`^${BASE_URL}/hooks/[0-9a-f-]{36}$`));
   expect(secret.length).toBeGreaterThanOrEqual(16);
+  await notice.screenshot({ path: testInfo.outputPath('secret-notice.png') });
   await notice.getByRole('button', { name: 'I have copied the secret' }).click();
   await expect(notice).toHaveCount(0);
   await expect(adminPage.getByTestId('installation-status')).toHaveText('Enabled');
@@ -111,6 +113,10 @@ test('a failed pipeline posted to an integration installed on the page appears o
   await expect(latest.getByTestId('source-badge')).toContainText('×2');
   expect(await team.backlogOrder(board)).toEqual([key]);
   await expect.poll(() => backlogKeys(bobPage)).toEqual([key]);
+
+  await latest.getByRole('button', { name: 'Payload' }).click();
+  await expect(adminPage.getByTestId('delivery-payload')).toContainText('"runId": "7002"');
+  await adminPage.screenshot({ path: testInfo.outputPath('integrations.png'), fullPage: true });
 });
 
 test('a delivery with a wrong signature is logged as refused and creates nothing', async ({

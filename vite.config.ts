@@ -16,6 +16,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/api': `http://127.0.0.1:${serverPort}`,
+      '/hooks': `http://127.0.0.1:${serverPort}`,
       '/socket.io': { target: `http://127.0.0.1:${serverPort}`, ws: true },
     },
   },

@@ -113,6 +113,8 @@ test('a failed pipeline posted to an integration installed on the page appears o
   await expect(latest.getByTestId('source-badge')).toContainText('×2');
   expect(await team.backlogOrder(board)).toEqual([key]);
   await expect.poll(() => backlogKeys(bobPage)).toEqual([key]);
+  // Bob's row says where the ticket came from, and the repeat reached his screen live.
+  await expect(cardRow(bobPage, key).getByTestId('source-badge')).toContainText('×2');
 
   await latest.getByRole('button', { name: 'Payload' }).click();
   await expect(adminPage.getByTestId('delivery-payload')).toContainText('"runId": "7002"');

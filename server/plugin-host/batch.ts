@@ -9,6 +9,7 @@
 import type { ActionResult, TicketAction } from '../../protocol/plugin.ts';
 import { toCard } from '../cards/repo.ts';
 import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
+import { commitWithEvents } from '../sync/event-log.ts';
 import { PROBLEM_PLUGIN_ID, pluginActor, problemRuleOf, summaryOf, withTransactionRetry } from './apply.ts';
 import type { PreparedDelivery, ProcessorDeps } from './processor.ts';
 import * as repo from './repo.ts';
@@ -49,7 +50,7 @@ export async function applyRepeats(
 
   try {
     const done = await withTransactionRetry(() =>
-      deps.db.transaction().execute(async (trx) => {
+      commitWithEvents(deps.db, deps.bus, async (trx, record) => {
         const keys = [...new Set(candidates.flatMap(keysOf))].sort();
         await repo.lockTicketKeys(trx, boardId, keys);
         const tickets = new Map(
@@ -180,11 +181,11 @@ export async function applyRepeats(
           };
         });
         await repo.markManyProcessed(trx, marks);
-        return { bulk, marks, events: await sink.flush(trx) };
+        await sink.flush(record);
+        return { bulk, marks };
       }),
     );
     if (!done) return prepared;
-    for (const event of done.events) deps.bus.publish(event);
     for (const m of done.marks) deps.processed.inc({ plugin: pluginId, outcome: m.outcome });
     return prepared.filter((p) => !done.bulk.includes(p));
   } catch (err) {

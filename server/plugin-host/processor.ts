@@ -14,7 +14,7 @@ import { hookNamesFor } from '../domain/plugin-hooks.ts';
 import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
 import type { Db } from '../infra/database.ts';
 import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
-import { type BoardEventBus, eventsSince } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents, eventsSince } from '../sync/event-log.ts';
 import { applyActions, PROBLEM_PLUGIN_ID, problemRuleOf, summaryOf, withTransactionRetry } from './apply.ts';
 import { applyRepeats } from './batch.ts';
 import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketFinder } from './context.ts';
@@ -207,8 +207,8 @@ export class DeliveryProcessor {
     const { delivery, installation } = p;
     const board = await this.deps.directory.forBoard(installation.board_id);
     const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
-    const done = await withTransactionRetry(() =>
-      db.transaction().execute(async (trx) => {
+    const outcome = await withTransactionRetry(() =>
+      commitWithEvents(db, this.deps.bus, async (trx, record) => {
         const current = await repo.lockDeliveryStatus(trx, delivery.id);
         if (!current || current.status === 'processed') return null; // another worker got there first
         const sink = new EventSink();
@@ -233,12 +233,11 @@ export class DeliveryProcessor {
           results,
           cardIds,
         });
-        return { events: await sink.flush(trx), outcome };
+        await sink.flush(record);
+        return outcome;
       }),
     );
-    if (!done) return;
-    for (const event of done.events) this.deps.bus.publish(event);
-    this.deps.processed.inc({ plugin: installation.plugin_id, outcome: done.outcome });
+    if (outcome) this.deps.processed.inc({ plugin: installation.plugin_id, outcome });
   }
 
   private async failed(
@@ -332,8 +331,8 @@ export class HookRunner {
       if (recorder.actions.every((a) => a.op === 'ignore')) return;
       const board = await this.deps.directory.forBoard(installation.board_id);
       const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
-      const events = await withTransactionRetry(() =>
-        db.transaction().execute(async (trx) => {
+      await withTransactionRetry(() =>
+        commitWithEvents(db, this.deps.bus, async (trx, record) => {
           const sink = new EventSink();
           await applyActions(
             trx,
@@ -349,10 +348,9 @@ export class HookRunner {
             },
             sink,
           );
-          return sink.flush(trx);
+          await sink.flush(record);
         }),
       );
-      for (const e of events) this.deps.bus.publish(e);
     } catch (err) {
       log.warn(
         { err, plugin: pluginId, hook: job.hook, seq: job.seq, final: attempt.final },

@@ -24,7 +24,7 @@ import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
-import type { BoardEventBus } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import { ticketConfigOf } from './apply.ts';
 import type { InstallationDirectory } from './processor.ts';
 import type { PluginQueue } from './queue.ts';
@@ -357,7 +357,7 @@ export class PluginService {
     const installation = t.installation_id
       ? await repo.findInstallation(this.db, t.installation_id)
       : undefined;
-    const events = await this.db.transaction().execute(async (trx) => {
+    await commitWithEvents(this.db, this.bus, async (trx, record) => {
       const sink = new EventSink();
       const writer = new TicketWriter(
         trx,
@@ -374,9 +374,8 @@ export class PluginService {
         sink,
       );
       await writer.update({ cardId }, { knownError: input });
-      return sink.flush(trx);
+      await sink.flush(record);
     });
-    for (const e of events) this.bus.publish(e);
     return this.ticket(actor, boardId, cardId);
   }
 }

@@ -3,10 +3,11 @@
  * for a dedup key, counts occurrences, resolves / reviews / reopens, comments and links, always
  * attributed to the plugin's actor. Decisions come from the pure rules in server/domain; this module
  * only reads and writes rows. Board events are collected in an EventSink and appended at the end of
- * the transaction (one per card per batch of changes), then published by the caller after commit.
+ * the transaction (one per card per batch of changes) through commitWithEvents, which publishes
+ * them after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { BoardEvent, Card, CardType } from '../../protocol/model.ts';
+import type { Card, CardType } from '../../protocol/model.ts';
 import type {
   ActionResult,
   KnownError,
@@ -33,7 +34,7 @@ import {
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import { decideWip } from '../domain/wip.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
-import { appendEvent, type NewEvent } from '../sync/event-log.ts';
+import type { NewEvent, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
 type Trx = Transaction<Database>;
@@ -82,12 +83,10 @@ export class EventSink {
     return this.pending.length;
   }
 
-  /** Append every pending event to the board log; the caller publishes them after the commit. */
-  async flush(trx: Trx): Promise<BoardEvent[]> {
-    const out: BoardEvent[] = [];
-    for (const e of this.pending) out.push(await appendEvent(trx, e));
+  /** Record every pending event through commitWithEvents' `record`: logged now, published after the commit. */
+  async flush(record: RecordEvent): Promise<void> {
+    for (const e of this.pending) await record(e);
     this.pending.length = 0;
-    return out;
   }
 }
 

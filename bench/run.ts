@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: starts the real server (embedded PostgreSQL 18, as `npm start` does) and a bare
+ * `npm run bench`: starts the real server (embedded PostgreSQL 15, as `npm start` does) and a bare
  * socket.io baseline in child processes, drives them from this process over loopback, and prints
  * the figures. Bounded: every loop has a fixed count and duration.
  *

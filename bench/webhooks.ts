@@ -1,6 +1,6 @@
 /**
  * Webhook ingestion benchmark (not a test). Starts the real server on real PostgreSQL (embedded
- * PostgreSQL 18 as `npm start` uses, or BENCH_DATABASE_URL), installs the GitHub Actions plugin on a
+ * PostgreSQL 15 as `npm start` uses, or BENCH_DATABASE_URL), installs the GitHub Actions plugin on a
  * board and posts signed workflow_run failures over loopback from a worker thread (its own event
  * loop, so the load generator does not steal the server's): 20 workflows failing over and over, so
  * every delivery after the first per workflow is deduplicated into an existing ticket.
@@ -219,7 +219,7 @@ export async function runWebhookBench(): Promise<Record<string, number | string>
     const sustained =
       open.failed === 0 && open['processed/s'] >= RATE * 0.95 && open['drain after last ack (s)'] < 2;
     return {
-      database: external ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL 18',
+      database: external ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL 15',
       'max acks/s (closed loop)': closed['acks/s'],
       'max processed/s (closed loop, dedup)': closed['processed/s'],
       [`sustained ${RATE}/s`]: sustained ? 'yes' : 'no',

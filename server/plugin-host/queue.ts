@@ -91,7 +91,11 @@ export class PluginQueue {
       // Expired jobs (active past expireInSeconds, e.g. after a crash) are failed into a retry each minute.
       maintenanceIntervalSeconds: 60,
     });
-    this.boss.on('error', options.onError);
+    // Once stopping, pg-boss's own connections may be cut by the database shutting down after it:
+    // expected, not an error worth an operator's attention.
+    this.boss.on('error', (err) => {
+      if (this.started) options.onError(err);
+    });
   }
 
   private sendOptions(): PgBoss.SendOptions {

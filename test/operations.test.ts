@@ -1,5 +1,8 @@
 /** What operators rely on: health, readiness, metrics, API docs, JSON errors, start-up and shutdown. */
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
@@ -127,4 +130,38 @@ describe('start-up and shutdown', () => {
       run.child.kill('SIGKILL');
     }
   }, 40_000);
+
+  it('with no DATABASE_URL runs its own PostgreSQL in DATA_DIR and keeps the data across a restart', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-embedded-'));
+    chmodSync(dataDir, 0o755);
+    const port = String(42000 + Math.floor(Math.random() * 1000));
+    const env = {
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(Number(port) + 2000),
+      PORT: port,
+    };
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const first = runMain({ ...env, ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: 'first-password' });
+      await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
+      const admin = await ApiClient.login(base, 'first@example.com', 'first-password');
+      await admin.createBoard('Survives restarts');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      const second = runMain(env);
+      try {
+        await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
+        const again = await ApiClient.login(base, 'first@example.com', 'first-password');
+        const boards = await again.ok(again.get<{ name: string }[]>('/api/boards'));
+        expect(boards.map((b) => b.name)).toEqual(['Survives restarts']);
+      } finally {
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -103,7 +103,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
 function assertReachableByPostgresUser(dir: string): void {
   // Every ancestor must be searchable by "others", or the postgres user cannot reach the data or binaries.
   const blocked = new Set<string>();
-  for (const start of [dir, path.dirname(fileURLToPath(import.meta.url))]) {
+  // The data folder itself belongs to postgres (mode 700) once initialised: only its ancestors count.
+  for (const start of [path.dirname(dir), path.dirname(fileURLToPath(import.meta.url))]) {
     for (let p = start; p !== path.dirname(p); p = path.dirname(p)) {
       if (existsSync(p) && (statSync(p).mode & 0o001) === 0) blocked.add(p);
     }

@@ -220,3 +220,47 @@ describe('bad input gets a clear error and changes nothing', () => {
     }
   });
 });
+
+describe('the board snapshot', () => {
+  it('serialises cards in PostgreSQL exactly as the API shapes them everywhere else', async () => {
+    const b = (await server.admin.createBoard('Shapes')).id;
+    const plain = await server.admin.createCard(b, { title: 'Plain' });
+    const rich = await server.admin.createCard(b, {
+      title: 'Rich',
+      type: 'incident',
+      stream: 'maintenance',
+      estimate: 2.5,
+      labels: ['a', 'b'],
+      dueDate: '2026-12-24',
+      priority: 'critical',
+      classOfService: 'expedite',
+      description: 'quotes " and \\\\ and ünïcode',
+    });
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${b}/cards/${rich.id}`, {
+        version: 1,
+        blocked: true,
+        blockedReason: 'vendor',
+      }),
+    );
+    const columns = (
+      await server.admin.ok(
+        server.admin.get<{ columns: { id: string; stream: string; category: string }[] }>(`/api/boards/${b}`),
+      )
+    ).columns;
+    const done = columns.find((c) => c.stream === 'maintenance' && c.category === 'done')!;
+    await server.admin.ok(server.admin.post(`/api/boards/${b}/cards/${rich.id}/move`, { columnId: done.id }));
+    const snap = await server.admin.get<{ cards: Card[]; seq: number; columns: unknown[] }>(
+      `/api/boards/${b}`,
+    );
+    expect(snap.status).toBe(200);
+    expect(snap.headers.get('content-type')).toMatch(/application\/json/);
+    const one = await Promise.all(
+      [plain, rich].map((c) => server.admin.ok(server.admin.get<Card>(`/api/boards/${b}/cards/${c.id}`))),
+    );
+    expect(snap.body.cards).toEqual(one);
+    expect(snap.body.cards[1]).toMatchObject({ startedAt: expect.any(String), doneAt: expect.any(String) });
+    expect(snap.body.seq).toBe(4);
+    expect(snap.body.columns).toHaveLength(8);
+  });
+});

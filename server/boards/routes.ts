@@ -59,7 +59,15 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: 
         response: { 200: SnapshotSchema, ...errors },
       },
     },
-    async (req) => boards.snapshot(actor(req), req.params.boardId),
+    // Sent as prepared JSON text: PostgreSQL serialises the cards (see CardRepo.listCardsJson).
+    async (req, reply) => {
+      const json = await boards.snapshotJson(actor(req), req.params.boardId);
+      // Already JSON: bypass the schema serializer (the type provider expects the object form).
+      return reply
+        .type('application/json')
+        .serializer((payload) => payload as string)
+        .send(json as never);
+    },
   );
 
   app.get(

@@ -114,6 +114,18 @@ export class BoardService {
 
   /** Everything a client needs to draw the board, consistent at one sequence number. */
   async snapshot(actor: Actor, boardId: string): Promise<Snapshot> {
+    return this.read(actor, boardId, async (trx) =>
+      (await cardRepo.listCards(trx, boardId)).map(cardRepo.toCard),
+    );
+  }
+
+  /** The same snapshot as JSON text, its cards serialised by PostgreSQL (the HTTP route; large boards). */
+  async snapshotJson(actor: Actor, boardId: string): Promise<string> {
+    const { cards, ...rest } = await this.read(actor, boardId, (trx) => cardRepo.listCardsJson(trx, boardId));
+    return `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}`;
+  }
+
+  private async read<C>(actor: Actor, boardId: string, loadCards: (trx: Db) => Promise<C>) {
     const role = await requireBoardPermission(this.db, actor, boardId, 'board:read');
     // Repeatable read: cards, columns and the sequence number come from one snapshot of the database.
     return this.db
@@ -139,15 +151,15 @@ export class BoardService {
             .where('board_id', '=', boardId)
             .orderBy('created_at')
             .execute(),
-          cardRepo.listCards(trx, boardId),
+          loadCards(trx),
         ]);
         return {
           board: { id: board.id, name: board.name, key: board.key, role, seq: Number(board.seq) },
           members,
           columns: columns.map(toColumn),
           sprints: sprints.map(toSprint),
-          cards: cards.map(cardRepo.toCard),
           seq: Number(board.seq),
+          cards,
         };
       });
   }

@@ -49,17 +49,18 @@ const isoUtc = (column: string) =>
  * skips building 10,000 row objects in Node. The shape must equal toCard(); a test holds them equal.
  */
 export async function listCardsJson(db: Q, boardId: string): Promise<string> {
-  const { rows } = await sql<{ cards: string }>`
-    select coalesce(json_agg(json_build_object(
-      'id', id, 'boardId', board_id, 'number', number, 'key', key, 'title', title, 'description', description,
-      'type', type, 'stream', stream, 'rank', rank, 'columnId', column_id, 'sprintId', sprint_id,
-      'estimate', estimate::float8, 'classOfService', class_of_service, 'priority', priority,
-      'assigneeId', assignee_id, 'labels', labels, 'blocked', blocked, 'blockedReason', blocked_reason,
-      'dueDate', due_date, 'source', source, 'version', version,
-      'createdAt', ${isoUtc('created_at')}, 'updatedAt', ${isoUtc('updated_at')},
-      'startedAt', ${isoUtc('started_at')}, 'doneAt', ${isoUtc('done_at')}
-    ) order by rank), '[]')::text as cards
-    from cards where board_id = ${boardId}`.execute(db);
+  // row_to_json writes compact JSON (json_build_object/json_agg pad with spaces: +15% bytes).
+  const { rows } = await sql<{ cards: string | null }>`
+    select '[' || string_agg(row_to_json(t)::text, ',' order by t.rank) || ']' as cards
+    from (
+      select id, board_id as "boardId", number, key, title, description, type, stream, rank,
+        column_id as "columnId", sprint_id as "sprintId", estimate::float8 as estimate,
+        class_of_service as "classOfService", priority, assignee_id as "assigneeId", labels, blocked,
+        blocked_reason as "blockedReason", due_date as "dueDate", source, version,
+        ${isoUtc('created_at')} as "createdAt", ${isoUtc('updated_at')} as "updatedAt",
+        ${isoUtc('started_at')} as "startedAt", ${isoUtc('done_at')} as "doneAt"
+      from cards where board_id = ${boardId}
+    ) t`.execute(db);
   return rows[0]?.cards ?? '[]';
 }
 

@@ -11,6 +11,7 @@ import type {
   Column,
   CompleteSprintInput,
   CreateCardInput,
+  CreateColumnInput,
   CreateSprintInput,
   FlowReport,
   Member,
@@ -169,6 +170,11 @@ export class Api {
     this.request<MoveReply>('POST', `/api/boards/${boardId}/columns/${columnId}/pull`);
 
   // ---- columns and sprints -------------------------------------------------------------------
+  createColumn = (boardId: string, input: CreateColumnInput) =>
+    this.request<Column>('POST', `/api/boards/${boardId}/columns`, input);
+  /** Refused with CONFLICT while the column still holds cards. */
+  deleteColumn = (boardId: string, columnId: string) =>
+    this.request<void>('DELETE', `/api/boards/${boardId}/columns/${columnId}`);
   updateColumn = (boardId: string, columnId: string, input: UpdateColumnInput) =>
     this.request<Column>('PATCH', `/api/boards/${boardId}/columns/${columnId}`, input);
   createSprint = (boardId: string, input: CreateSprintInput) =>

@@ -16,6 +16,7 @@ import type {
   Column,
   CompleteSprintInput,
   CreateCardInput,
+  CreateColumnInput,
   CreateSprintInput,
   Member,
   Role,
@@ -241,6 +242,19 @@ export class BoardState {
 
   async completeSprint(sprintId: string, input: CompleteSprintInput): Promise<Sprint> {
     return this.#sprintChanged(await this.api.completeSprint(this.boardId, sprintId, input));
+  }
+
+  /** A new column at the end of its stream (the server places it). */
+  async createColumn(input: CreateColumnInput): Promise<Column> {
+    const column = await this.api.createColumn(this.boardId, input);
+    this.#setColumn(column);
+    return column;
+  }
+
+  /** Removes an empty column; rejects with the server's CONFLICT while it still holds cards. */
+  async deleteColumn(columnId: string): Promise<void> {
+    await this.api.deleteColumn(this.boardId, columnId);
+    this.columns = this.columns.filter((c) => c.id !== columnId);
   }
 
   async updateColumn(columnId: string, input: UpdateColumnInput): Promise<Column> {

@@ -3,7 +3,7 @@
  * classes of service, streams and roles. Typed as complete records so a new value in the protocol
  * is a compile error here until it has a name.
  */
-import type { CardType, ClassOfService, Priority, Role, Stream } from '../../../../protocol/model.ts';
+import type { CardType, ClassOfService, Column, Priority, Role, Stream } from '../../../../protocol/model.ts';
 
 interface Badge {
   label: string;
@@ -44,6 +44,12 @@ export const STREAM: Record<Stream, string> = {
 export const STREAM_CHIP: Record<Stream, { short: string; fg: string; bg: string }> = {
   development: { short: 'Dev', fg: '#4338ca', bg: '#eef0ff' },
   maintenance: { short: 'Maint', fg: '#0f6470', bg: '#def3f5' },
+};
+
+export const COLUMN_CATEGORY: Record<Column['category'], string> = {
+  todo: 'To do',
+  in_progress: 'In progress',
+  done: 'Done',
 };
 
 export const ROLE: Record<Role, string> = {

@@ -131,6 +131,18 @@ describe('start-up and shutdown', () => {
     }
   }, 40_000);
 
+  it('refuses to start the embedded PostgreSQL where the postgres OS user cannot reach, saying how to fix it', async () => {
+    const privateDir = mkdtempSync(path.join(tmpdir(), 'blendboard-private-')); // mode 700
+    try {
+      const run = runMain({ DATABASE_URL: '', DATA_DIR: path.join(privateDir, 'data'), PORT: '0' });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`cannot enter ${privateDir}`);
+      expect(run.output()).toMatch(/set DATABASE_URL/);
+    } finally {
+      rmSync(privateDir, { recursive: true, force: true });
+    }
+  });
+
   it('with no DATABASE_URL runs its own PostgreSQL in DATA_DIR and keeps the data across a restart', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-embedded-'));
     chmodSync(dataDir, 0o755);

@@ -48,7 +48,7 @@ class ReceiverPool {
       url: string;
       cookie?: string;
       boardId?: string;
-      event: 'msg' | 'board:event';
+      event: 'msg' | 'board:events';
       idField: 'id' | 'seq';
     },
     clients: number,
@@ -176,7 +176,7 @@ export async function boardMoves(
   stopWhenNotSustained = true,
 ): Promise<RateResult[]> {
   const pool = await ReceiverPool.start(
-    { url, cookie, boardId, event: 'board:event', idField: 'seq' },
+    { url, cookie, boardId, event: 'board:events', idField: 'seq' },
     clients,
   );
   const movers = await connectAll(url, 4, { extraHeaders: { cookie } });

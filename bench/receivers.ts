@@ -11,7 +11,7 @@ interface Setup {
   count: number;
   cookie?: string;
   boardId?: string;
-  event: 'msg' | 'board:event';
+  event: 'msg' | 'board:events';
   idField: 'id' | 'seq';
 }
 const setup = workerData as Setup;
@@ -47,13 +47,17 @@ async function main() {
     sockets.push(...batch);
   }
   for (const s of sockets) {
-    s.on(setup.event, (m: Record<string, number>) => {
-      const id = m[setup.idField]!;
-      const g = got.get(id);
-      if (g) {
-        g[0]++;
-        g[1] = now();
-      } else got.set(id, [1, now()]);
+    // The bare baseline sends one message per frame; Blendboard batches events into one frame.
+    s.on(setup.event, (frame: Record<string, number> | Record<string, number>[]) => {
+      const at = now();
+      for (const m of Array.isArray(frame) ? frame : [frame]) {
+        const id = m[setup.idField]!;
+        const g = got.get(id);
+        if (g) {
+          g[0]++;
+          g[1] = at;
+        } else got.set(id, [1, at]);
+      }
     });
   }
   parentPort!.on('message', (cmd: string) => {

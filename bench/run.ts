@@ -3,7 +3,9 @@
  * socket.io baseline in child processes, drives them from this process over loopback, and prints
  * the figures. Bounded: every loop has a fixed count and duration.
  *
- * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers.
+ * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
+ * BENCH_PARTS (default all: baseline,moves,load,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PROFILE=<dir> saves a CPU profile of the server.
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { bareBroadcast, boardMoves, type RateResult } from './realtime.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
+const parts = new Set((process.env.BENCH_PARTS ?? 'baseline,moves,load,webhooks').split(','));
 const port = 43000 + Math.floor(Math.random() * 1000);
 const pgPort = 45000 + Math.floor(Math.random() * 1000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
@@ -42,17 +45,26 @@ async function main() {
   );
 
   // 1. Bare socket.io baseline, same machine, same client process.
-  const bare = startChild(['bench/bare-server.ts'], {}, /listening (\d+)/);
-  const barePort = (await bare.started)[1];
-  const baseline = await bareBroadcast(`http://127.0.0.1:${barePort}`, clients, [100, 1000], seconds);
-  await bare.stop();
-  table('Baseline: bare socket.io, 300-byte broadcast to every client (delay to the LAST client)', baseline);
+  if (parts.has('baseline')) {
+    const bare = startChild(['bench/bare-server.ts'], {}, /listening (\d+)/);
+    const barePort = (await bare.started)[1];
+    const baseline = await bareBroadcast(`http://127.0.0.1:${barePort}`, clients, [100, 1000], seconds);
+    await bare.stop();
+    table(
+      'Baseline: bare socket.io, 300-byte broadcast to every client (delay to the LAST client)',
+      baseline,
+    );
+  }
 
   // 2. The real server on embedded PostgreSQL.
   if (!existsSync('dist/index.html'))
     console.log('(no dist/: run `npm run build` first to include the Chromium first-paint figure)');
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
   const server = startChild(
-    ['server/main.ts'],
+    [...profile, 'server/main.ts'],
     {
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -92,37 +104,41 @@ async function main() {
     };
     const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/blendboard`;
 
-    const movesBoard = await createBoard('Moves');
-    const cardIds = await seedCards(databaseUrl, movesBoard, 2000);
-    // Warm-up (JIT, connection pools, PostgreSQL caches): measured but not reported.
-    await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [50], 2, false);
-    const at100 = await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [100], seconds, false);
-    table(
-      'Blendboard: card move (socket, authorised, validated, committed) to receipt by ALL clients',
-      at100,
-    );
-    const ramp = await boardMoves(
-      baseUrl,
-      cookie,
-      movesBoard,
-      cardIds,
-      clients,
-      [250, 500, 1000, 1500, 2000, 3000],
-      seconds,
-    );
-    table('Blendboard: ramp until not sustained (failed=0, ≥99% delivered, ≥95% of target)', ramp);
-    const best = [...at100, ...ramp].filter((r) => r.sustained).at(-1);
-    console.log(`Highest sustained: ${best ? `${best.rate} moves/s (p99 ${best.p99} ms)` : 'none'}`);
+    if (parts.has('moves')) {
+      const movesBoard = await createBoard('Moves');
+      const cardIds = await seedCards(databaseUrl, movesBoard, 2000);
+      // Warm-up (JIT, connection pools, PostgreSQL caches): measured but not reported.
+      await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [50], 2, false);
+      const at100 = await boardMoves(baseUrl, cookie, movesBoard, cardIds, clients, [100], seconds, false);
+      table(
+        'Blendboard: card move (socket, authorised, validated, committed) to receipt by ALL clients',
+        at100,
+      );
+      const ramp = await boardMoves(
+        baseUrl,
+        cookie,
+        movesBoard,
+        cardIds,
+        clients,
+        [250, 500, 1000, 1500, 2000, 3000],
+        seconds,
+      );
+      table('Blendboard: ramp until not sustained (failed=0, ≥99% delivered, ≥95% of target)', ramp);
+      const best = [...at100, ...ramp].filter((r) => r.sustained).at(-1);
+      console.log(`Highest sustained: ${best ? `${best.rate} moves/s (p99 ${best.p99} ms)` : 'none'}`);
+    }
 
-    const bigBoard = await createBoard('Ten thousand');
-    await seedCards(databaseUrl, bigBoard, 10_000);
-    const snapshot = await timeSnapshot(baseUrl, cookie, bigBoard);
-    console.log(
-      `\n10,000-card board, GET /api/boards/:id: median ${snapshot.medianMs} ms, p90 ${snapshot.p90Ms} ms, ${Math.round(snapshot.bytes / 1024)} KiB (${snapshot.runs} runs)`,
-    );
-    if (existsSync('dist/index.html')) {
-      const paint = await timeFirstPaint(baseUrl, cookie, bigBoard);
-      console.log(`10,000-card board, first card painted in Chromium: ${JSON.stringify(paint)}`);
+    if (parts.has('load')) {
+      const bigBoard = await createBoard('Ten thousand');
+      await seedCards(databaseUrl, bigBoard, 10_000);
+      const snapshot = await timeSnapshot(baseUrl, cookie, bigBoard);
+      console.log(
+        `\n10,000-card board, GET /api/boards/:id: median ${snapshot.medianMs} ms, p90 ${snapshot.p90Ms} ms, ${Math.round(snapshot.bytes / 1024)} KiB (${snapshot.runs} runs)`,
+      );
+      if (existsSync('dist/index.html')) {
+        const paint = await timeFirstPaint(baseUrl, cookie, bigBoard);
+        console.log(`10,000-card board, first card painted in Chromium: ${JSON.stringify(paint)}`);
+      }
     }
   } finally {
     await server.stop();
@@ -131,7 +147,7 @@ async function main() {
 
   // 3. Webhook ingestion (the plugin host's own benchmark), when present.
   const webhookModule = './webhooks.ts';
-  if (existsSync('bench/webhooks.ts')) {
+  if (parts.has('webhooks') && existsSync('bench/webhooks.ts')) {
     const { runWebhookBench } = (await import(webhookModule)) as {
       runWebhookBench: () => Promise<Record<string, number | string>>;
     };

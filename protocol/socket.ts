@@ -51,7 +51,8 @@ export interface PresenceFrame {
 }
 
 export interface ServerToClient {
-  'board:event': (event: BoardEvent) => void;
+  /** committed board events in seq order, batched per event-loop turn (one or more per frame) */
+  'board:events': (events: BoardEvent[]) => void;
   presence: (frame: PresenceFrame) => void;
 }
 export interface ClientToServer {

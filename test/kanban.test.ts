@@ -22,6 +22,7 @@ async function maintenanceBoard(limit: number, policy: 'hard' | 'warn' = 'hard')
   const col = (name: string) => snap.columns.find((c) => c.stream === 'maintenance' && c.name === name)!;
   const doing = await server.admin.ok(
     server.admin.patch<Column>(`/api/boards/${id}/columns/${col('In progress').id}`, {
+      version: col('In progress').version,
       wipLimit: limit,
       wipPolicy: policy,
     }),
@@ -51,7 +52,7 @@ describe('WIP limits', () => {
     const seen: string[] = [];
     try {
       await watcher.emitWithAck('board:join', { boardId: b.id });
-      watcher.on('board:event', (e) => seen.push(`${e.type}:${e.cardId}`));
+      watcher.on('board:events', (batch) => seen.push(...batch.map((e) => `${e.type}:${e.cardId}`)));
       const refused = await move(b.id, t3.id, b.doing.id);
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({
@@ -102,7 +103,10 @@ describe('WIP limits', () => {
     const urgent = await ticket(b.id, 'Prod down', { classOfService: 'expedite' });
     expect((await move(b.id, urgent.id, b.doing.id)).status).toBe(200);
     await server.admin.ok(
-      server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { expediteExempt: false }),
+      server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, {
+        version: b.doing.version,
+        expediteExempt: false,
+      }),
     );
     const urgent2 = await ticket(b.id, 'Also down', { classOfService: 'expedite' });
     expect((await move(b.id, urgent2.id, b.doing.id)).status).toBe(409);
@@ -119,12 +123,14 @@ describe('WIP limits', () => {
   it('are configured by board admins and product owners only, with validation', async () => {
     const b = await maintenanceBoard(3);
     const eng = await memberWithRole(server, b.id, 'maintenance');
-    expect((await eng.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { wipLimit: 10 })).status).toBe(403);
-    const bad = await server.admin.patch(`/api/boards/${b.id}/columns/${b.doing.id}`, { wipLimit: 0 });
+    const path = `/api/boards/${b.id}/columns/${b.doing.id}`;
+    expect((await eng.patch(path, { version: b.doing.version, wipLimit: 10 })).status).toBe(403);
+    const bad = await server.admin.patch(path, { version: b.doing.version, wipLimit: 0 });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ field: 'wipLimit' });
     const policies = await server.admin.ok(
-      server.admin.patch<Column>(`/api/boards/${b.id}/columns/${b.doing.id}`, {
+      server.admin.patch<Column>(path, {
+        version: b.doing.version,
         entryPolicy: 'Reproduced and triaged',
         exitPolicy: 'Fix deployed',
       }),

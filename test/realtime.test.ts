@@ -19,7 +19,7 @@ afterAll(() => server.close());
 
 function collect(socket: ClientSocket): BoardEvent[] {
   const events: BoardEvent[] = [];
-  socket.on('board:event', (e) => events.push(e));
+  socket.on('board:events', (batch) => events.push(...batch));
   return events;
 }
 

@@ -206,3 +206,41 @@ describe('multi-select move', () => {
     expect(events.filter((e) => e.type === 'cards.moved')).toHaveLength(1);
   });
 });
+
+describe('the sprint board holds the active sprint’s cards only', () => {
+  it('refuses a backlog card onto a development column, naming the field, and changes nothing', async () => {
+    const b = await board();
+    const stray = await server.admin.createCard(b.id, { title: 'Not planned' });
+    const noSprint = await server.admin.post(`/api/boards/${b.id}/cards/${stray.id}/move`, {
+      columnId: b.doing,
+    });
+    expect(noSprint.status).toBe(400);
+    expect(noSprint.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'columnId' });
+    expect((noSprint.body as { message: string }).message).toMatch(/no sprint is active/);
+
+    const sprint = await plan(b.id, 'Sprint A');
+    const planned = await server.admin.createCard(b.id, { title: 'Planned' });
+    await moveInto(b.id, planned.id, { sprintId: sprint.id });
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${b.id}/sprints/${sprint.id}/start`, {
+        goal: 'Ship the planned card',
+        startDate: today(),
+        endDate: inDays(13),
+      }),
+    );
+    const outside = await server.admin.post(`/api/boards/${b.id}/cards/${stray.id}/move`, {
+      columnId: b.doing,
+    });
+    expect(outside.status).toBe(400);
+    expect((outside.body as { message: string }).message).toMatch(/add the card to the sprint first/);
+    const after = (await server.admin.cards(b.id)).find((c) => c.id === stray.id)!;
+    expect(after).toMatchObject({ columnId: null, sprintId: null, version: stray.version });
+
+    // Joining the sprint and taking a place on its board is one move.
+    const joined = await moveInto(b.id, stray.id, { sprintId: sprint.id, columnId: b.doing });
+    expect(joined.card).toMatchObject({ sprintId: sprint.id, columnId: b.doing });
+    // Taken out of the sprint, it leaves the sprint board for the backlog.
+    const back = await moveInto(b.id, stray.id, { sprintId: null });
+    expect(back.card).toMatchObject({ sprintId: null, columnId: null });
+  });
+});

@@ -32,7 +32,11 @@ export async function requireBoardPermission(
   boardId: string,
   permission: Permission,
 ): Promise<Role> {
-  const role = await roleOnBoard(db, actor, boardId);
+  return requireRole(await roleOnBoard(db, actor, boardId), permission);
+}
+
+/** The same check on a role already read (null = the actor has none on this board). */
+export function requireRole(role: Role | null, permission: Permission): Role {
   if (!role) throw new AppError('NOT_FOUND', 'board not found');
   if (!roleAllows(role, permission)) {
     throw new AppError('FORBIDDEN', `your role (${role}) does not allow ${permission} on this board`, {

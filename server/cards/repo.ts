@@ -83,24 +83,101 @@ export function lockCard(db: Q, boardId: string, cardId: string) {
     .executeTakeFirst();
 }
 
-/** The anchor's rank and the next rank after it in global order (ignoring the moving card). */
-export async function rankAfter(db: Q, boardId: string, anchorId: string, movingId: string) {
-  const { rows } = await sql<{ anchor: string; next: string | null }>`
-    select a.rank as anchor,
-      (select c.rank from cards c where c.board_id = a.board_id and c.rank > a.rank and c.id <> ${movingId}
-        order by c.rank limit 1) as next
-    from cards a where a.id = ${anchorId} and a.board_id = ${boardId}`.execute(db);
+/** A card row plus everything a move needs to decide, read in ONE statement (see `loadMove`). */
+export interface MoveRow extends CardRow {
+  /** the actor's membership role (null when not a member) */
+  member_role: string | null;
+  /** the column the card would sit in (snake_case row), or null */
+  target_column: {
+    id: string;
+    name: string;
+    stream: string;
+    category: string;
+    wip_limit: number | null;
+    wip_policy: string;
+    expedite_exempt: boolean;
+  } | null;
+  target_sprint_state: string | null;
+  active_sprint_id: string | null;
+  anchor_rank: string | null;
+  neighbour_rank: string | null;
+}
+
+/**
+ * The card, the actor's role, the column and sprint the move names, the active sprint and the ranks
+ * around the drop point, in one round trip: a move's reads cost one statement however many rules
+ * they feed. No lock is taken; the write is guarded by the card's version instead (`moveCard`).
+ */
+export async function loadMove(
+  db: Q,
+  boardId: string,
+  cardId: string,
+  userId: string | null,
+  move: {
+    columnId?: string | null;
+    sprintId?: string | null;
+    afterId?: string | null;
+    beforeId?: string | null;
+  },
+): Promise<MoveRow | undefined> {
+  const column = move.columnId === undefined ? sql`c.column_id` : sql`${move.columnId ?? null}::uuid`;
+  const anchorId = move.afterId ?? move.beforeId ?? null;
+  const neighbour = move.afterId
+    ? sql`(select n.rank from cards n where n.board_id = c.board_id and n.rank > a.rank and n.id <> c.id
+           order by n.rank limit 1)`
+    : sql`(select n.rank from cards n where n.board_id = c.board_id and n.rank < a.rank and n.id <> c.id
+           order by n.rank desc limit 1)`;
+  const { rows } = await sql<MoveRow>`
+    select c.*,
+      (select m.role from board_members m where m.board_id = c.board_id and m.user_id = ${userId}) as member_role,
+      (select row_to_json(k) from (
+         select id, name, stream, category, wip_limit, wip_policy, expedite_exempt
+         from board_columns where id = ${column} and board_id = c.board_id) k) as target_column,
+      (select s.state from sprints s where s.id = ${move.sprintId ?? null}::uuid and s.board_id = c.board_id)
+        as target_sprint_state,
+      (select s.id from sprints s where s.board_id = c.board_id and s.state = 'active' limit 1) as active_sprint_id,
+      a.rank as anchor_rank,
+      ${anchorId ? neighbour : sql`null`} as neighbour_rank
+    from cards c
+    left join cards a on a.id = ${anchorId}::uuid and a.board_id = c.board_id
+    where c.id = ${cardId} and c.board_id = ${boardId}`.execute(db);
   return rows[0];
 }
 
-/** The anchor's rank and the previous rank before it in global order (ignoring the moving card). */
-export async function rankBefore(db: Q, boardId: string, anchorId: string, movingId: string) {
-  const { rows } = await sql<{ anchor: string; previous: string | null }>`
-    select a.rank as anchor,
-      (select c.rank from cards c where c.board_id = a.board_id and c.rank < a.rank and c.id <> ${movingId}
-        order by c.rank desc limit 1) as previous
-    from cards a where a.id = ${anchorId} and a.board_id = ${boardId}`.execute(db);
-  return rows[0];
+/**
+ * The move's write: the card's new place, guarded by the version it was read at. Returns the guarded
+ * change for the event log to commit together with its event (null result = someone moved it first).
+ */
+export function moveCard(
+  db: Q,
+  card: { id: string; version: number },
+  to: {
+    rank: string;
+    columnId: string | null;
+    sprintId: string | null;
+    stream: string;
+    startedAt: Date | null;
+    doneAt: Date | null;
+    assigneeId?: string | null;
+    updatedAt: Date;
+  },
+) {
+  return db
+    .updateTable('cards')
+    .set({
+      rank: to.rank,
+      column_id: to.columnId,
+      sprint_id: to.sprintId,
+      stream: to.stream,
+      started_at: to.startedAt,
+      done_at: to.doneAt,
+      ...(to.assigneeId !== undefined ? { assignee_id: to.assigneeId } : {}),
+      version: card.version + 1,
+      updated_at: to.updatedAt,
+    })
+    .where('id', '=', card.id)
+    .where('version', '=', card.version)
+    .returning('id');
 }
 
 export async function edgeRank(db: Q, boardId: string, edge: 'top' | 'bottom'): Promise<string | null> {

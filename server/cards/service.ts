@@ -4,6 +4,7 @@
  * board event in one transaction, then publishes the event after the commit.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
 import type {
   BoardEvent,
@@ -11,19 +12,28 @@ import type {
   Card,
   CreateCardInput,
   MoveCardInput,
+  Role,
+  Stream,
   UpdateCardInput,
 } from '../../protocol/model.ts';
-import { type Actor, requireBoardPermission } from '../access/board-access.ts';
-import { type Category, flowAfterMove } from '../domain/flow.ts';
-import { generateRanksBefore, placeRank, rankBetween, ranksAfter } from '../domain/rank.ts';
+import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
+import { type MovePlan, planMove } from '../domain/card-move.ts';
+import type { Category } from '../domain/flow.ts';
+import { generateRanksBefore, rankBetween, ranksAfter } from '../domain/rank.ts';
 import { decideWip } from '../domain/wip.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
-import { type BoardEventBus, cardHistory, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
+import {
+  type BoardEventBus,
+  cardHistory,
+  commitChangeWithEvent,
+  commitWithEvents,
+  type NewEvent,
+} from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
-const RANK_RETRIES = 8;
+const RETRIES = 12;
 
 export interface MoveResult {
   card: Card;
@@ -79,7 +89,7 @@ export class CardService {
     await requireBoardPermission(this.db, actor, boardId, 'card:create');
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
-    return this.withRankRetry(() =>
+    return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         const { card_counter: number, key } = await repo.nextCardNumber(trx, boardId);
         const edge = await repo.edgeRank(trx, boardId, position);
@@ -160,153 +170,25 @@ export class CardService {
     });
   }
 
+  /**
+   * A move reads everything it decides on in one statement (role, card, target column and sprint,
+   * rank neighbours), lets the pure rules in domain/card-move.ts decide, and writes the card and its
+   * event in one more statement guarded by the card's version: two round trips, no transaction. Only
+   * a move into a column with a WIP limit takes the column's lock (in a transaction) to count.
+   */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
-    await requireBoardPermission(this.db, actor, boardId, 'card:move');
-    if (input.afterId === cardId || input.beforeId === cardId) {
-      throw invalid(
-        input.afterId === cardId ? 'afterId' : 'beforeId',
-        'a card cannot be placed next to itself',
-      );
-    }
-    return this.withRankRetry(() =>
-      commitWithEvents(this.db, this.bus, (trx, record) =>
-        this.moveOnce(trx, record, actor, boardId, cardId, input),
-      ),
-    );
-  }
-
-  private async moveOnce(
-    trx: Transaction<Database>,
-    record: RecordEvent,
-    actor: Actor,
-    boardId: string,
-    cardId: string,
-    input: MoveCardInput,
-    assignTo?: string | null,
-  ): Promise<MoveResult> {
-    const current = await repo.lockCard(trx, boardId, cardId);
-    if (!current) throw notFound('card');
-    const before = repo.toCard(current);
-    const stream = input.stream ?? before.stream;
-    if (stream !== before.stream) await requireBoardPermission(trx, actor, boardId, 'card:change_stream');
-
-    // Column: explicit, or cleared by a stream change, or unchanged.
-    let columnId =
-      input.columnId !== undefined ? input.columnId : stream !== before.stream ? null : before.columnId;
-    let category: Category | null = null;
-    let warning: string | undefined;
-    if (columnId) {
-      const entering = columnId !== before.columnId;
-      const column = entering
-        ? await repo.lockColumn(trx, boardId, columnId)
-        : await repo.findColumn(trx, boardId, columnId);
-      if (!column) throw invalid('columnId', 'no such column on this board');
-      if (column.stream !== stream) {
-        throw invalid(
-          'columnId',
-          `column "${column.name}" belongs to the ${column.stream} stream, the card to ${stream}`,
-        );
+    return this.withRetry(async () => {
+      const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input);
+      if (!prepared.plan.wipCheck) {
+        const { change, event } = this.moveWrite(actor, boardId, prepared);
+        return this.moved(await commitChangeWithEvent(this.db, this.bus, change, event));
       }
-      category = column.category as Category;
-      if (entering && column.wip_limit !== null) {
-        const occupancy = await repo.columnOccupancy(trx, column.id, column.expedite_exempt, cardId);
-        const decision = decideWip(
-          {
-            name: column.name,
-            wipLimit: column.wip_limit,
-            wipPolicy: column.wip_policy as 'hard' | 'warn',
-            expediteExempt: column.expedite_exempt,
-          },
-          occupancy,
-          before.classOfService,
-        );
-        if (decision.kind === 'refuse') {
-          throw new AppError('WIP_LIMIT_REACHED', decision.message, {
-            columnId: column.id,
-            columnName: column.name,
-            limit: column.wip_limit,
-            card: before,
-          });
-        }
-        if (decision.kind === 'warn') warning = decision.message;
-      }
-    } else {
-      columnId = null;
-    }
-
-    let sprintId = input.sprintId !== undefined ? input.sprintId : before.sprintId;
-    if (stream !== 'development') sprintId = null;
-    if (sprintId && sprintId !== before.sprintId) {
-      const sprint = await trx
-        .selectFrom('sprints')
-        .select(['state'])
-        .where('id', '=', sprintId)
-        .where('board_id', '=', boardId)
-        .executeTakeFirst();
-      if (!sprint) throw invalid('sprintId', 'no such sprint on this board');
-      if (sprint.state === 'completed') throw invalid('sprintId', 'the sprint is already completed');
-    }
-
-    const rank = await this.rankFor(trx, boardId, cardId, input, before.rank);
-    const flow = flowAfterMove(
-      { startedAt: current.started_at, doneAt: current.done_at },
-      columnId ? category : null,
-      new Date(),
-    );
-    const row = await trx
-      .updateTable('cards')
-      .set({
-        rank,
-        column_id: columnId,
-        sprint_id: sprintId,
-        stream,
-        started_at: flow.startedAt,
-        done_at: flow.doneAt,
-        ...(assignTo !== undefined ? { assignee_id: assignTo } : {}),
-        version: before.version + 1,
-        updated_at: new Date(),
-      })
-      .where('id', '=', cardId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const card = repo.toCard(row);
-    const event = await record({
-      boardId,
-      type: 'card.moved',
-      cardId,
-      actor,
-      payload: {
-        card,
-        from: {
-          rank: before.rank,
-          columnId: before.columnId,
-          sprintId: before.sprintId,
-          stream: before.stream,
-        },
-        ...(warning ? { warning } : {}),
-      },
+      return commitWithEvents(this.db, this.bus, async (trx, record) => {
+        const warning = await this.checkWip(trx, prepared);
+        const { change, event } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+        return this.moved(await record(event, change), warning);
+      });
     });
-    return { card, event, ...(warning ? { warning } : {}) };
-  }
-
-  private async rankFor(
-    trx: Transaction<Database>,
-    boardId: string,
-    cardId: string,
-    input: MoveCardInput,
-    current: string,
-  ) {
-    if (input.afterId) {
-      const found = await repo.rankAfter(trx, boardId, input.afterId, cardId);
-      if (!found) throw invalid('afterId', 'no such card on this board');
-      return placeRank({ kind: 'after', anchor: found.anchor, next: found.next });
-    }
-    if (input.beforeId) {
-      const found = await repo.rankBefore(trx, boardId, input.beforeId, cardId);
-      if (!found) throw invalid('beforeId', 'no such card on this board');
-      return placeRank({ kind: 'before', anchor: found.anchor, previous: found.previous });
-    }
-    return placeRank({ kind: 'keep', current });
   }
 
   /**
@@ -315,7 +197,7 @@ export class CardService {
    */
   async pull(actor: Actor, boardId: string, columnId: string): Promise<MoveResult> {
     await requireBoardPermission(this.db, actor, boardId, 'card:move');
-    return this.withRankRetry(() =>
+    return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         const candidate = await trx
           .selectFrom('cards')
@@ -332,9 +214,143 @@ export class CardService {
           .executeTakeFirst();
         if (!candidate)
           throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
-        return this.moveOnce(trx, record, actor, boardId, candidate.id, { columnId }, actor.userId);
+        const prepared = await this.prepareMove(trx, actor, boardId, candidate.id, { columnId });
+        const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
+        const { change, event } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
+        return this.moved(await record(event, change), warning);
       }),
     );
+  }
+
+  private async prepareMove(
+    db: Db,
+    actor: Actor,
+    boardId: string,
+    cardId: string,
+    input: MoveCardInput,
+  ): Promise<PreparedMove> {
+    const row = await repo.loadMove(db, boardId, cardId, actor.userId, input);
+    if (!row) {
+      // Tell a hidden or missing board (404 board) from a missing card (404 card), in that order.
+      await requireBoardPermission(db, actor, boardId, 'card:move');
+      throw notFound('card');
+    }
+    const role = requireRole(actor.isAdmin ? 'admin' : (row.member_role as Role | null), 'card:move');
+    const before = repo.toCard(row);
+    if (input.stream && input.stream !== before.stream) requireRole(role, 'card:change_stream');
+    const column = row.target_column;
+    const now = new Date();
+    const decision = planMove(
+      {
+        card: { ...before, startedAt: row.started_at, doneAt: row.done_at },
+        column: column
+          ? {
+              id: column.id,
+              name: column.name,
+              stream: column.stream as Stream,
+              category: column.category as Category,
+              wipLimit: column.wip_limit,
+              wipPolicy: column.wip_policy as 'hard' | 'warn',
+              expediteExempt: column.expedite_exempt,
+            }
+          : input.columnId
+            ? 'missing'
+            : null,
+        targetSprintState:
+          (row.target_sprint_state as 'planned' | 'active' | 'completed' | null) ?? 'missing',
+        activeSprintId: row.active_sprint_id,
+        anchor:
+          input.afterId || input.beforeId
+            ? row.anchor_rank === null
+              ? 'missing'
+              : { anchor: row.anchor_rank, neighbour: row.neighbour_rank }
+            : null,
+      },
+      input,
+      now,
+    );
+    if (!decision.ok) throw invalid(decision.refusal.field, decision.refusal.message);
+    return { before, plan: decision.plan, now };
+  }
+
+  /** Counts the column under its lock (taken first, so concurrent moves into it queue) and rules on it. */
+  private async checkWip(trx: Transaction<Database>, { before, plan }: PreparedMove) {
+    const wip = plan.wipCheck!;
+    const column = await repo.lockColumn(trx, before.boardId, wip.id);
+    if (!column) throw invalid('columnId', 'no such column on this board');
+    const occupancy = await repo.columnOccupancy(trx, column.id, column.expedite_exempt, before.id);
+    const decision = decideWip(
+      {
+        name: column.name,
+        wipLimit: column.wip_limit,
+        wipPolicy: column.wip_policy as 'hard' | 'warn',
+        expediteExempt: column.expedite_exempt,
+      },
+      occupancy,
+      before.classOfService,
+    );
+    if (decision.kind === 'refuse') {
+      throw new AppError('WIP_LIMIT_REACHED', decision.message, {
+        columnId: column.id,
+        columnName: column.name,
+        limit: column.wip_limit,
+        card: before,
+      });
+    }
+    return decision.kind === 'warn' ? decision.message : undefined;
+  }
+
+  /** The guarded write and the event it records; the card in the event is the card after the write. */
+  private moveWrite(
+    actor: Actor,
+    boardId: string,
+    { before, plan, now }: PreparedMove,
+    assignTo?: string | null,
+    warning?: string,
+  ) {
+    const change = repo.moveCard(this.db, before, {
+      rank: plan.rank,
+      columnId: plan.columnId,
+      sprintId: plan.sprintId,
+      stream: plan.stream,
+      startedAt: plan.startedAt,
+      doneAt: plan.doneAt,
+      assigneeId: assignTo,
+      updatedAt: now,
+    });
+    const card: Card = {
+      ...before,
+      rank: plan.rank,
+      columnId: plan.columnId,
+      sprintId: plan.sprintId,
+      stream: plan.stream,
+      startedAt: plan.startedAt?.toISOString() ?? null,
+      doneAt: plan.doneAt?.toISOString() ?? null,
+      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
+      version: before.version + 1,
+      updatedAt: now.toISOString(),
+    };
+    const from = {
+      rank: before.rank,
+      columnId: before.columnId,
+      sprintId: before.sprintId,
+      stream: before.stream,
+    };
+    const event: NewEvent = {
+      boardId,
+      type: 'card.moved',
+      cardId: before.id,
+      actor,
+      payload: { card, from, ...(warning ? { warning } : {}) },
+    };
+    return { change, event };
+  }
+
+  private moved(event: BoardEvent | null, warning?: string): MoveResult {
+    // No row changed: the card moved (or vanished) between the read and the write. Read again.
+    if (!event) throw new MovedMeanwhile();
+    const card = event.payload.card as Card;
+    return { card, event, ...(warning ? { warning } : {}) };
   }
 
   /**
@@ -344,7 +360,7 @@ export class CardService {
   async bulkMove(actor: Actor, boardId: string, input: BulkMoveInput): Promise<Card[]> {
     await requireBoardPermission(this.db, actor, boardId, 'card:move');
     if (input.stream) await requireBoardPermission(this.db, actor, boardId, 'card:change_stream');
-    return this.withRankRetry(() =>
+    return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         const rows = await trx
           .selectFrom('cards')
@@ -487,15 +503,34 @@ export class CardService {
     if (!member) throw invalid('assigneeId', 'the assignee is not a member of this board');
   }
 
-  /** Two writers can compute the same fractional key at once; the unique index refuses one, which retries. */
-  private async withRankRetry<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Two writers can compute the same fractional key at once (the unique index refuses one), or move
+   * the same card between one's read and its write (the version guard refuses it): the loser retries.
+   */
+  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (err) {
-        if (attempt < RANK_RETRIES && repo.isUniqueViolation(err, 'cards_board_rank_uq')) continue;
+        const raced = err instanceof MovedMeanwhile || repo.isUniqueViolation(err, 'cards_board_rank_uq');
+        if (raced && attempt < RETRIES) {
+          // Jittered backoff: writers that collided on a hot spot (a popular anchor) spread out.
+          if (attempt > 1) await sleep(Math.random() * 2 ** Math.min(attempt, 6));
+          continue;
+        }
+        if (err instanceof MovedMeanwhile)
+          throw new AppError('CONFLICT', 'the card is being moved by others right now; try again');
         throw err;
       }
     }
   }
+}
+
+/** The card changed between a move's read and its write. */
+class MovedMeanwhile extends Error {}
+
+interface PreparedMove {
+  before: Card;
+  plan: MovePlan;
+  now: Date;
 }

@@ -461,7 +461,7 @@ describe('routing and live updates', () => {
       const join = await socket.emitWithAck('board:join', { boardId: board.id });
       expect(join.ok).toBe(true);
       const seen: BoardEvent[] = [];
-      socket.on('board:event', (e) => seen.push(e));
+      socket.on('board:events', (batch) => seen.push(...batch));
 
       const body = fixtureText('alertmanager', 'firing');
       expect((await postHook(server.baseUrl, inst.inboundUrl, body, sign.bearer(inst.secret))).status).toBe(

@@ -4,11 +4,14 @@
  * commit, services publish the event on the bus and the real-time layer broadcasts it.
  */
 import { EventEmitter } from 'node:events';
-import { sql, type Transaction } from 'kysely';
+import { type OperationNodeSource, sql, type Transaction } from 'kysely';
 import type { BoardEvent } from '../../protocol/model.ts';
 import type { Actor } from '../access/board-access.ts';
 import type { Db } from '../infra/database.ts';
 import type { Database } from '../infra/schema.ts';
+
+/** A data-modifying Kysely query with RETURNING, e.g. an update guarded by a version. */
+export type Change = OperationNodeSource;
 
 export interface NewEvent {
   boardId: string;
@@ -18,16 +21,29 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
-/** One round trip: take the board's next sequence number and record the event under it. */
-export async function appendEvent(trx: Transaction<Database>, e: NewEvent): Promise<BoardEvent> {
+/**
+ * One round trip: take the board's next sequence number and record the event under it. With
+ * `guardedBy` (a data-modifying query with RETURNING), the change, the number and the event are one
+ * statement, and nothing is recorded when the change touched no row: then the result is null.
+ */
+export async function appendEvent(trx: Db, e: NewEvent): Promise<BoardEvent>;
+export async function appendEvent(trx: Db, e: NewEvent, guardedBy: Change): Promise<BoardEvent | null>;
+export async function appendEvent(trx: Db, e: NewEvent, guardedBy?: Change): Promise<BoardEvent | null> {
+  const next = guardedBy
+    ? sql`change as (${guardedBy}),
+          next as (update boards set seq = seq + 1 where id = ${e.boardId} and exists (select 1 from change) returning seq)`
+    : sql`next as (update boards set seq = seq + 1 where id = ${e.boardId} returning seq)`;
   const { rows } = await sql<{ seq: number; created_at: Date }>`
-    with next as (update boards set seq = seq + 1 where id = ${e.boardId} returning seq)
+    with ${next}
     insert into board_events (board_id, seq, type, card_id, actor_id, actor_label, payload)
     select ${e.boardId}, next.seq, ${e.type}, ${e.cardId}, ${e.actor.userId}, ${e.actor.label}, ${JSON.stringify(e.payload)}::jsonb
     from next
     returning seq, created_at`.execute(trx);
   const row = rows[0];
-  if (!row) throw new Error(`board ${e.boardId} vanished while recording ${e.type}`);
+  if (!row) {
+    if (guardedBy) return null;
+    throw new Error(`board ${e.boardId} vanished while recording ${e.type}`);
+  }
   return {
     boardId: e.boardId,
     seq: Number(row.seq),
@@ -100,7 +116,11 @@ export class BoardEventBus {
   }
 }
 
-export type RecordEvent = (event: NewEvent) => Promise<BoardEvent>;
+export interface RecordEvent {
+  (event: NewEvent): Promise<BoardEvent>;
+  /** record the event in one statement with `change`; null (nothing recorded) when it touched no row */
+  (event: NewEvent, guardedBy: Change): Promise<BoardEvent | null>;
+}
 
 /**
  * The one way a change reaches the log and the screens: `work` runs in a transaction and records
@@ -112,13 +132,30 @@ export async function commitWithEvents<T>(
   work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
 ): Promise<T> {
   const recorded: BoardEvent[] = [];
-  const result = await db.transaction().execute((trx) =>
-    work(trx, async (e) => {
-      const event = await appendEvent(trx, e);
-      recorded.push(event);
+  const result = await db.transaction().execute((trx) => {
+    const record = (async (e: NewEvent, guardedBy?: Change) => {
+      const event = guardedBy ? await appendEvent(trx, e, guardedBy) : await appendEvent(trx, e);
+      if (event) recorded.push(event);
       return event;
-    }),
-  );
+    }) as RecordEvent;
+    return work(trx, record);
+  });
   for (const event of recorded) bus.publish(event);
   return result;
+}
+
+/**
+ * The single-statement form of `commitWithEvents`, for a change that is one guarded query: the
+ * change and its event commit together with no transaction around them (two round trips fewer).
+ * Null when the change touched no row; then nothing is recorded or published.
+ */
+export async function commitChangeWithEvent(
+  db: Db,
+  bus: BoardEventBus,
+  change: Change,
+  e: NewEvent,
+): Promise<BoardEvent | null> {
+  const event = await appendEvent(db, e, change);
+  if (event) bus.publish(event);
+  return event;
 }

@@ -133,7 +133,7 @@ export class BoardState {
         this.error = err.message;
       }
     });
-    socket.on('board:event', (event) => this.#receive([event]));
+    socket.on('board:events', (events) => this.#receive(events));
     socket.on('presence', (frame: PresenceFrame) => {
       if (frame.boardId === this.boardId) this.presence = frame.users;
     });

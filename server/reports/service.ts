@@ -8,18 +8,39 @@ import { burndown } from '../domain/sprint.ts';
 import type { Db } from '../infra/database.ts';
 import { invalid, notFound } from '../infra/errors.ts';
 
-/** Where each card is after an event, read from the event's payload (cards carry their column). */
-function placements(
-  type: string,
-  payload: Record<string, unknown>,
-): { cardId: string; columnId: string | null }[] {
-  if (type === 'card.deleted') return [{ cardId: String(payload.cardId), columnId: null }];
-  const cards: Card[] = payload.card
-    ? [payload.card as Card]
-    : Array.isArray(payload.cards)
-      ? (payload.cards as Card[])
-      : [];
-  return cards.map((c) => ({ cardId: c.id, columnId: c.columnId }));
+/**
+ * The card placements the flow diagram replays from `from` on: each card's place just before `from`
+ * (its last placement event), then every placement event after it. PostgreSQL reads the places out of
+ * the events' payloads (a moved card carries its column), so only (time, card, column) rows reach
+ * Node, and events before the window collapse to one row per card.
+ */
+async function placementsFrom(db: Db, boardId: string, from: Date): Promise<CardPlacementEvent[]> {
+  const { rows } = await sql<{ at: Date; card_id: string; column_id: string | null }>`
+    with placed as (
+      select e.seq, e.created_at as at, p.card_id, p.column_id
+      from board_events e
+      cross join lateral (
+        select c ->> 'id' as card_id, c ->> 'columnId' as column_id
+        from jsonb_array_elements(coalesce(e.payload -> 'cards', jsonb_build_array(e.payload -> 'card'))) c
+        where e.type <> 'card.deleted' and c ->> 'id' is not null
+        union all
+        select e.payload ->> 'cardId', null where e.type = 'card.deleted'
+      ) p
+      where e.board_id = ${boardId}
+        and e.type in ('card.created', 'card.moved', 'card.updated', 'card.deleted', 'cards.moved',
+                       'sprint.started', 'sprint.completed')
+    ),
+    before_window as (
+      select distinct on (card_id) seq, ${from}::timestamptz as at, card_id, column_id
+      from placed where at < ${from} order by card_id, seq desc
+    )
+    select at, card_id, column_id from (
+      select * from before_window
+      union all
+      select seq, at, card_id, column_id from placed where at >= ${from}
+    ) r
+    order by at, seq`.execute(db);
+  return rows.map((r) => ({ at: r.at, placements: [{ cardId: r.card_id, columnId: r.column_id }] }));
 }
 
 export class ReportService {
@@ -97,25 +118,8 @@ export class ReportService {
       .where('stream', '=', 'maintenance')
       .orderBy('position')
       .execute();
-    const events = await this.db
-      .selectFrom('board_events')
-      .select(['type', 'payload', 'created_at'])
-      .where('board_id', '=', boardId)
-      .where('type', 'in', [
-        'card.created',
-        'card.moved',
-        'card.updated',
-        'card.deleted',
-        'cards.moved',
-        'sprint.started',
-        'sprint.completed',
-      ])
-      .orderBy('seq')
-      .execute();
-    const replay: CardPlacementEvent[] = events.map((e) => ({
-      at: e.created_at,
-      placements: placements(e.type, e.payload as Record<string, unknown>),
-    }));
+    const window = lastDays(days, now);
+    const replay = await placementsFrom(this.db, boardId, new Date(`${window[0]}T00:00:00.000Z`));
     const cards = await this.db
       .selectFrom('cards')
       .select(['id', 'key', 'created_at', 'started_at', 'done_at'])
@@ -130,7 +134,7 @@ export class ReportService {
       cumulativeFlow: cumulativeFlow(
         replay,
         columns.map((c) => c.id),
-        lastDays(days, now),
+        window,
       ),
       items: cards.map((c) => ({
         cardId: c.id,

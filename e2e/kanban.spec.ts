@@ -19,6 +19,7 @@ test('a move into a full column is refused and snaps back everywhere; a move wit
   const doing = await team.column(board, 'maintenance', 'In progress');
   const ready = await team.column(board, 'maintenance', 'Ready');
   await team.admin.send<Column>('PATCH', `/api/boards/${board.id}/columns/${doing.id}`, {
+    version: doing.version,
     wipLimit: 2,
     wipPolicy: 'hard',
     entryPolicy: 'Someone has picked it up',

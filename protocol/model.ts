@@ -203,6 +203,11 @@ export const ColumnSchema = Type.Object({
   expediteExempt: Type.Boolean(),
   entryPolicy: Type.String(),
   exitPolicy: Type.String(),
+  version: Type.Integer({
+    minimum: 1,
+    description:
+      'counts edits of the settings above; send it with the next edit (reordering leaves it alone)',
+  }),
 });
 export type Column = Static<typeof ColumnSchema>;
 
@@ -284,6 +289,10 @@ export const UpdateColumnBody = Type.Object(
     expediteExempt: Type.Optional(ColumnFields.expediteExempt),
     entryPolicy: Type.Optional(ColumnFields.entryPolicy),
     exitPolicy: Type.Optional(ColumnFields.exitPolicy),
+    version: Type.Integer({
+      minimum: 1,
+      description: 'the version the edit was made on; an older one is refused with 409 STALE_VERSION',
+    }),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ export function toColumn(r: ColumnRow): Column {
     expediteExempt: r.expedite_exempt,
     entryPolicy: r.entry_policy,
     exitPolicy: r.exit_policy,
+    version: r.version,
   };
 }
 

@@ -31,7 +31,7 @@ export const columnRoutes: FastifyPluginAsyncTypebox<{ columns: ColumnService }>
       schema: {
         tags: ['columns'],
         summary:
-          'Configure a column: name, category, WIP limit (null = none), policy hard|warn, expedite exemption, entry/exit policies',
+          'Configure a column: name, category, WIP limit (null = none), policy hard|warn, expedite exemption, entry/exit policies. Send the version the edit was made on; a stale one is refused (409 STALE_VERSION, with the current column)',
         params: Params,
         body: UpdateColumnBody,
         response: { 200: ColumnSchema, ...errors },

@@ -64,6 +64,8 @@ export interface BoardColumnsTable {
   expedite_exempt: Generated<boolean>;
   entry_policy: Generated<string>;
   exit_policy: Generated<string>;
+  /** edits of the column's settings (migrations/2026-11-22T0004); a reorder leaves it alone */
+  version: Generated<number>;
 }
 
 export interface SprintsTable {
@@ -149,6 +151,8 @@ export type CardRow = Selectable<CardsTable>;
 export type NewCard = Insertable<CardsTable>;
 export type CardUpdate = Updateable<CardsTable>;
 export type ColumnRow = Selectable<BoardColumnsTable>;
+export type NewColumn = Insertable<BoardColumnsTable>;
+export type ColumnUpdate = Updateable<BoardColumnsTable>;
 export type SprintRow = Selectable<SprintsTable>;
 
 // ---- Plugins (migrations/2026-11-22T0003-plugins.ts) --------------------------------------------

@@ -65,6 +65,11 @@ export class ApiError extends Error {
   get card(): Card | undefined {
     return (this.body.card as Card | undefined) ?? undefined;
   }
+
+  /** The current column the server sent with STALE_VERSION, if any. */
+  get column(): Column | undefined {
+    return (this.body.column as Column | undefined) ?? undefined;
+  }
 }
 
 export class Api {
@@ -175,6 +180,7 @@ export class Api {
   /** Refused with CONFLICT while the column still holds cards. */
   deleteColumn = (boardId: string, columnId: string) =>
     this.request<void>('DELETE', `/api/boards/${boardId}/columns/${columnId}`);
+  /** Refused with STALE_VERSION (and the current column) when `input.version` is not the column's. */
   updateColumn = (boardId: string, columnId: string, input: UpdateColumnInput) =>
     this.request<Column>('PATCH', `/api/boards/${boardId}/columns/${columnId}`, input);
   createSprint = (boardId: string, input: CreateSprintInput) =>

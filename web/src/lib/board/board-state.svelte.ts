@@ -7,6 +7,9 @@
  * holds the user's unacknowledged moves; the view (`cards`) is the truth with the pending moves
  * replayed on top. An answer removes its move and applies the server's event, or, on a refusal, the
  * card the server sent back, so a refused card returns to where the server says it is.
+ *
+ * Columns: their positions change only by the server's events (in sequence order); their settings
+ * only move forward in version, so a late HTTP answer never undoes a later change.
  */
 import type {
   Board,
@@ -62,6 +65,7 @@ function upsertBy<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] 
 export class BoardState {
   board = $state.raw<Board | null>(null);
   members = $state.raw<Member[]>([]);
+  /** Both streams' columns by position. */
   columns = $state.raw<Column[]>([]);
   sprints = $state.raw<Sprint[]>([]);
   /** Every card in backlog order, the user's unconfirmed moves included. */
@@ -94,6 +98,8 @@ export class BoardState {
 
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
+  #confirmedColumns: Column[] = [];
+  #deletedColumns = new Set<string>();
   #lastSeq = 0;
   #ahead = new Map<number, BoardEvent>();
   #deleted = new Set<string>();
@@ -247,20 +253,32 @@ export class BoardState {
   /** A new column at the end of its stream (the server places it). */
   async createColumn(input: CreateColumnInput): Promise<Column> {
     const column = await this.api.createColumn(this.boardId, input);
-    this.#setColumn(column);
+    this.#mergeColumn(column, false);
+    this.#publishColumns();
     return column;
   }
 
   /** Removes an empty column; rejects with the server's CONFLICT while it still holds cards. */
   async deleteColumn(columnId: string): Promise<void> {
     await this.api.deleteColumn(this.boardId, columnId);
-    this.columns = this.columns.filter((c) => c.id !== columnId);
+    this.#removeColumn(columnId);
+    this.#publishColumns();
   }
 
+  /** Saves an edit made on `input.version`. A STALE_VERSION refusal still updates the column shown. */
   async updateColumn(columnId: string, input: UpdateColumnInput): Promise<Column> {
-    const column = await this.api.updateColumn(this.boardId, columnId, input);
-    this.#setColumn(column);
-    return column;
+    try {
+      const column = await this.api.updateColumn(this.boardId, columnId, input);
+      this.#mergeColumn(column, false);
+      this.#publishColumns();
+      return column;
+    } catch (err) {
+      if (err instanceof ApiError && err.column) {
+        this.#mergeColumn(err.column, false);
+        this.#publishColumns();
+      }
+      throw err;
+    }
   }
 
   async createCard(input: CreateCardInput): Promise<Card> {
@@ -342,10 +360,39 @@ export class BoardState {
     return sprint;
   }
 
-  #setColumn(column: Column): void {
-    this.columns = upsertBy(this.columns, column, (c) => c.id === column.id).sort(
-      (a, b) => a.position - b.position,
+  /**
+   * Takes in a column the server sent. Its settings replace those held only if at least as new; its
+   * position only if it comes from an event (`fromEvent`, in sequence order) or the column is new,
+   * when the columns from its position on move one place right, as the server did.
+   */
+  #mergeColumn(column: Column, fromEvent: boolean): void {
+    if (this.#deletedColumns.has(column.id)) return;
+    const held = this.#confirmedColumns.find((c) => c.id === column.id);
+    if (!held) {
+      this.#confirmedColumns = [
+        ...this.#confirmedColumns.map((c) =>
+          c.position >= column.position ? { ...c, position: c.position + 1 } : c,
+        ),
+        column,
+      ];
+      return;
+    }
+    const settings = column.version >= held.version ? column : held;
+    const position = fromEvent ? column.position : held.position;
+    this.#confirmedColumns = upsertBy(
+      this.#confirmedColumns,
+      { ...settings, position },
+      (c) => c.id === column.id,
     );
+  }
+
+  #removeColumn(columnId: string): void {
+    this.#deletedColumns.add(columnId);
+    this.#confirmedColumns = this.#confirmedColumns.filter((c) => c.id !== columnId);
+  }
+
+  #publishColumns(): void {
+    this.columns = [...this.#confirmedColumns].sort((a, b) => a.position - b.position);
   }
 
   #settle(move: PendingMove, reply: MoveAck): void {
@@ -438,10 +485,12 @@ export class BoardState {
       }
       case 'column.created':
       case 'column.updated':
-        this.#setColumn(p.column as Column);
+        this.#mergeColumn(p.column as Column, true);
+        this.#publishColumns();
         break;
       case 'column.deleted':
-        this.columns = this.columns.filter((c) => c.id !== p.columnId);
+        this.#removeColumn(p.columnId as string);
+        this.#publishColumns();
         break;
     }
     this.#lastSeq = event.seq;
@@ -451,7 +500,8 @@ export class BoardState {
   #applySnapshot(s: Snapshot): void {
     this.board = s.board;
     this.members = s.members;
-    this.columns = s.columns;
+    this.#confirmedColumns = s.columns.filter((c) => !this.#deletedColumns.has(c.id));
+    this.#publishColumns();
     this.sprints = s.sprints;
     this.#confirmed = s.cards.slice();
     this.#lastSeq = s.seq;

@@ -56,6 +56,7 @@ const column = (id: string, over: Partial<Column> = {}): Column => ({
   expediteExempt: true,
   entryPolicy: '',
   exitPolicy: '',
+  version: 1,
   ...over,
 });
 const keys = (cards: readonly Card[] | undefined) => (cards ?? []).map((c) => c.key);

@@ -1,0 +1,79 @@
+/** SQL for board columns: Kysely only, no rules. */
+import { type Kysely, sql } from 'kysely';
+import type { Stream } from '../../protocol/model.ts';
+import type { ColumnUpdate, Database, NewColumn } from '../infra/schema.ts';
+
+type Q = Kysely<Database>;
+
+/** Serialises the column changes of one board (positions are per board). */
+export async function lockBoard(db: Q, boardId: string): Promise<void> {
+  await sql`select 1 from boards where id = ${boardId} for update`.execute(db);
+}
+
+/** A stream's columns, left to right. */
+export function streamColumns(db: Q, boardId: string, stream: Stream) {
+  return db
+    .selectFrom('board_columns')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('stream', '=', stream)
+    .orderBy('position')
+    .execute();
+}
+
+export async function maxPosition(db: Q, boardId: string): Promise<number> {
+  const r = await db
+    .selectFrom('board_columns')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .where('board_id', '=', boardId)
+    .executeTakeFirst();
+  return r?.p ?? -1;
+}
+
+/** Makes room at `position`: every column of the board from there on moves one place right. */
+export async function shiftFrom(db: Q, boardId: string, position: number): Promise<void> {
+  await db
+    .updateTable('board_columns')
+    .set((eb) => ({ position: eb('position', '+', 1) }))
+    .where('board_id', '=', boardId)
+    .where('position', '>=', position)
+    .execute();
+}
+
+export function insertColumn(db: Q, column: NewColumn) {
+  return db.insertInto('board_columns').values(column).returningAll().executeTakeFirstOrThrow();
+}
+
+export function lockColumn(db: Q, boardId: string, columnId: string) {
+  return db
+    .selectFrom('board_columns')
+    .selectAll()
+    .where('id', '=', columnId)
+    .where('board_id', '=', boardId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Writes the column's settings and counts the edit in its version. */
+export function updateSettings(db: Q, columnId: string, set: ColumnUpdate) {
+  return db
+    .updateTable('board_columns')
+    .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+    .where('id', '=', columnId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function holdsCards(db: Q, columnId: string): Promise<boolean> {
+  const card = await db
+    .selectFrom('cards')
+    .select('id')
+    .where('column_id', '=', columnId)
+    .limit(1)
+    .executeTakeFirst();
+  return card !== undefined;
+}
+
+export async function deleteColumn(db: Q, columnId: string): Promise<void> {
+  await db.deleteFrom('board_columns').where('id', '=', columnId).execute();
+}

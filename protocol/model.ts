@@ -298,6 +298,24 @@ export const UpdateColumnBody = Type.Object(
 );
 export type UpdateColumnInput = Static<typeof UpdateColumnBody>;
 
+export const ReorderColumnsBody = Type.Object(
+  {
+    stream: StreamSchema,
+    columnIds: Type.Array(Uuid, {
+      maxItems: 100,
+      description: 'every column of the stream, each once, in the new order (left to right)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ReorderColumnsInput = Static<typeof ReorderColumnsBody>;
+
+export const ColumnsReorderedSchema = Type.Object({
+  columns: Type.Array(ColumnSchema, { description: "the stream's columns in their new order" }),
+  event: BoardEventSchema,
+});
+export type ColumnsReordered = Static<typeof ColumnsReorderedSchema>;
+
 // ---- Sprints -----------------------------------------------------------------------------------
 
 export const CreateSprintBody = Type.Object(

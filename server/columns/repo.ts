@@ -1,6 +1,7 @@
 /** SQL for board columns: Kysely only, no rules. */
 import { type Kysely, sql } from 'kysely';
 import type { Stream } from '../../protocol/model.ts';
+import type { PlacedColumn } from '../domain/column-order.ts';
 import type { ColumnUpdate, Database, NewColumn } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
@@ -62,6 +63,16 @@ export function updateSettings(db: Q, columnId: string, set: ColumnUpdate) {
     .where('id', '=', columnId)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** New positions for some columns of the board, in one statement (the uniqueness check runs at its end). */
+export async function placeColumns(db: Q, boardId: string, placed: readonly PlacedColumn[]): Promise<void> {
+  if (placed.length === 0) return;
+  const rows = sql.join(placed.map((c) => sql`(${c.id}::uuid, ${c.position}::int)`));
+  await sql`
+    update board_columns c set position = v.position
+    from (values ${rows}) as v(id, position)
+    where c.id = v.id and c.board_id = ${boardId}`.execute(db);
 }
 
 export async function holdsCards(db: Q, columnId: string): Promise<boolean> {

@@ -1,6 +1,14 @@
 /** Column routes (board admins and product owners configure columns and WIP limits). */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { ColumnSchema, CreateColumnBody, ErrorSchema, UpdateColumnBody, Uuid } from '../../protocol/model.ts';
+import {
+  ColumnSchema,
+  ColumnsReorderedSchema,
+  CreateColumnBody,
+  ErrorSchema,
+  ReorderColumnsBody,
+  UpdateColumnBody,
+  Uuid,
+} from '../../protocol/model.ts';
 import { actor } from '../infra/http.ts';
 import type { ColumnService } from './service.ts';
 
@@ -38,6 +46,20 @@ export const columnRoutes: FastifyPluginAsyncTypebox<{ columns: ColumnService }>
       },
     },
     async (req) => columns.update(actor(req), req.params.boardId, req.params.columnId, req.body),
+  );
+  app.put(
+    '/api/boards/:boardId/columns/order',
+    {
+      schema: {
+        tags: ['columns'],
+        summary:
+          "Reorder a stream's columns: name every column of the stream once, left to right; anything else is refused (400, field columnIds) and nothing changes",
+        params: Type.Object({ boardId: Uuid }),
+        body: ReorderColumnsBody,
+        response: { 200: ColumnsReorderedSchema, ...errors },
+      },
+    },
+    async (req) => columns.reorder(actor(req), req.params.boardId, req.body),
   );
   app.delete(
     '/api/boards/:boardId/columns/:columnId',

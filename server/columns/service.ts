@@ -1,12 +1,19 @@
 /**
  * Board columns per stream: add, configure (name, category, WIP limit and policy, entry/exit
- * policies; each edit made on the version it was read at), remove.
+ * policies; each edit made on the version it was read at), reorder, remove.
  */
-import type { Column, CreateColumnInput, UpdateColumnInput } from '../../protocol/model.ts';
+import type {
+  Column,
+  ColumnsReordered,
+  CreateColumnInput,
+  ReorderColumnsInput,
+  UpdateColumnInput,
+} from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { toColumn } from '../boards/service.ts';
+import { planColumnOrder } from '../domain/column-order.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError, notFound } from '../infra/errors.ts';
+import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ColumnUpdate } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
@@ -91,9 +98,38 @@ export class ColumnService {
     });
   }
 
+  /**
+   * Puts a stream's columns in the order given (every column of the stream, once). Concurrent
+   * reorders of a board wait for each other on the board row, so each starts from the last one's result.
+   */
+  async reorder(actor: Actor, boardId: string, input: ReorderColumnsInput): Promise<ColumnsReordered> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:manage');
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
+      await repo.lockBoard(trx, boardId);
+      const current = await repo.streamColumns(trx, boardId, input.stream);
+      const plan = planColumnOrder(current, input.columnIds);
+      if (plan.kind === 'refuse') throw invalid('columnIds', plan.message);
+      await repo.placeColumns(trx, boardId, plan.positions);
+      const moved = new Map(plan.positions.map((c) => [c.id, c.position]));
+      const columns = current
+        .map((row) => toColumn({ ...row, position: moved.get(row.id) ?? row.position }))
+        .sort((a, b) => a.position - b.position);
+      const event = await record({
+        boardId,
+        type: 'columns.reordered',
+        cardId: null,
+        actor,
+        payload: { stream: input.stream, columns },
+      });
+      return { columns, event };
+    });
+  }
+
   async remove(actor: Actor, boardId: string, columnId: string): Promise<void> {
     await requireBoardPermission(this.db, actor, boardId, 'board:manage');
     await commitWithEvents(this.db, this.bus, async (trx, record) => {
+      // After a reorder that read this column, never beside it: its event would bring the column back.
+      await repo.lockBoard(trx, boardId);
       const col = await repo.lockColumn(trx, boardId, columnId);
       if (!col) throw notFound('column');
       if (await repo.holdsCards(trx, columnId))

@@ -9,6 +9,7 @@ import type {
   Burndown,
   Card,
   Column,
+  ColumnsReordered,
   CompleteSprintInput,
   CreateCardInput,
   CreateColumnInput,
@@ -16,6 +17,7 @@ import type {
   FlowReport,
   Member,
   MoveCardInput,
+  ReorderColumnsInput,
   Role,
   Snapshot,
   Sprint,
@@ -183,6 +185,9 @@ export class Api {
   /** Refused with STALE_VERSION (and the current column) when `input.version` is not the column's. */
   updateColumn = (boardId: string, columnId: string, input: UpdateColumnInput) =>
     this.request<Column>('PATCH', `/api/boards/${boardId}/columns/${columnId}`, input);
+  /** Every column of the stream, in the new order. */
+  reorderColumns = (boardId: string, input: ReorderColumnsInput) =>
+    this.request<ColumnsReordered>('PUT', `/api/boards/${boardId}/columns/order`, input);
   createSprint = (boardId: string, input: CreateSprintInput) =>
     this.request<Sprint>('POST', `/api/boards/${boardId}/sprints`, input);
   startSprint = (boardId: string, sprintId: string, input: StartSprintInput) =>

@@ -8,8 +8,9 @@
  * replayed on top. An answer removes its move and applies the server's event, or, on a refusal, the
  * card the server sent back, so a refused card returns to where the server says it is.
  *
- * Columns: their positions change only by the server's events (in sequence order); their settings
- * only move forward in version, so a late HTTP answer never undoes a later change.
+ * Columns follow the same shape: `#confirmedColumns` plus the user's unconfirmed reorders. Their
+ * positions change only by the server's events (in sequence order); their settings only move
+ * forward in version, so a late HTTP answer never undoes a later change.
  */
 import type {
   Board,
@@ -26,6 +27,7 @@ import type {
   Snapshot,
   Sprint,
   StartSprintInput,
+  Stream,
   UpdateCardInput,
   UpdateColumnInput,
 } from '../../../../protocol/model.ts';
@@ -33,6 +35,7 @@ import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/
 import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { changesPlace, type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
+import { arrangeStream } from './column-order.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -65,7 +68,7 @@ function upsertBy<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] 
 export class BoardState {
   board = $state.raw<Board | null>(null);
   members = $state.raw<Member[]>([]);
-  /** Both streams' columns by position. */
+  /** Both streams' columns by position, the user's unconfirmed reorders included. */
   columns = $state.raw<Column[]>([]);
   sprints = $state.raw<Sprint[]>([]);
   /** Every card in backlog order, the user's unconfirmed moves included. */
@@ -99,6 +102,8 @@ export class BoardState {
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
   #confirmedColumns: Column[] = [];
+  /** the latest reorder of each stream the server has not answered yet */
+  #pendingOrders = new Map<Stream, { columnIds: string[] }>();
   #deletedColumns = new Set<string>();
   #lastSeq = 0;
   #ahead = new Map<number, BoardEvent>();
@@ -281,6 +286,30 @@ export class BoardState {
     }
   }
 
+  /**
+   * Puts a stream's columns in this order (every column of the stream): shown at once, then
+   * confirmed by the server's event, or put back with the server's message. False if refused.
+   */
+  async reorderColumns(stream: Stream, columnIds: string[]): Promise<boolean> {
+    const pending = { columnIds };
+    this.#pendingOrders.set(stream, pending);
+    this.#publishColumns();
+    try {
+      const reply = await this.api.reorderColumns(this.boardId, { stream, columnIds });
+      this.#receive([reply.event]);
+      return true;
+    } catch (err) {
+      this.notify(
+        `The columns were not reordered: ${err instanceof Error ? err.message : String(err)}`,
+        'error',
+      );
+      return false;
+    } finally {
+      if (this.#pendingOrders.get(stream) === pending) this.#pendingOrders.delete(stream);
+      this.#publishColumns();
+    }
+  }
+
   async createCard(input: CreateCardInput): Promise<Card> {
     const card = await this.api.createCard(this.boardId, input);
     this.#upsert(card);
@@ -391,8 +420,11 @@ export class BoardState {
     this.#confirmedColumns = this.#confirmedColumns.filter((c) => c.id !== columnId);
   }
 
+  /** The view: the confirmed columns with the pending reorders shown on top. */
   #publishColumns(): void {
-    this.columns = [...this.#confirmedColumns].sort((a, b) => a.position - b.position);
+    let view = this.#confirmedColumns;
+    for (const [stream, { columnIds }] of this.#pendingOrders) view = arrangeStream(view, stream, columnIds);
+    this.columns = [...view].sort((a, b) => a.position - b.position);
   }
 
   #settle(move: PendingMove, reply: MoveAck): void {
@@ -486,6 +518,10 @@ export class BoardState {
       case 'column.created':
       case 'column.updated':
         this.#mergeColumn(p.column as Column, true);
+        this.#publishColumns();
+        break;
+      case 'columns.reordered':
+        for (const column of p.columns as Column[]) this.#mergeColumn(column, true);
         this.#publishColumns();
         break;
       case 'column.deleted':

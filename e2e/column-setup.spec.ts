@@ -1,0 +1,170 @@
+/**
+ * A product owner sets up the columns of both streams while a developer watches: she drags column
+ * headers into a new order with the mouse and moves a column with the keyboard from its settings,
+ * and the developer's screen follows live; a settings edit made on an old version is refused and the
+ * dialog shows what the column is now.
+ */
+import type { Locator, Page } from '@playwright/test';
+import type { Column, Snapshot, Sprint } from '../protocol/model.ts';
+import { boardCard, expect, type Person, showView, sprintColumn, type Team, test } from './fixtures.ts';
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** The column names a board view shows, left to right (not the drag library's stand-in). */
+function columnNames(page: Page, view: 'sprint board' | 'Kanban'): Promise<string[]> {
+  const testId = view === 'Kanban' ? 'kanban-column' : 'board-column';
+  return page
+    .locator(`[data-testid="${testId}"]:not([data-dnd-placeholder])`)
+    .evaluateAll((heads) => heads.map((h) => h.getAttribute('data-column-name') ?? ''));
+}
+
+/** The stream's column names as the server has them. */
+async function serverOrder(team: Team, boardId: string, stream: Column['stream']): Promise<string[]> {
+  const { columns } = await team.admin.send<Snapshot>('GET', `/api/boards/${boardId}`);
+  return columns
+    .filter((c) => c.stream === stream)
+    .sort((a, b) => a.position - b.position)
+    .map((c) => c.name);
+}
+
+/**
+ * A real mouse drag of a column by its name: press on the header, nudge, glide onto the other
+ * column's header, wait until the columns show the order they will drop in, release.
+ */
+async function dragHeader(page: Page, from: Locator, onto: Locator, showing: () => Promise<boolean>) {
+  const a = await from.boundingBox();
+  const b = await onto.boundingBox();
+  if (!a || !b) throw new Error('the column headers are not on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2, { steps: 2 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 20 });
+  await expect.poll(showing).toBe(true);
+  await page.mouse.up();
+  await expect(page.locator('[data-dnd-placeholder], [data-dnd-dragging]')).toHaveCount(0);
+}
+
+async function ownerAndDeveloper(team: Team, name: string) {
+  const paula: Person = await team.person('Paula Owner');
+  const dev: Person = await team.person('Dev Watcher');
+  const board = await team.board(name, [paula, dev]);
+  await team.role(board, paula, 'product_owner');
+  return { paula, dev, board };
+}
+
+test('a product owner reorders the columns by dragging their headers and from the keyboard; a colleague sees it live', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const { paula, dev, board } = await ownerAndDeveloper(team, 'Column order');
+  // A sprint is running with a story in progress.
+  const base = `/api/boards/${board.id}`;
+  const [story] = await team.cards(board, ['Checkout page'], { estimate: 3 });
+  const sprint = await team.admin.send<Sprint>('POST', `${base}/sprints`, { name: 'Sprint 1' });
+  await team.admin.send('POST', `${base}/cards/${story!.id}/move`, { sprintId: sprint.id });
+  await team.admin.send('POST', `${base}/sprints/${sprint.id}/start`, {
+    goal: 'Pay',
+    startDate: day(0),
+    endDate: day(10),
+  });
+  const doing = await team.column(board, 'development', 'In progress');
+  await team.admin.send('POST', `${base}/cards/${story!.id}/move`, { columnId: doing.id });
+  const a = await openBoardAs(paula, board);
+  const b = await openBoardAs(dev, board);
+
+  // On the Kanban she drags Verify's header onto In progress's.
+  await showView(a, 'Kanban');
+  await showView(b, 'Kanban');
+  const head = (page: Page, name: string) =>
+    page.locator(`[data-testid="kanban-column"][data-column-name="${name}"] h2 span`);
+  const reordered = ['Ready', 'Verify', 'In progress', 'Done'];
+  await dragHeader(a, head(a, 'Verify'), head(a, 'In progress'), async () => {
+    return (await columnNames(a, 'Kanban')).join() === reordered.join();
+  });
+  await expect.poll(() => columnNames(a, 'Kanban')).toEqual(reordered);
+  await expect.poll(() => columnNames(b, 'Kanban')).toEqual(reordered);
+  // The cells under the headers moved too: the standard lane follows the new order.
+  const cells = b.locator(
+    '[data-testid="kanban-cell"][data-lane="standard"]:not([data-column-name="Up next"])',
+  );
+  await expect
+    .poll(() => cells.evaluateAll((all) => all.map((c) => c.getAttribute('data-column-name'))))
+    .toEqual(reordered);
+  expect(await serverOrder(team, board.id, 'maintenance')).toEqual(reordered);
+  // Only admins and product owners may: the developer's headers are not draggable.
+  await expect(head(a, 'Ready')).toHaveAttribute('aria-roledescription', 'draggable');
+  await expect(head(b, 'Ready')).not.toHaveAttribute('aria-roledescription');
+
+  // On the sprint board she drags Done's header, cards and all, to the front.
+  await showView(a, 'Sprint board');
+  await showView(b, 'Sprint board');
+  await expect(boardCard(b, story!.key)).toBeVisible();
+  const sprintHead = (page: Page, name: string) => sprintColumn(page, name).locator('h2 span');
+  const doneFirst = ['Done', 'To do', 'In progress', 'Review'];
+  await dragHeader(a, sprintHead(a, 'Done'), sprintHead(a, 'To do'), async () => {
+    return (await columnNames(a, 'sprint board')).join() === doneFirst.join();
+  });
+  await expect.poll(() => columnNames(b, 'sprint board')).toEqual(doneFirst);
+  // The story stays in its column, wherever the column stands.
+  await expect(sprintColumn(b, 'In progress').getByTestId('board-card')).toHaveAttribute(
+    'data-key',
+    story!.key,
+  );
+
+  // Then she puts it back at the end from its settings, with the keyboard only.
+  await a.getByRole('button', { name: 'Settings of Done' }).focus();
+  await a.keyboard.press('Enter');
+  const form = a.getByTestId('column-settings');
+  await expect(form.getByTestId('column-place')).toHaveText('Position 1 of 4');
+  await expect(form.getByRole('button', { name: 'Move left' })).toHaveAttribute('aria-disabled', 'true');
+  await form.getByRole('button', { name: 'Move right' }).focus();
+  for (const place of [2, 3, 4]) {
+    await a.keyboard.press('Enter');
+    await expect(form.getByTestId('column-place')).toHaveText(`Position ${place} of 4`);
+  }
+  await expect(form.getByRole('button', { name: 'Move right' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(form.getByRole('button', { name: 'Move right' })).toBeFocused();
+  await a.keyboard.press('Escape');
+  await expect(form).toBeHidden();
+  const original = ['To do', 'In progress', 'Review', 'Done'];
+  await expect.poll(() => columnNames(b, 'sprint board')).toEqual(original);
+  await expect.poll(() => serverOrder(team, board.id, 'development')).toEqual(original);
+});
+
+test('an edit made on an old version of a column is refused, and the dialog shows the column as it is now', async ({
+  team,
+  openBoardAs,
+}) => {
+  const { paula, board } = await ownerAndDeveloper(team, 'Column versions');
+  const a = await openBoardAs(paula, board);
+  await showView(a, 'Kanban');
+  await a.getByRole('button', { name: 'Settings of Verify' }).click();
+  const form = a.getByTestId('column-settings');
+  await form.getByLabel('WIP limit').fill('5');
+
+  // Meanwhile the administrator renames the column and lowers its limit.
+  const verify = await team.column(board, 'maintenance', 'Verify');
+  await team.admin.send('PATCH', `/api/boards/${board.id}/columns/${verify.id}`, {
+    version: verify.version,
+    name: 'Test',
+    wipLimit: 1,
+  });
+
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'This column was changed while you were editing it. Its current settings are shown now: make your change again and save.',
+  );
+  await expect(form.getByLabel('Name')).toHaveValue('Test');
+  await expect(form.getByLabel('WIP limit')).toHaveValue('1');
+  await a.screenshot({ path: '/tmp/column-stale-edit.png' });
+
+  // Made again on what is there now, the edit goes through.
+  await form.getByLabel('WIP limit').fill('5');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+  await expect(
+    a.locator('[data-testid="kanban-column"][data-column-name="Test"] [data-testid="wip"]'),
+  ).toHaveText('0 / 5');
+  expect(await team.column(board, 'maintenance', 'Test')).toMatchObject({ wipLimit: 5, version: 3 });
+});

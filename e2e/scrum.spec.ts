@@ -128,3 +128,37 @@ test('a sprint is planned by drag, started, worked live on the sprint board and 
   await expect.poll(() => backlogKeys(po)).toEqual(expected);
   await expect.poll(() => backlogKeys(developer)).toEqual(expected);
 });
+
+test('the product owner renames a planned sprint and changes its capacity; the team sees it at once', async ({
+  team,
+  openBoardAs,
+}) => {
+  const paula = await team.person('Paula Product');
+  const dev = await team.person('Dev Oliveira');
+  const board = await team.board('Renames', [paula, dev]);
+  await team.role(board, paula, 'product_owner');
+  const po = await openBoardAs(paula, board);
+  const developer = await openBoardAs(dev, board);
+
+  await po.getByLabel('Sprint name').fill('Sprint 1');
+  await po.getByRole('button', { name: 'Plan sprint' }).click();
+  await expect(developer.locator('[data-testid="sprint-zone"][data-sprint-name="Sprint 1"]')).toBeVisible();
+  // A developer cannot manage sprints, so no edit button for them.
+  await expect(developer.getByTestId('edit-sprint')).toHaveCount(0);
+
+  await po.getByRole('button', { name: 'Edit Sprint 1' }).click();
+  const dialog = po.getByTestId('edit-sprint-dialog');
+  await dialog.getByLabel('Name').fill('   ');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('The sprint needs a name.');
+  await dialog.getByLabel('Name').fill('Sprint 1 – checkout');
+  await dialog.getByLabel('Capacity (points)').fill('21');
+  await po.screenshot({ path: 'test-results/edit-sprint.png' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+
+  const renamed = developer.locator('[data-testid="sprint-zone"][data-sprint-name="Sprint 1 – checkout"]');
+  await expect(renamed).toBeVisible();
+  await expect(renamed.getByTestId('sprint-points')).toHaveText('0 / 21 pts');
+  await expect(po.locator('[data-testid="sprint-zone"][data-sprint-name="Sprint 1"]')).toHaveCount(0);
+});

@@ -330,6 +330,18 @@ export const CreateSprintBody = Type.Object(
 );
 export type CreateSprintInput = Static<typeof CreateSprintBody>;
 
+export const UpdateSprintBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    goal: Type.Optional(Type.String({ maxLength: 500 })),
+    capacity: Type.Optional(
+      Nullable(Type.Number({ minimum: 0, maximum: 10_000, description: 'story points' })),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UpdateSprintInput = Static<typeof UpdateSprintBody>;
+
 export const StartSprintBody = Type.Object(
   {
     goal: Type.String({ maxLength: 500 }),

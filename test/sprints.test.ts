@@ -1,7 +1,7 @@
 /** Scrum in the development stream: plan, start, work, complete with carry-over; velocity and burndown. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Burndown, Card, Snapshot, Sprint, Velocity } from '../protocol/model.ts';
-import { memberWithRole, startServer, type TestServer } from './harness.ts';
+import { eventually, memberWithRole, socketFor, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -242,5 +242,41 @@ describe('the sprint board holds the active sprint’s cards only', () => {
     // Taken out of the sprint, it leaves the sprint board for the backlog.
     const back = await moveInto(b.id, stray.id, { sprintId: null });
     expect(back.card).toMatchObject({ sprintId: null, columnId: null });
+  });
+});
+
+describe('editing a sprint', () => {
+  it('renames it and changes goal and capacity; a blank name is refused, naming the field, and changes nothing', async () => {
+    const b = await board();
+    const sprint = await plan(b.id, 'Sprint draft', 8);
+    const watcher = await socketFor(server, server.admin);
+    try {
+      await watcher.emitWithAck('board:join', { boardId: b.id });
+      const seen: Sprint[] = [];
+      watcher.on('board:events', (batch) => {
+        for (const e of batch) if (e.type === 'sprint.updated') seen.push(e.payload.sprint as Sprint);
+      });
+      const blank = await server.admin.patch(`/api/boards/${b.id}/sprints/${sprint.id}`, { name: '   ' });
+      expect(blank.status).toBe(400);
+      expect(blank.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'name' });
+
+      const saved = await server.admin.ok(
+        server.admin.patch<Sprint>(`/api/boards/${b.id}/sprints/${sprint.id}`, {
+          name: '  Sprint 7 – checkout  ',
+          goal: 'Checkout in one page',
+          capacity: 13,
+        }),
+      );
+      expect(saved).toMatchObject({
+        name: 'Sprint 7 – checkout',
+        goal: 'Checkout in one page',
+        capacity: 13,
+      });
+      const live = await eventually(() => seen.at(-1));
+      expect(live).toMatchObject({ name: 'Sprint 7 – checkout', capacity: 13 });
+      expect(seen).toHaveLength(1);
+    } finally {
+      watcher.close();
+    }
   });
 });

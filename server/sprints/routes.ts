@@ -7,6 +7,7 @@ import {
   ErrorSchema,
   SprintSchema,
   StartSprintBody,
+  UpdateSprintBody,
   Uuid,
 } from '../../protocol/model.ts';
 import { actor } from '../infra/http.ts';
@@ -54,14 +55,7 @@ export const sprintRoutes: FastifyPluginAsyncTypebox<{ sprints: SprintService }>
         tags: ['sprints'],
         summary: 'Rename a sprint, change its goal or capacity',
         params: Params,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            goal: Type.Optional(Type.String({ maxLength: 500 })),
-            capacity: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 10_000 }), Type.Null()])),
-          },
-          { additionalProperties: false },
-        ),
+        body: UpdateSprintBody,
         response: { 200: SprintSchema, ...errors },
       },
     },

@@ -258,6 +258,7 @@ export class SprintService {
     input: { name?: string; goal?: string; capacity?: number | null },
   ): Promise<Sprint> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
+    if (input.name !== undefined && input.name.trim() === '') throw invalid('name', 'must not be blank');
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const row = await trx
         .updateTable('sprints')

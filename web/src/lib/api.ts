@@ -24,6 +24,7 @@ import type {
   StartSprintInput,
   UpdateCardInput,
   UpdateColumnInput,
+  UpdateSprintInput,
   User,
   Velocity,
 } from '../../../protocol/model.ts';
@@ -190,6 +191,8 @@ export class Api {
     this.request<ColumnsReordered>('PUT', `/api/boards/${boardId}/columns/order`, input);
   createSprint = (boardId: string, input: CreateSprintInput) =>
     this.request<Sprint>('POST', `/api/boards/${boardId}/sprints`, input);
+  updateSprint = (boardId: string, sprintId: string, input: UpdateSprintInput) =>
+    this.request<Sprint>('PATCH', `/api/boards/${boardId}/sprints/${sprintId}`, input);
   startSprint = (boardId: string, sprintId: string, input: StartSprintInput) =>
     this.request<SprintChange>('POST', `/api/boards/${boardId}/sprints/${sprintId}/start`, input);
   completeSprint = (boardId: string, sprintId: string, input: CompleteSprintInput) =>

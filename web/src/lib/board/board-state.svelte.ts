@@ -30,6 +30,7 @@ import type {
   Stream,
   UpdateCardInput,
   UpdateColumnInput,
+  UpdateSprintInput,
 } from '../../../../protocol/model.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
@@ -243,6 +244,13 @@ export class BoardState {
 
   async createSprint(input: CreateSprintInput): Promise<Sprint> {
     const sprint = await this.api.createSprint(this.boardId, input);
+    this.sprints = upsertSprint(this.sprints, sprint);
+    return sprint;
+  }
+
+  /** Rename a sprint or change its goal or capacity. */
+  async updateSprint(sprintId: string, input: UpdateSprintInput): Promise<Sprint> {
+    const sprint = await this.api.updateSprint(this.boardId, sprintId, input);
     this.sprints = upsertSprint(this.sprints, sprint);
     return sprint;
   }

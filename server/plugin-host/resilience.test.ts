@@ -194,9 +194,13 @@ describe('a plugin that fails', () => {
 describe('board-event hooks', () => {
   it("runs the plugin's hook when someone resolves a card, attributing the comment to the plugin", async () => {
     const { board } = await flaky('ok');
-    const card = await server.admin.createCard(board.id, { title: 'Ship the retry fix' });
+    const card = await server.admin.createCard(board.id, {
+      title: 'Ship the retry fix',
+      type: 'incident',
+      stream: 'maintenance',
+    });
     const snapshot = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${board.id}`));
-    const done = snapshot.columns.find((c) => c.stream === 'development' && c.category === 'done')!;
+    const done = snapshot.columns.find((c) => c.stream === 'maintenance' && c.category === 'done')!;
     await server.admin.ok(
       server.admin.post<{ card: Card }>(`/api/boards/${board.id}/cards/${card.id}/move`, {
         columnId: done.id,

@@ -118,11 +118,10 @@ test('a product owner reorders the columns by dragging their headers and from th
   const form = a.getByTestId('column-settings');
   await expect(form.getByTestId('column-place')).toHaveText('Position 1 of 4');
   await expect(form.getByRole('button', { name: 'Move left' })).toHaveAttribute('aria-disabled', 'true');
+  // Three quick presses: each moves it one more place, and the server applies them in order.
   await form.getByRole('button', { name: 'Move right' }).focus();
-  for (const place of [2, 3, 4]) {
-    await a.keyboard.press('Enter');
-    await expect(form.getByTestId('column-place')).toHaveText(`Position ${place} of 4`);
-  }
+  for (let press = 0; press < 3; press++) await a.keyboard.press('Enter');
+  await expect(form.getByTestId('column-place')).toHaveText('Position 4 of 4');
   await expect(form.getByRole('button', { name: 'Move right' })).toHaveAttribute('aria-disabled', 'true');
   await expect(form.getByRole('button', { name: 'Move right' })).toBeFocused();
   await a.keyboard.press('Escape');

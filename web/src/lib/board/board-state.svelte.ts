@@ -105,6 +105,8 @@ export class BoardState {
   #confirmedColumns: Column[] = [];
   /** the latest reorder of each stream the server has not answered yet */
   #pendingOrders = new Map<Stream, { columnIds: string[] }>();
+  /** reorders are sent one after the other, so the server applies them in the order they were made */
+  #ordersSent: Promise<unknown> = Promise.resolve();
   #deletedColumns = new Set<string>();
   #lastSeq = 0;
   #ahead = new Map<number, BoardEvent>();
@@ -298,10 +300,17 @@ export class BoardState {
    * Puts a stream's columns in this order (every column of the stream): shown at once, then
    * confirmed by the server's event, or put back with the server's message. False if refused.
    */
-  async reorderColumns(stream: Stream, columnIds: string[]): Promise<boolean> {
+  reorderColumns(stream: Stream, columnIds: string[]): Promise<boolean> {
     const pending = { columnIds };
     this.#pendingOrders.set(stream, pending);
     this.#publishColumns();
+    const sent = this.#ordersSent.then(() => this.#sendOrder(stream, pending));
+    this.#ordersSent = sent;
+    return sent;
+  }
+
+  async #sendOrder(stream: Stream, pending: { columnIds: string[] }): Promise<boolean> {
+    const { columnIds } = pending;
     try {
       const reply = await this.api.reorderColumns(this.boardId, { stream, columnIds });
       this.#receive([reply.event]);

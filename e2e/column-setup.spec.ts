@@ -2,7 +2,8 @@
  * A product owner sets up the columns of both streams while a developer watches: she drags column
  * headers into a new order with the mouse and moves a column with the keyboard from its settings,
  * and the developer's screen follows live; a settings edit made on an old version is refused and the
- * dialog shows what the column is now.
+ * dialog shows what the column is now; and the sprint board's columns can be set up before the
+ * team's first sprint.
  */
 import type { Locator, Page } from '@playwright/test';
 import type { Column, Snapshot, Sprint } from '../protocol/model.ts';
@@ -166,4 +167,44 @@ test('an edit made on an old version of a column is refused, and the dialog show
     a.locator('[data-testid="kanban-column"][data-column-name="Test"] [data-testid="wip"]'),
   ).toHaveText('0 / 5');
   expect(await team.column(board, 'maintenance', 'Test')).toMatchObject({ wipLimit: 5, version: 3 });
+});
+
+test('a team sets up its sprint board columns before its first sprint', async ({ team, openBoardAs }) => {
+  test.slow(); // two browsers on two shared cores
+  const { paula, dev, board } = await ownerAndDeveloper(team, 'First sprint');
+  const a = await openBoardAs(paula, board);
+  const b = await openBoardAs(dev, board);
+  await showView(a, 'Sprint board');
+  await showView(b, 'Sprint board');
+
+  // No sprint is running, and the columns are there to be set up.
+  await expect(a.getByTestId('no-active-sprint')).toContainText('No sprint is running');
+  await expect.poll(() => columnNames(a, 'sprint board')).toEqual(['To do', 'In progress', 'Review', 'Done']);
+
+  // She adds a QA column, then moves it in before Done.
+  await a.getByTestId('add-column').click();
+  const form = a.getByTestId('column-settings');
+  await form.getByLabel('Name').fill('QA');
+  await form.getByRole('button', { name: 'Add column' }).click();
+  await expect(form).toBeHidden();
+  await a.getByRole('button', { name: 'Settings of QA' }).click();
+  await form.getByRole('button', { name: 'Move left' }).click();
+  await expect(form.getByTestId('column-place')).toHaveText('Position 4 of 5');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  // And renames Review to Code review.
+  await a.getByRole('button', { name: 'Settings of Review' }).click();
+  await form.getByLabel('Name').fill('Code review');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+
+  const shaped = ['To do', 'In progress', 'Code review', 'QA', 'Done'];
+  await expect.poll(() => columnNames(a, 'sprint board')).toEqual(shaped);
+  // The developer, who may not configure columns, sees the same board without the controls.
+  await expect(b.getByTestId('no-active-sprint')).toBeVisible();
+  await expect.poll(() => columnNames(b, 'sprint board')).toEqual(shaped);
+  await expect(b.getByTestId('add-column')).toHaveCount(0);
+  await expect(b.getByRole('button', { name: 'Settings of QA' })).toHaveCount(0);
+  await a.screenshot({ path: '/tmp/sprint-board-no-sprint.png' });
+  expect(await serverOrder(team, board.id, 'development')).toEqual(shaped);
 });

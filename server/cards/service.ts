@@ -34,6 +34,8 @@ import {
 import * as repo from './repo.ts';
 
 const RETRIES = 12;
+const LOCK_AFTER_ATTEMPTS = 3;
+const DEADLOCK_DETECTED = '40P01';
 
 export interface MoveResult {
   card: Card;
@@ -177,7 +179,10 @@ export class CardService {
    * a move into a column with a WIP limit takes the column's lock (in a transaction) to count.
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
-    return this.withRetry(async () => {
+    return this.withRetry(async (attempt) => {
+      // A card many people move at once keeps losing the optimistic race; from the third try the
+      // move queues on the card's row lock instead, so every move gets through.
+      if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input);
       if (!prepared.plan.wipCheck) {
         const { change, event } = this.moveWrite(actor, boardId, prepared);
@@ -191,6 +196,21 @@ export class CardService {
     });
   }
 
+  private lockedMove(actor: Actor, boardId: string, cardId: string, input: MoveCardInput) {
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
+      // Column before card, the order every WIP-checked move takes its locks in (no deadlock).
+      if (input.columnId) await repo.lockColumn(trx, boardId, input.columnId);
+      if (!(await repo.lockCard(trx, boardId, cardId))) {
+        await requireBoardPermission(trx, actor, boardId, 'card:move');
+        throw notFound('card');
+      }
+      const prepared = await this.prepareMove(trx, actor, boardId, cardId, input);
+      const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
+      const { change, event } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+      return this.moved(await record(event, change), warning);
+    });
+  }
+
   /**
    * Kanban pull: the top item of the maintenance backlog (expedite first, then rank; blocked items
    * skipped) moves into the column and is assigned to the one who pulled it. WIP limits apply.
@@ -199,6 +219,8 @@ export class CardService {
     await requireBoardPermission(this.db, actor, boardId, 'card:move');
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
+        // Column before card, the order every WIP-checked move takes its locks in (no deadlock).
+        await repo.lockColumn(trx, boardId, columnId);
         const candidate = await trx
           .selectFrom('cards')
           .select('id')
@@ -507,12 +529,15 @@ export class CardService {
    * Two writers can compute the same fractional key at once (the unique index refuses one), or move
    * the same card between one's read and its write (the version guard refuses it): the loser retries.
    */
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
+  private async withRetry<T>(work: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work();
+        return await work(attempt);
       } catch (err) {
-        const raced = err instanceof MovedMeanwhile || repo.isUniqueViolation(err, 'cards_board_rank_uq');
+        const raced =
+          err instanceof MovedMeanwhile ||
+          repo.isUniqueViolation(err, 'cards_board_rank_uq') ||
+          (err as { code?: string }).code === DEADLOCK_DETECTED;
         if (raced && attempt < RETRIES) {
           // Jittered backoff: writers that collided on a hot spot (a popular anchor) spread out.
           if (attempt > 1) await sleep(Math.random() * 2 ** Math.min(attempt, 6));

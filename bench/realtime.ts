@@ -15,6 +15,9 @@ export interface RateResult {
   achievedPerSecond: number;
   p50: number;
   p99: number;
+  /** the mover's acknowledgement (the server's answer), when the step measures it */
+  ackP50?: number;
+  ackP99?: number;
   sustained: boolean;
 }
 
@@ -195,6 +198,7 @@ export async function boardMoves(
       let failed = 0;
       let inFlight = 0;
       let m = 0;
+      const ackDelays: number[] = [];
       const sent = await paced(rate, seconds, () => {
         const card = cardIds[cursor++ % cardIds.length]!;
         const anchor = cardIds[(cursor * 7919) % cardIds.length]!;
@@ -206,6 +210,7 @@ export async function boardMoves(
           { boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
           (ack: { ok: boolean; event?: { seq: number } }) => {
             inFlight--;
+            ackDelays.push(now() - t0);
             if (ack.ok && ack.event) sentAt.set(ack.event.seq, t0);
             else failed++;
           },
@@ -222,6 +227,9 @@ export async function boardMoves(
         failed + inFlight,
         seconds,
       );
+      const acks = summarise(ackDelays);
+      result.ackP50 = round(acks.p50);
+      result.ackP99 = round(acks.p99);
       results.push(result);
       if (stopWhenNotSustained && !result.sustained) break;
       await sleep(500);

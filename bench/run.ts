@@ -34,6 +34,7 @@ function table(title: string, rows: RateResult[]) {
       failed: r.failed,
       'p50 ms': r.p50,
       'p99 ms': r.p99,
+      ...(r.ackP50 !== undefined ? { 'ack p50': r.ackP50, 'ack p99': r.ackP99 } : {}),
       sustained: r.sustained,
     })),
   );

@@ -155,7 +155,7 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
-  const io = attachRealtime(http.server, {
+  const io = await attachRealtime(http.server, {
     db,
     auth,
     boards,

@@ -121,13 +121,17 @@ describe('real time', () => {
     for (let v = 1; v <= CATCH_UP_LIMIT + 1; v++) {
       await server.db.transaction().execute(async (trx) => {
         const { appendEvent } = await import('../server/sync/event-log.ts');
-        await appendEvent(trx, {
-          boardId,
-          type: 'card.updated',
-          cardId: card.id,
-          actor: { userId: null, label: 'test', isAdmin: true },
-          payload: {},
-        });
+        await appendEvent(
+          trx,
+          {
+            boardId,
+            type: 'card.updated',
+            cardId: card.id,
+            actor: { userId: null, label: 'test', isAdmin: true },
+            payload: {},
+          },
+          'test',
+        );
       });
     }
     const socket = await socketFor(server, server.admin);

@@ -3,6 +3,7 @@
  * change; the board row's `seq` hands out the number, so sequence order is commit order. After the
  * commit, services publish the event on the bus and the real-time layer broadcasts it.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type OperationNodeSource, sql, type Transaction } from 'kysely';
 import type { BoardEvent } from '../../protocol/model.ts';
@@ -22,13 +23,29 @@ export interface NewEvent {
 }
 
 /**
+ * Every committed event is announced on this channel as `boardId:seq:origin` (PostgreSQL sends a
+ * NOTIFY only when its transaction commits), so the other server instances can fetch and show it.
+ */
+export const EVENTS_CHANNEL = 'blendboard_board_events';
+
+/**
  * One round trip: take the board's next sequence number and record the event under it. With
  * `guardedBy` (a data-modifying query with RETURNING), the change, the number and the event are one
  * statement, and nothing is recorded when the change touched no row: then the result is null.
  */
-export async function appendEvent(trx: Db, e: NewEvent): Promise<BoardEvent>;
-export async function appendEvent(trx: Db, e: NewEvent, guardedBy: Change): Promise<BoardEvent | null>;
-export async function appendEvent(trx: Db, e: NewEvent, guardedBy?: Change): Promise<BoardEvent | null> {
+export async function appendEvent(trx: Db, e: NewEvent, origin: string): Promise<BoardEvent>;
+export async function appendEvent(
+  trx: Db,
+  e: NewEvent,
+  origin: string,
+  guardedBy: Change,
+): Promise<BoardEvent | null>;
+export async function appendEvent(
+  trx: Db,
+  e: NewEvent,
+  origin: string,
+  guardedBy?: Change,
+): Promise<BoardEvent | null> {
   const next = guardedBy
     ? sql`change as (${guardedBy}),
           next as (update boards set seq = seq + 1 where id = ${e.boardId} and exists (select 1 from change) returning seq)`
@@ -38,7 +55,8 @@ export async function appendEvent(trx: Db, e: NewEvent, guardedBy?: Change): Pro
     insert into board_events (board_id, seq, type, card_id, actor_id, actor_label, payload)
     select ${e.boardId}, next.seq, ${e.type}, ${e.cardId}, ${e.actor.userId}, ${e.actor.label}, ${JSON.stringify(e.payload)}::jsonb
     from next
-    returning seq, created_at`.execute(trx);
+    returning seq, created_at,
+      pg_notify(${EVENTS_CHANNEL}, ${e.boardId} || ':' || seq || ':' || ${origin})`.execute(trx);
   const row = rows[0];
   if (!row) {
     if (guardedBy) return null;
@@ -68,6 +86,17 @@ export async function eventsSince(
     .where('seq', '>', sinceSeq)
     .orderBy('seq')
     .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+export async function eventsBySeq(db: Db, boardId: string, seqs: number[]): Promise<BoardEvent[]> {
+  const rows = await db
+    .selectFrom('board_events')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('seq', 'in', seqs)
+    .orderBy('seq')
     .execute();
   return rows.map(toEvent);
 }
@@ -106,6 +135,8 @@ function toEvent(r: {
 
 /** The one in-process event bus: committed board events, in the order they were committed. */
 export class BoardEventBus {
+  /** this server instance, named in the announcement of each event it records */
+  readonly origin = randomUUID();
   private readonly emitter = new EventEmitter().setMaxListeners(100);
   publish(event: BoardEvent): void {
     this.emitter.emit('event', event);
@@ -134,7 +165,9 @@ export async function commitWithEvents<T>(
   const recorded: BoardEvent[] = [];
   const result = await db.transaction().execute((trx) => {
     const record = (async (e: NewEvent, guardedBy?: Change) => {
-      const event = guardedBy ? await appendEvent(trx, e, guardedBy) : await appendEvent(trx, e);
+      const event = guardedBy
+        ? await appendEvent(trx, e, bus.origin, guardedBy)
+        : await appendEvent(trx, e, bus.origin);
       if (event) recorded.push(event);
       return event;
     }) as RecordEvent;
@@ -155,7 +188,7 @@ export async function commitChangeWithEvent(
   change: Change,
   e: NewEvent,
 ): Promise<BoardEvent | null> {
-  const event = await appendEvent(db, e, change);
+  const event = await appendEvent(db, e, bus.origin, change);
   if (event) bus.publish(event);
   return event;
 }

@@ -28,6 +28,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
 import { type BoardEventBus, eventsSince } from './event-log.ts';
+import { listenForRemoteEvents } from './fanout.ts';
 
 interface SocketData {
   user: AuthenticatedUser;
@@ -86,7 +87,9 @@ function broadcastInBatches(io: RealtimeServer) {
     board.events = [];
     board.scheduled = false;
     const start = performance.now();
-    io.to(room(boardId)).emit('board:events', events); // encodes once, writes to every socket: synchronous
+    // Local sockets only: other instances read the events from the log (fanout.ts), so no copy
+    // of the frame travels through the adapter (which would also hold this send until its NOTIFY).
+    io.local.to(room(boardId)).emit('board:events', events); // encodes once, writes to every socket
     const took = performance.now() - start;
     board.nextAt = start + took + Math.min(MAX_BATCH_GAP_MS, took * BATCH_GAP_FACTOR);
   };
@@ -116,7 +119,7 @@ export interface RealtimeDeps {
   onConnectionCount?: (n: number) => void;
 }
 
-export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
+export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Promise<RealtimeServer> {
   const io: RealtimeServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -149,8 +152,18 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     }
   });
 
-  const unsubscribe = deps.bus.subscribe(broadcastInBatches(io));
-  httpServer.on('close', unsubscribe);
+  const broadcast = broadcastInBatches(io);
+  const unsubscribe = deps.bus.subscribe(broadcast);
+  // Presence and socket lookups cross instances through the adapter; board events through the log.
+  const remote = deps.clusterPool
+    ? await listenForRemoteEvents(deps.clusterPool, deps.db, deps.bus.origin, (events) => {
+        for (const event of events) broadcast(event);
+      })
+    : null;
+  httpServer.on('close', () => {
+    unsubscribe();
+    void remote?.close().catch(() => {});
+  });
 
   async function broadcastPresence(boardId: string) {
     const sockets = await io.in(room(boardId)).fetchSockets();

@@ -1,0 +1,86 @@
+/**
+ * Board events recorded by OTHER server instances reach this instance's sockets through the event
+ * log itself: each event's commit announces `boardId:seq:origin` on a PostgreSQL channel
+ * (event-log.ts), and here one listening connection collects the announcements of other origins and
+ * reads those events back, a batch per board per event-loop turn.
+ *
+ * Events go to the sockets only, never to this instance's bus: hooks and other in-process reactions
+ * run once, on the instance that recorded the change.
+ */
+import type pg from 'pg';
+import type { BoardEvent } from '../../protocol/model.ts';
+import type { Db } from '../infra/database.ts';
+import { EVENTS_CHANNEL, eventsBySeq } from './event-log.ts';
+
+const RECONNECT_MS = 1000;
+
+export interface RemoteEvents {
+  close(): Promise<void>;
+}
+
+export async function listenForRemoteEvents(
+  pool: pg.Pool,
+  db: Db,
+  origin: string,
+  deliver: (events: BoardEvent[]) => void,
+  onError: (err: unknown) => void = () => {},
+): Promise<RemoteEvents> {
+  const pending = new Map<string, number[]>();
+  let scheduled = false;
+  let client: pg.PoolClient | null = null;
+  let closed = false;
+
+  const fetchPending = async () => {
+    scheduled = false;
+    const boards = [...pending];
+    pending.clear();
+    for (const [boardId, seqs] of boards) {
+      try {
+        deliver(await eventsBySeq(db, boardId, seqs));
+      } catch (err) {
+        onError(err);
+      }
+    }
+  };
+
+  const onNotification = (msg: pg.Notification) => {
+    const [boardId, seq, from] = (msg.payload ?? '').split(':');
+    if (!boardId || !seq || from === origin) return;
+    const seqs = pending.get(boardId);
+    if (seqs) seqs.push(Number(seq));
+    else pending.set(boardId, [Number(seq)]);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => void fetchPending());
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    const c = await pool.connect();
+    c.on('notification', onNotification);
+    c.on('error', (err) => {
+      onError(err);
+      c.release(err);
+      if (client === c) client = null;
+      // Events announced while disconnected reach clients by their catch-up (they see a seq gap).
+      if (!closed) setTimeout(() => void connect().catch(onError), RECONNECT_MS);
+    });
+    await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+    client = c;
+  };
+  await connect();
+
+  return {
+    async close() {
+      closed = true;
+      const c = client;
+      client = null;
+      if (!c) return;
+      try {
+        await c.query(`UNLISTEN ${EVENTS_CHANNEL}`);
+      } finally {
+        c.release();
+      }
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /** SQL for cards: Kysely only, no rules. */
 import { type Kysely, sql } from 'kysely';
 import type { Card } from '../../protocol/model.ts';
+import { PREPARED } from '../infra/database.ts';
 import type { CardRow, Database } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
@@ -127,7 +128,7 @@ export async function loadMove(
            order by n.rank limit 1)`
     : sql`(select n.rank from cards n where n.board_id = c.board_id and n.rank < a.rank and n.id <> c.id
            order by n.rank desc limit 1)`;
-  const { rows } = await sql<MoveRow>`
+  const { rows } = await sql<MoveRow>`${sql.raw(PREPARED)}
     select c.*,
       (select m.role from board_members m where m.board_id = c.board_id and m.user_id = ${userId}) as member_role,
       (select row_to_json(k) from (

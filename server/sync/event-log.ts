@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { type OperationNodeSource, sql, type Transaction } from 'kysely';
 import type { BoardEvent } from '../../protocol/model.ts';
 import type { Actor } from '../access/board-access.ts';
-import type { Db } from '../infra/database.ts';
+import { type Db, PREPARED } from '../infra/database.ts';
 import type { Database } from '../infra/schema.ts';
 
 /** A data-modifying Kysely query with RETURNING, e.g. an update guarded by a version. */
@@ -50,7 +50,7 @@ export async function appendEvent(
     ? sql`change as (${guardedBy}),
           next as (update boards set seq = seq + 1 where id = ${e.boardId} and exists (select 1 from change) returning seq)`
     : sql`next as (update boards set seq = seq + 1 where id = ${e.boardId} returning seq)`;
-  const { rows } = await sql<{ seq: number; created_at: Date }>`
+  const { rows } = await sql<{ seq: number; created_at: Date }>`${sql.raw(PREPARED)}
     with ${next}
     insert into board_events (board_id, seq, type, card_id, actor_id, actor_label, payload)
     select ${e.boardId}, next.seq, ${e.type}, ${e.cardId}, ${e.actor.userId}, ${e.actor.label}, ${JSON.stringify(e.payload)}::jsonb

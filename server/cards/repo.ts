@@ -201,25 +201,6 @@ export function nextCardNumber(db: Q, boardId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export function lockColumn(db: Q, boardId: string, columnId: string) {
-  return db
-    .selectFrom('board_columns')
-    .selectAll()
-    .where('id', '=', columnId)
-    .where('board_id', '=', boardId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export function findColumn(db: Q, boardId: string, columnId: string) {
-  return db
-    .selectFrom('board_columns')
-    .selectAll()
-    .where('id', '=', columnId)
-    .where('board_id', '=', boardId)
-    .executeTakeFirst();
-}
-
 /** Cards in a column that count toward its WIP limit (expedite ones excluded when exempt). */
 export async function columnOccupancy(
   db: Q,

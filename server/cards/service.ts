@@ -17,6 +17,7 @@ import type {
   UpdateCardInput,
 } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
+import * as columnRepo from '../columns/repo.ts';
 import { type MovePlan, planMove } from '../domain/card-move.ts';
 import type { Category } from '../domain/flow.ts';
 import { generateRanksBefore, rankBetween, ranksAfter } from '../domain/rank.ts';
@@ -199,7 +200,7 @@ export class CardService {
   private lockedMove(actor: Actor, boardId: string, cardId: string, input: MoveCardInput) {
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       // Column before card, the order every WIP-checked move takes its locks in (no deadlock).
-      if (input.columnId) await repo.lockColumn(trx, boardId, input.columnId);
+      if (input.columnId) await columnRepo.lockColumn(trx, boardId, input.columnId);
       if (!(await repo.lockCard(trx, boardId, cardId))) {
         await requireBoardPermission(trx, actor, boardId, 'card:move');
         throw notFound('card');
@@ -220,7 +221,7 @@ export class CardService {
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         // Column before card, the order every WIP-checked move takes its locks in (no deadlock).
-        await repo.lockColumn(trx, boardId, columnId);
+        await columnRepo.lockColumn(trx, boardId, columnId);
         const candidate = await trx
           .selectFrom('cards')
           .select('id')
@@ -298,7 +299,7 @@ export class CardService {
   /** Counts the column under its lock (taken first, so concurrent moves into it queue) and rules on it. */
   private async checkWip(trx: Transaction<Database>, { before, plan }: PreparedMove) {
     const wip = plan.wipCheck!;
-    const column = await repo.lockColumn(trx, before.boardId, wip.id);
+    const column = await columnRepo.lockColumn(trx, before.boardId, wip.id);
     if (!column) throw invalid('columnId', 'no such column on this board');
     const occupancy = await repo.columnOccupancy(trx, column.id, column.expedite_exempt, before.id);
     const decision = decideWip(

@@ -68,9 +68,8 @@ function parseCookie(header: string | undefined, name: string): string | null {
 
 /**
  * Board events leave in batches: one frame per board carries every event committed since the last
- * frame. Sending a frame to 200 sockets costs 200 socket writes (and 200 parses on the far side, and
- * a NOTIFY to the other instances) whatever it holds, so on a busy board a frame should carry many
- * moves. The gap between two frames of a board is a few times what sending the last one took
+ * frame. Sending a frame to 200 sockets costs 200 socket writes (and 200 parses on the far side)
+ * whatever it holds, so on a busy board a frame should carry many moves. The gap between two frames of a board is a few times what sending the last one took
  * (BATCH_GAP_FACTOR): a board with many watchers and many moves batches more, a quiet board's event
  * leaves at once (next turn of the event loop), and broadcasting never takes more than about a fifth
  * of the event loop, leaving the rest for the moves themselves.

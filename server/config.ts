@@ -75,6 +75,11 @@ const Env = Type.Object({
     default: 1_048_576,
     description: 'largest inbound webhook body (413 above it)',
   }),
+  WEBHOOK_RATE_LIMIT: Type.Integer({
+    minimum: 1,
+    default: 600,
+    description: 'inbound webhook requests per minute per installation (429 above it)',
+  }),
   WEBHOOK_RETENTION_DAYS: Type.Integer({
     minimum: 1,
     default: 30,

@@ -118,7 +118,11 @@ export async function createPluginHost({
     service,
     async routes(app) {
       await app.register(pluginRoutes, { plugins: service, publicUrl: config.PUBLIC_URL });
-      await app.register(webhookRoutes, { receiver, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+      await app.register(webhookRoutes, {
+        receiver,
+        bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
+        ratePerMinute: config.WEBHOOK_RATE_LIMIT,
+      });
     },
     async close() {
       unsubscribe();

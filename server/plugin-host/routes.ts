@@ -3,7 +3,8 @@
  * - /api/plugins and /api/boards/:boardId/plugins… (installations, secret, delivery log, replay),
  * - /api/boards/:boardId/plugin-tickets/:cardId (occurrences, links, known-error record),
  * - /hooks/:installationId[/:webhook], the inbound URL tools post to, which takes the RAW body so a
- *   plugin verifies signatures over the exact bytes the sender signed.
+ *   plugin verifies signatures over the exact bytes the sender signed, and is rate-limited per
+ *   installation (not per IP: CI runners often share one egress address).
  */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyRequest } from 'fastify';
@@ -23,6 +24,7 @@ import {
   UpdateInstallationBody,
   WebhookAckSchema,
 } from '../../protocol/plugin.ts';
+import { AppError } from '../infra/errors.ts';
 import { actor } from '../infra/http.ts';
 import type { WebhookReceiver } from './inbound.ts';
 import type { PluginService } from './service.ts';
@@ -242,7 +244,9 @@ const flat = (o: Record<string, unknown>): Record<string, string | undefined> =>
 export const webhookRoutes: FastifyPluginAsyncTypebox<{
   receiver: WebhookReceiver;
   bodyLimit: number;
-}> = async (app, { receiver, bodyLimit }) => {
+  /** Requests per minute one installation may receive (WEBHOOK_RATE_LIMIT). */
+  ratePerMinute: number;
+}> = async (app, { receiver, bodyLimit, ratePerMinute }) => {
   // In this scope only: every body arrives as the exact bytes sent, whatever its content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
@@ -256,6 +260,21 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     throw err; // the app's error handler gives it the one error shape
   });
 
+  // One counter per installation, shared by both URLs and both methods. It runs on request, before
+  // the body is read, so a throttled sender costs no parsing, no verification and no row.
+  const installationOf = (req: FastifyRequest) =>
+    String((req.params as { installationId?: string }).installationId ?? '').toLowerCase();
+  const perInstallation = app.rateLimit({
+    max: ratePerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: installationOf,
+    errorResponseBuilder: (req, { after }) =>
+      new AppError(
+        'RATE_LIMITED',
+        `installation ${installationOf(req)} is over its limit of ${ratePerMinute} webhook requests per minute; retry in ${after}`,
+      ),
+  });
+
   const WebhookParams = Type.Object({
     installationId: Uuid,
     webhook: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$' })),
@@ -266,11 +285,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
       url,
       bodyLimit,
       config: { public: true },
+      onRequest: perInstallation,
       schema: {
         tags: ['webhooks'],
         summary:
           'Inbound webhook for a plugin installation. Verified by the plugin (signature, token or bearer; 401), ' +
-          'checked (400), stored durably, then acknowledged: 202 queued, or 200 for a delivery id already received',
+          'checked (400), stored durably, then acknowledged: 202 queued, or 200 for a delivery id already received. ' +
+          'Over WEBHOOK_RATE_LIMIT requests per minute for one installation: 429 with Retry-After, nothing stored',
         params: WebhookParams,
         security: [],
         response: {
@@ -279,6 +300,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
           401: ErrorSchema,
           404: ErrorSchema,
           413: ErrorSchema,
+          429: ErrorSchema,
         },
       },
       handler: async (req, reply) => {

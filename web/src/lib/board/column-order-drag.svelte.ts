@@ -86,25 +86,28 @@ export class ColumnOrderDrag {
 }
 
 /**
- * A column as a sortable item of its stream, dragged by its handle (call in the column's component,
- * only for people who may configure columns: the library makes the handle a button).
+ * A column as a sortable item of its stream, dragged by its handle (ColumnDragHandle), or null for
+ * those who may not configure columns. Call it once, as the column's component starts: the library
+ * makes the handle a button then, so a role change shows when the view reopens.
+ * @param column the column's id and its place among the stream's columns as drawn, read on each use
  */
-export function createColumnSortable(item: {
-  readonly id: string;
-  readonly index: number;
-  readonly stream: Stream;
-}) {
+export function createColumnSortable(
+  board: Pick<BoardState, 'canConfigureColumns'>,
+  stream: Stream,
+  column: () => { id: string; index: number },
+) {
+  if (!board.canConfigureColumns) return null;
   return createSortable({
     get id() {
-      return dragId(item.id);
+      return dragId(column().id);
     },
     get index() {
-      return item.index;
+      return column().index;
     },
-    get group() {
-      return `columns:${item.stream}`;
-    },
+    group: `columns:${stream}`,
     type: COLUMN,
     accept: COLUMN,
   });
 }
+
+export type ColumnSortable = NonNullable<ReturnType<typeof createColumnSortable>>;

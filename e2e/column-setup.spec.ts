@@ -1,9 +1,10 @@
 /**
  * A product owner sets up the columns of both streams while a developer watches: she drags column
  * headers into a new order with the mouse and moves a column with the keyboard from its settings,
- * and the developer's screen follows live; a settings edit made on an old version is refused and the
- * dialog shows what the column is now; and the sprint board's columns can be set up before the
- * team's first sprint.
+ * and the developer's screen follows live; she also carries columns with the keyboard by their
+ * names alone (Space, arrows, Space) and the order is still there after a reload; a settings edit
+ * made on an old version is refused and the dialog shows what the column is now; and the sprint
+ * board's columns can be set up before the team's first sprint.
  */
 import type { Locator, Page } from '@playwright/test';
 import type { Column, Snapshot, Sprint } from '../protocol/model.ts';
@@ -96,6 +97,7 @@ test('a product owner reorders the columns by dragging their headers and from th
   // Only admins and product owners may: the developer's headers are not draggable.
   await expect(head(a, 'Ready')).toHaveAttribute('aria-roledescription', 'draggable');
   await expect(head(b, 'Ready')).not.toHaveAttribute('aria-roledescription');
+  await expect(b.getByRole('button', { name: 'Move column Ready' })).toHaveCount(0);
 
   // On the sprint board she drags Done's header, cards and all, to the front.
   await showView(a, 'Sprint board');
@@ -130,6 +132,76 @@ test('a product owner reorders the columns by dragging their headers and from th
   const original = ['To do', 'In progress', 'Review', 'Done'];
   await expect.poll(() => columnNames(b, 'sprint board')).toEqual(original);
   await expect.poll(() => serverOrder(team, board.id, 'development')).toEqual(original);
+});
+
+/**
+ * A keyboard drag of a column by its name: focus it, Space picks it up, each arrow press carries it
+ * one place (waiting until the columns show that place), Space drops it.
+ */
+async function carryColumn(
+  page: Page,
+  view: 'sprint board' | 'Kanban',
+  name: string,
+  steps: { key: 'ArrowLeft' | 'ArrowRight'; showing: string[] }[],
+) {
+  const handle = page.getByRole('button', { name: `Move column ${name}`, exact: true });
+  await handle.focus();
+  await expect(handle).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(handle).toHaveAttribute('aria-pressed', 'true');
+  for (const { key, showing } of steps) {
+    await page.keyboard.press(key);
+    await expect.poll(() => columnNames(page, view)).toEqual(showing);
+  }
+  await page.keyboard.press('Space');
+  await expect(page.locator('[data-dnd-placeholder], [data-dnd-dragging]')).toHaveCount(0);
+}
+
+test('a product owner moves columns with the keyboard by their names, and the order outlasts a reload', async ({
+  team,
+  openBoardAs,
+}) => {
+  const { paula, board } = await ownerAndDeveloper(team, 'Keyboard columns');
+  const a = await openBoardAs(paula, board);
+
+  // On the Kanban she carries Ready two places to the right.
+  await showView(a, 'Kanban');
+  await carryColumn(a, 'Kanban', 'Ready', [
+    { key: 'ArrowRight', showing: ['In progress', 'Ready', 'Verify', 'Done'] },
+    { key: 'ArrowRight', showing: ['In progress', 'Verify', 'Ready', 'Done'] },
+  ]);
+  const kanban = ['In progress', 'Verify', 'Ready', 'Done'];
+  await expect.poll(() => serverOrder(team, board.id, 'maintenance')).toEqual(kanban);
+  await expect(a.getByRole('button', { name: 'Move column Ready', exact: true })).toBeFocused();
+
+  // On the sprint board (no sprint yet) she brings Done to the front.
+  await showView(a, 'Sprint board');
+  await carryColumn(a, 'sprint board', 'Done', [
+    { key: 'ArrowLeft', showing: ['To do', 'In progress', 'Done', 'Review'] },
+    { key: 'ArrowLeft', showing: ['To do', 'Done', 'In progress', 'Review'] },
+    { key: 'ArrowLeft', showing: ['Done', 'To do', 'In progress', 'Review'] },
+  ]);
+  const sprintBoard = ['Done', 'To do', 'In progress', 'Review'];
+  await expect.poll(() => serverOrder(team, board.id, 'development')).toEqual(sprintBoard);
+
+  // Escape puts a picked-up column back where it was, and nothing is sent.
+  const review = a.getByRole('button', { name: 'Move column Review', exact: true });
+  await review.focus();
+  await a.keyboard.press('Space');
+  await expect(review).toHaveAttribute('aria-pressed', 'true');
+  await a.keyboard.press('ArrowLeft');
+  await expect.poll(() => columnNames(a, 'sprint board')).toEqual(['Done', 'To do', 'Review', 'In progress']);
+  await a.keyboard.press('Escape');
+  await expect.poll(() => columnNames(a, 'sprint board')).toEqual(sprintBoard);
+  expect(await serverOrder(team, board.id, 'development')).toEqual(sprintBoard);
+
+  // After a reload both boards show the order the server kept.
+  await a.reload();
+  await expect(a.getByTestId('connection')).toHaveAttribute('data-status', 'live');
+  await showView(a, 'Sprint board');
+  await expect.poll(() => columnNames(a, 'sprint board')).toEqual(sprintBoard);
+  await showView(a, 'Kanban');
+  await expect.poll(() => columnNames(a, 'Kanban')).toEqual(kanban);
 });
 
 test('an edit made on an old version of a column is refused, and the dialog shows the column as it is now', async ({

@@ -18,6 +18,7 @@ import { type Static, type TEnum, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import {
   type BoardEvent,
+  type Card,
   CardTypeSchema,
   ClassOfServiceSchema,
   PrioritySchema,
@@ -363,6 +364,11 @@ export interface WebhookContext<Config> extends PluginContext<Config> {
 
 export interface HookContext<Config> extends PluginContext<Config> {
   readonly event: BoardEvent;
+  /**
+   * The event's card as it is when the hook runs (null for a deleted card or a board event without
+   * one). Read its fields here: a `card.moved` event carries only the card's new place.
+   */
+  readonly card: Card | null;
 }
 
 /** A handler may return nothing or a short summary; anything else fails the delivery. */

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { HookContext, InboundRequest, TicketAction, WebhookContext } from '../../protocol/plugin.ts';
 import { recordActions } from '../../protocol/plugin.ts';
+import * as cardRepo from '../cards/repo.ts';
 import { hookNamesFor } from '../domain/plugin-hooks.ts';
 import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
 import type { Db } from '../infra/database.ts';
@@ -308,6 +309,7 @@ export class HookRunner {
         config: installation.config as Record<string, unknown>,
         installation: { id: installation.id, boardId: installation.board_id },
         event,
+        card: event.cardId ? await cardNow(db, event.boardId, event.cardId) : null,
         log: pluginLogger(log, {
           plugin: pluginId,
           installation: installation.id,
@@ -359,4 +361,9 @@ export class HookRunner {
       throw err;
     }
   }
+}
+
+async function cardNow(db: Db, boardId: string, cardId: string) {
+  const row = await cardRepo.findCard(db, boardId, cardId);
+  return row ? cardRepo.toCard(row) : null;
 }

@@ -51,7 +51,10 @@ export default {
   },
   hooks: {
     'card.resolved'(event, ctx) {
-      ctx.tickets.comment({ cardId: event.cardId }, 'Resolved by ' + event.actor.label + ', noted by flaky.');
+      ctx.tickets.comment(
+        { cardId: event.cardId },
+        'Resolved by ' + event.actor.label + ': "' + ctx.card.title + '" (' + ctx.card.type + '), noted by flaky.',
+      );
     },
   },
 };
@@ -215,7 +218,11 @@ describe('board-event hooks', () => {
       return c.length > 0 ? c : null;
     });
     expect(notes).toEqual([
-      expect.objectContaining({ author: 'plugin:flaky', body: expect.stringMatching(/^Resolved by /) }),
+      expect.objectContaining({
+        author: 'plugin:flaky',
+        // The move's event carries the card's place only; the hook reads the rest from ctx.card.
+        body: expect.stringMatching(/^Resolved by .*: "Ship the retry fix" \(incident\), noted by flaky\.$/),
+      }),
     ]);
   });
 });

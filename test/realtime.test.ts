@@ -77,6 +77,25 @@ describe('real time', () => {
       const event = ack.ok ? ack.event : null;
       await eventually(() => seen.length === 1);
       expect(seen[0]).toEqual(event);
+      // Watchers get the card's new place and where it was, not the whole card.
+      expect(event!.payload.from).toEqual({
+        rank: second.rank,
+        columnId: null,
+        sprintId: null,
+        stream: second.stream,
+      });
+      const [stored] = (await server.admin.cards(boardId)).filter((c) => c.id === second.id);
+      expect(event!.payload.card).toEqual({
+        id: stored!.id,
+        version: stored!.version,
+        rank: stored!.rank,
+        columnId: stored!.columnId,
+        sprintId: stored!.sprintId,
+        stream: stored!.stream,
+        startedAt: stored!.startedAt,
+        doneAt: stored!.doneAt,
+        updatedAt: stored!.updatedAt,
+      });
       expect((await server.admin.cards(boardId)).map((c) => c.title)).toEqual(['second', 'first']);
     } finally {
       mover.close();

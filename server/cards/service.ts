@@ -10,6 +10,7 @@ import type {
   BoardEvent,
   BulkMoveInput,
   Card,
+  CardPlacement,
   CreateCardInput,
   MoveCardInput,
   Role,
@@ -186,13 +187,13 @@ export class CardService {
       if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input);
       if (!prepared.plan.wipCheck) {
-        const { change, event } = this.moveWrite(actor, boardId, prepared);
-        return this.moved(await commitChangeWithEvent(this.db, this.bus, change, event));
+        const { change, event, card } = this.moveWrite(actor, boardId, prepared);
+        return this.moved(await commitChangeWithEvent(this.db, this.bus, change, event), card);
       }
       return commitWithEvents(this.db, this.bus, async (trx, record) => {
         const warning = await this.checkWip(trx, prepared);
-        const { change, event } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-        return this.moved(await record(event, change), warning);
+        const { change, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+        return this.moved(await record(event, change), card, warning);
       });
     });
   }
@@ -207,8 +208,8 @@ export class CardService {
       }
       const prepared = await this.prepareMove(trx, actor, boardId, cardId, input);
       const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-      const { change, event } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-      return this.moved(await record(event, change), warning);
+      const { change, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+      return this.moved(await record(event, change), card, warning);
     });
   }
 
@@ -239,8 +240,8 @@ export class CardService {
           throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
         const prepared = await this.prepareMove(trx, actor, boardId, candidate.id, { columnId });
         const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-        const { change, event } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
-        return this.moved(await record(event, change), warning);
+        const { change, event, card } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
+        return this.moved(await record(event, change), card, warning);
       }),
     );
   }
@@ -359,20 +360,33 @@ export class CardService {
       sprintId: before.sprintId,
       stream: before.stream,
     };
+    // Every watcher gets the event: it carries the card's new place, not the whole card.
+    const placement: CardPlacement = {
+      id: card.id,
+      version: card.version,
+      rank: card.rank,
+      columnId: card.columnId,
+      sprintId: card.sprintId,
+      stream: card.stream,
+      startedAt: card.startedAt,
+      doneAt: card.doneAt,
+      updatedAt: card.updatedAt,
+      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
+    };
     const event: NewEvent = {
       boardId,
       type: 'card.moved',
       cardId: before.id,
       actor,
-      payload: { card, from, ...(warning ? { warning } : {}) },
+      payload: { card: placement, from, ...(warning ? { warning } : {}) },
     };
-    return { change, event };
+    return { change, event, card };
   }
 
-  private moved(event: BoardEvent | null, warning?: string): MoveResult {
+  /** The mover's answer: the whole card after the move, and the event every watcher got. */
+  private moved(event: BoardEvent | null, card: Card, warning?: string): MoveResult {
     // No row changed: the card moved (or vanished) between the read and the write. Read again.
     if (!event) throw new MovedMeanwhile();
-    const card = event.payload.card as Card;
     return { card, event, ...(warning ? { warning } : {}) };
   }
 

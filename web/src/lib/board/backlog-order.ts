@@ -4,7 +4,7 @@
  * optimistic placement of a card between the neighbours the user dropped it next to (and into the
  * column, sprint or stream it was dropped on).
  */
-import type { Card, Stream } from '../../../../protocol/model.ts';
+import type { Card, CardPlacement, Stream } from '../../../../protocol/model.ts';
 
 /** Byte order for ASCII ranks; the id breaks the (unexpected) tie so every client agrees. */
 export function compareCards(a: Card, b: Card): number {
@@ -41,6 +41,17 @@ export function upsertByRank(cards: Card[], card: Card): boolean {
   }
   cards.splice(insertionIndex(cards, card), 0, card);
   return true;
+}
+
+/**
+ * Merge a `card.moved` event's placement onto the card held in `cards` (in place, kept in rank
+ * order). 'unknown': no such card is held, so the placement alone cannot make one (the caller
+ * should reload); 'stale': the held copy is newer.
+ */
+export function applyPlacement(cards: Card[], placement: CardPlacement): 'applied' | 'stale' | 'unknown' {
+  const held = cards.find((c) => c.id === placement.id);
+  if (!held) return 'unknown';
+  return upsertByRank(cards, { ...held, ...placement }) ? 'applied' : 'stale';
 }
 
 export function removeCard(cards: Card[], cardId: string): boolean {

@@ -17,6 +17,7 @@ import type {
   BoardEvent,
   BulkMoveInput,
   Card,
+  CardPlacement,
   Column,
   CompleteSprintInput,
   CreateCardInput,
@@ -35,7 +36,14 @@ import type {
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
-import { changesPlace, type Placement, placeCard, removeCard, upsertByRank } from './backlog-order.ts';
+import {
+  applyPlacement,
+  changesPlace,
+  type Placement,
+  placeCard,
+  removeCard,
+  upsertByRank,
+} from './backlog-order.ts';
 import { arrangeStream } from './column-order.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
@@ -102,6 +110,7 @@ export class BoardState {
 
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
+  #reloading = false;
   #confirmedColumns: Column[] = [];
   /** the latest reorder of each stream the server has not answered yet */
   #pendingOrders = new Map<Stream, { columnIds: string[] }>();
@@ -509,9 +518,15 @@ export class BoardState {
     switch (event.type) {
       case 'card.created':
       case 'card.updated':
-      case 'card.moved':
         this.#upsert(p.card as Card);
         break;
+      case 'card.moved': {
+        // A move carries the card's new place only; it lands on the card this client holds.
+        const placement = p.card as CardPlacement;
+        if (this.#deleted.has(placement.id)) break;
+        if (applyPlacement(this.#confirmed, placement) === 'unknown') void this.#reload();
+        break;
+      }
       case 'cards.moved':
         for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
         break;
@@ -548,6 +563,19 @@ export class BoardState {
     }
     this.#lastSeq = event.seq;
     for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Start again from a snapshot: the events refer to a card this client never saw. */
+  async #reload(): Promise<void> {
+    if (this.#reloading) return;
+    this.#reloading = true;
+    try {
+      this.#applySnapshot(await this.api.snapshot(this.boardId));
+    } catch {
+      this.#rejoin();
+    } finally {
+      this.#reloading = false;
+    }
   }
 
   #applySnapshot(s: Snapshot): void {

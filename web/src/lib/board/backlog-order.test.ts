@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { Card, CardPlacement } from '../../../../protocol/model.ts';
+import { applyPlacement } from './backlog-order.ts';
+
+const card = (id: string, rank: string, extra: Partial<Card> = {}): Card => ({
+  id,
+  boardId: 'b',
+  number: 1,
+  key: `K-${id}`,
+  title: `title ${id}`,
+  description: '',
+  type: 'story',
+  stream: 'development',
+  rank,
+  columnId: null,
+  sprintId: null,
+  estimate: 3,
+  classOfService: 'standard',
+  priority: 'medium',
+  assigneeId: null,
+  labels: ['ui'],
+  blocked: false,
+  blockedReason: '',
+  dueDate: null,
+  source: null,
+  version: 1,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+  startedAt: null,
+  doneAt: null,
+  ...extra,
+});
+
+const placement = (c: Card, change: Partial<CardPlacement>): CardPlacement => ({
+  id: c.id,
+  version: c.version + 1,
+  rank: c.rank,
+  columnId: c.columnId,
+  sprintId: c.sprintId,
+  stream: c.stream,
+  startedAt: c.startedAt,
+  doneAt: c.doneAt,
+  updatedAt: '2026-12-02T00:00:00.000Z',
+  ...change,
+});
+
+describe('applyPlacement (a card.moved event on the client)', () => {
+  it('moves the held card to its new place and keeps the fields the event leaves out', () => {
+    const a = card('a', 'a0');
+    const b = card('b', 'a1');
+    const c = card('c', 'a2', { title: 'keep me', labels: ['x', 'y'], estimate: 8 });
+    const cards = [a, b, c];
+    expect(applyPlacement(cards, placement(c, { rank: 'Zz', columnId: 'col-1' }))).toBe('applied');
+    expect(cards.map((x) => x.id)).toEqual(['c', 'a', 'b']);
+    expect(cards[0]).toEqual({
+      ...c,
+      rank: 'Zz',
+      columnId: 'col-1',
+      version: 2,
+      updatedAt: '2026-12-02T00:00:00.000Z',
+    });
+  });
+
+  it('ignores a placement older than the card held (the reply and the broadcast race)', () => {
+    const a = card('a', 'a0', { version: 5 });
+    const cards = [a, card('b', 'a1')];
+    expect(applyPlacement(cards, { ...placement(a, { rank: 'a5' }), version: 4 })).toBe('stale');
+    expect(cards[0]).toBe(a);
+  });
+
+  it('reports a card it does not hold, and adds nothing', () => {
+    const cards = [card('a', 'a0')];
+    expect(applyPlacement(cards, placement(card('z', 'a1'), {}))).toBe('unknown');
+    expect(cards.map((x) => x.id)).toEqual(['a']);
+  });
+});

@@ -90,3 +90,35 @@ test('an edit made on an old version is refused and the editor shows the current
   await anaPage.reload();
   await expect(cardRow(anaPage, card!.key)).toContainText('Dark mode (Ana)');
 });
+
+test("the backlog shows each card's status (its column), and it follows moves made elsewhere", async ({
+  team,
+  openBoardAs,
+}) => {
+  const ops = await team.person('Ola Support');
+  const board = await team.board('Service desk', [ops]);
+  const [ticket] = await team.cards(board, ['Password reset mail delayed'], {
+    type: 'incident',
+    stream: 'maintenance',
+  });
+  const page = await openBoardAs(ops, board);
+  const status = cardRow(page, ticket!.key).getByTestId('card-status');
+  await expect(cardRow(page, ticket!.key)).toBeVisible();
+  await expect(status).toHaveCount(0); // in the backlog, not on a board yet
+  await expect(page.getByTestId('backlog-count')).toHaveText('1 card');
+
+  // Someone else moves it on the Kanban; this backlog shows its new status without a reload.
+  const moveTo = async (name: string) => {
+    const column = await team.column(board, 'maintenance', name);
+    await team.admin.send('POST', `/api/boards/${board.id}/cards/${ticket!.id}/move`, {
+      columnId: column.id,
+    });
+  };
+  await moveTo('In progress');
+  await expect(status).toHaveText('In progress');
+  await expect(status).toHaveClass(/in_progress/);
+  await moveTo('Done');
+  await expect(status).toHaveText('Done');
+  await expect(status).toHaveClass(/done/);
+  await page.screenshot({ path: test.info().outputPath('backlog-status.png') });
+});

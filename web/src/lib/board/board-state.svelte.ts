@@ -88,6 +88,7 @@ export class BoardState {
 
   byId = $derived(new Map(this.cards.map((c) => [c.id, c])));
   memberNames = $derived(new Map(this.members.map((m) => [m.userId, m.name])));
+  columnsById = $derived(new Map(this.columns.map((c) => [c.id, c])));
   /** sprintId → name, for the sprints still open (planned or active) */
   openSprintNames = $derived(
     new Map(this.sprints.filter((s) => s.state !== 'completed').map((s) => [s.id, s.name])),

@@ -60,6 +60,9 @@ export const ROLE: Record<Role, string> = {
   viewer: 'Viewer',
 };
 
+/** "1 card", "12 cards", "10,000 cards" */
+export const cardCount = (n: number): string => `${n.toLocaleString()} ${n === 1 ? 'card' : 'cards'}`;
+
 export const options = <K extends string>(record: Record<K, unknown>): K[] => Object.keys(record) as K[];
 
 /** Two letters for an avatar. */

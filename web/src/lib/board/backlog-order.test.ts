@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, CardPlacement } from '../../../../protocol/model.ts';
 import { applyPlacement } from './backlog-order.ts';
+import { aCard } from './test-builders.ts';
 
-const card = (id: string, rank: string, extra: Partial<Card> = {}): Card => ({
-  id,
-  boardId: 'b',
-  number: 1,
-  key: `K-${id}`,
-  title: `title ${id}`,
-  description: '',
-  type: 'story',
-  stream: 'development',
-  rank,
-  columnId: null,
-  sprintId: null,
-  estimate: 3,
-  classOfService: 'standard',
-  priority: 'medium',
-  assigneeId: null,
-  labels: ['ui'],
-  blocked: false,
-  blockedReason: '',
-  dueDate: null,
-  source: null,
-  version: 1,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  startedAt: null,
-  doneAt: null,
-  ...extra,
-});
+const card = (id: string, rank: string, extra: Partial<Card> = {}): Card =>
+  aCard({ id, rank, labels: ['ui'], estimate: 3, ...extra });
 
 const placement = (c: Card, change: Partial<CardPlacement>): CardPlacement => ({
   id: c.id,

@@ -12,53 +12,21 @@ import {
   waitingBeyond,
   wipStatus,
 } from './column-board.ts';
+import { aCard, aColumn } from './test-builders.ts';
 
 let next = 0;
 const card = (over: Partial<Card> = {}): Card => {
   next++;
-  return {
+  return aCard({
     id: `c${next}`,
-    boardId: 'b',
     number: next,
     key: `K-${next}`,
     title: `Card ${next}`,
-    description: '',
-    type: 'story',
-    stream: 'development',
     rank: `a${String(next).padStart(3, '0')}`,
-    columnId: null,
-    sprintId: null,
-    estimate: null,
-    classOfService: 'standard',
-    priority: 'medium',
-    assigneeId: null,
-    labels: [],
-    blocked: false,
-    blockedReason: '',
-    dueDate: null,
-    source: null,
-    version: 1,
-    createdAt: '2026-11-01T00:00:00Z',
-    updatedAt: '2026-11-01T00:00:00Z',
-    startedAt: null,
-    doneAt: null,
     ...over,
-  };
+  });
 };
-const column = (id: string, over: Partial<Column> = {}): Column => ({
-  id,
-  stream: 'development',
-  name: id,
-  position: 0,
-  category: 'in_progress',
-  wipLimit: null,
-  wipPolicy: 'hard',
-  expediteExempt: true,
-  entryPolicy: '',
-  exitPolicy: '',
-  version: 1,
-  ...over,
-});
+const column = (id: string, over: Partial<Column> = {}): Column => aColumn({ id, ...over });
 const keys = (cards: readonly Card[] | undefined) => (cards ?? []).map((c) => c.key);
 
 describe('the sprint board', () => {

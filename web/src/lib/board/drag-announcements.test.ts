@@ -7,6 +7,7 @@ import {
   columnBoardScene,
   dragAnnouncements,
 } from './drag-announcements.ts';
+import { aColumn } from './test-builders.ts';
 
 type Event<K extends keyof Announcements> = Parameters<NonNullable<Announcements[K]>>[0];
 
@@ -50,20 +51,8 @@ function drag(announcements: Announcements, held: Held) {
   };
 }
 
-const column = (id: string, name: string, over: Partial<Column> = {}): Column => ({
-  id,
-  stream: 'maintenance',
-  name,
-  position: 0,
-  category: 'in_progress',
-  wipLimit: null,
-  wipPolicy: 'hard',
-  expediteExempt: true,
-  entryPolicy: '',
-  exitPolicy: '',
-  version: 1,
-  ...over,
-});
+const column = (id: string, name: string, over: Partial<Column> = {}): Column =>
+  aColumn({ id, name, stream: 'maintenance', ...over });
 
 const card = (id: string, key: string, title: string, columnId: string | null): Card =>
   ({ id, key, title, columnId, stream: 'maintenance', classOfService: 'standard' }) as Card;

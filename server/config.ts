@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { parseSecretKey } from './infra/secret-box.ts';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
@@ -19,8 +20,15 @@ const Env = Type.Object({
   DATA_DIR: Type.String({
     minLength: 1,
     default: './data',
-    description: 'where the embedded database lives',
+    description: 'where the embedded database (and secret.key, without SECRET_KEY) lives',
   }),
+  SECRET_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'the key that seals plugin secrets at rest: 32 bytes as base64 or hex; unset = DATA_DIR/secret.key',
+    }),
+  ),
   EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -129,6 +137,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if ((value as Config).ADMIN_EMAIL && !(value as Config).ADMIN_PASSWORD) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_PASSWORD: required when ADMIN_EMAIL is set');
+  }
+  if ((value as Config).SECRET_KEY) {
+    try {
+      parseSecretKey((value as Config).SECRET_KEY as string);
+    } catch (err) {
+      // Never echo the value: it is the key.
+      throw new ConfigError(
+        `Invalid configuration:\n  SECRET_KEY: ${(err as Error).message} (make one with: openssl rand -base64 32)`,
+      );
+    }
   }
   return value as Config;
 }

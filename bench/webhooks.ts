@@ -12,6 +12,7 @@
  *
  * Run alone: `npx tsx bench/webhooks.ts`. `bench/run.ts` imports runWebhookBench().
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDb, migrateToLatest, startEmbeddedPostgres } from '../server/infra/database.ts';
+import { SecretBox } from '../server/infra/secret-box.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -125,7 +127,7 @@ export async function runWebhookBench(): Promise<Record<string, number | string>
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   try {
     await migrateToLatest(db);
-    app = await buildApp({ config, db, pool });
+    app = await buildApp({ config, db, pool, secrets: new SecretBox(randomBytes(32)) });
     await app.http.listen({ port: 0, host: '127.0.0.1' });
     const address = app.http.server.address();
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

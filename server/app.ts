@@ -27,6 +27,7 @@ import type { Config } from './config.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerAuthentication, registerErrorHandling } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
+import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   pool: pg.Pool;
+  /** the server key (secret-key.ts at start-up; a fixed one in tests) sealing secrets at rest */
+  secrets: SecretBox;
 }
 
 export interface App {
@@ -55,7 +58,7 @@ export interface App {
   };
 }
 
-export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<App> {
   const http = Fastify({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -144,7 +147,7 @@ export async function buildApp({ config, db, pool }: AppDeps): Promise<App> {
   await http.register(reportRoutes, { reports });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
-  const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log });
+  const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
   await plugins.routes(http);
   http.addHook('onClose', () => plugins.close());
 

@@ -1,7 +1,12 @@
-/** Start-up only: configuration, database (embedded unless DATABASE_URL), migrations, listen, shutdown. */
+/**
+ * Start-up only: configuration, the server key (SECRET_KEY or DATA_DIR/secret.key), database
+ * (embedded unless DATABASE_URL), migrations, sealing secrets stored readable, listen, shutdown.
+ */
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { createDb, type EmbeddedDatabase, migrateToLatest, startEmbeddedPostgres } from './infra/database.ts';
+import { loadServerKey } from './infra/secret-key.ts';
+import { installationsWithUnreadableSecrets, sealLegacySecrets } from './plugin-host/secrets-at-rest.ts';
 
 async function main() {
   loadDotEnv();
@@ -16,6 +21,9 @@ async function main() {
     throw err;
   }
 
+  // Before the database: a missing or damaged key stops start-up before anything else runs.
+  const serverKey = loadServerKey(config);
+
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
@@ -24,8 +32,31 @@ async function main() {
   }
   const { db, pool } = createDb(url, 20);
   await migrateToLatest(db);
-  const app = await buildApp({ config, db, pool });
+  const app = await buildApp({ config, db, pool, secrets: serverKey.box });
   const log = app.http.log;
+  if (serverKey.created) {
+    log.warn(
+      { keyFile: serverKey.source },
+      'created the secret key that seals plugin secrets: back it up with the database, and give every ' +
+        'other instance on this database the same key (SECRET_KEY or this file)',
+    );
+  } else {
+    log.info(
+      { secretKey: serverKey.source },
+      'plugin secrets are sealed with the key from SECRET_KEY or the key file',
+    );
+  }
+  const sealed = await sealLegacySecrets(db, serverKey.box);
+  log.info({ sealed }, `sealed ${sealed} plugin installation secret(s) an earlier version stored readable`);
+  const unreadable = await installationsWithUnreadableSecrets(db, serverKey.box);
+  if (unreadable.length > 0) {
+    log.error(
+      { installations: unreadable, secretKey: serverKey.source },
+      `${unreadable.length} plugin installation secret(s) do not open with this server's key: they were ` +
+        'sealed under another one. Their webhooks answer 503 until this server gets that key (the same ' +
+        'SECRET_KEY or DATA_DIR/secret.key as the instance or backup they come from) or the secrets are rotated',
+    );
+  }
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     if (await app.services.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD)) {
       log.info({ email: config.ADMIN_EMAIL }, 'created the first administrator from ADMIN_EMAIL');

@@ -12,6 +12,8 @@ import type { ClientToServer, ServerToClient } from '../protocol/socket.ts';
 import { type App, buildApp } from '../server/app.ts';
 import { type Config, loadConfig } from '../server/config.ts';
 import { createDb, type Db } from '../server/infra/database.ts';
+import type { SecretBox } from '../server/infra/secret-box.ts';
+import { loadServerKey } from '../server/infra/secret-key.ts';
 import { withDatabase } from './global-setup.ts';
 
 export interface TestServer {
@@ -19,9 +21,14 @@ export interface TestServer {
   db: Db;
   baseUrl: string;
   databaseUrl: string;
+  /** the server key's box: seals and opens installation secrets as this server does */
+  secrets: SecretBox;
   admin: ApiClient;
   close(): Promise<void>;
 }
+
+/** The server key of test servers unless a test passes its own SECRET_KEY (fixed: restarts keep it). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 'blendboard-test-key').toString('base64');
 
 /** A fresh database cloned from the migrated template. */
 export async function freshDatabase(): Promise<string> {
@@ -46,10 +53,12 @@ export async function startServer(
     LOG_LEVEL: 'silent',
     WEB_DIST: 'no-web-in-api-tests',
     LOGIN_RATE_LIMIT: '1000',
+    SECRET_KEY: TEST_SECRET_KEY,
     ...env,
   });
   const { db, pool } = createDb(url, 8);
-  const app = await buildApp({ config, db, pool });
+  const secrets = loadServerKey(config).box;
+  const app = await buildApp({ config, db, pool, secrets });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -61,6 +70,7 @@ export async function startServer(
     db,
     baseUrl,
     databaseUrl: url,
+    secrets,
     admin,
     async close() {
       await app.http.close();

@@ -1,6 +1,7 @@
 /** What operators rely on: health, readiness, metrics, API docs, JSON errors, start-up and shutdown. */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDb } from '../server/infra/database.ts';
+import { SecretBox } from '../server/infra/secret-box.ts';
+import { fixtureText, install, postHook, sign } from '../server/plugin-host/test-tools.ts';
 import { withDatabase } from './global-setup.ts';
 import { ApiClient, eventually, freshDatabase, startServer, type TestServer } from './harness.ts';
 
@@ -35,6 +38,7 @@ describe('operations endpoints', () => {
       config: loadConfig({ LOG_LEVEL: 'silent', REALTIME_CLUSTER: 'false' }),
       db,
       pool,
+      secrets: new SecretBox(randomBytes(32)),
     });
     try {
       const res = await app.http.inject({ url: '/readyz' });
@@ -106,10 +110,21 @@ describe('start-up and shutdown', () => {
     expect(run.output()).toMatch(/PORT="eighty"/);
   });
 
+  it('refuses a SECRET_KEY that is not 32 bytes, without printing it', async () => {
+    const short = randomBytes(16).toString('base64');
+    const run = runMain({ SECRET_KEY: short });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(/SECRET_KEY: expected 32 bytes, got 16/);
+    expect(run.output()).not.toContain(short);
+  });
+
   it('starts on DATABASE_URL, migrates, creates the admin, logs JSON with request ids, and stops cleanly on SIGTERM', async () => {
     const port = String(41000 + Math.floor(Math.random() * 1000));
+    // With DATABASE_URL the folder does not exist yet; only the key file goes there.
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'blendboard-key-')), 'data');
     const run = runMain({
       DATABASE_URL: await freshDatabase(),
+      DATA_DIR: dataDir,
       PORT: port,
       ADMIN_EMAIL: 'ops@example.com',
       ADMIN_PASSWORD: 'ops-password',
@@ -126,8 +141,11 @@ describe('start-up and shutdown', () => {
         .map((l) => JSON.parse(l) as { msg?: string; reqId?: string });
       expect(lines.some((l) => l.msg === 'stopped cleanly')).toBe(true);
       expect(lines.some((l) => typeof l.reqId === 'string' && l.reqId.length === 36)).toBe(true);
+      expect(lines.some((l) => l.msg?.startsWith('created the secret key'))).toBe(true);
+      expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
     } finally {
       run.child.kill('SIGKILL');
+      rmSync(path.dirname(dataDir), { recursive: true, force: true });
     }
   }, 40_000);
 
@@ -143,7 +161,7 @@ describe('start-up and shutdown', () => {
     }
   });
 
-  it('with no DATABASE_URL runs its own PostgreSQL in DATA_DIR and keeps the data across a restart', async () => {
+  it('with no DATABASE_URL runs its own PostgreSQL in DATA_DIR and keeps the data, and the key that opens its secrets, across a restart', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-embedded-'));
     chmodSync(dataDir, 0o755);
     const port = String(42000 + Math.floor(Math.random() * 1000));
@@ -158,7 +176,10 @@ describe('start-up and shutdown', () => {
       const first = runMain({ ...env, ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: 'first-password' });
       await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
       const admin = await ApiClient.login(base, 'first@example.com', 'first-password');
-      await admin.createBoard('Survives restarts');
+      const board = await admin.createBoard('Survives restarts');
+      const hook = await install(admin, board.id, 'generic-ci');
+      const keyFile = path.join(dataDir, 'secret.key');
+      const key = readFileSync(keyFile, 'utf8');
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
 
@@ -168,6 +189,9 @@ describe('start-up and shutdown', () => {
         const again = await ApiClient.login(base, 'first@example.com', 'first-password');
         const boards = await again.ok(again.get<{ name: string }[]>('/api/boards'));
         expect(boards.map((b) => b.name)).toEqual(['Survives restarts']);
+        expect(readFileSync(keyFile, 'utf8')).toBe(key);
+        const body = fixtureText('generic-ci', 'failed');
+        expect((await postHook(base, hook.inboundUrl, body, sign.bearer(hook.secret))).status).toBe(202);
       } finally {
         second.child.kill('SIGTERM');
         expect(await second.exited).toBe(0);

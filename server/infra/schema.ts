@@ -167,7 +167,9 @@ export interface PluginInstallationsTable {
   plugin_id: string;
   name: string;
   config: Json;
+  /** sealed (infra/secret-box.ts, `v1:…`); plain only in rows from before sealing, until the next start */
   secret: string;
+  /** the secret before a rotation, copied as stored (sealed), valid until previous_secret_expires_at */
   previous_secret: string | null;
   previous_secret_expires_at: NullableTimestamp;
   enabled: Generated<boolean>;

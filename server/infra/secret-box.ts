@@ -7,7 +7,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-const PREFIX = 'v1:';
+/** What a sealed value starts with; anything else is a legacy plain secret. */
+export const SEALED_PREFIX = 'v1:';
 const KEY_BYTES = 32;
 const IV_BYTES = 12; // the size GCM is specified for
 const TAG_BYTES = 16;
@@ -18,7 +19,7 @@ export class SecretUnreadableError extends Error {
 }
 
 /** True when the stored value is sealed (as opposed to a legacy plain secret). */
-export const isSealed = (stored: string): boolean => stored.startsWith(PREFIX);
+export const isSealed = (stored: string): boolean => stored.startsWith(SEALED_PREFIX);
 
 /**
  * A key written as text: 32 bytes as 64 hex digits, or as base64 / base64url (43 or 44 characters,
@@ -50,12 +51,12 @@ export class SecretBox {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+    return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
   }
 
   open(stored: string): string {
     if (!isSealed(stored)) return stored; // legacy: stored readable before sealing existed
-    const body = stored.slice(PREFIX.length);
+    const body = stored.slice(SEALED_PREFIX.length);
     const bytes = /^[A-Za-z0-9_-]+$/.test(body) ? Buffer.from(body, 'base64url') : Buffer.alloc(0);
     if (bytes.length < IV_BYTES + TAG_BYTES) {
       throw new SecretUnreadableError('the sealed secret is malformed (too short or not base64url)');

@@ -1,5 +1,6 @@
 /**
- * The inbound side of a webhook: find the installation, let the plugin verify the raw bytes (401),
+ * The inbound side of a webhook: find the installation, open its sealed secret (503 when this
+ * server's key cannot), let the plugin verify the raw bytes (401),
  * parse and check the body (400), then store the delivery and enqueue its processing in one
  * transaction before acknowledging (202). A second copy of the same delivery id is acknowledged
  * (200) without being processed again. Refused requests are logged too, with why.
@@ -12,6 +13,7 @@ import { type InboundRequest, PayloadError, type WebhookHandler } from '../../pr
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
 import type { InstallationRow } from '../infra/schema.ts';
+import { type SecretBox, SecretUnreadableError } from '../infra/secret-box.ts';
 import { verifyContext } from './context.ts';
 import { orderedId } from './ordered-id.ts';
 import type { InstallationDirectory } from './processor.ts';
@@ -132,6 +134,7 @@ export interface ReceiverDeps {
   db: Db;
   registry: PluginRegistry;
   directory: InstallationDirectory;
+  secrets: SecretBox;
   writer: DeliveryWriter;
   received: Counter;
   log: FastifyBaseLogger;
@@ -212,14 +215,34 @@ export class WebhookReceiver {
       contentType: input.headers['content-type'] ?? '',
     };
 
-    const refusal = this.verify(handler, req, installation);
-    if (refusal !== null) {
+    const verdict = this.verify(handler, req, installation);
+    if (verdict.unreadable) {
+      // Not the sender's fault and not a verdict on its signature: the operator has to act, the tool
+      // may retry. Loud in the server log; the delivery log tells the board's admins the same.
+      this.deps.log.error(
+        { installation: installation.id, plugin: plugin.def.id, err: verdict.unreadable },
+        'webhook not verified: this server cannot open the installation secret (SECRET_KEY differs?)',
+      );
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'not_checked',
+        new AppError(
+          'PLUGIN_UNAVAILABLE',
+          "this server cannot read the installation's secret: it was sealed under another server key. " +
+            'Give this server the same SECRET_KEY (or DATA_DIR/secret.key) as the server that stored it, ' +
+            'or rotate the secret',
+        ),
+      );
+    }
+    if (verdict.refusal !== null) {
       return this.reject(
         installation,
         name,
         logged,
         'failed',
-        new AppError('UNAUTHENTICATED', `webhook verification failed: ${refusal}`),
+        new AppError('UNAUTHENTICATED', `webhook verification failed: ${verdict.refusal}`),
       );
     }
 
@@ -263,12 +286,16 @@ export class WebhookReceiver {
       : { status: 200, body: { deliveryId: stored.id, status: 'duplicate' } };
   }
 
-  /** null when the plugin accepts the request with the current (or, within its grace, the previous) secret. */
+  /**
+   * `refusal` is null when the plugin accepts the request with the current (or, within its grace, the
+   * previous) secret. When no readable secret accepts it and one could not be opened, `unreadable`
+   * says so: the request may well be signed right, so it is not refused as forged.
+   */
   private verify(
     handler: WebhookHandler<unknown>,
     req: InboundRequest,
     installation: InstallationRow,
-  ): string | null {
+  ): { refusal: string | null; unreadable: SecretUnreadableError | null } {
     const secrets = [installation.secret];
     if (
       installation.previous_secret &&
@@ -278,16 +305,25 @@ export class WebhookReceiver {
       secrets.push(installation.previous_secret);
     }
     let reason = 'refused';
-    for (const secret of secrets) {
+    let unreadable: SecretUnreadableError | null = null;
+    for (const stored of secrets) {
+      let secret: string;
+      try {
+        secret = this.deps.secrets.open(stored);
+      } catch (err) {
+        if (!(err instanceof SecretUnreadableError)) throw err;
+        unreadable ??= err;
+        continue;
+      }
       try {
         const verdict = handler.verify(req, verifyContext(secret, installation.config));
-        if (verdict === true) return null;
+        if (verdict === true) return { refusal: null, unreadable: null };
         if (typeof verdict === 'string' && verdict) reason = verdict;
       } catch (err) {
         reason = `the plugin's verify() threw: ${(err as Error)?.message ?? String(err)}`;
       }
     }
-    return reason;
+    return { refusal: reason, unreadable };
   }
 
   private deliveryKey(handler: WebhookHandler<unknown>, req: InboundRequest, payload: unknown): string {

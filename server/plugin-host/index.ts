@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Db } from '../infra/database.ts';
 import type { Metrics } from '../infra/metrics.ts';
+import type { SecretBox } from '../infra/secret-box.ts';
 import type { BoardEventBus } from '../sync/event-log.ts';
 import { DeliveryWriter, WebhookReceiver } from './inbound.ts';
 import { DeliveryProcessor, HookRunner, InstallationDirectory } from './processor.ts';
@@ -24,6 +25,8 @@ export interface PluginHostDeps {
   bus: BoardEventBus;
   metrics: Metrics;
   log: FastifyBaseLogger;
+  /** seals installation secrets when stored, opens them to verify inbound webhooks */
+  secrets: SecretBox;
 }
 
 export interface PluginHost {
@@ -48,6 +51,7 @@ export async function createPluginHost({
   bus,
   metrics,
   log,
+  secrets,
 }: PluginHostDeps): Promise<PluginHost> {
   const registry = await discoverPlugins({
     pluginDir: config.PLUGIN_DIR,
@@ -91,6 +95,7 @@ export async function createPluginHost({
     db,
     registry,
     directory,
+    secrets,
     writer: new DeliveryWriter(db, queue),
     log,
     received: metrics.counter(
@@ -99,7 +104,7 @@ export async function createPluginHost({
       ['plugin', 'result'],
     ),
   });
-  const service = new PluginService(db, bus, registry, directory, queue);
+  const service = new PluginService(db, bus, registry, directory, queue, secrets);
 
   await queue.start({
     deliveries: (jobs) => processor.processBatch(jobs),

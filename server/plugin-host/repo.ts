@@ -87,6 +87,47 @@ export function rotateSecret(
     .executeTakeFirst();
 }
 
+/** Installations with a secret not sealed yet (no `sealedPrefix`), locked until the transaction ends. */
+export function unsealedSecretsForUpdate(
+  db: Q,
+  sealedPrefix: string,
+): Promise<Pick<InstallationRow, 'id' | 'secret' | 'previous_secret'>[]> {
+  return db
+    .selectFrom('plugin_installations')
+    .select(['id', 'secret', 'previous_secret'])
+    .where(
+      sql<boolean>`not starts_with(secret, ${sealedPrefix})
+        or (previous_secret is not null and not starts_with(previous_secret, ${sealedPrefix}))`,
+    )
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Replace the secrets of many installations in one statement. */
+export async function setSecrets(
+  db: Q,
+  rows: { id: string; secret: string; previous_secret: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map((r) => sql`(${r.id}::uuid, ${r.secret}::text, ${r.previous_secret}::text)`);
+  await sql`update plugin_installations as i
+    set secret = v.secret, previous_secret = v.previous_secret
+    from (values ${sql.join(values)}) as v(id, secret, previous_secret)
+    where i.id = v.id`.execute(db);
+}
+
+/** Every installation's secrets, for checking at start-up that this server's key opens them. */
+export function allSecrets(
+  db: Q,
+): Promise<Pick<InstallationRow, 'id' | 'secret' | 'previous_secret' | 'previous_secret_expires_at'>[]> {
+  return db
+    .selectFrom('plugin_installations')
+    .select(['id', 'secret', 'previous_secret', 'previous_secret_expires_at'])
+    .orderBy('id')
+    .execute();
+}
+
 export async function deleteInstallation(db: Q, id: string): Promise<boolean> {
   const r = await db.deleteFrom('plugin_installations').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;

@@ -24,6 +24,7 @@ import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
+import type { SecretBox } from '../infra/secret-box.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import { ticketConfigOf } from './apply.ts';
 import type { InstallationDirectory } from './processor.ts';
@@ -75,6 +76,8 @@ export class PluginService {
     private readonly registry: PluginRegistry,
     private readonly directory: InstallationDirectory,
     private readonly queue: PluginQueue,
+    /** seals the secret before it is stored; the plain one is only in the reply */
+    private readonly secrets: SecretBox,
   ) {}
 
   available(actor: Actor): { plugins: PluginInfo[]; loadErrors: PluginLoadError[] } {
@@ -149,7 +152,7 @@ export class PluginService {
       plugin_id: plugin.def.id,
       name: input.name?.trim() || plugin.def.name,
       config,
-      secret,
+      secret: this.secrets.seal(secret),
       enabled: input.enabled ?? true,
       created_by: actor.userId,
     });
@@ -198,7 +201,8 @@ export class PluginService {
     const row = await repo.rotateSecret(
       this.db,
       installationId,
-      secret,
+      this.secrets.seal(secret),
+      // The previous secret is copied in SQL as stored: still sealed.
       grace > 0 ? new Date(Date.now() + grace * 60_000) : null,
     );
     if (!row) throw notFound('plugin installation');

@@ -7,6 +7,7 @@
  * temporary directory. Either is removed again when Playwright stops the server.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +48,8 @@ if (serverUrl) {
   url.pathname = `/${name}`;
   databaseUrl = url.toString();
   env.DATABASE_URL = databaseUrl;
+  // The server key would otherwise go to ./data/secret.key in the checkout; this database is thrown away.
+  env.SECRET_KEY ??= randomBytes(32).toString('base64');
   dropDatabase = async () => {
     await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
   };

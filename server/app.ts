@@ -158,7 +158,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
-  const io = await attachRealtime(http.server, {
+  const realtime = await attachRealtime(http.server, {
     db,
     auth,
     boards,
@@ -167,9 +167,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     clusterPool: config.REALTIME_CLUSTER ? pool : undefined,
     onConnectionCount: (n) => metrics.sockets.set(n),
   });
-  http.addHook('onClose', async () => {
-    await io.close();
-  });
+  http.addHook('onClose', () => realtime.close());
 
-  return { http, io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
+  return { http, io: realtime.io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
 }

@@ -27,7 +27,6 @@ export async function listenForRemoteEvents(
 ): Promise<RemoteEvents> {
   const pending = new Map<string, number[]>();
   let scheduled = false;
-  let client: pg.PoolClient | null = null;
   let closed = false;
 
   const fetchPending = async () => {
@@ -55,31 +54,52 @@ export async function listenForRemoteEvents(
     }
   };
 
-  const connect = async (): Promise<void> => {
-    const c = await pool.connect();
-    c.on('notification', onNotification);
-    c.on('error', (err) => {
+  /** The listening connection; released to the pool once, by an error or by close(), never twice. */
+  const listen = (c: pg.PoolClient) => {
+    let released = false;
+    const onClientError = (err: Error) => {
       onError(err);
-      c.release(err);
-      if (client === c) client = null;
+      release(err);
       // Events announced while disconnected reach clients by their catch-up (they see a seq gap).
       if (!closed) setTimeout(() => void connect().catch(onError), RECONNECT_MS);
-    });
-    await c.query(`LISTEN ${EVENTS_CHANNEL}`);
-    client = c;
+    };
+    const release = (err?: Error) => {
+      if (released) return;
+      released = true;
+      if (client?.c === c) client = null;
+      c.off('notification', onNotification);
+      c.off('error', onClientError); // from here on the pool's own idle listener hears its errors
+      c.release(err);
+    };
+    c.on('notification', onNotification);
+    c.on('error', onClientError);
+    return { c, release };
+  };
+  let client: ReturnType<typeof listen> | null = null;
+
+  const connect = async (): Promise<void> => {
+    const held = listen(await pool.connect());
+    try {
+      await held.c.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (err) {
+      held.release(err as Error);
+      throw err;
+    }
+    if (closed) held.release();
+    else client = held;
   };
   await connect();
 
   return {
     async close() {
       closed = true;
-      const c = client;
+      const held = client;
       client = null;
-      if (!c) return;
+      if (!held) return;
       try {
-        await c.query(`UNLISTEN ${EVENTS_CHANNEL}`);
+        await held.c.query(`UNLISTEN ${EVENTS_CHANNEL}`);
       } finally {
-        c.release();
+        held.release();
       }
     },
   };

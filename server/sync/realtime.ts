@@ -120,7 +120,13 @@ export interface RealtimeDeps {
   onConnectionCount?: (n: number) => void;
 }
 
-export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Promise<RealtimeServer> {
+export interface Realtime {
+  io: RealtimeServer;
+  /** Stop broadcasting, stop listening for other instances (awaited: before the pool ends), close io. */
+  close(): Promise<void>;
+}
+
+export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Promise<Realtime> {
   const io: RealtimeServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -161,10 +167,6 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         for (const event of events) broadcast(event);
       })
     : null;
-  httpServer.on('close', () => {
-    unsubscribe();
-    void remote?.close().catch(() => {});
-  });
 
   async function broadcastPresence(boardId: string) {
     const sockets = await io.in(room(boardId)).fetchSockets();
@@ -250,5 +252,12 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     });
   });
 
-  return io;
+  return {
+    io,
+    async close() {
+      unsubscribe();
+      await remote?.close().catch(() => {});
+      await io.close();
+    },
+  };
 }

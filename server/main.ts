@@ -4,7 +4,13 @@
  */
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
-import { createDb, type EmbeddedDatabase, migrateToLatest, startEmbeddedPostgres } from './infra/database.ts';
+import {
+  createDb,
+  type EmbeddedDatabase,
+  leaveShutdownSignalsToTheServer,
+  migrateToLatest,
+  startEmbeddedPostgres,
+} from './infra/database.ts';
 import { loadServerKey } from './infra/secret-key.ts';
 import { installationsWithUnreadableSecrets, sealLegacySecrets } from './plugin-host/secrets-at-rest.ts';
 
@@ -83,6 +89,7 @@ async function main() {
       process.exit(1);
     }
   };
+  if (embedded) leaveShutdownSignalsToTheServer();
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

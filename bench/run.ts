@@ -11,14 +11,12 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
-import { startChild } from './lib.ts';
+import { freePort, startChild } from './lib.ts';
 import { bareBroadcast, boardMoves, type RateResult } from './realtime.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
 const parts = new Set((process.env.BENCH_PARTS ?? 'baseline,moves,load,webhooks').split(','));
-const port = 43000 + Math.floor(Math.random() * 1000);
-const pgPort = 45000 + Math.floor(Math.random() * 1000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
 // mkdtemp makes the folder private; the embedded PostgreSQL runs as the postgres OS user.
 chmodSync(dataDir, 0o755);
@@ -58,6 +56,8 @@ async function main() {
   }
 
   // 2. The real server on embedded PostgreSQL.
+  const port = await freePort();
+  const pgPort = await freePort();
   if (!existsSync('dist/index.html'))
     console.log('(no dist/: run `npm run build` first to include the Chromium first-paint figure)');
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there (open it in Chrome DevTools).

@@ -24,6 +24,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDb, migrateToLatest, startEmbeddedPostgres } from '../server/infra/database.ts';
 import { SecretBox } from '../server/infra/secret-box.ts';
+import { freePort } from './lib.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -112,9 +113,7 @@ export async function runWebhookBench(): Promise<Record<string, number | string>
   const external = process.env.BENCH_DATABASE_URL;
   const dataDir = external ? null : mkdtempSync(path.join(tmpdir(), 'blendboard-bench-webhooks-'));
   if (dataDir) chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user
-  const embedded = dataDir
-    ? await startEmbeddedPostgres(dataDir, 46000 + Math.floor(Math.random() * 1000))
-    : null;
+  const embedded = dataDir ? await startEmbeddedPostgres(dataDir, await freePort()) : null;
   const url = external ?? embedded!.url;
   const { db, pool } = createDb(url, 20);
   const config = loadConfig({

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Column, Stream } from '../../../../protocol/model.ts';
 import { arrangeStream, placeOf, shiftColumn } from './column-order.ts';
+import { aColumn } from './test-builders.ts';
 
-const column = (id: string, stream: Stream, position: number): Column => ({
-  id,
-  stream,
-  name: id,
-  position,
-  category: 'in_progress',
-  wipLimit: null,
-  wipPolicy: 'hard',
-  expediteExempt: true,
-  entryPolicy: '',
-  exitPolicy: '',
-  version: 1,
-});
+const column = (id: string, stream: Stream, position: number): Column => aColumn({ id, stream, position });
 // The streams share the board's positions, interleaved here on purpose.
 const board = [
   column('todo', 'development', 0),

@@ -1,12 +1,22 @@
 /**
- * What a screen reader hears while someone drags with the keyboard: the card's key and title when
+ * What a screen reader hears while someone drags (with the keyboard, and ticked cards with the mouse): the card's key and title when
  * it is picked up, the column and position it is carried to, and where it was dropped, or the
  * column's name when a product owner carries a column, never the ids the drag library would read out.
  * The words are the drag library's live region (role="status", aria-live="polite").
  */
 import type { Page } from '@playwright/test';
 import type { Card, Sprint } from '../protocol/model.ts';
-import { boardCard, cardRow, expect, kanbanCell, keysIn, showView, sprintColumn, test } from './fixtures.ts';
+import {
+  boardCard,
+  cardRow,
+  dragOnto,
+  expect,
+  kanbanCell,
+  keysIn,
+  showView,
+  sprintColumn,
+  test,
+} from './fixtures.ts';
 
 /** The drag library's live region; one per page, so a view that is left takes its own with it. */
 const liveRegion = (page: Page) =>
@@ -163,4 +173,28 @@ test('a backlog card carried with the keyboard is announced by its key, title an
   await showView(page, 'Backlog');
   await expect(cardRow(page, one!.key)).toBeVisible();
   await expect(said).toHaveCount(1);
+});
+
+test('ticked cards dragged onto a sprint with the mouse are announced together', async ({
+  team,
+  openBoardAs,
+}) => {
+  const pia = await team.person('Pia');
+  const board = await team.board('Sprint words', [pia]);
+  await team.role(board, pia, 'product_owner');
+  const [one, two] = await team.cards(board, ['One', 'Two', 'Three'], { estimate: 2 });
+  await team.admin.send('POST', `/api/boards/${board.id}/sprints`, { name: 'Sprint 1', capacity: 10 });
+  const page = await openBoardAs(pia, board);
+  const said = liveRegion(page);
+  const zone = page.locator('[data-testid="sprint-zone"][data-sprint-name="Sprint 1"]');
+  const highlighted = page.locator(
+    '[data-testid="sprint-zone"][data-sprint-name="Sprint 1"][data-drop-target="true"]',
+  );
+
+  await cardRow(page, one!.key).getByTestId('select-card').click();
+  await cardRow(page, two!.key).getByTestId('select-card').click();
+  await expect(page.getByTestId('selection-count')).toHaveText('2 selected');
+  await dragOnto(page, cardRow(page, two!.key), zone, highlighted);
+  await expect(zone.getByTestId('sprint-card')).toHaveText([one!.key, two!.key]);
+  await expect(said).toHaveText(`${two!.key} dropped in Sprint 1, with 1 other ticked card.`);
 });

@@ -214,6 +214,36 @@ describe('carrying a card in the ranked backlog', () => {
     expect(carry.over(zone)).toBe('DEV-21 is over Sprint 4.');
     expect(carry.drop(zone)).toBe('DEV-21 dropped in Sprint 4.');
   });
+
+  it('says how many ticked cards go into the sprint with a ticked card, and none with an unticked one', () => {
+    const ticked = new Set(['b20', 'b21', 'b25', 'b30']);
+    const scene = backlogScene(
+      { byId: new Map(rows.map((c) => [c.id, c])), sprints: [sprint] },
+      {
+        rows: () => rows,
+        offset: () => 20,
+        ticked: {
+          has: (id) => ticked.has(id),
+          get size() {
+            return ticked.size;
+          },
+        },
+      },
+    );
+    const zone = { id: 'sprint:s1', data: { sprintId: 's1' } };
+    const carry = drag(dragAnnouncements(scene), { id: 'b21', index: 1 });
+    carry.pickUp();
+    expect(carry.over(zone)).toBe('DEV-22 is over Sprint 4, with 3 other ticked cards.');
+    expect(carry.drop(zone)).toBe('DEV-22 dropped in Sprint 4, with 3 other ticked cards.');
+    ticked.delete('b25');
+    ticked.delete('b30');
+    const pair = drag(dragAnnouncements(scene), { id: 'b20', index: 0 });
+    pair.pickUp();
+    expect(pair.drop(zone)).toBe('DEV-21 dropped in Sprint 4, with 1 other ticked card.');
+    const alone = drag(dragAnnouncements(scene), { id: 'b23', index: 3 });
+    alone.pickUp();
+    expect(alone.drop(zone)).toBe('DEV-24 dropped in Sprint 4.');
+  });
 });
 
 describe('what the view does not know', () => {

@@ -35,6 +35,8 @@ export interface DragScene {
   list(group: string | null, cardId: string): CardList | undefined;
   /** a sprint's name: the backlog's Sprints panel takes cards dropped on a sprint */
   sprint?(sprintId: string): string | undefined;
+  /** how many other ticked cards join a sprint with this one (it is ticked too), else 0 */
+  companions?(cardId: string): number;
 }
 
 /** The Accessibility plugin's announcements (the library does not export the type by name). */
@@ -50,7 +52,7 @@ type Operation = { source: Draggable | null; target: Droppable | null };
 /** Where the carried thing would land if dropped now; `key` tells one place from another. */
 type Place =
   | { kind: 'list'; key: string; list: CardList; index: number }
-  | { kind: 'sprint'; key: string; name: string }
+  | { kind: 'sprint'; key: string; name: string; others: number }
   | { kind: 'columns'; key: string; index: number; total: number };
 
 /** What a sortable draggable adds to a plain one (read by shape, so tests can pass plain objects). */
@@ -97,7 +99,9 @@ export function dragAnnouncements(scene: DragScene): Announcements {
     const sprintId = sprintIdOf(target);
     if (sprintId !== null && !isColumn(source)) {
       const name = scene.sprint?.(sprintId);
-      return name === undefined ? null : { kind: 'sprint', key: `sprint:${sprintId}`, name };
+      if (name === undefined) return null;
+      const others = scene.companions?.(String(source.id)) ?? 0;
+      return { kind: 'sprint', key: `sprint:${sprintId}`, name, others };
     }
     const at = sortablePlace(source);
     if (!at) return null;
@@ -123,16 +127,21 @@ export function dragAnnouncements(scene: DragScene): Announcements {
       : { short: 'the card', full: 'a card' };
   }
 
+  /** ", with 3 other ticked cards" when ticked cards join the sprint with the carried one. */
+  function withOthers(n: number): string {
+    return n > 0 ? `, with ${n} other ticked ${n === 1 ? 'card' : 'cards'}` : '';
+  }
+
   /** The place while carried: "is over In progress, position 3 of 5" / "is at position 2 of 4". */
   function over(place: Place): string {
-    if (place.kind === 'sprint') return `is over ${place.name}`;
+    if (place.kind === 'sprint') return `is over ${place.name}${withOthers(place.others)}`;
     if (place.kind === 'columns') return `is at ${position(place.index, place.total)}`;
     const warning = place.list.warning ? `. ${place.list.warning}` : '';
     return `is over ${place.list.name}, ${position(place.index, place.list.size)}${warning}`;
   }
 
   function droppedAt(place: Place): string {
-    if (place.kind === 'sprint') return `dropped in ${place.name}`;
+    if (place.kind === 'sprint') return `dropped in ${place.name}${withOthers(place.others)}`;
     if (place.kind === 'columns') return `dropped at ${position(place.index, place.total)}`;
     return `dropped in ${place.list.name}, ${position(place.index, place.list.size)}`;
   }
@@ -230,6 +239,8 @@ export function backlogScene(
     rows: () => readonly Card[];
     /** the index in `rows` of the first drawn row */
     offset: () => number;
+    /** the ticked cards: a ticked card dropped on a sprint takes them all along */
+    ticked?: { has(cardId: string): boolean; size: number };
   },
 ): DragScene {
   return {
@@ -237,5 +248,6 @@ export function backlogScene(
     columns: () => [],
     list: () => ({ name: 'the backlog', size: view.rows().length, offset: view.offset() }),
     sprint: (sprintId) => board.sprints.find((s) => s.id === sprintId)?.name,
+    companions: (cardId) => (view.ticked?.has(cardId) ? view.ticked.size - 1 : 0),
   };
 }

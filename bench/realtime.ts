@@ -18,6 +18,8 @@ export interface RateResult {
   /** the mover's acknowledgement (the server's answer), when the step measures it */
   ackP50?: number;
   ackP99?: number;
+  /** why moves failed: error code → count ('no answer' for moves unanswered 10 s after the step) */
+  failures?: Record<string, number>;
   sustained: boolean;
 }
 
@@ -199,6 +201,7 @@ export async function boardMoves(
       let inFlight = 0;
       let m = 0;
       const ackDelays: number[] = [];
+      const failures: Record<string, number> = {};
       const sent = await paced(rate, seconds, () => {
         const card = cardIds[cursor++ % cardIds.length]!;
         const anchor = cardIds[(cursor * 7919) % cardIds.length]!;
@@ -208,15 +211,21 @@ export async function boardMoves(
         mover.emit(
           'card:move',
           { boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
-          (ack: { ok: boolean; event?: { seq: number } }) => {
+          (ack: { ok: boolean; event?: { seq: number }; error?: string }) => {
             inFlight--;
             ackDelays.push(now() - t0);
             if (ack.ok && ack.event) sentAt.set(ack.event.seq, t0);
-            else failed++;
+            else {
+              failed++;
+              const why = ack.error ?? 'no event';
+              failures[why] = (failures[why] ?? 0) + 1;
+            }
           },
         );
       });
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await sleep(50);
+      const unanswered = inFlight;
+      if (unanswered > 0) failures['no answer'] = unanswered;
       await sleep(1500);
       const result = rateResult(
         rate,
@@ -224,12 +233,13 @@ export async function boardMoves(
         await pool.collect(),
         clients,
         sent,
-        failed + inFlight,
+        failed + unanswered,
         seconds,
       );
       const acks = summarise(ackDelays);
       result.ackP50 = round(acks.p50);
       result.ackP99 = round(acks.p99);
+      if (failed + unanswered > 0) result.failures = failures;
       results.push(result);
       if (stopWhenNotSustained && !result.sustained) break;
       await sleep(500);

@@ -36,6 +36,9 @@ function table(title: string, rows: RateResult[]) {
       sustained: r.sustained,
     })),
   );
+  for (const r of rows) {
+    if (r.failures) console.log(`  ${r.rate}/s step, failed moves by reason: ${JSON.stringify(r.failures)}`);
+  }
 }
 
 async function main() {

@@ -73,11 +73,11 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const bus = new BoardEventBus();
   const auth = new AuthService(db, config.SESSION_TTL_HOURS);
   const boards = new BoardService(db, bus);
-  const cards = new CardService(db, bus);
+  const metrics = createMetrics(pool);
+  const cards = new CardService(db, bus, (size) => metrics.moveGroups.observe(size));
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
   const reports = new ReportService(db);
-  const metrics = createMetrics(pool);
 
   await http.register(helmet, {
     contentSecurityPolicy: {

@@ -145,40 +145,66 @@ export async function loadMove(
   return rows[0];
 }
 
+/** A move's write: the card's new place, guarded by the version the move was decided on. */
+export interface MoveWrite {
+  id: string;
+  /** the version the move read; the write applies only while the card is still at it */
+  version: number;
+  rank: string;
+  columnId: string | null;
+  sprintId: string | null;
+  stream: string;
+  startedAt: Date | null;
+  doneAt: Date | null;
+  /** undefined leaves the assignee alone (only a pull assigns) */
+  assigneeId?: string | null;
+  updatedAt: Date;
+}
+
 /**
- * The move's write: the card's new place, guarded by the version it was read at. Returns the guarded
- * change for the event log to commit together with its event (null result = someone moved it first).
+ * One move's write as a guarded change (RETURNING the id), for the event log to commit together with
+ * its event; no row (someone moved the card first) means nothing is recorded.
  */
-export function moveCard(
-  db: Q,
-  card: { id: string; version: number },
-  to: {
-    rank: string;
-    columnId: string | null;
-    sprintId: string | null;
-    stream: string;
-    startedAt: Date | null;
-    doneAt: Date | null;
-    assigneeId?: string | null;
-    updatedAt: Date;
-  },
-) {
+export function moveCard(db: Q, w: MoveWrite) {
   return db
     .updateTable('cards')
     .set({
-      rank: to.rank,
-      column_id: to.columnId,
-      sprint_id: to.sprintId,
-      stream: to.stream,
-      started_at: to.startedAt,
-      done_at: to.doneAt,
-      ...(to.assigneeId !== undefined ? { assignee_id: to.assigneeId } : {}),
-      version: card.version + 1,
-      updated_at: to.updatedAt,
+      rank: w.rank,
+      column_id: w.columnId,
+      sprint_id: w.sprintId,
+      stream: w.stream,
+      started_at: w.startedAt,
+      done_at: w.doneAt,
+      ...(w.assigneeId !== undefined ? { assignee_id: w.assigneeId } : {}),
+      version: w.version + 1,
+      updated_at: w.updatedAt,
     })
-    .where('id', '=', card.id)
-    .where('version', '=', card.version)
+    .where('id', '=', w.id)
+    .where('version', '=', w.version)
     .returning('id');
+}
+
+/**
+ * Several moves' writes (at most one per card) as ONE guarded statement, returning `card_id` for each
+ * card still at the version its move read. The values travel as arrays, so the statement's text is
+ * the same for any number of moves and is prepared once per connection.
+ */
+export function moveCards(boardId: string, writes: MoveWrite[]) {
+  const column = <T>(pick: (w: MoveWrite) => T) => writes.map(pick);
+  return sql<{ card_id: string }>`update cards c set
+      rank = w.rank, column_id = w.column_id, sprint_id = w.sprint_id, stream = w.stream,
+      started_at = w.started_at, done_at = w.done_at,
+      assignee_id = case when w.sets_assignee then w.assignee_id else c.assignee_id end,
+      version = w.version + 1, updated_at = w.updated_at
+    from unnest(
+      ${column((w) => w.id)}::uuid[], ${column((w) => w.version)}::int[], ${column((w) => w.rank)}::text[],
+      ${column((w) => w.columnId)}::uuid[], ${column((w) => w.sprintId)}::uuid[], ${column((w) => w.stream)}::text[],
+      ${column((w) => w.startedAt)}::timestamptz[], ${column((w) => w.doneAt)}::timestamptz[],
+      ${column((w) => w.assigneeId ?? null)}::uuid[], ${column((w) => w.assigneeId !== undefined)}::bool[],
+      ${column((w) => w.updatedAt)}::timestamptz[]
+    ) as w(id, version, rank, column_id, sprint_id, stream, started_at, done_at, assignee_id, sets_assignee, updated_at)
+    where c.id = w.id and c.version = w.version and c.board_id = ${boardId}
+    returning c.id as card_id`;
 }
 
 export async function edgeRank(db: Q, boardId: string, edge: 'top' | 'bottom'): Promise<string | null> {

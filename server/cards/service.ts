@@ -26,13 +26,8 @@ import { decideWip } from '../domain/wip.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
-import {
-  type BoardEventBus,
-  cardHistory,
-  commitChangeWithEvent,
-  commitWithEvents,
-  type NewEvent,
-} from '../sync/event-log.ts';
+import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
+import { MoveCommits } from './move-commits.ts';
 import * as repo from './repo.ts';
 
 const RETRIES = 12;
@@ -62,10 +57,16 @@ const EDITABLE = {
 } as const;
 
 export class CardService {
+  private readonly moveCommits: MoveCommits;
+
   constructor(
     private readonly db: Db,
     private readonly bus: BoardEventBus,
-  ) {}
+    /** told the size of each group of moves committed together (see move-commits.ts) */
+    onMoveGroup?: (size: number) => void,
+  ) {
+    this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
+  }
 
   async list(actor: Actor, boardId: string): Promise<Card[]> {
     await requireBoardPermission(this.db, actor, boardId, 'board:read');
@@ -177,8 +178,9 @@ export class CardService {
   /**
    * A move reads everything it decides on in one statement (role, card, target column and sprint,
    * rank neighbours), lets the pure rules in domain/card-move.ts decide, and writes the card and its
-   * event in one more statement guarded by the card's version: two round trips, no transaction. Only
-   * a move into a column with a WIP limit takes the column's lock (in a transaction) to count.
+   * event in one more statement guarded by the card's version: two round trips, no transaction; on a
+   * busy board that statement carries the other moves waiting for it too (move-commits.ts). Only a
+   * move into a column with a WIP limit takes the column's lock (in a transaction) to count.
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
     return this.withRetry(async (attempt) => {
@@ -187,13 +189,13 @@ export class CardService {
       if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input);
       if (!prepared.plan.wipCheck) {
-        const { change, event, card } = this.moveWrite(actor, boardId, prepared);
-        return this.moved(await commitChangeWithEvent(this.db, this.bus, change, event), card);
+        const { write, event, card } = this.moveWrite(actor, boardId, prepared);
+        return this.moved(await this.moveCommits.commit(write, event), card);
       }
       return commitWithEvents(this.db, this.bus, async (trx, record) => {
         const warning = await this.checkWip(trx, prepared);
-        const { change, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-        return this.moved(await record(event, change), card, warning);
+        const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+        return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
       });
     });
   }
@@ -208,8 +210,8 @@ export class CardService {
       }
       const prepared = await this.prepareMove(trx, actor, boardId, cardId, input);
       const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-      const { change, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-      return this.moved(await record(event, change), card, warning);
+      const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+      return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
     });
   }
 
@@ -240,8 +242,8 @@ export class CardService {
           throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
         const prepared = await this.prepareMove(trx, actor, boardId, candidate.id, { columnId });
         const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-        const { change, event, card } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
-        return this.moved(await record(event, change), card, warning);
+        const { write, event, card } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
+        return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
       }),
     );
   }
@@ -332,16 +334,18 @@ export class CardService {
     assignTo?: string | null,
     warning?: string,
   ) {
-    const change = repo.moveCard(this.db, before, {
+    const write: repo.MoveWrite = {
+      id: before.id,
+      version: before.version,
       rank: plan.rank,
       columnId: plan.columnId,
       sprintId: plan.sprintId,
       stream: plan.stream,
       startedAt: plan.startedAt,
       doneAt: plan.doneAt,
-      assigneeId: assignTo,
+      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
       updatedAt: now,
-    });
+    };
     const card: Card = {
       ...before,
       rank: plan.rank,
@@ -380,7 +384,7 @@ export class CardService {
       actor,
       payload: { card: placement, from, ...(warning ? { warning } : {}) },
     };
-    return { change, event, card };
+    return { write, event, card };
   }
 
   /** The mover's answer: the whole card after the move, and the event every watcher got. */

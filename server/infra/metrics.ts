@@ -1,4 +1,4 @@
-/** Prometheus metrics: HTTP requests and latency, connected sockets, database pool. One registry per app. */
+/** Prometheus metrics: HTTP requests and latency, connected sockets, move groups, database pool. One registry per app. */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -6,6 +6,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export interface Metrics {
   registry: Registry;
   sockets: Gauge;
+  /** how many card moves each move commit carried (server/cards/move-commits.ts) */
+  moveGroups: Histogram;
   /** extra counters other features register (e.g. webhook deliveries) */
   counter(name: string, help: string, labelNames?: string[]): Counter;
 }
@@ -16,6 +18,12 @@ export function createMetrics(pool: pg.Pool): Metrics {
   const sockets = new Gauge({
     name: 'blendboard_realtime_sockets',
     help: 'connected socket.io clients',
+    registers: [registry],
+  });
+  const moveGroups = new Histogram({
+    name: 'blendboard_move_group_size',
+    help: 'card moves committed together in one statement (1 on a quiet board)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [registry],
   });
   new Gauge({
@@ -33,6 +41,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
   return {
     registry,
     sockets,
+    moveGroups,
     counter(name, help, labelNames = []) {
       let c = counters.get(name);
       if (!c) {

@@ -73,6 +73,56 @@ export async function appendEvent(
   };
 }
 
+/**
+ * The batch form of a guarded append: `changed` is one data-modifying query RETURNING `card_id` for
+ * every card it changed, and `events` hold one event per card. The changed cards' events take the
+ * board's next sequence numbers in the order given; the others are not recorded. One statement, so
+ * the changes, the numbers and the events commit (and the board's row lock is held) once for all.
+ */
+export async function appendGuardedEvents(
+  db: Db,
+  boardId: string,
+  changed: Change,
+  events: NewEvent[],
+  origin: string,
+): Promise<BoardEvent[]> {
+  const each = <T>(pick: (e: NewEvent) => T) => events.map(pick);
+  const { rows } = await sql<{ seq: string; card_id: string; created_at: Date }>`${sql.raw(PREPARED)}
+    with changed as (${changed}),
+    given as (
+      select * from unnest(${each((e) => e.cardId)}::uuid[], ${each((e) => e.type)}::text[],
+        ${each((e) => e.actor.userId)}::uuid[], ${each((e) => e.actor.label)}::text[],
+        ${each((e) => JSON.stringify(e.payload))}::jsonb[])
+      with ordinality as g(card_id, type, actor_id, actor_label, payload, ord)),
+    numbered as (
+      select g.*, row_number() over (order by g.ord) as rn, count(*) over () as n
+      from given g join changed c on c.card_id = g.card_id),
+    next as (
+      update boards set seq = seq + (select count(*) from numbered)
+      where id = ${boardId} and exists (select 1 from numbered) returning seq)
+    insert into board_events (board_id, seq, type, card_id, actor_id, actor_label, payload)
+    select ${boardId}, next.seq - numbered.n + numbered.rn, numbered.type, numbered.card_id,
+      numbered.actor_id, numbered.actor_label, numbered.payload
+    from numbered cross join next
+    returning seq, card_id, created_at,
+      pg_notify(${EVENTS_CHANNEL}, ${boardId} || ':' || seq || ':' || ${origin})`.execute(db);
+  const byCard = new Map(events.map((e) => [e.cardId, e]));
+  return rows
+    .map((row) => {
+      const e = byCard.get(row.card_id)!;
+      return {
+        boardId,
+        seq: Number(row.seq),
+        type: e.type,
+        cardId: e.cardId,
+        actor: { id: e.actor.userId, label: e.actor.label },
+        at: row.created_at.toISOString(),
+        payload: e.payload,
+      };
+    })
+    .sort((a, b) => a.seq - b.seq);
+}
+
 export async function eventsSince(
   db: Db,
   boardId: string,
@@ -175,20 +225,4 @@ export async function commitWithEvents<T>(
   });
   for (const event of recorded) bus.publish(event);
   return result;
-}
-
-/**
- * The single-statement form of `commitWithEvents`, for a change that is one guarded query: the
- * change and its event commit together with no transaction around them (two round trips fewer).
- * Null when the change touched no row; then nothing is recorded or published.
- */
-export async function commitChangeWithEvent(
-  db: Db,
-  bus: BoardEventBus,
-  change: Change,
-  e: NewEvent,
-): Promise<BoardEvent | null> {
-  const event = await appendEvent(db, e, bus.origin, change);
-  if (event) bus.publish(event);
-  return event;
 }

@@ -19,6 +19,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const actor = { userId: null, label: 'group-commit test', isAdmin: true };
+/** An actor label that must survive the trip through a PostgreSQL array literal unchanged. */
+const awkwardActor = { userId: null, label: 'O\'Brien "Bob" \\ {x,y} NULL ✓', isAdmin: true };
 
 async function boardWithCards(n: number) {
   const boardId = (await server.admin.createBoard('Group commit')).id;
@@ -97,7 +99,12 @@ describe('moves waiting for a board write commit together', () => {
     await eventually(async () => (await waitersOnBoardLock()) >= 1);
     const second = commits.commit(...moveTo(boardId, b, 'zz2'));
     const stale = commits.commit(...moveTo(boardId, c, 'zz3', c.version - 1));
-    const fourth = commits.commit(...moveTo(boardId, d, 'zz4'));
+    const [write4, event4] = moveTo(boardId, d, 'zz4');
+    const fourth = commits.commit(write4, {
+      ...event4,
+      actor: awkwardActor,
+      payload: { note: 'a "quoted" \\ ✓' },
+    });
     await lock.release();
     const [e1, e2, e3, e4] = await Promise.all([first, second, stale, fourth]);
 
@@ -117,7 +124,7 @@ describe('moves waiting for a board write commit together', () => {
     }
     const log = await server.db
       .selectFrom('board_events')
-      .select(['seq', 'card_id'])
+      .select(['seq', 'card_id', 'actor_label', 'payload'])
       .where('board_id', '=', boardId)
       .where('seq', '>=', seqs[0]!)
       .orderBy('seq')
@@ -127,6 +134,9 @@ describe('moves waiting for a board write commit together', () => {
       [seqs[0]! + 1, b.id],
       [seqs[0]! + 2, d.id],
     ]);
+    // Quotes, backslashes, braces and the word NULL travel through the array parameters intact.
+    expect(log[2]).toMatchObject({ actor_label: awkwardActor.label, payload: { note: 'a "quoted" \\ ✓' } });
+    expect(e4).toMatchObject({ actor: { label: awkwardActor.label } });
   });
 
   it('split when the statement fails: a move to a rank already taken fails alone, the others commit', async () => {

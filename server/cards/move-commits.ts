@@ -16,6 +16,7 @@
  */
 import type { BoardEvent } from '../../protocol/model.ts';
 import type { Db } from '../infra/database.ts';
+import { BoardGroups } from '../sync/board-groups.ts';
 import { appendEvent, appendGuardedEvents, type BoardEventBus, type NewEvent } from '../sync/event-log.ts';
 import { type MoveWrite, moveCard, moveCards } from './repo.ts';
 
@@ -30,8 +31,13 @@ interface Pending {
 }
 
 export class MoveCommits {
-  /** boards with a write in flight → the moves waiting for the next one */
-  private readonly waiting = new Map<string, Pending[]>();
+  private readonly groups = new BoardGroups<Pending>(
+    (boardId, group) => this.writeGroup(boardId, group),
+    takeGroup,
+    (items, err) => {
+      for (const p of items) p.reject(err);
+    },
+  );
 
   constructor(
     private readonly db: Db,
@@ -46,29 +52,8 @@ export class MoveCommits {
    */
   commit(write: MoveWrite, event: NewEvent): Promise<BoardEvent | null> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = { write, event, resolve, reject };
-      const queue = this.waiting.get(event.boardId);
-      if (queue) queue.push(pending);
-      else {
-        this.waiting.set(event.boardId, []);
-        void this.drain(event.boardId, [pending]);
-      }
+      this.groups.add(event.boardId, { write, event, resolve, reject });
     });
-  }
-
-  private async drain(boardId: string, first: Pending[]) {
-    let group = first;
-    try {
-      while (group.length > 0) {
-        await this.writeGroup(boardId, group);
-        group = takeGroup(this.waiting.get(boardId)!);
-      }
-    } finally {
-      // writeGroup settles every promise it is given; anything still queued here was never tried.
-      const left = this.waiting.get(boardId) ?? [];
-      this.waiting.delete(boardId);
-      for (const p of [...group, ...left]) p.reject(new Error('move not written'));
-    }
   }
 
   private async writeGroup(boardId: string, group: Pending[]): Promise<void> {

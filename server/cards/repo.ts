@@ -84,7 +84,7 @@ export function lockCard(db: Q, boardId: string, cardId: string) {
     .executeTakeFirst();
 }
 
-/** A card row plus everything a move needs to decide, read in ONE statement (see `loadMove`). */
+/** A card row plus everything a move needs to decide, read in ONE statement (see `loadMoves`). */
 export interface MoveRow extends CardRow {
   /** the actor's membership role (null when not a member) */
   member_role: string | null;
@@ -104,45 +104,54 @@ export interface MoveRow extends CardRow {
   neighbour_rank: string | null;
 }
 
+/** What a move asks for, as far as reading its facts goes. */
+export interface MoveRead {
+  cardId: string;
+  userId: string | null;
+  /** undefined keeps the card's column */
+  columnId?: string | null;
+  sprintId?: string | null;
+  afterId?: string | null;
+  beforeId?: string | null;
+}
+
 /**
- * The card, the actor's role, the column and sprint the move names, the active sprint and the ranks
- * around the drop point, in one round trip: a move's reads cost one statement however many rules
- * they feed. No lock is taken; the write is guarded by the card's version instead (`moveCard`).
+ * For each move: the card, the actor's role, the column and sprint the move names, the active sprint
+ * and the ranks around the drop point, all in ONE statement for any number of moves on the board
+ * (the requests travel as arrays, so the text is the same and prepared once). No lock is taken; the
+ * write is guarded by the card's version instead (`moveCard`). Rows come back in request order,
+ * undefined for a card that is not on the board.
  */
-export async function loadMove(
-  db: Q,
-  boardId: string,
-  cardId: string,
-  userId: string | null,
-  move: {
-    columnId?: string | null;
-    sprintId?: string | null;
-    afterId?: string | null;
-    beforeId?: string | null;
-  },
-): Promise<MoveRow | undefined> {
-  const column = move.columnId === undefined ? sql`c.column_id` : sql`${move.columnId ?? null}::uuid`;
-  const anchorId = move.afterId ?? move.beforeId ?? null;
-  const neighbour = move.afterId
-    ? sql`(select n.rank from cards n where n.board_id = c.board_id and n.rank > a.rank and n.id <> c.id
-           order by n.rank limit 1)`
-    : sql`(select n.rank from cards n where n.board_id = c.board_id and n.rank < a.rank and n.id <> c.id
-           order by n.rank desc limit 1)`;
-  const { rows } = await sql<MoveRow>`${sql.raw(PREPARED)}
-    select c.*,
-      (select m.role from board_members m where m.board_id = c.board_id and m.user_id = ${userId}) as member_role,
+export async function loadMoves(db: Q, boardId: string, reads: MoveRead[]): Promise<(MoveRow | undefined)[]> {
+  const each = <T>(pick: (r: MoveRead) => T) => reads.map(pick);
+  const { rows } = await sql<MoveRow & { ord: string }>`${sql.raw(PREPARED)}
+    select i.ord, c.*,
+      (select m.role from board_members m where m.board_id = c.board_id and m.user_id = i.user_id) as member_role,
       (select row_to_json(k) from (
          select id, name, stream, category, wip_limit, wip_policy, expedite_exempt
-         from board_columns where id = ${column} and board_id = c.board_id) k) as target_column,
-      (select s.state from sprints s where s.id = ${move.sprintId ?? null}::uuid and s.board_id = c.board_id)
-        as target_sprint_state,
+         from board_columns
+         where id = case when i.keeps_column then c.column_id else i.column_id end and board_id = c.board_id) k)
+        as target_column,
+      (select s.state from sprints s where s.id = i.sprint_id and s.board_id = c.board_id) as target_sprint_state,
       (select s.id from sprints s where s.board_id = c.board_id and s.state = 'active' limit 1) as active_sprint_id,
       a.rank as anchor_rank,
-      ${anchorId ? neighbour : sql`null`} as neighbour_rank
-    from cards c
-    left join cards a on a.id = ${anchorId}::uuid and a.board_id = c.board_id
-    where c.id = ${cardId} and c.board_id = ${boardId}`.execute(db);
-  return rows[0];
+      case
+        when a.id is null then null
+        when i.after then (select n.rank from cards n where n.board_id = c.board_id and n.rank > a.rank
+                           and n.id <> c.id order by n.rank limit 1)
+        else (select n.rank from cards n where n.board_id = c.board_id and n.rank < a.rank
+              and n.id <> c.id order by n.rank desc limit 1)
+      end as neighbour_rank
+    from unnest(
+      ${each((r) => r.cardId)}::uuid[], ${each((r) => r.userId)}::uuid[],
+      ${each((r) => r.columnId === undefined)}::bool[], ${each((r) => r.columnId ?? null)}::uuid[],
+      ${each((r) => r.sprintId ?? null)}::uuid[], ${each((r) => r.afterId ?? r.beforeId ?? null)}::uuid[],
+      ${each((r) => Boolean(r.afterId))}::bool[]
+    ) with ordinality as i(card_id, user_id, keeps_column, column_id, sprint_id, anchor_id, after, ord)
+    join cards c on c.id = i.card_id and c.board_id = ${boardId}
+    left join cards a on a.id = i.anchor_id and a.board_id = c.board_id`.execute(db);
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return reads.map((_, i) => byOrd.get(i + 1));
 }
 
 /** A move's write: the card's new place, guarded by the version the move was decided on. */

@@ -28,6 +28,7 @@ import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
 import { MoveCommits } from './move-commits.ts';
+import { MoveReads } from './move-reads.ts';
 import * as repo from './repo.ts';
 
 const RETRIES = 12;
@@ -57,6 +58,7 @@ const EDITABLE = {
 } as const;
 
 export class CardService {
+  private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
 
   constructor(
@@ -65,6 +67,7 @@ export class CardService {
     /** told the size of each group of moves committed together (see move-commits.ts) */
     onMoveGroup?: (size: number) => void,
   ) {
+    this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
   }
 
@@ -178,16 +181,17 @@ export class CardService {
   /**
    * A move reads everything it decides on in one statement (role, card, target column and sprint,
    * rank neighbours), lets the pure rules in domain/card-move.ts decide, and writes the card and its
-   * event in one more statement guarded by the card's version: two round trips, no transaction; on a
-   * busy board that statement carries the other moves waiting for it too (move-commits.ts). Only a
-   * move into a column with a WIP limit takes the column's lock (in a transaction) to count.
+   * event in one more statement guarded by the card's version: two round trips, no transaction. On a
+   * busy board both statements carry the other moves waiting for them too (move-reads.ts,
+   * move-commits.ts). Only a move into a column with a WIP limit takes the column's lock (in a
+   * transaction) to count.
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
     return this.withRetry(async (attempt) => {
       // A card many people move at once keeps losing the optimistic race; from the third try the
       // move queues on the card's row lock instead, so every move gets through.
       if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
-      const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input);
+      const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input, true);
       if (!prepared.plan.wipCheck) {
         const { write, event, card } = this.moveWrite(actor, boardId, prepared);
         return this.moved(await this.moveCommits.commit(write, event), card);
@@ -254,8 +258,13 @@ export class CardService {
     boardId: string,
     cardId: string,
     input: MoveCardInput,
+    grouped = false,
   ): Promise<PreparedMove> {
-    const row = await repo.loadMove(db, boardId, cardId, actor.userId, input);
+    const read: repo.MoveRead = { cardId, userId: actor.userId, ...input };
+    // Outside a transaction the read may share a statement with other moves on the board.
+    const row = grouped
+      ? await this.moveReads.read(boardId, read)
+      : (await repo.loadMoves(db, boardId, [read]))[0];
     if (!row) {
       // Tell a hidden or missing board (404 board) from a missing card (404 card), in that order.
       await requireBoardPermission(db, actor, boardId, 'card:move');

@@ -62,6 +62,11 @@ export async function appendEvent(
     if (guardedBy) return null;
     throw new Error(`board ${e.boardId} vanished while recording ${e.type}`);
   }
+  return recorded(e, row);
+}
+
+/** The event as recorded: what was asked for, under the number and time the log gave it. */
+function recorded(e: NewEvent, row: { seq: number | string; created_at: Date }): BoardEvent {
   return {
     boardId: e.boardId,
     seq: Number(row.seq),
@@ -107,20 +112,7 @@ export async function appendGuardedEvents(
     returning seq, card_id, created_at,
       pg_notify(${EVENTS_CHANNEL}, ${boardId} || ':' || seq || ':' || ${origin})`.execute(db);
   const byCard = new Map(events.map((e) => [e.cardId, e]));
-  return rows
-    .map((row) => {
-      const e = byCard.get(row.card_id)!;
-      return {
-        boardId,
-        seq: Number(row.seq),
-        type: e.type,
-        cardId: e.cardId,
-        actor: { id: e.actor.userId, label: e.actor.label },
-        at: row.created_at.toISOString(),
-        payload: e.payload,
-      };
-    })
-    .sort((a, b) => a.seq - b.seq);
+  return rows.map((row) => recorded(byCard.get(row.card_id)!, row)).sort((a, b) => a.seq - b.seq);
 }
 
 export async function eventsSince(

@@ -1,16 +1,17 @@
 /**
- * Group commit of card moves (server/cards/move-commits.ts) on real PostgreSQL: moves that wait for
- * a board's write in flight commit together, each with its own guard and answer, and the event log
- * stays gapless and in commit order.
+ * A busy board's moves, grouped, on real PostgreSQL: one statement reads the facts of many moves
+ * (server/cards/move-reads.ts), and moves that wait for a board's write in flight commit together
+ * (server/cards/move-commits.ts), each with its own guard and answer, the event log gapless and in
+ * commit order.
  */
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
 import { MoveCommits } from '../server/cards/move-commits.ts';
-import type { MoveWrite } from '../server/cards/repo.ts';
+import { loadMoves, type MoveWrite } from '../server/cards/repo.ts';
 import { BoardEventBus, type NewEvent } from '../server/sync/event-log.ts';
-import { eventually, startServer, type TestServer } from './harness.ts';
+import { eventually, memberWithRole, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -83,6 +84,61 @@ async function dbCard(id: string) {
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
 }
+
+describe('one statement reads many moves', () => {
+  it('answers each read as a statement of its own would, in request order', async () => {
+    const { boardId, cards } = await boardWithCards(4);
+    const [a, b, c, d] = cards as [Card, Card, Card, Card]; // backlog order a, b, c, d
+    const member = await memberWithRole(server, boardId, 'developer');
+    const sprint = await server.admin.ok(
+      server.admin.post<{ id: string }>(`/api/boards/${boardId}/sprints`, { name: 'S1' }),
+    );
+    const columns = await server.db
+      .selectFrom('board_columns')
+      .select(['id', 'name'])
+      .where('board_id', '=', boardId)
+      .where('stream', '=', 'development')
+      .orderBy('position')
+      .execute();
+    const todo = columns[0]!;
+    const other = await boardWithCards(1);
+
+    const rows = await loadMoves(server.db, boardId, [
+      { cardId: a.id, userId: member.userId, afterId: c.id }, // between c and d
+      { cardId: d.id, userId: null, beforeId: b.id }, // between a and b
+      { cardId: b.id, userId: member.userId, columnId: todo.id, sprintId: sprint.id },
+      { cardId: other.cards[0]!.id, userId: member.userId }, // a card of another board
+      { cardId: c.id, userId: member.userId, afterId: d.id }, // after the last card
+      { cardId: c.id, userId: member.userId, beforeId: other.cards[0]!.id }, // anchor not on this board
+    ]);
+
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toMatchObject({
+      id: a.id,
+      member_role: 'developer',
+      anchor_rank: c.rank,
+      neighbour_rank: d.rank,
+    });
+    expect(rows[0]!.target_column).toBeNull(); // keeps its column: none
+    expect(rows[1]).toMatchObject({
+      id: d.id,
+      member_role: null,
+      anchor_rank: b.rank,
+      neighbour_rank: a.rank,
+    });
+    expect(rows[2]).toMatchObject({
+      id: b.id,
+      target_column: { id: todo.id, name: todo.name, stream: 'development' },
+      target_sprint_state: 'planned',
+      active_sprint_id: null,
+      anchor_rank: null,
+      neighbour_rank: null,
+    });
+    expect(rows[3]).toBeUndefined();
+    expect(rows[4]).toMatchObject({ id: c.id, anchor_rank: d.rank, neighbour_rank: null });
+    expect(rows[5]).toMatchObject({ id: c.id, anchor_rank: null, neighbour_rank: null });
+  });
+});
 
 describe('moves waiting for a board write commit together', () => {
   it('in one statement: each keeps its guard, the stale one is left alone, and the numbers stay gapless', async () => {

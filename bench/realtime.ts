@@ -241,6 +241,9 @@ export async function boardMoves(
       result.ackP99 = round(acks.p99);
       if (failed + unanswered > 0) result.failures = failures;
       results.push(result);
+      // An overloaded step leaves moves queued on the server: let them finish (answers still
+      // arriving) before the next step or the next part of the bench measures anything.
+      for (let waited = 0; inFlight > 0 && waited < 180_000; waited += 100) await sleep(100);
       if (stopWhenNotSustained && !result.sustained) break;
       await sleep(500);
     }

@@ -263,4 +263,30 @@ describe('moves waiting for a board write commit together', () => {
     // more moves written than statements used: some moves shared a commit
     expect(sum(groups) - sum(groupsBefore)).toBeGreaterThan(count(groups) - count(groupsBefore));
   });
+
+  it('a move that keeps losing its spot ends in a clear 409, not a database error', async () => {
+    const { boardId, cards } = await boardWithCards(2);
+    const [a, b] = cards as [Card, Card];
+    // Every write of card a collides on the rank constraint, as if others always took its spot first.
+    await sql`create function always_taken() returns trigger language plpgsql as $$
+      begin
+        raise unique_violation using constraint = 'cards_board_rank_uq', message = 'spot taken';
+      end $$`.execute(server.db);
+    await sql
+      .raw(`create trigger always_taken before update on cards for each row
+      when (old.id = '${a.id}') execute function always_taken()`)
+      .execute(server.db);
+    try {
+      const res = await server.admin.post<{ error: string; message: string }>(
+        `/api/boards/${boardId}/cards/${a.id}/move`,
+        { afterId: b.id },
+      );
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: 'CONFLICT', message: expect.stringMatching(/that spot/) });
+      expect(await dbCard(a.id)).toEqual({ rank: a.rank, version: a.version });
+    } finally {
+      await sql`drop trigger always_taken on cards`.execute(server.db);
+      await sql`drop function always_taken()`.execute(server.db);
+    }
+  });
 });

@@ -212,6 +212,10 @@ export class CardService {
         await requireBoardPermission(trx, actor, boardId, 'card:move');
         throw notFound('card');
       }
+      // Moves dropped on the same spot choose the same rank and keep colliding; holding the anchor
+      // card lines them up, and each then reads the neighbour the one before it has just become.
+      const anchorId = input.afterId ?? input.beforeId;
+      if (anchorId && anchorId !== cardId) await repo.lockCard(trx, boardId, anchorId);
       const prepared = await this.prepareMove(trx, actor, boardId, cardId, input);
       const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
       const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
@@ -573,6 +577,8 @@ export class CardService {
         }
         if (err instanceof MovedMeanwhile)
           throw new AppError('CONFLICT', 'the card is being moved by others right now; try again');
+        if (repo.isUniqueViolation(err, 'cards_board_rank_uq'))
+          throw new AppError('CONFLICT', 'other cards are being dropped on that spot right now; try again');
         throw err;
       }
     }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -103,6 +104,27 @@ function runMain(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
+/** Waits until the started server answers /readyz; if it does not, fails with what it printed. */
+async function untilReady(run: ReturnType<typeof runMain>, base: string, timeoutMs = 30_000) {
+  try {
+    await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- the server printed ---\n${run.output()}`);
+  }
+}
+
+/** A port nobody listens on now (the OS picks it), instead of a random one that may be taken. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 describe('start-up and shutdown', () => {
   it('refuses to start on a wrong setting, naming the variable', async () => {
     const run = runMain({ PORT: 'eighty' });
@@ -119,7 +141,7 @@ describe('start-up and shutdown', () => {
   });
 
   it('starts on DATABASE_URL, migrates, creates the admin, logs JSON with request ids, and stops cleanly on SIGTERM', async () => {
-    const port = String(41000 + Math.floor(Math.random() * 1000));
+    const port = String(await freePort());
     // With DATABASE_URL the folder does not exist yet; only the key file goes there.
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'blendboard-key-')), 'data');
     const run = runMain({
@@ -130,7 +152,7 @@ describe('start-up and shutdown', () => {
       ADMIN_PASSWORD: 'ops-password',
     });
     try {
-      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000);
+      await untilReady(run, `http://127.0.0.1:${port}`);
       await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops-password');
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
@@ -147,7 +169,7 @@ describe('start-up and shutdown', () => {
       run.child.kill('SIGKILL');
       rmSync(path.dirname(dataDir), { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 60_000);
 
   it('refuses to start the embedded PostgreSQL where the postgres OS user cannot reach, saying how to fix it', async () => {
     const privateDir = mkdtempSync(path.join(tmpdir(), 'blendboard-private-')); // mode 700
@@ -164,17 +186,17 @@ describe('start-up and shutdown', () => {
   it('with no DATABASE_URL runs its own PostgreSQL in DATA_DIR and keeps the data, and the key that opens its secrets, across a restart', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-embedded-'));
     chmodSync(dataDir, 0o755);
-    const port = String(42000 + Math.floor(Math.random() * 1000));
+    const port = String(await freePort());
     const env = {
       DATABASE_URL: '',
       DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(Number(port) + 2000),
+      EMBEDDED_PG_PORT: String(await freePort()),
       PORT: port,
     };
     const base = `http://127.0.0.1:${port}`;
     try {
       const first = runMain({ ...env, ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: 'first-password' });
-      await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
+      await untilReady(first, base);
       const admin = await ApiClient.login(base, 'first@example.com', 'first-password');
       const board = await admin.createBoard('Survives restarts');
       const hook = await install(admin, board.id, 'generic-ci');
@@ -185,7 +207,7 @@ describe('start-up and shutdown', () => {
 
       const second = runMain(env);
       try {
-        await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000);
+        await untilReady(second, base);
         const again = await ApiClient.login(base, 'first@example.com', 'first-password');
         const boards = await again.ok(again.get<{ name: string }[]>('/api/boards'));
         expect(boards.map((b) => b.name)).toEqual(['Survives restarts']);

@@ -22,7 +22,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
   });
   const moveGroups = new Histogram({
     name: 'blendboard_move_group_size',
-    help: 'card moves committed together in one statement (1 on a quiet board)',
+    help: 'card moves per move-write statement (1 on a quiet board; a failed group is retried in halves, each counted)',
     buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [registry],
   });

@@ -188,8 +188,8 @@ export class CardService {
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
     return this.withRetry(async (attempt) => {
-      // A card many people move at once keeps losing the optimistic race; from the third try the
-      // move queues on the card's row lock instead, so every move gets through.
+      // A card many people move at once, or a spot many cards are dropped on, keeps losing the
+      // optimistic race; from the third try the move queues on row locks instead (lockedMove).
       if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input, true);
       if (!prepared.plan.wipCheck) {

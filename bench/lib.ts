@@ -1,5 +1,6 @@
 /** Small helpers for the benchmarks: child processes, percentiles, a paced load loop. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function percentile(sorted: number[], p: number): number {
@@ -36,8 +37,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a Node/tsx child and resolves when its stdout matches `ready`. */
-export function startChild(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000) {
+/**
+ * Starts a Node/tsx child and resolves when its stdout matches `ready`. `logFile`, when given, gets
+ * a copy of everything the child prints (BENCH_SERVER_LOG, e.g. with BENCH_NODE_ARGS=--trace-gc).
+ */
+export function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  { timeoutMs = 60_000, logFile }: { timeoutMs?: number; logFile?: string } = {},
+) {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +58,7 @@ export function startChild(args: string[], env: Record<string, string>, ready: R
       timeoutMs,
     );
     const onData = (d: Buffer) => {
+      if (logFile) appendFileSync(logFile, d);
       output += d;
       const m = output.match(ready);
       if (m) {

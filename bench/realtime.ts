@@ -3,9 +3,19 @@
  * at paced rates, for the bare socket.io baseline and for Blendboard (auth, validation, the
  * database commit and the event log included).
  */
+import { appendFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 import { paced, round, sleep, summarise } from './lib.ts';
+import type { ReceiverKind } from './receivers.ts';
+
+/** Which client the receivers run: see wire-client.ts for why the default is not socket.io-client. */
+export const receiverKind: ReceiverKind = (() => {
+  const kind = process.env.BENCH_RECEIVER ?? 'wire';
+  if (kind !== 'wire' && kind !== 'socket.io-client')
+    throw new Error(`BENCH_RECEIVER: expected wire or socket.io-client, got ${kind}`);
+  return kind;
+})();
 
 export interface RateResult {
   rate: number;
@@ -53,6 +63,8 @@ class ReceiverPool {
       url: string;
       cookie?: string;
       boardId?: string;
+      /** join as a client that already loaded the board at this sequence (no snapshot per client) */
+      sinceSeq?: number;
       event: 'msg' | 'board:events';
       idField: 'id' | 'seq';
     },
@@ -63,7 +75,7 @@ class ReceiverPool {
     for (let i = 0; i < threads; i++) {
       const count = Math.floor(clients / threads) + (i < clients % threads ? 1 : 0);
       const w = new Worker(new URL('./receivers-boot.mjs', import.meta.url), {
-        workerData: { ...setup, count },
+        workerData: { ...setup, count, kind: receiverKind },
       });
       await new Promise<void>((resolve, reject) => {
         w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(JSON.stringify(m)))));
@@ -109,6 +121,7 @@ function rateResult(
   sent: number,
   failed: number,
   seconds: number,
+  ackMs?: Map<number, number>,
 ): RateResult {
   const latencies: number[] = [];
   let delivered = 0;
@@ -124,6 +137,7 @@ function rateResult(
     }
   }
   const s = summarise(latencies);
+  if (process.env.BENCH_TRACE) writeTrace(process.env.BENCH_TRACE, rate, sentAt, got, ackMs);
   const elapsed = Math.max(seconds, (lastDelivery - firstSend) / 1000);
   const achieved = delivered / elapsed;
   return {
@@ -138,6 +152,28 @@ function rateResult(
   };
 }
 
+/**
+ * BENCH_TRACE=<file>: one line per step, `rate` then every message in send order as
+ * `ack/all` (ms from send to the server's answer, '-' where not measured; ms to the last receiver,
+ * '-' where some receiver never got it). Shows whether a p99 comes from a cold start, a burst or a
+ * steady tail.
+ */
+function writeTrace(
+  file: string,
+  rate: number,
+  sentAt: Map<number, number>,
+  got: Map<number, { count: number; last: number }>,
+  ackMs?: Map<number, number>,
+) {
+  const inSendOrder = [...sentAt].sort((a, b) => a[1] - b[1]);
+  const cells = inSendOrder.map(([id, t0]) => {
+    const ack = ackMs?.get(id);
+    const last = got.get(id)?.last;
+    return `${ack === undefined ? '-' : Math.round(ack)}/${last === undefined ? '-' : Math.round(last - t0)}`;
+  });
+  appendFileSync(file, `${rate} ${cells.join(' ')}\n`);
+}
+
 /** Baseline: bare socket.io relaying 300-byte messages to `clients` receivers. */
 export async function bareBroadcast(
   url: string,
@@ -149,19 +185,23 @@ export async function bareBroadcast(
   const [driver] = await connectAll(url, 1, {});
   const results: RateResult[] = [];
   let id = 0;
+  const filler = 'x'.repeat(280);
+  const step = async (rate: number, stepSeconds: number) => {
+    await pool.collect();
+    const sentAt = new Map<number, number>();
+    const sent = await paced(rate, stepSeconds, () => {
+      const msgId = ++id;
+      sentAt.set(msgId, now());
+      driver!.emit('relay', { id: msgId, filler });
+    });
+    await sleep(1500);
+    return rateResult(rate, sentAt, await pool.collect(), clients, sent, 0, stepSeconds);
+  };
   try {
-    for (const rate of rates) {
-      await pool.collect();
-      const sentAt = new Map<number, number>();
-      const filler = 'x'.repeat(280);
-      const sent = await paced(rate, seconds, () => {
-        const msgId = ++id;
-        sentAt.set(msgId, now());
-        driver!.emit('relay', { id: msgId, filler });
-      });
-      await sleep(1500);
-      results.push(rateResult(rate, sentAt, await pool.collect(), clients, sent, 0, seconds));
-    }
+    // Warm-up (JIT on both sides), not reported: the Blendboard part gets one too, so that neither
+    // side's p99 is its first cold messages.
+    await step(50, 2);
+    for (const rate of rates) results.push(await step(rate, seconds));
   } finally {
     driver!.close();
     await pool.close();
@@ -180,15 +220,19 @@ export async function boardMoves(
   seconds: number,
   stopWhenNotSustained = true,
 ): Promise<RateResult[]> {
+  const movers = await connectAll(url, 4, { extraHeaders: { cookie } });
+  let seq = 0;
+  for (const s of movers) {
+    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean; seq: number };
+    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+    seq = ack.seq;
+  }
+  // The receivers join as the web client does after loading the board over HTTP: with the
+  // sequence it loaded, so the server answers with the (few) events since, not a snapshot each.
   const pool = await ReceiverPool.start(
-    { url, cookie, boardId, event: 'board:events', idField: 'seq' },
+    { url, cookie, boardId, sinceSeq: seq, event: 'board:events', idField: 'seq' },
     clients,
   );
-  const movers = await connectAll(url, 4, { extraHeaders: { cookie } });
-  for (const s of movers) {
-    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean };
-    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
-  }
   await sleep(1000); // let the join-time presence broadcasts settle
   const results: RateResult[] = [];
   let cursor = 0;
@@ -202,6 +246,7 @@ export async function boardMoves(
       let m = 0;
       const ackDelays: number[] = [];
       const failures: Record<string, number> = {};
+      const ackMs = new Map<number, number>();
       const sent = await paced(rate, seconds, () => {
         const card = cardIds[cursor++ % cardIds.length]!;
         const anchor = cardIds[(cursor * 7919) % cardIds.length]!;
@@ -213,9 +258,12 @@ export async function boardMoves(
           { boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
           (ack: { ok: boolean; event?: { seq: number }; error?: string }) => {
             inFlight--;
-            ackDelays.push(now() - t0);
-            if (ack.ok && ack.event) sentAt.set(ack.event.seq, t0);
-            else {
+            const delay = now() - t0;
+            ackDelays.push(delay);
+            if (ack.ok && ack.event) {
+              sentAt.set(ack.event.seq, t0);
+              ackMs.set(ack.event.seq, delay);
+            } else {
               failed++;
               const why = ack.error ?? 'no event';
               failures[why] = (failures[why] ?? 0) + 1;
@@ -235,6 +283,7 @@ export async function boardMoves(
         sent,
         failed + unanswered,
         seconds,
+        ackMs,
       );
       const acks = summarise(ackDelays);
       result.ackP50 = round(acks.p50);

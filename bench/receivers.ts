@@ -4,53 +4,71 @@
  * of its clients received it and when the last one did (absolute ms: timeOrigin + now).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import { WireClient } from './wire-client.ts';
+
+export type ReceiverKind = 'wire' | 'socket.io-client';
 
 interface Setup {
   url: string;
   count: number;
+  kind: ReceiverKind;
   cookie?: string;
   boardId?: string;
+  sinceSeq?: number;
   event: 'msg' | 'board:events';
   idField: 'id' | 'seq';
+}
+/** What both kinds of client offer the receiver. */
+interface Receiver {
+  on(event: string, handler: (payload: unknown) => void): void;
+  emitWithAck(event: string, payload: unknown): Promise<unknown>;
+  close(): void;
 }
 const setup = workerData as Setup;
 const now = () => performance.timeOrigin + performance.now();
 let got = new Map<number, [count: number, last: number]>();
 
+async function connect(): Promise<Receiver> {
+  const headers: Record<string, string> = setup.cookie ? { cookie: setup.cookie } : {};
+  if (setup.kind === 'wire') {
+    const client = new WireClient(setup.url, headers);
+    await client.connected;
+    return client;
+  }
+  const s = io(setup.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: headers,
+  });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
 async function main() {
-  const sockets: Socket[] = [];
+  const clients: Receiver[] = [];
   for (let i = 0; i < setup.count; i += 20) {
-    const batch = Array.from({ length: Math.min(20, setup.count - i) }, () =>
-      io(setup.url, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: setup.cookie ? { cookie: setup.cookie } : {},
-      }),
-    );
-    await Promise.all(
-      batch.map(
-        (s) =>
-          new Promise<void>((resolve, reject) => {
-            s.once('connect', () => resolve());
-            s.once('connect_error', reject);
-          }),
-      ),
-    );
+    const batch = await Promise.all(Array.from({ length: Math.min(20, setup.count - i) }, connect));
     if (setup.boardId) {
-      for (const s of batch) {
-        const ack = (await s.emitWithAck('board:join', { boardId: setup.boardId })) as { ok: boolean };
+      for (const c of batch) {
+        const ack = (await c.emitWithAck('board:join', {
+          boardId: setup.boardId,
+          ...(setup.sinceSeq === undefined ? {} : { sinceSeq: setup.sinceSeq }),
+        })) as { ok: boolean };
         if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
       }
     }
-    sockets.push(...batch);
+    clients.push(...batch);
   }
-  for (const s of sockets) {
+  for (const c of clients) {
     // The bare baseline sends one message per frame; Blendboard batches events into one frame.
-    s.on(setup.event, (frame: Record<string, number> | Record<string, number>[]) => {
+    c.on(setup.event, (frame) => {
       const at = now();
-      for (const m of Array.isArray(frame) ? frame : [frame]) {
+      for (const m of (Array.isArray(frame) ? frame : [frame]) as Record<string, number>[]) {
         const id = m[setup.idField]!;
         const g = got.get(id);
         if (g) {
@@ -65,7 +83,7 @@ async function main() {
       parentPort!.postMessage([...got.entries()]);
       got = new Map();
     } else if (cmd === 'close') {
-      for (const s of sockets) s.close();
+      for (const c of clients) c.close();
       process.exit(0);
     }
   });

@@ -5,14 +5,18 @@
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
  * BENCH_PARTS (default all: baseline,moves,load,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
- * BENCH_PROFILE=<dir> saves a CPU profile of the server.
+ * BENCH_RECEIVER (default wire) picks the receivers' client: wire (bench/wire-client.ts) or socket.io-client.
+ *
+ * Diagnostics: BENCH_PROFILE=<dir> saves a CPU profile of the server; BENCH_NODE_ARGS passes Node
+ * flags to the server (e.g. --trace-gc) and BENCH_SERVER_LOG=<file> keeps what it prints;
+ * BENCH_TRACE=<file> writes every measured move's ack and all-clients delays, in send order.
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
 import { freePort, startChild } from './lib.ts';
-import { bareBroadcast, boardMoves, type RateResult } from './realtime.ts';
+import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
@@ -43,7 +47,7 @@ function table(title: string, rows: RateResult[]) {
 
 async function main() {
   console.log(
-    `Blendboard benchmark: ${clients} clients, ${seconds}s per step, node ${process.version}, ${new Date().toISOString()}`,
+    `Blendboard benchmark: ${clients} clients (${receiverKind} receivers), ${seconds}s per step, node ${process.version}, ${new Date().toISOString()}`,
   );
 
   // 1. Bare socket.io baseline, same machine, same client process.
@@ -68,7 +72,7 @@ async function main() {
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
   const server = startChild(
-    [...profile, 'server/main.ts'],
+    [...profile, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'server/main.ts'],
     {
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -78,6 +82,7 @@ async function main() {
       ADMIN_PASSWORD: 'bench-password',
     },
     /Blendboard is up|"msg":"Blendboard is up/,
+    { logFile: process.env.BENCH_SERVER_LOG },
   );
   // main.ts logs at info; with LOG_LEVEL=warn we poll readiness instead.
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -137,7 +137,7 @@ function rateResult(
     }
   }
   const s = summarise(latencies);
-  if (process.env.BENCH_TRACE) writeTrace(process.env.BENCH_TRACE, rate, sentAt, got, ackMs);
+  if (process.env.BENCH_TRACE) writeTrace(process.env.BENCH_TRACE, rate, sentAt, got, receivers, ackMs);
   const elapsed = Math.max(seconds, (lastDelivery - firstSend) / 1000);
   const achieved = delivered / elapsed;
   return {
@@ -163,13 +163,15 @@ function writeTrace(
   rate: number,
   sentAt: Map<number, number>,
   got: Map<number, { count: number; last: number }>,
+  receivers: number,
   ackMs?: Map<number, number>,
 ) {
   const inSendOrder = [...sentAt].sort((a, b) => a[1] - b[1]);
   const cells = inSendOrder.map(([id, t0]) => {
     const ack = ackMs?.get(id);
-    const last = got.get(id)?.last;
-    return `${ack === undefined ? '-' : Math.round(ack)}/${last === undefined ? '-' : Math.round(last - t0)}`;
+    const g = got.get(id);
+    const all = g && g.count >= receivers ? Math.round(g.last - t0) : '-';
+    return `${ack === undefined ? '-' : Math.round(ack)}/${all}`;
   });
   appendFileSync(file, `${rate} ${cells.join(' ')}\n`);
 }

@@ -5,8 +5,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
-import { paced, round, sleep, summarise } from './lib.ts';
+import type { Socket } from 'socket.io-client';
+import { connectSocketIo, paced, round, sleep, summarise } from './lib.ts';
 import type { ReceiverKind } from './receivers.ts';
 
 /** Which client the receivers run: see wire-client.ts for why the default is not socket.io-client. */
@@ -35,20 +35,8 @@ export interface RateResult {
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function connectAll(url: string, n: number, opts: Parameters<typeof io>[1]): Promise<Socket[]> {
-  const sockets = Array.from({ length: n }, () =>
-    io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts }),
-  );
-  await Promise.all(
-    sockets.map(
-      (s) =>
-        new Promise<void>((resolve, reject) => {
-          s.once('connect', () => resolve());
-          s.once('connect_error', reject);
-        }),
-    ),
-  );
-  return sockets;
+function connectAll(url: string, n: number, opts: Parameters<typeof connectSocketIo>[1]): Promise<Socket[]> {
+  return Promise.all(Array.from({ length: n }, () => connectSocketIo(url, opts)));
 }
 
 /** The receiving clients, spread over worker threads (2 by default). */

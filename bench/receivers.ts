@@ -4,7 +4,7 @@
  * of its clients received it and when the last one did (absolute ms: timeOrigin + now).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { io } from 'socket.io-client';
+import { connectSocketIo } from './lib.ts';
 import { WireClient } from './wire-client.ts';
 
 export type ReceiverKind = 'wire' | 'socket.io-client';
@@ -36,17 +36,7 @@ async function connect(): Promise<Receiver> {
     await client.connected;
     return client;
   }
-  const s = io(setup.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: headers,
-  });
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
-  return s;
+  return connectSocketIo(setup.url, { extraHeaders: headers });
 }
 
 async function main() {

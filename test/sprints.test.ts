@@ -187,6 +187,46 @@ describe('multi-select move', () => {
     expect((await server.admin.cards(b.id)).every((c) => c.sprintId === null)).toBe(true);
   });
 
+  it('gives a single move of a maintenance card into a sprint the bulk move’s answer, over HTTP and the socket', async () => {
+    const b = await board();
+    const incident = await server.admin.createCard(b.id, {
+      title: 'incident',
+      type: 'incident',
+      stream: 'maintenance',
+    });
+    const sprint = await plan(b.id, 'Only development');
+    const bulk = await server.admin.post(`/api/boards/${b.id}/cards/bulk-move`, {
+      cardIds: [incident.id],
+      sprintId: sprint.id,
+    });
+    const single = await server.admin.post(`/api/boards/${b.id}/cards/${incident.id}/move`, {
+      sprintId: sprint.id,
+    });
+    expect(bulk).toMatchObject({
+      status: 400,
+      body: {
+        error: 'VALIDATION_FAILED',
+        field: 'sprintId',
+        message: `sprintId: only development cards join sprints: ${incident.key}`,
+      },
+    });
+    expect(single).toMatchObject({ status: bulk.status, body: bulk.body });
+    const socket = await socketFor(server, server.admin);
+    try {
+      await socket.emitWithAck('board:join', { boardId: b.id });
+      const ack = await socket.emitWithAck('card:move', {
+        boardId: b.id,
+        cardId: incident.id,
+        sprintId: sprint.id,
+      });
+      expect(ack).toMatchObject({ ok: false, ...(bulk.body as object) });
+    } finally {
+      socket.close();
+    }
+    const after = (await server.admin.cards(b.id)).find((c) => c.id === incident.id)!;
+    expect(after).toMatchObject({ sprintId: null, version: incident.version });
+  });
+
   it('moves selected cards to the top of the backlog keeping their order, in one board event', async () => {
     const b = await board();
     const cards: Card[] = [];

@@ -19,15 +19,14 @@ import type {
 } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
 import * as columnRepo from '../columns/repo.ts';
-import { type MovePlan, planMove } from '../domain/card-move.ts';
-import type { Category } from '../domain/flow.ts';
+import { type MovePlan, refuseSprintOutsideDevelopment } from '../domain/card-move.ts';
 import { generateRanksBefore, rankBetween, ranksAfter } from '../domain/rank.ts';
-import { decideWip } from '../domain/wip.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
 import { MoveCommits } from './move-commits.ts';
+import { decideMove, decideWipUnderLock } from './move-facts.ts';
 import { MoveReads } from './move-reads.ts';
 import * as repo from './repo.ts';
 
@@ -275,68 +274,27 @@ export class CardService {
       throw notFound('card');
     }
     const role = requireRole(actor.isAdmin ? 'admin' : (row.member_role as Role | null), 'card:move');
-    const before = repo.toCard(row);
-    if (input.stream && input.stream !== before.stream) requireRole(role, 'card:change_stream');
-    const column = row.target_column;
+    if (input.stream && input.stream !== row.stream) requireRole(role, 'card:change_stream');
     const now = new Date();
-    const decision = planMove(
-      {
-        card: { ...before, startedAt: row.started_at, doneAt: row.done_at },
-        column: column
-          ? {
-              id: column.id,
-              name: column.name,
-              stream: column.stream as Stream,
-              category: column.category as Category,
-              wipLimit: column.wip_limit,
-              wipPolicy: column.wip_policy as 'hard' | 'warn',
-              expediteExempt: column.expedite_exempt,
-            }
-          : input.columnId
-            ? 'missing'
-            : null,
-        targetSprintState:
-          (row.target_sprint_state as 'planned' | 'active' | 'completed' | null) ?? 'missing',
-        activeSprintId: row.active_sprint_id,
-        anchor:
-          input.afterId || input.beforeId
-            ? row.anchor_rank === null
-              ? 'missing'
-              : { anchor: row.anchor_rank, neighbour: row.neighbour_rank }
-            : null,
-      },
-      input,
-      now,
-    );
+    const { before, decision } = decideMove(row, input, now);
     if (!decision.ok) throw invalid(decision.refusal.field, decision.refusal.message);
     return { before, plan: decision.plan, now };
   }
 
   /** Counts the column under its lock (taken first, so concurrent moves into it queue) and rules on it. */
   private async checkWip(trx: Transaction<Database>, { before, plan }: PreparedMove) {
-    const wip = plan.wipCheck!;
-    const column = await columnRepo.lockColumn(trx, before.boardId, wip.id);
-    if (!column) throw invalid('columnId', 'no such column on this board');
-    const occupancy = await repo.columnOccupancy(trx, column.id, column.expedite_exempt, before.id);
-    const decision = decideWip(
-      {
-        name: column.name,
-        wipLimit: column.wip_limit,
-        wipPolicy: column.wip_policy as 'hard' | 'warn',
-        expediteExempt: column.expedite_exempt,
-      },
-      occupancy,
-      before.classOfService,
-    );
-    if (decision.kind === 'refuse') {
-      throw new AppError('WIP_LIMIT_REACHED', decision.message, {
+    const counted = await decideWipUnderLock(trx, before.boardId, plan.wipCheck!.id, before);
+    if (!counted) throw invalid('columnId', 'no such column on this board');
+    const { column, wip } = counted;
+    if (wip.kind === 'refuse') {
+      throw new AppError('WIP_LIMIT_REACHED', wip.message, {
         columnId: column.id,
         columnName: column.name,
         limit: column.wip_limit,
         card: before,
       });
     }
-    return decision.kind === 'warn' ? decision.message : undefined;
+    return wip.kind === 'warn' ? wip.message : undefined;
   }
 
   /** The guarded write and the event it records; the card in the event is the card after the write. */
@@ -426,15 +384,11 @@ export class CardService {
           .execute();
         if (rows.length !== new Set(input.cardIds).size)
           throw invalid('cardIds', 'some cards are not on this board');
-        if (input.sprintId && (input.stream ?? null) !== 'development') {
-          const maintenance = rows.filter((r) => (input.stream ?? r.stream) !== 'development');
-          if (maintenance.length > 0) {
-            throw invalid(
-              'sprintId',
-              `only development cards join sprints: ${maintenance.map((r) => r.key).join(', ')}`,
-            );
-          }
-        }
+        const refusal = refuseSprintOutsideDevelopment(
+          rows.map((r) => ({ key: r.key, stream: r.stream as Stream })),
+          input,
+        );
+        if (refusal) throw invalid(refusal.field, refusal.message);
         if (input.sprintId) {
           const sprint = await trx
             .selectFrom('sprints')

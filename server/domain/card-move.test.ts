@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type CardBeforeMove, type ColumnFacts, type MoveFacts, planMove } from './card-move.ts';
+import {
+  type CardBeforeMove,
+  type ColumnFacts,
+  type MoveFacts,
+  planMove,
+  refuseSprintOutsideDevelopment,
+} from './card-move.ts';
 import { compareRanks, rankBetween } from './rank.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -7,6 +13,7 @@ const SPRINT = 'sprint-active';
 
 const card = (over: Partial<CardBeforeMove> = {}): CardBeforeMove => ({
   id: 'card-1',
+  key: 'PAY-1',
   stream: 'maintenance',
   columnId: null,
   sprintId: null,
@@ -128,6 +135,38 @@ describe('planning a card move', () => {
       now,
     );
     expect(!missing.ok && missing.refusal.field).toBe('sprintId');
+  });
+
+  it('refuses a sprint for a maintenance card, naming the card, as a bulk move does', () => {
+    const refusal = { field: 'sprintId', message: 'only development cards join sprints: PAY-1' };
+    const d = planMove(facts({ targetSprintState: 'active' }), { sprintId: SPRINT }, now);
+    expect(d).toEqual({ ok: false, refusal });
+    expect(refuseSprintOutsideDevelopment([card()], { sprintId: SPRINT })).toEqual(refusal);
+  });
+
+  it('refuses a sprint for a card being handed over to maintenance, and takes it out of none', () => {
+    const dev = card({ stream: 'development', sprintId: SPRINT });
+    const d = planMove(
+      facts({ card: dev, targetSprintState: 'active' }),
+      { stream: 'maintenance', sprintId: SPRINT },
+      now,
+    );
+    expect(!d.ok && d.refusal.field).toBe('sprintId');
+    const out = planMove(facts({ card: card() }), { sprintId: null }, now);
+    expect(out.ok && out.plan.sprintId).toBeNull();
+  });
+
+  it('names every card of another stream in a bulk move into a sprint', () => {
+    const cards = [
+      { key: 'PAY-1', stream: 'maintenance' as const },
+      { key: 'PAY-2', stream: 'development' as const },
+      { key: 'PAY-3', stream: 'maintenance' as const },
+    ];
+    expect(refuseSprintOutsideDevelopment(cards, { sprintId: SPRINT })?.message).toBe(
+      'only development cards join sprints: PAY-1, PAY-3',
+    );
+    expect(refuseSprintOutsideDevelopment(cards, { sprintId: SPRINT, stream: 'development' })).toBeNull();
+    expect(refuseSprintOutsideDevelopment(cards, { sprintId: null })).toBeNull();
   });
 
   describe('the development stream’s columns are the active sprint’s board', () => {

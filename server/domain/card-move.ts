@@ -23,6 +23,8 @@ export interface MoveRequest {
 
 export interface CardBeforeMove {
   id: string;
+  /** the card's key (PAY-12), named in refusals about several cards */
+  key: string;
   stream: Stream;
   columnId: string | null;
   sprintId: string | null;
@@ -74,6 +76,23 @@ const refuse = (field: keyof MoveRequest, message: string): MoveDecision => ({
   refusal: { field, message },
 });
 
+/**
+ * Only development cards join sprints: a move (of one card or several) that names a sprint for cards
+ * that are, or are being handed over to, another stream is refused, naming those cards.
+ */
+export function refuseSprintOutsideDevelopment(
+  cards: readonly { key: string; stream: Stream }[],
+  request: { sprintId?: string | null; stream?: Stream },
+): MoveRefusal | null {
+  if (!request.sprintId) return null;
+  const outside = cards.filter((c) => (request.stream ?? c.stream) !== 'development');
+  if (outside.length === 0) return null;
+  return {
+    field: 'sprintId',
+    message: `only development cards join sprints: ${outside.map((c) => c.key).join(', ')}`,
+  };
+}
+
 export function planMove(facts: MoveFacts, request: MoveRequest, now: Date): MoveDecision {
   const { card } = facts;
   if (request.afterId === card.id || request.beforeId === card.id) {
@@ -105,7 +124,10 @@ export function planMove(facts: MoveFacts, request: MoveRequest, now: Date): Mov
     if (entering && column.wipLimit !== null) wipCheck = { ...column, wipLimit: column.wipLimit };
   }
 
-  // Sprint: only development cards are in sprints.
+  // Sprint: only development cards are in sprints. Naming a sprint for another stream's card is
+  // refused, as the bulk move refuses it; a handover to another stream just leaves the sprint.
+  const sprintRefusal = refuseSprintOutsideDevelopment([card], request);
+  if (sprintRefusal) return { ok: false, refusal: sprintRefusal };
   let sprintId = request.sprintId !== undefined ? request.sprintId : card.sprintId;
   if (stream !== 'development') sprintId = null;
   if (sprintId && sprintId !== card.sprintId) {

@@ -227,6 +227,17 @@ export async function edgeRank(db: Q, boardId: string, edge: 'top' | 'bottom'): 
   return row?.rank ?? null;
 }
 
+/** The board's first (top) or last (bottom) card in rank order. */
+export function edgeCard(db: Q, boardId: string, edge: 'top' | 'bottom') {
+  return db
+    .selectFrom('cards')
+    .select(['id', 'rank'])
+    .where('board_id', '=', boardId)
+    .orderBy('rank', edge === 'top' ? 'asc' : 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function nextCardNumber(db: Q, boardId: string) {
   return db
     .updateTable('boards')

@@ -38,6 +38,16 @@ describe('a plugin ticket over its life', () => {
     expect(decideOnRecovery(null, reopen).kind).toBe('ignore');
     expect(decideOnRecovery({ resolved: true }, reopen).kind).toBe('ignore');
   });
+
+  it('tries the move again without a new note when the source had already recovered', () => {
+    expect(decideOnRecovery({ resolved: false, recovered: true }, reopen)).toEqual({
+      kind: 'resolve',
+      alreadyRecovered: true,
+    });
+    expect(
+      decideOnRecovery({ resolved: false, recovered: true }, { ...reopen, onRecovery: 'annotate' }),
+    ).toEqual({ kind: 'ignore', reason: 'the source has already recovered' });
+  });
 });
 
 describe('target columns', () => {

@@ -7,7 +7,12 @@
  * - failure, ticket open               → count one more occurrence
  * - failure, ticket resolved           → reopen it, or raise a new linked one (installation config)
  * - recovery, ticket open              → resolve it, move it to review, or only annotate (config)
+ * - recovery, ticket already recovered → try the move again, quietly (annotate: ignored)
  * - recovery, no ticket or resolved    → ignored
+ *
+ * Resolving and sending to review are card moves, decided by the same rules as a person's move
+ * (domain/card-move.ts): a development ticket outside the active sprint is not put on the sprint
+ * board; it stays in the backlog, marked recovered, with a comment that says why.
  */
 import type { Lifecycle } from '../../protocol/plugin.ts';
 import type { Category } from './flow.ts';
@@ -30,17 +35,26 @@ export function decideOnFailure(ticket: TicketState | null, lifecycle: Lifecycle
 
 export type RecoveryDecision =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'resolve' }
-  | { kind: 'review' }
-  | { kind: 'annotate' };
+  | {
+      kind: 'resolve' | 'review' | 'annotate';
+      /**
+       * The source had already recovered and the ticket stayed open (the move was refused, e.g. a
+       * backlog card): try the move again, but without another comment. Every green run on main
+       * would otherwise add one.
+       */
+      alreadyRecovered?: true;
+    };
 
 export function decideOnRecovery(
-  ticket: { resolved: boolean } | null,
+  ticket: { resolved: boolean; recovered?: boolean } | null,
   lifecycle: Lifecycle,
 ): RecoveryDecision {
   if (!ticket) return { kind: 'ignore', reason: 'no ticket for this source' };
   if (ticket.resolved) return { kind: 'ignore', reason: 'the ticket is already resolved' };
-  return { kind: lifecycle.onRecovery };
+  if (!ticket.recovered) return { kind: lifecycle.onRecovery };
+  if (lifecycle.onRecovery === 'annotate')
+    return { kind: 'ignore', reason: 'the source has already recovered' };
+  return { kind: lifecycle.onRecovery, alreadyRecovered: true };
 }
 
 export interface ColumnChoice {

@@ -12,6 +12,7 @@ import {
   fixtureText,
   hmacHex,
   install,
+  intoActiveSprint,
   pluginCards,
   postHook,
   sign,
@@ -71,6 +72,7 @@ describe('GitLab CI (Pipeline Hook, X-Gitlab-Token)', () => {
       url: 'https://gitlab.example.com/finance/ledger-service/-/pipelines/771045',
     });
 
+    await intoActiveSprint(server.admin, b.id, card!.id);
     const running = fixtureText('gitlab-ci', 'pipeline.running');
     await postHook(server.baseUrl, inst.inboundUrl, running, sign.gitlab(inst.secret));
     const success = fixtureText('gitlab-ci', 'pipeline.success');
@@ -97,6 +99,7 @@ describe('Jenkins (Notification plugin, token in the URL)', () => {
     expect(card).toMatchObject({ title: 'checkout-web failure on master', priority: 'high' });
     expect(card!.description).toMatch(/changes by Mia Torres/);
 
+    await intoActiveSprint(server.admin, b.id, card!.id);
     await postHook(server.baseUrl, url, fixtureText('jenkins', 'build.finalized.success'));
     [card] = await settle(b.id, inst, 5);
     expect(card!.doneAt).not.toBeNull();
@@ -117,6 +120,7 @@ describe('generic CI JSON (bearer token or HMAC signature)', () => {
       priority: 'high',
       stream: 'development',
     });
+    await intoActiveSprint(server.admin, b.id, card!.id);
     const succeeded = fixtureText('generic-ci', 'succeeded');
     expect(
       (await postHook(server.baseUrl, inst.inboundUrl, succeeded, sign.blendboard(inst.secret, succeeded)))

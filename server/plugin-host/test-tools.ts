@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Card } from '../../protocol/model.ts';
+import type { Card, Sprint } from '../../protocol/model.ts';
 import type {
   DeliveryDetail,
   DeliveryPage,
@@ -112,3 +112,26 @@ export async function pluginCards(client: ApiClient, boardId: string, plugin?: s
 
 /** The plugin side of a card's source. */
 export const sourceOf = (card: Card): PluginCardSource => card.source as unknown as PluginCardSource;
+
+/**
+ * Puts a card into the board's active sprint, as a product owner would: into the active sprint, or
+ * into a new one that is then started. A development ticket is resolved onto the sprint board only
+ * when it is in the active sprint.
+ */
+export async function intoActiveSprint(client: ApiClient, boardId: string, cardId: string): Promise<Sprint> {
+  const sprints = await client.ok(client.get<Sprint[]>(`/api/boards/${boardId}/sprints`));
+  const active = sprints.find((s) => s.state === 'active');
+  const sprint =
+    active ?? (await client.ok(client.post<Sprint>(`/api/boards/${boardId}/sprints`, { name: 'Sprint 1' })));
+  await client.ok(client.post(`/api/boards/${boardId}/cards/${cardId}/move`, { sprintId: sprint.id }));
+  if (active) return active;
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const started = await client.ok(
+    client.post<{ sprint: Sprint }>(`/api/boards/${boardId}/sprints/${sprint.id}/start`, {
+      goal: 'Fix what CI finds',
+      startDate: day(0),
+      endDate: day(13),
+    }),
+  );
+  return started.sprint;
+}

@@ -2,12 +2,14 @@
  * Applies a plugin's ticket actions inside the caller's transaction: creates or updates the ticket
  * for a dedup key, counts occurrences, resolves / reviews / reopens, comments and links, always
  * attributed to the plugin's actor. Decisions come from the pure rules in server/domain; this module
- * only reads and writes rows. Board events are collected in an EventSink and appended at the end of
+ * only reads and writes rows. A plugin moves a card by the rules a person's move obeys: the same facts
+ * and decision as the card service (cards/move-facts.ts, domain/card-move.ts), WIP counted under the
+ * column's lock; what the rules refuse, a plugin cannot do either. Board events are collected in an EventSink and appended at the end of
  * the transaction (one per card per batch of changes) through commitWithEvents, which publishes
  * them after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { Card, CardType } from '../../protocol/model.ts';
+import type { CardType } from '../../protocol/model.ts';
 import type {
   ActionResult,
   KnownError,
@@ -21,8 +23,9 @@ import type {
   TicketSignal,
 } from '../../protocol/plugin.ts';
 import type { Actor } from '../access/board-access.ts';
+import { decideMove, decideWipUnderLock } from '../cards/move-facts.ts';
 import * as cardRepo from '../cards/repo.ts';
-import { type Category, flowAfterMove } from '../domain/flow.ts';
+import type { MoveRequest } from '../domain/card-move.ts';
 import { rankBetween } from '../domain/rank.ts';
 import {
   decideOnFailure,
@@ -32,7 +35,6 @@ import {
   reviewColumn,
 } from '../domain/ticket-lifecycle.ts';
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
-import { decideWip } from '../domain/wip.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
 import type { NewEvent, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
@@ -117,6 +119,9 @@ interface Resolved {
   card: CardRow;
   ticket: PluginTicketRow | null;
 }
+
+/** A plugin's move: done, or refused with the rules' own words. */
+type MoveOutcome = { ok: true; card: CardRow } | { ok: false; reason: string };
 
 const iso = (d: Date) => d.toISOString();
 
@@ -254,10 +259,7 @@ export class TicketWriter {
         });
         const source = this.sourceFor(card!, ticket, { status: 'firing', url: signal.url });
         if (decision === 'reopen') {
-          card = await this.moveCard(card!, null, route.position, {
-            source: JSON.stringify(source),
-            sprint_id: null,
-          });
+          card = await this.backToBacklog(card!, route.position, { source: JSON.stringify(source) });
           await this.comment(
             card,
             `Reopened: failed again after it was resolved${signal.url ? ` (${signal.url})` : ''}.`,
@@ -307,7 +309,9 @@ export class TicketWriter {
   private async recover(ref: TicketRef, note?: string, url?: string) {
     const found = await this.resolveRef(ref);
     const decision = decideOnRecovery(
-      found ? { resolved: found.card.done_at !== null } : null,
+      found
+        ? { resolved: found.card.done_at !== null, recovered: found.ticket?.status === 'recovered' }
+        : null,
       this.scope.lifecycle,
     );
     if (!found || decision.kind === 'ignore') {
@@ -321,46 +325,32 @@ export class TicketWriter {
       return;
     }
     let { card } = found;
-    if (found.ticket) await repo.updateTicket(this.trx, found.ticket.id, { status: 'recovered' });
-    const source = found.ticket
-      ? JSON.stringify(this.sourceFor(card, found.ticket, { status: 'recovered' }))
-      : undefined;
-    await this.comment(card, ['Recovered.', note, url].filter(Boolean).join(' '));
-    let result: ActionResult['result'] = 'annotated';
+    const quiet = decision.alreadyRecovered === true;
+    if (found.ticket && !quiet) await repo.updateTicket(this.trx, found.ticket.id, { status: 'recovered' });
+    const source =
+      found.ticket && !quiet
+        ? JSON.stringify(this.sourceFor(card, found.ticket, { status: 'recovered' }))
+        : undefined;
+    if (!quiet) await this.comment(card, ['Recovered.', note, url].filter(Boolean).join(' '));
+    let result: ActionResult['result'] = quiet ? 'unchanged' : 'annotated';
     let message: string | undefined;
-    if (decision.kind === 'resolve') {
-      const done = doneColumn(await this.boardColumns(), card.stream);
-      if (done) {
-        card = await this.moveCard(card, done, null, source ? { source } : {});
-        result = 'resolved';
-      } else message = `the ${card.stream} stream has no done column`;
-    } else if (decision.kind === 'review') {
-      const review = reviewColumn(await this.boardColumns(), card.stream, this.scope.lifecycle.reviewColumn);
-      if (!review) message = `the ${card.stream} stream has no review column`;
-      else if (review.id === card.column_id) result = 'review';
+    if (decision.kind !== 'annotate') {
+      const columns = await this.boardColumns();
+      const target =
+        decision.kind === 'resolve'
+          ? doneColumn(columns, card.stream)
+          : reviewColumn(columns, card.stream, this.scope.lifecycle.reviewColumn);
+      if (!target)
+        message = `the ${card.stream} stream has no ${decision.kind === 'resolve' ? 'done' : 'review'} column`;
+      else if (target.id === card.column_id) result = decision.kind === 'resolve' ? 'resolved' : 'review';
       else {
-        const occupancy = await cardRepo.columnOccupancy(
-          this.trx,
-          review.id,
-          review.expedite_exempt,
-          card.id,
-        );
-        const wip = decideWip(
-          {
-            name: review.name,
-            wipLimit: review.wip_limit,
-            wipPolicy: review.wip_policy as 'hard' | 'warn',
-            expediteExempt: review.expedite_exempt,
-          },
-          occupancy,
-          card.class_of_service as Card['classOfService'],
-        );
-        if (wip.kind === 'refuse') {
-          message = `not moved to review: ${wip.message}`;
-          await this.comment(card, `Could not move this ticket to "${review.name}": ${wip.message}.`);
+        const moved = await this.moveByRules(card, { columnId: target.id }, source ? { source } : {});
+        if (moved.ok) {
+          card = moved.card;
+          result = decision.kind === 'resolve' ? 'resolved' : 'review';
         } else {
-          card = await this.moveCard(card, review, null, source ? { source } : {});
-          result = 'review';
+          message = `not moved to "${target.name}": ${moved.reason}`;
+          if (!quiet) await this.comment(card, `Not moved to "${target.name}": ${moved.reason}.`);
         }
       }
     }
@@ -375,9 +365,17 @@ export class TicketWriter {
     if (found.card.done_at) return this.record('resolve', 'unchanged', refKey(ref), found.card);
     const done = doneColumn(await this.boardColumns(), found.card.stream);
     if (!done) return this.record('resolve', 'ignored', refKey(ref), found.card, 'no done column');
-    const card = await this.moveCard(found.card, done, null);
-    if (note) await this.comment(card, note);
-    this.record('resolve', 'resolved', refKey(ref), card);
+    const moved = await this.moveByRules(found.card, { columnId: done.id });
+    if (!moved.ok) {
+      const message = `not moved to "${done.name}": ${moved.reason}`;
+      await this.comment(
+        found.card,
+        [note, `Not moved to "${done.name}": ${moved.reason}.`].filter(Boolean).join(' '),
+      );
+      return this.record('resolve', 'annotated', refKey(ref), found.card, message);
+    }
+    if (note) await this.comment(moved.card, note);
+    this.record('resolve', 'resolved', refKey(ref), moved.card);
   }
 
   private async reopen(ref: TicketRef, note?: string) {
@@ -385,7 +383,7 @@ export class TicketWriter {
     if (!found) return this.record('reopen', 'ignored', refKey(ref), undefined, 'no such ticket');
     if (!found.card.done_at) return this.record('reopen', 'unchanged', refKey(ref), found.card);
     if (found.ticket) await repo.updateTicket(this.trx, found.ticket.id, { status: 'firing' });
-    const card = await this.moveCard(found.card, null, 'top', { sprint_id: null });
+    const card = await this.backToBacklog(found.card, 'top');
     if (note) await this.comment(card, note);
     this.record('reopen', 'reopened', refKey(ref), card);
   }
@@ -608,49 +606,78 @@ export class TicketWriter {
     return row;
   }
 
-  /** Into a column (null = the backlog), optionally re-ranked to the top or bottom. */
-  private async moveCard(
+  /**
+   * Moves the card as a person's move would be decided: the facts `loadMoves` reads, the pure rules,
+   * WIP counted under the column's lock. `extra` (the ticket's source) rides along in the same write.
+   * The card is already locked by this transaction, so nobody moves it between the read and the write.
+   */
+  private async moveByRules(
     card: CardRow,
-    column: ColumnRow | null,
-    position: 'top' | 'bottom' | null,
+    request: MoveRequest,
     extra: CardUpdate = {},
-  ): Promise<CardRow> {
-    let rank = card.rank;
-    if (position) {
-      const edge = await cardRepo.edgeRank(this.trx, this.scope.boardId, position);
-      if (edge !== card.rank) rank = position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
+  ): Promise<MoveOutcome> {
+    const { trx, scope } = this;
+    const now = new Date();
+    const [facts] = await cardRepo.loadMoves(trx, scope.boardId, [
+      { cardId: card.id, userId: null, ...request },
+    ]);
+    if (!facts) return { ok: false, reason: 'no such card on this board' };
+    const { before, decision } = decideMove(facts, request, now);
+    if (!decision.ok) return { ok: false, reason: decision.refusal.message };
+    const { plan } = decision;
+    let warning: string | undefined;
+    if (plan.wipCheck) {
+      const counted = await decideWipUnderLock(trx, scope.boardId, plan.wipCheck.id, before);
+      if (!counted) return { ok: false, reason: 'no such column on this board' };
+      if (counted.wip.kind === 'refuse') return { ok: false, reason: counted.wip.message };
+      if (counted.wip.kind === 'warn') warning = counted.wip.message;
     }
-    const flow = flowAfterMove(
-      { startedAt: card.started_at, doneAt: card.done_at },
-      column ? (column.category as Category) : null,
-      new Date(),
-    );
-    const row = await this.trx
+    const row = await trx
       .updateTable('cards')
       .set({
         ...extra,
-        rank,
-        column_id: column?.id ?? null,
-        started_at: flow.startedAt,
-        done_at: flow.doneAt,
+        rank: plan.rank,
+        column_id: plan.columnId,
+        sprint_id: plan.sprintId,
+        stream: plan.stream,
+        started_at: plan.startedAt,
+        done_at: plan.doneAt,
         version: card.version + 1,
-        updated_at: new Date(),
+        updated_at: now,
       })
       .where('id', '=', card.id)
       .returningAll()
       .executeTakeFirstOrThrow();
     this.sink.add({
-      boardId: this.scope.boardId,
+      boardId: scope.boardId,
       type: 'card.moved',
       cardId: card.id,
-      actor: this.scope.actor,
+      actor: scope.actor,
       payload: {
         card: cardRepo.toCard(row),
         from: { rank: card.rank, columnId: card.column_id, sprintId: card.sprint_id, stream: card.stream },
+        ...(warning ? { warning } : {}),
       },
     });
     this.cardIds.add(card.id);
-    return row;
+    return { ok: true, card: row };
+  }
+
+  /**
+   * Out of its column and sprint, to the top or bottom of the backlog: what a person does by dropping
+   * it before the first card (after the last). The rules never refuse this move.
+   */
+  private async backToBacklog(
+    card: CardRow,
+    position: 'top' | 'bottom',
+    extra: CardUpdate = {},
+  ): Promise<CardRow> {
+    const edge = await cardRepo.edgeCard(this.trx, this.scope.boardId, position);
+    const anchor =
+      !edge || edge.id === card.id ? {} : position === 'top' ? { beforeId: edge.id } : { afterId: edge.id };
+    const moved = await this.moveByRules(card, { columnId: null, sprintId: null, ...anchor }, extra);
+    if (!moved.ok) throw new Error(`moving ${card.key} back to the backlog was refused: ${moved.reason}`);
+    return moved.card;
   }
 
   async comment(card: CardRow, body: string): Promise<void> {

@@ -13,6 +13,7 @@ import {
   fixture,
   fixtureText,
   install,
+  intoActiveSprint,
   pluginCards,
   postHook,
   sign,
@@ -351,14 +352,18 @@ describe('deduplication', () => {
 });
 
 describe('recovery and recurrence', () => {
+  /** A failure whose ticket the team takes into the active sprint, then a green run. */
   async function failThenRecover(config: Record<string, unknown>) {
     const board = await server.admin.createBoard('Recovery');
     const inst = await install(server.admin, board.id, 'github-actions', config);
     await sendGithub(inst, githubRun(300));
-    await onlyTicket(board.id, 'github-actions');
+    const raised = await onlyTicket(board.id, 'github-actions');
+    await intoActiveSprint(server.admin, board.id, raised.id);
+    const planned = await onlyTicket(board.id, 'github-actions');
     await sendGithub(inst, githubRun(301, 'success'));
     await allProcessed(board.id, inst.id, 2);
-    return { board, inst, card: await onlyTicket(board.id, 'github-actions'), cols: await columns(board.id) };
+    const card = await onlyTicket(board.id, 'github-actions');
+    return { board, inst, planned, card, cols: await columns(board.id) };
   }
 
   const comments = (boardId: string, cardId: string) =>
@@ -377,6 +382,53 @@ describe('recovery and recurrence', () => {
     expect(notes.at(-1)!.body).toMatch(/Recovered\. Run #5301 of CI passed/);
   });
 
+  it('leaves a development ticket that is in no sprint in the backlog, marked recovered, saying why: a person could not move it to Done either', async () => {
+    const board = await server.admin.createBoard('Backlog defect');
+    const inst = await install(server.admin, board.id, 'github-actions');
+    const cols = await columns(board.id);
+    const done = cols.find((c) => c.stream === 'development' && c.category === 'done')!;
+    await sendGithub(inst, githubRun(310));
+    const raised = await onlyTicket(board.id, 'github-actions');
+    // A sprint is running, but the defect is not in it.
+    await intoActiveSprint(server.admin, board.id, (await server.admin.createCard(board.id)).id);
+    const person = await server.admin.post(`/api/boards/${board.id}/cards/${raised.id}/move`, {
+      columnId: done.id,
+    });
+    expect(person.status).toBe(400);
+    const refusal = (person.body as { message: string }).message.replace(/^columnId: /, '');
+
+    await sendGithub(inst, githubRun(311, 'success'));
+    await allProcessed(board.id, inst.id, 2);
+    const card = await onlyTicket(board.id, 'github-actions');
+    expect(card).toMatchObject({ columnId: null, sprintId: null, doneAt: null });
+    expect(sourceOf(card).status).toBe('recovered');
+    const notes = await comments(board.id, card.id);
+    expect(notes.map((n) => n.body)).toEqual([
+      expect.stringMatching(/^Recovered\. Run #5311/),
+      `Not moved to "Done": ${refusal}.`,
+    ]);
+    const [last] = (await deliveries(server.admin, board.id, inst.id)).items;
+    const detail = await delivery(server.admin, board.id, inst.id, last!.id);
+    expect(detail.results).toEqual([
+      expect.objectContaining({
+        op: 'recover',
+        result: 'annotated',
+        message: `not moved to "Done": ${refusal}`,
+      }),
+    ]);
+
+    // Another green run says nothing new; once the team takes it into the sprint, the next one resolves it.
+    await sendGithub(inst, githubRun(312, 'success'));
+    await allProcessed(board.id, inst.id, 3);
+    expect(await comments(board.id, card.id)).toHaveLength(2);
+    expect((await onlyTicket(board.id, 'github-actions')).columnId).toBeNull();
+    await intoActiveSprint(server.admin, board.id, card.id);
+    await sendGithub(inst, githubRun(313, 'success'));
+    const resolved = await onlyTicket(board.id, 'github-actions', (c) => c.columnId === done.id);
+    expect(resolved.doneAt).not.toBeNull();
+    expect(await comments(board.id, card.id)).toHaveLength(2);
+  });
+
   it('moves it to review instead, when configured', async () => {
     const { card, cols } = await failThenRecover({ lifecycle: { onRecovery: 'review' } });
     expect(card.columnId).toBe(cols.find((c) => c.name === 'Review')!.id);
@@ -384,8 +436,8 @@ describe('recovery and recurrence', () => {
   });
 
   it('only annotates it, when configured', async () => {
-    const { board, card } = await failThenRecover({ lifecycle: { onRecovery: 'annotate' } });
-    expect(card.columnId).toBeNull();
+    const { board, planned, card } = await failThenRecover({ lifecycle: { onRecovery: 'annotate' } });
+    expect(card).toMatchObject({ columnId: planned.columnId, doneAt: null });
     expect((await comments(board.id, card.id)).at(-1)!.body).toMatch(/Recovered/);
   });
 
@@ -423,7 +475,7 @@ describe('recovery and recurrence', () => {
     const board = await server.admin.createBoard('Burst');
     const inst = await install(server.admin, board.id, 'github-actions');
     await sendGithub(inst, githubRun(500));
-    await onlyTicket(board.id, 'github-actions');
+    await intoActiveSprint(server.admin, board.id, (await onlyTicket(board.id, 'github-actions')).id);
     // Sent back to back, without waiting: they may share one round of the installation's lane.
     for (const body of [githubRun(501), githubRun(502, 'success'), githubRun(503)])
       await sendGithub(inst, body);

@@ -1,8 +1,9 @@
-/** SQL for cards: Kysely only, no rules. */
+/** SQL for cards: Kysely only, no rules (a new card goes to the top or bottom by rank, nothing more). */
 import { type Kysely, sql } from 'kysely';
 import type { Card } from '../../protocol/model.ts';
+import { rankBetween } from '../domain/rank.ts';
 import { PREPARED } from '../infra/database.ts';
-import type { CardRow, Database } from '../infra/schema.ts';
+import type { CardRow, Database, NewCard } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
 
@@ -236,6 +237,34 @@ export function edgeCard(db: Q, boardId: string, edge: 'top' | 'bottom') {
     .orderBy('rank', edge === 'top' ? 'asc' : 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/**
+ * A new card at the top or bottom of the backlog, numbered from the board's counter: the one insert
+ * of cards, for people (CardService.create) and plugins (the ticket writer). Call in a transaction.
+ */
+export async function insertCard(
+  db: Q,
+  boardId: string,
+  position: 'top' | 'bottom',
+  card: Omit<NewCard, 'board_id' | 'number' | 'key' | 'rank' | 'column_id' | 'sprint_id'>,
+): Promise<CardRow> {
+  const { card_counter: number, key } = await nextCardNumber(db, boardId);
+  const edge = await edgeRank(db, boardId, position);
+  const rank = position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
+  return db
+    .insertInto('cards')
+    .values({
+      ...card,
+      board_id: boardId,
+      number,
+      key: `${key}-${number}`,
+      rank,
+      column_id: null,
+      sprint_id: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function nextCardNumber(db: Q, boardId: string) {

@@ -20,7 +20,7 @@ import type {
 import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
 import * as columnRepo from '../columns/repo.ts';
 import { type MovePlan, refuseSprintOutsideDevelopment } from '../domain/card-move.ts';
-import { generateRanksBefore, rankBetween, ranksAfter } from '../domain/rank.ts';
+import { generateRanksBefore, ranksAfter } from '../domain/rank.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
@@ -98,33 +98,20 @@ export class CardService {
     const position = input.position ?? 'bottom';
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
-        const { card_counter: number, key } = await repo.nextCardNumber(trx, boardId);
-        const edge = await repo.edgeRank(trx, boardId, position);
-        const rank = position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
-        const row = await trx
-          .insertInto('cards')
-          .values({
-            board_id: boardId,
-            number,
-            key: `${key}-${number}`,
-            title: input.title.trim(),
-            description: input.description ?? '',
-            type: input.type,
-            stream: input.stream ?? 'development',
-            rank,
-            column_id: null,
-            sprint_id: null,
-            priority: input.priority ?? 'medium',
-            class_of_service: input.classOfService ?? 'standard',
-            estimate: input.estimate ?? null,
-            labels: input.labels ?? [],
-            assignee_id: input.assigneeId ?? null,
-            due_date: input.dueDate ?? null,
-            source: extra.source ? JSON.stringify(extra.source) : null,
-            created_by: actor.userId,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await repo.insertCard(trx, boardId, position, {
+          title: input.title.trim(),
+          description: input.description ?? '',
+          type: input.type,
+          stream: input.stream ?? 'development',
+          priority: input.priority ?? 'medium',
+          class_of_service: input.classOfService ?? 'standard',
+          estimate: input.estimate ?? null,
+          labels: input.labels ?? [],
+          assignee_id: input.assigneeId ?? null,
+          due_date: input.dueDate ?? null,
+          source: extra.source ? JSON.stringify(extra.source) : null,
+          created_by: actor.userId,
+        });
         const card = repo.toCard(row);
         await record({ boardId, type: 'card.created', cardId: card.id, actor, payload: { card } });
         return card;

@@ -26,7 +26,6 @@ import type { Actor } from '../access/board-access.ts';
 import { decideMove, decideWipUnderLock } from '../cards/move-facts.ts';
 import * as cardRepo from '../cards/repo.ts';
 import type { MoveRequest } from '../domain/card-move.ts';
-import { rankBetween } from '../domain/rank.ts';
 import {
   decideOnFailure,
   decideOnRecovery,
@@ -527,9 +526,6 @@ export class TicketWriter {
 
   private async createCard(signal: TicketSignal, route: Route, occurredAt: Date): Promise<CardRow> {
     const { trx, scope } = this;
-    const { card_counter: number, key } = await cardRepo.nextCardNumber(trx, scope.boardId);
-    const edge = await cardRepo.edgeRank(trx, scope.boardId, route.position);
-    const rank = route.position === 'top' ? rankBetween(null, edge) : rankBetween(edge, null);
     const labels = [...new Set([...(signal.labels ?? []), `sla:${route.slaTier}`.slice(0, 40)])].slice(0, 20);
     const source: PluginCardSource = {
       plugin: scope.pluginId,
@@ -549,30 +545,20 @@ export class TicketWriter {
       ...(signal.environment ? { environment: signal.environment } : {}),
       ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
     };
-    const row = await trx
-      .insertInto('cards')
-      .values({
-        board_id: scope.boardId,
-        number,
-        key: `${key}-${number}`,
-        title: signal.title.trim(),
-        description: signal.description ?? '',
-        type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
-        stream: route.stream,
-        rank,
-        column_id: null,
-        sprint_id: null,
-        priority: route.priority,
-        class_of_service: route.classOfService,
-        estimate: null,
-        labels,
-        assignee_id: null,
-        due_date: null,
-        source: JSON.stringify(source),
-        created_by: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await cardRepo.insertCard(trx, scope.boardId, route.position, {
+      title: signal.title.trim(),
+      description: signal.description ?? '',
+      type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
+      stream: route.stream,
+      priority: route.priority,
+      class_of_service: route.classOfService,
+      estimate: null,
+      labels,
+      assignee_id: null,
+      due_date: null,
+      source: JSON.stringify(source),
+      created_by: null,
+    });
     this.sink.add({
       boardId: scope.boardId,
       type: 'card.created',

@@ -2,11 +2,11 @@
  * Applies a plugin's ticket actions inside the caller's transaction: creates or updates the ticket
  * for a dedup key, counts occurrences, resolves / reviews / reopens, comments and links, always
  * attributed to the plugin's actor. Decisions come from the pure rules in server/domain; this module
- * only reads and writes rows. A plugin moves a card by the rules a person's move obeys: the same facts
- * and decision as the card service (cards/move-facts.ts, domain/card-move.ts), WIP counted under the
- * column's lock; what the rules refuse, a plugin cannot do either. Board events are collected in an EventSink and appended at the end of
- * the transaction (one per card per batch of changes) through commitWithEvents, which publishes
- * them after the commit.
+ * only reads and writes rows. A plugin moves a card by the rules a person's move obeys: the same
+ * facts and decision as the card service (cards/move-facts.ts, domain/card-move.ts), WIP counted
+ * under the column's lock; what the rules refuse, a plugin cannot do either. Board events are
+ * collected in an EventSink and appended at the end of the transaction (one per card per batch of
+ * changes) through commitWithEvents, which publishes them after the commit.
  */
 import type { Transaction } from 'kysely';
 import type { CardType } from '../../protocol/model.ts';

@@ -1,7 +1,8 @@
 /**
  * One rule for every card move: the same moves, allowed and refused, made by a person (over HTTP
  * and over the socket) and by a plugin (through the plugin host's ticket writer, as a delivery
- * applies it) give the same answer in the same words and leave the card in the same place.
+ * applies it) give the same answer in the same words and leave the card in the same place; and a
+ * WIP limit holds when a person and a plugin move into the same column at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column, Snapshot, Sprint, Stream } from '../protocol/model.ts';
@@ -306,5 +307,53 @@ describe('a plugin’s move obeys the same rules as a person’s', () => {
     }
     expect(socket).toEqual(http);
     expect(plugin).toEqual(http);
+  });
+});
+
+describe('a WIP limit holds when a person and a plugin move into the column at once', () => {
+  it('lets at most one of them into a column with room for one, every time', async () => {
+    const boardId = (await server.admin.createBoard('Race')).id;
+    const { columns } = await board(boardId);
+    const review = reviewColumn(columns, 'maintenance')!;
+    const ready = columns.find((col) => col.stream === 'maintenance' && col.category === 'todo')!;
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${boardId}/columns/${review.id}`, {
+        version: review.version,
+        wipLimit: 1,
+        wipPolicy: 'hard',
+      }),
+    );
+    const inst = await install(server.admin, boardId, 'generic-ci', { lifecycle: { onRecovery: 'review' } });
+    const installation = (await pluginRepo.findInstallation(server.db, inst.id))!;
+    const pluginRecovers = (cardId: string) =>
+      commitWithEvents(server.db, server.app.bus, async (trx, record) => {
+        const sink = new EventSink();
+        const applied = await applyActions(
+          trx,
+          {
+            boardId,
+            pluginId: 'generic-ci',
+            installation,
+            actions: [{ op: 'recover', ref: { cardId } }],
+            deliveryId: null,
+            occurrencePrefix: 'race',
+            receivedAt: new Date(),
+            problemRule: null,
+          },
+          sink,
+        );
+        await sink.flush(record);
+        return applied;
+      });
+    for (let round = 0; round < 20; round++) {
+      const [a, b] = [
+        await server.admin.createCard(boardId, { title: `person ${round}`, stream: 'maintenance' }),
+        await server.admin.createCard(boardId, { title: `plugin ${round}`, stream: 'maintenance' }),
+      ];
+      await Promise.all([move(boardId, a.id, { columnId: review.id }), pluginRecovers(b.id)]);
+      const inReview = (await server.admin.cards(boardId)).filter((c) => c.columnId === review.id);
+      expect(inReview.length, `round ${round}`).toBe(1);
+      await server.admin.ok(move(boardId, inReview[0]!.id, { columnId: ready.id }));
+    }
   });
 });

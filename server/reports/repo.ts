@@ -6,6 +6,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.ts';
 
+/**
+ * Runs a report's statement without PostgreSQL's JIT: these statements are planned as costly (a
+ * long event log) but run once per request, and compiling them took longer than running them.
+ */
+function reportQuery<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return query(trx);
+  });
+}
+
 /** Dates far outside the calendar (stored before dates were checked) come back inside what a JavaScript Date reads. */
 const clampDate = (column: string) =>
   sql<string>`least(greatest(${sql.ref(column)}, date '0001-01-01'), date '9999-12-31')::text`;
@@ -36,7 +47,8 @@ export async function burntPerDay(
   from: string,
   to: string,
 ): Promise<{ committed: number; burntBy: Map<string, number> }> {
-  const { rows } = await sql<{ day: string; committed: string; burnt: string }>`
+  const { rows } = await reportQuery(db, (trx) =>
+    sql<{ day: string; committed: string; burnt: string }>`
     with items as (
       select estimate, done_at from cards where sprint_id = ${sprintId}
       union all
@@ -52,19 +64,26 @@ export async function burntPerDay(
            (select coalesce(sum(estimate), 0) from items) as committed,
            (select coalesce(sum(points), 0) from done where done.day <= g.day::date) as burnt
     from generate_series(${from}::date, ${to}::date, interval '1 day') g(day)
-    order by g.day`.execute(db);
+    order by g.day`.execute(trx),
+  );
   return {
     committed: Number(rows[0]?.committed ?? 0),
     burntBy: new Map(rows.map((r) => [r.day, Number(r.burnt)])),
   };
 }
 
+/** Card events that place a card: their payload's card (or `cards`) carries its column after the event. */
+const PLACING = sql`('card.created', 'card.moved', 'card.updated', 'card.deleted')`;
+
 /**
  * Cumulative flow: how many cards sat in each of `columnIds` at the end of each day from `from` to
- * `to` (UTC). PostgreSQL reads each card's column out of the events' payloads (a moved card carries
- * its column), turns each card's history into spans (a place, until the card's next event), clips
- * the spans to the window and counts them with +1 on a span's first day and -1 after its last:
- * the answer is one row per day and column, however many events the board has.
+ * `to` (UTC), read over the window only, never the history before it. The count now comes from the
+ * cards themselves; the window's events are rewound from there: a day's count is today's, minus the
+ * cards that entered the column after that day, plus those that left it. A move names where the
+ * card was (`from`); for the rare event that does not (a delete, a hand-over to the other stream) the
+ * card's previous placement is one index lookup. The window's first event is found by a binary
+ * search over the sequence numbers (their times follow commit order), so the cost follows the
+ * window's events and the board's cards, and the answer is one row per day and column.
  */
 export async function cumulativeFlowCounts(
   db: Db,
@@ -74,48 +93,78 @@ export async function cumulativeFlowCounts(
   to: string,
 ): Promise<{ day: string; columnId: string; cards: number }[]> {
   if (columnIds.length === 0) return [];
-  const { rows } = await sql<{ day: string; column_id: string; cards: string }>`
-    with placed as (
-      select e.seq, e.created_at as at, p.card_id, p.column_id
-      from board_events e
-      cross join lateral (
-        select c ->> 'id' as card_id, c ->> 'columnId' as column_id
-        from jsonb_array_elements(coalesce(e.payload -> 'cards', jsonb_build_array(e.payload -> 'card'))) c
-        where e.type <> 'card.deleted' and c ->> 'id' is not null
-        union all
-        select e.payload ->> 'cardId', null where e.type = 'card.deleted'
-      ) p
-      where e.board_id = ${boardId}
-        and e.type in ('card.created', 'card.moved', 'card.updated', 'card.deleted', 'cards.moved',
-                       'sprint.started', 'sprint.completed')
-        and e.created_at < (${to}::date + 1)::timestamp at time zone 'UTC'
+  const columns = sql`${columnIds as string[]}::text[]`;
+  const fromTs = sql`(${from}::date)::timestamp at time zone 'UTC'`;
+  const { rows } = await reportQuery(db, (trx) =>
+    sql<{ day: string; column_id: string; cards: string }>`
+    with recursive search(lo, hi) as (
+      -- lo: the last event before the window (or 0); every event after hi is in the window
+      select 0::bigint, (select seq from boards where id = ${boardId})
+      union all
+      select case when b.before then (lo + hi + 1) / 2 else lo end,
+             case when b.before then hi else (lo + hi + 1) / 2 - 1 end
+      from search cross join lateral (
+        select coalesce((select e.created_at < ${fromTs} from board_events e
+                         where e.board_id = ${boardId} and e.seq = (search.lo + search.hi + 1) / 2), false) as before
+      ) b
+      where lo < hi
     ),
-    spans as (
-      select column_id, at, lead(at) over (partition by card_id order by seq) as until
+    window_start as (select max(lo) as seq from search),
+    placed as (
+      select e.seq, e.created_at as at, e.card_id, e.type,
+             case when e.type <> 'card.deleted' then e.payload -> 'card' ->> 'columnId' end as to_col,
+             e.payload -> 'from' ->> 'columnId' as from_col
+      from board_events e
+      where e.board_id = ${boardId} and e.seq > (select seq from window_start)
+        and e.card_id is not null and e.type in ${PLACING}
+      union all
+      select e.seq, e.created_at, (c ->> 'id')::uuid, e.type, c ->> 'columnId', null
+      from board_events e cross join lateral jsonb_array_elements(e.payload -> 'cards') c
+      where e.board_id = ${boardId} and e.seq > (select seq from window_start) and e.type = 'cards.moved'
+    ),
+    moves as (
+      select (at at time zone 'UTC')::date as day, to_col,
+        case when type = 'card.moved' then from_col
+             when type = 'card.created' then null
+             -- an edit or a bulk move keeps the column unless it hands the card to the other stream
+             when type in ('card.updated', 'cards.moved') and to_col is not null then to_col
+             else (
+               select p.col from (
+                 (select seq, case when type <> 'card.deleted' then payload -> 'card' ->> 'columnId' end as col
+                  from board_events
+                  where card_id = placed.card_id and seq < placed.seq and type in ${PLACING}
+                  order by seq desc limit 1)
+                 union all
+                 (select b.seq, c ->> 'columnId'
+                  from board_events b cross join lateral jsonb_array_elements(b.payload -> 'cards') c
+                  where b.board_id = ${boardId} and b.type = 'cards.moved' and b.seq < placed.seq
+                    and c ->> 'id' = placed.card_id::text
+                  order by b.seq desc limit 1)
+               ) p
+               order by p.seq desc limit 1)
+        end as from_col
       from placed
     ),
-    counted as (
-      -- a span counts at the end of each day from the day it began to the last day it outlived
-      select column_id,
-             greatest((at at time zone 'UTC')::date, ${from}::date) as first_day,
-             least(coalesce(((until - interval '1 day') at time zone 'UTC')::date, ${to}::date), ${to}::date) as last_day
-      from spans
-      where column_id = any(${columnIds as string[]}::text[])
+    net as (
+      select day, v.col, sum(v.n) as n
+      from moves cross join lateral (values (to_col, 1), (from_col, -1)) v(col, n)
+      where v.col = any(${columns})
+      group by day, v.col
     ),
-    changes as (
-      select column_id, day, sum(delta) as delta from (
-        select column_id, first_day as day, 1 as delta from counted where first_day <= last_day
-        union all
-        select column_id, last_day + 1, -1 from counted where first_day <= last_day and last_day < ${to}::date
-      ) d
-      group by column_id, day
+    now_in as (
+      select column_id::text as col, count(*) as n from cards
+      where board_id = ${boardId} and column_id = any(${columns}::uuid[])
+      group by column_id
     )
     select g.day::date::text as day, c.id as column_id,
-           sum(coalesce(ch.delta, 0)) over (partition by c.id order by g.day) as cards
+           coalesce((select n from now_in where now_in.col = c.id), 0)
+             - coalesce(sum(coalesce(net.n, 0)) over (partition by c.id order by g.day desc
+                                                       rows between unbounded preceding and 1 preceding), 0) as cards
     from generate_series(${from}::date, ${to}::date, interval '1 day') g(day)
-    cross join unnest(${columnIds as string[]}::text[]) c(id)
-    left join changes ch on ch.day = g.day::date and ch.column_id = c.id
-    order by g.day`.execute(db);
+    cross join unnest(${columns}) c(id)
+    left join net on net.day = g.day::date and net.col = c.id
+    order by g.day`.execute(trx),
+  );
   return rows.map((r) => ({ day: r.day, columnId: r.column_id, cards: Number(r.cards) }));
 }
 

@@ -56,7 +56,7 @@ export async function burntPerDay(
       from board_events e cross join lateral jsonb_array_elements(e.payload -> 'cards') c
       where e.board_id = ${boardId} and e.type = 'sprint.completed' and e.payload -> 'sprint' ->> 'id' = ${sprintId}
     ),
-    done as (
+    done as materialized (  -- one row per day with work done, summed once (not once per shown day)
       select (done_at at time zone 'UTC')::date as day, sum(estimate) as points
       from items where done_at is not null and estimate is not null group by 1
     )

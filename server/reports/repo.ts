@@ -94,7 +94,9 @@ export async function cumulativeFlowCounts(
 ): Promise<{ day: string; columnId: string; cards: number }[]> {
   if (columnIds.length === 0) return [];
   const columns = sql`${columnIds as string[]}::text[]`;
-  const fromTs = sql`(${from}::date)::timestamp at time zone 'UTC'`;
+  // Searched from a day before the window: an event read in excess changes no count, one missed would,
+  // and commit order only roughly follows the clock.
+  const searchFrom = sql`(${from}::date - 1)::timestamp at time zone 'UTC'`;
   const { rows } = await reportQuery(db, (trx) =>
     sql<{ day: string; column_id: string; cards: string }>`
     with recursive search(lo, hi) as (
@@ -104,7 +106,7 @@ export async function cumulativeFlowCounts(
       select case when b.before then (lo + hi + 1) / 2 else lo end,
              case when b.before then hi else (lo + hi + 1) / 2 - 1 end
       from search cross join lateral (
-        select coalesce((select e.created_at < ${fromTs} from board_events e
+        select coalesce((select e.created_at < ${searchFrom} from board_events e
                          where e.board_id = ${boardId} and e.seq = (search.lo + search.hi + 1) / 2), false) as before
       ) b
       where lo < hi

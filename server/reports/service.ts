@@ -10,6 +10,7 @@ import { burndown, burndownWindow } from '../domain/sprint.ts';
 import type { Db } from '../infra/database.ts';
 import { invalid, notFound } from '../infra/errors.ts';
 import * as repo from './repo.ts';
+import { ReportSlots } from './slots.ts';
 
 /** Velocity shows the last this many completed sprints. */
 export const VELOCITY_SPRINTS = 6;
@@ -17,8 +18,12 @@ export const VELOCITY_SPRINTS = 6;
 export const MAX_FLOW_DAYS = 90;
 /** Cycle and lead times of the latest this many finished maintenance items. */
 export const FLOW_ITEMS = 200;
+/** Burndown and flow statements running at once, per server (the pool has 20 connections). */
+export const REPORT_SLOTS = 4;
 
 export class ReportService {
+  readonly #slots = new ReportSlots(REPORT_SLOTS);
+
   constructor(private readonly db: Db) {}
 
   async velocity(actor: Actor, boardId: string): Promise<Velocity> {
@@ -38,7 +43,9 @@ export class ReportService {
     if (!sprint) throw notFound('sprint');
     if (!sprint.start_date || !sprint.end_date) throw invalid('sprintId', 'the sprint has not started');
     const window = burndownWindow(sprint.start_date, sprint.end_date, sprint.completed_at ?? now);
-    const { committed, burntBy } = await repo.burntPerDay(this.db, boardId, sprintId, window.from, window.to);
+    const { committed, burntBy } = await this.#slots.run(() =>
+      repo.burntPerDay(this.db, boardId, sprintId, window.from, window.to),
+    );
     return { sprintId, ...burndown(window, committed, burntBy, now) };
   }
 
@@ -46,12 +53,14 @@ export class ReportService {
     await requireBoardPermission(this.db, actor, boardId, 'board:read');
     const columns = await repo.maintenanceColumns(this.db, boardId);
     const window = lastDays(Math.max(1, Math.min(days, MAX_FLOW_DAYS)), now);
-    const counts = await repo.cumulativeFlowCounts(
-      this.db,
-      boardId,
-      columns.map((c) => c.id),
-      window[0]!,
-      window.at(-1)!,
+    const counts = await this.#slots.run(() =>
+      repo.cumulativeFlowCounts(
+        this.db,
+        boardId,
+        columns.map((c) => c.id),
+        window[0]!,
+        window.at(-1)!,
+      ),
     );
     const byDay = new Map(window.map((date) => [date, Object.fromEntries(columns.map((c) => [c.id, 0]))]));
     for (const c of counts) byDay.get(c.day)![c.columnId] = c.cards;

@@ -4,7 +4,8 @@
  * the figures. Bounded: every loop has a fixed count and duration.
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
- * BENCH_PARTS (default all: baseline,moves,load,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PARTS (default all: baseline,moves,load,reports,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
  * BENCH_RECEIVER (default wire) picks the receivers' client: wire (bench/wire-client.ts) or socket.io-client.
  *
  * Diagnostics: BENCH_PROFILE=<dir> saves a CPU profile of the server; BENCH_NODE_ARGS passes Node
@@ -17,10 +18,12 @@ import path from 'node:path';
 import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
 import { freePort, startChild } from './lib.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
+import { fillReportBoard, timeReports } from './reports.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
-const parts = new Set((process.env.BENCH_PARTS ?? 'baseline,moves,load,webhooks').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'baseline,moves,load,reports,webhooks').split(','));
+const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
 // mkdtemp makes the folder private; the embedded PostgreSQL runs as the postgres OS user.
 chmodSync(dataDir, 0o755);
@@ -148,6 +151,25 @@ async function main() {
         const paint = await timeFirstPaint(baseUrl, cookie, bigBoard);
         console.log(`10,000-card board, first card painted in Chromium: ${JSON.stringify(paint)}`);
       }
+    }
+
+    if (parts.has('reports')) {
+      const small = await fillReportBoard(databaseUrl, await createBoard('Small reports'), {
+        cards: 300,
+        events: 1_000,
+        sprints: 6,
+      });
+      const big = await fillReportBoard(databaseUrl, await createBoard('Million events'), {
+        cards: 10_000,
+        events: reportEvents,
+        sprints: 200,
+      });
+      console.log(
+        `\nReports, the largest each route allows: a board of 10,000 cards and ${big.events.toLocaleString('en')} events (filled in SQL in ${big.fillSeconds} s) beside one of 300 cards and ${small.events.toLocaleString('en')} events; median of 9 requests, /healthz polled meanwhile`,
+      );
+      const { rows, rssBeforeMiB, rssAfterMiB } = await timeReports(baseUrl, cookie, small, big, 9);
+      console.table(rows);
+      console.log(`Server resident memory: ${rssBeforeMiB} MiB before the reports, ${rssAfterMiB} MiB after`);
     }
   } finally {
     await server.stop();

@@ -39,7 +39,20 @@ export const ColumnCategorySchema = lit(COLUMN_CATEGORIES);
 
 export const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+/** Every date a person types (due dates, sprint dates) must be on the calendar and in this range. */
+export const EARLIEST_DATE = '2000-01-01';
+export const LATEST_DATE = '2099-12-31';
+/**
+ * A calendar day, YYYY-MM-DD: `format: 'date'` refuses impossible days (2024-02-30, 2024-13-45,
+ * 0000-00-00) and the bounds refuse absurd years, each as a 400 naming the field instead of a
+ * PostgreSQL error (ajv-formats' `formatMinimum`/`formatMaximum`, which Fastify's validator loads).
+ */
+const DateOnly = Type.String({
+  format: 'date',
+  formatMinimum: EARLIEST_DATE,
+  formatMaximum: LATEST_DATE,
+  description: `YYYY-MM-DD, a real calendar day from ${EARLIEST_DATE} to ${LATEST_DATE}`,
+});
 
 export const ErrorSchema = Type.Object(
   {

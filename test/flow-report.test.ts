@@ -54,4 +54,45 @@ describe('cumulative flow over a window', () => {
     expect(day(3)).toMatchObject({ [ready]: 1, [doing]: 1, [done]: 0 });
     expect(day(0)).toMatchObject({ [ready]: 0, [doing]: 1, [done]: 1 });
   });
+
+  it('counts a card out of its column from the day it is deleted or handed to the other stream (moved, edited or in bulk)', async () => {
+    const boardId = (await server.admin.createBoard('Leaving AMS')).id;
+    const snap = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${boardId}`));
+    const ready = snap.columns.find((c) => c.stream === 'maintenance' && c.name === 'Ready')!.id;
+    const ticket = async (title: string) => {
+      const card = await server.admin.createCard(boardId, { title, type: 'incident', stream: 'maintenance' });
+      await server.admin.ok(
+        server.admin.post(`/api/boards/${boardId}/cards/${card.id}/move`, { columnId: ready }),
+      );
+      return card;
+    };
+    const deleted = await ticket('Deleted');
+    const handed = await ticket('Handed to development');
+    const edited = await ticket('Edited into development');
+    const handedThenDeleted = await ticket('Handed over, then deleted');
+    await ticket('Stays');
+    await sql`update board_events set created_at = now() - interval '2 days' where board_id = ${boardId}`.execute(
+      server.db,
+    );
+    await server.admin.ok(server.admin.delete(`/api/boards/${boardId}/cards/${deleted.id}`));
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${boardId}/cards/bulk-move`, {
+        cardIds: [handed.id, handedThenDeleted.id],
+        stream: 'development',
+      }),
+    );
+    const current = (await server.admin.cards(boardId)).find((c) => c.id === edited.id)!;
+    await server.admin.ok(
+      server.admin.patch(`/api/boards/${boardId}/cards/${edited.id}`, {
+        version: current.version,
+        stream: 'development',
+      }),
+    );
+    await server.admin.ok(server.admin.delete(`/api/boards/${boardId}/cards/${handedThenDeleted.id}`));
+
+    const report = await server.admin.ok(
+      server.admin.get<FlowReport>(`/api/boards/${boardId}/reports/flow?days=3`),
+    );
+    expect(report.cumulativeFlow.map((d) => d.counts[ready])).toEqual([5, 5, 1]);
+  });
 });

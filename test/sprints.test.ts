@@ -139,8 +139,8 @@ describe('a sprint from planning to completion', () => {
       startDate: inDays(3),
       endDate: today(),
     });
-    expect(bad.status).toBe(409);
-    expect(bad.body).toMatchObject({ field: 'endDate' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'endDate' });
     const early = await server.admin.post(`/api/boards/${b.id}/sprints/${s.id}/complete`, {
       carryOver: 'backlog',
     });

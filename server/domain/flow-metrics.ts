@@ -1,34 +1,7 @@
 /**
- * Kanban flow metrics, pure: a cumulative flow diagram replayed from board events, and cycle/lead
- * times from flow timestamps.
+ * Kanban flow metrics, pure: cycle/lead times from flow timestamps, card age, and the days a report
+ * covers. (The cumulative flow diagram is counted in PostgreSQL: server/reports/repo.ts.)
  */
-export interface CardPlacementEvent {
-  at: Date;
-  /** the card's column after the event (null = backlog or removed) */
-  placements: { cardId: string; columnId: string | null }[];
-}
-
-/** Count of cards per column at the end of each day, replaying placements in order. */
-export function cumulativeFlow(
-  events: readonly CardPlacementEvent[],
-  columnIds: readonly string[],
-  days: readonly string[],
-) {
-  const where = new Map<string, string | null>();
-  const result: { date: string; counts: Record<string, number> }[] = [];
-  let i = 0;
-  for (const date of days) {
-    const endOfDay = new Date(`${date}T23:59:59.999Z`);
-    for (; i < events.length && events[i]!.at <= endOfDay; i++) {
-      for (const p of events[i]!.placements) where.set(p.cardId, p.columnId);
-    }
-    const counts: Record<string, number> = Object.fromEntries(columnIds.map((id) => [id, 0]));
-    for (const columnId of where.values()) if (columnId && columnId in counts) counts[columnId]!++;
-    result.push({ date, counts });
-  }
-  return result;
-}
-
 const HOUR = 3_600_000;
 export function cycleAndLead(card: { createdAt: Date; startedAt: Date | null; doneAt: Date | null }) {
   return {

@@ -15,7 +15,14 @@ import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { toSprint } from '../boards/service.ts';
 import * as cardRepo from '../cards/repo.ts';
 import { generateRanksBefore } from '../domain/rank.ts';
-import { checkComplete, checkStart, points, type SprintState, splitAtCompletion } from '../domain/sprint.ts';
+import {
+  checkComplete,
+  checkSprintDates,
+  checkStart,
+  points,
+  type SprintState,
+  splitAtCompletion,
+} from '../domain/sprint.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
@@ -70,6 +77,8 @@ export class SprintService {
     input: StartSprintInput,
   ): Promise<{ sprint: Sprint; cards: Card[] }> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
+    const badDates = checkSprintDates(input);
+    if (badDates) throw invalid(badDates.field, badDates.message);
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       // One board-level lock: two "start" clicks cannot both find no active sprint.
       await sql`select pg_advisory_xact_lock(hashtext(${`sprint-start:${boardId}`}))`.execute(trx);
@@ -87,7 +96,7 @@ export class SprintService {
         .where('board_id', '=', boardId)
         .where('state', '=', 'active')
         .executeTakeFirst();
-      const violation = checkStart(current.state as SprintState, active !== undefined, input);
+      const violation = checkStart(current.state as SprintState, active !== undefined);
       if (violation)
         throw new AppError('CONFLICT', `${violation.field}: ${violation.message}`, {
           field: violation.field,

@@ -1,11 +1,12 @@
 /**
  * HTTP plumbing shared by every feature: who is calling (session cookie or bearer token), CSRF for
- * cookie-authenticated writes, and the one error shape {error, message, field?}.
+ * cookie-authenticated writes, input no route can store or walk safely, and the one error shape
+ * {error, message, field?}.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/board-access.ts';
 import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
-import { AppError } from './errors.ts';
+import { AppError, invalid } from './errors.ts';
 
 export const SESSION_COOKIE = 'bb_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -63,6 +64,46 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
 export function actor(req: FastifyRequest): Actor {
   if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
   return actorOf(req.user);
+}
+
+/** How deep a request's JSON may nest; no route's input comes near it (plugin configs: a few levels). */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Refuses, naming the field, what no schema can be trusted to stop: the NUL character (PostgreSQL
+ * text and jsonb cannot hold U+0000, so it would fail as a server error deep in a query) and JSON
+ * nested deeper than MAX_INPUT_DEPTH (validators, structuredClone and JSON.stringify recurse, and a
+ * few thousand levels overflow the stack). The walk itself keeps its own stack, so it cannot.
+ */
+export function checkInput(value: unknown, part: string): void {
+  const pending: [unknown, string, number][] = [[value, '', 0]];
+  while (pending.length > 0) {
+    const [v, path, depth] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw invalid(path || part, 'must not contain the NUL character (U+0000)');
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    if (depth === MAX_INPUT_DEPTH) {
+      throw invalid(path.split('.')[0] || part, `is nested deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
+    for (const [key, child] of Object.entries(v)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) {
+        throw invalid(at.replaceAll('\u0000', '\\u0000'), 'names a field with the NUL character (U+0000)');
+      }
+      pending.push([child, at, depth + 1]);
+    }
+  }
+}
+
+/** Every route's params, query and body pass checkInput before schema validation and the handler. */
+export function registerInputGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req: FastifyRequest) => {
+    checkInput(req.params, 'params');
+    checkInput(req.query, 'query');
+    checkInput(req.body, 'body');
+  });
 }
 
 function validationField(err: FastifyError): string {

@@ -8,7 +8,13 @@ import { type BoardEvent, MoveCardBody, type Snapshot, SnapshotSchema, Uuid } fr
 export const JoinFrame = Type.Object(
   {
     boardId: Uuid,
-    sinceSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'last sequence this client applied' })),
+    sinceSeq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'last sequence this client applied',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -156,4 +156,34 @@ describe('bad input once answered with a server error', () => {
     expectRefusal({ status: res.status, body: await res.json() }, 'runId');
     expect((await state())[`seq:${board}`]).toBe(seqBefore);
   });
+
+  it('events after a sequence number beyond any safe integer is refused, naming after', async () => {
+    expectRefusal(await send('GET', `/api/boards/${ids.boardId}/events?after=${'9'.repeat(30)}`), 'after');
+  });
+
+  it('a whitespace-only title is refused on create as on edit', async () => {
+    const before = await state();
+    expectRefusal(
+      await send('POST', `/api/boards/${ids.boardId}/cards`, { title: ' \t ', type: 'story' }),
+      'title',
+    );
+    expectRefusal(
+      await send('PATCH', `/api/boards/${ids.boardId}/cards/${ids.cardId}`, { version: 1, title: '   ' }),
+      'title',
+    );
+    expect(await state()).toEqual(before);
+  });
+
+  it('a join with sinceSeq 1e300 is refused, naming sinceSeq', async () => {
+    const ack = await socket.emitWithAck('board:join', { boardId: boardId(), sinceSeq: 1e300 });
+    expect(ack).toMatchObject({ ok: false, error: 'VALIDATION_FAILED', field: 'sinceSeq' });
+  });
+
+  it("a join with sinceSeq beyond the board's sequence gets a snapshot at the board's sequence", async () => {
+    const { seq } = await server.admin.ok(server.admin.get<Snapshot>(`/api/boards/${ids.boardId}`));
+    const ack = await socket.emitWithAck('board:join', { boardId: boardId(), sinceSeq: seq + 1000 });
+    expect(ack).toMatchObject({ ok: true, mode: 'snapshot', seq });
+    const current = await socket.emitWithAck('board:join', { boardId: boardId(), sinceSeq: seq });
+    expect(current).toEqual({ ok: true, mode: 'events', seq, events: [] });
+  });
 });

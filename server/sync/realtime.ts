@@ -27,7 +27,7 @@ import type { CardService } from '../cards/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
-import { type BoardEventBus, eventsSince } from './event-log.ts';
+import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
 
 interface SocketData {
@@ -201,7 +201,10 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         let answer: JoinAck | null = null;
         if (f.sinceSeq !== undefined) {
           const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);
-          if (events.length <= CATCH_UP_LIMIT) {
+          // A client claiming a sequence the board never reached (another database, a restore) holds
+          // a state the board never had: it gets a snapshot, never its own number echoed back.
+          const ahead = events.length === 0 && f.sinceSeq > (await boardSeq(deps.db, f.boardId));
+          if (events.length <= CATCH_UP_LIMIT && !ahead) {
             answer = { ok: true, mode: 'events', seq: events.at(-1)?.seq ?? f.sinceSeq, events };
           }
         }

@@ -5,9 +5,12 @@
  * OpenAPI document, so a route added tomorrow is covered without touching this file.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { sql } from 'kysely';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Column, Snapshot, Sprint } from '../protocol/model.ts';
+import { DragFrame, JoinFrame, MoveFrame } from '../protocol/socket.ts';
 import { type ClientSocket, socketFor, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -174,6 +177,20 @@ describe('bad input once answered with a server error', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('a column position beyond any safe integer is refused, naming position (found by the property)', async () => {
+    const before = await state();
+    expectRefusal(
+      await send('POST', `/api/boards/${ids.boardId}/columns`, {
+        stream: 'development',
+        name: 'Far right',
+        category: 'todo',
+        position: 2 ** 53 + 2,
+      }),
+      'position',
+    );
+    expect(await state()).toEqual(before);
+  });
+
   it('a join with sinceSeq 1e300 is refused, naming sinceSeq', async () => {
     const ack = await socket.emitWithAck('board:join', { boardId: boardId(), sinceSeq: 1e300 });
     expect(ack).toMatchObject({ ok: false, error: 'VALIDATION_FAILED', field: 'sinceSeq' });
@@ -186,4 +203,369 @@ describe('bad input once answered with a server error', () => {
     const current = await socket.emitWithAck('board:join', { boardId: boardId(), sinceSeq: seq });
     expect(current).toEqual({ ok: true, mode: 'events', seq, events: [] });
   });
+});
+
+// ---- The property: every route, every frame ------------------------------------------------------
+
+/** The subset of JSON Schema the OpenAPI document uses for our routes. */
+interface Schema {
+  type?: string;
+  enum?: unknown[];
+  nullable?: boolean;
+  format?: string;
+  pattern?: string;
+  description?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  anyOf?: Schema[];
+}
+
+const SAMPLE_STRINGS = ['2026-01-05', 'AB', 'abc', '1', 'a@b.co', 'some text'];
+
+/** A valid value for the schema, naming real rows where the field is an id we hold. */
+function sample(schema: Schema, name = ''): unknown {
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return sample(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0]!, name);
+  switch (schema.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const key of schema.required ?? []) out[key] = sample(schema.properties?.[key] ?? {}, key);
+      return out;
+    }
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items ?? {}, name));
+    case 'integer':
+    case 'number':
+      return Math.max(schema.minimum ?? 1, 1);
+    case 'boolean':
+      return false;
+    case 'string': {
+      if (schema.format === 'uuid') return ids[name] ?? ids[name.replace(/s$/, '')] ?? randomUUID();
+      const min = schema.minLength ?? 1;
+      const fits = (s: string) => s.length >= min && s.length <= (schema.maxLength ?? Infinity);
+      const match = (s: string) => !schema.pattern || new RegExp(schema.pattern).test(s);
+      return SAMPLE_STRINGS.find((s) => fits(s) && match(s)) ?? 'x'.repeat(min);
+    }
+    default:
+      return {};
+  }
+}
+
+const nulString = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }))
+  .map(([a, b]) => `${a}\u0000${b}`);
+const deep = fc.integer({ min: 40, max: 20_000 }).map((n) => new Deep(n));
+const unsafeNumber = fc.oneof(
+  fc.constantFrom(1e300, -1e300, 2 ** 53 + 2, 1e30),
+  fc.double({ min: 2 ** 53, noNaN: true, noDefaultInfinity: true }),
+);
+
+/** TypeBox writes a nullable field as anyOf [T, null]; the OpenAPI document as T with nullable. */
+function plain(schema: Schema): Schema {
+  const branches = schema.anyOf;
+  if (!branches) return schema;
+  const nonNull = branches.filter((b) => b.type !== 'null');
+  return nonNull.length === 1 ? { ...nonNull[0], nullable: nonNull.length < branches.length } : schema;
+}
+
+/** Values the schema refuses (or the input guard does), whatever else the request holds. */
+function badFor(input: Schema): fc.Arbitrary<unknown> {
+  const schema = plain(input);
+  const options: fc.Arbitrary<unknown>[] = [nulString, deep];
+  const type = schema.enum ? 'enum' : schema.type;
+  const notNull = schema.nullable ? [] : [null];
+  switch (type) {
+    case 'enum':
+      options.push(fc.constantFrom('not-one-of-them', 1, ...notNull));
+      break;
+    case 'string':
+      options.push(fc.constantFrom(123, true, {}, [], ...notNull));
+      if (schema.maxLength !== undefined)
+        options.push(fc.integer({ min: 1, max: 3000 }).map((n) => 'x'.repeat(schema.maxLength! + n)));
+      if ((schema.minLength ?? 0) > 0) options.push(fc.constant(''));
+      if (schema.format === 'uuid') options.push(fc.constantFrom('not-a-uuid', `${randomUUID()}x`));
+      // An impossible calendar date is the subject of its own test below.
+      if (schema.pattern && !schema.pattern.includes('\\d{4}-'))
+        options.push(
+          fc.constantFrom('!', ' ', '9'.repeat(30)).filter((s) => !new RegExp(schema.pattern!).test(s)),
+        );
+      break;
+    case 'integer':
+    case 'number':
+      options.push(fc.constantFrom('1', true, {}, [], ...notNull));
+      if (schema.maximum !== undefined) options.push(fc.constant(schema.maximum + 1));
+      if (schema.minimum !== undefined) options.push(fc.constant(schema.minimum - 1));
+      if (type === 'integer') options.push(fc.constant(1.5));
+      // Beyond any safe integer: refused (400), or not found / stale (404, 409); never stored.
+      if (type === 'integer' || schema.maximum === undefined) options.push(unsafeNumber);
+      break;
+    case 'boolean':
+      options.push(fc.constantFrom('true', 0, {}, ...notNull));
+      break;
+    case 'array':
+      options.push(fc.constantFrom('x', {}, 1, ...notNull));
+      if (schema.maxItems !== undefined && schema.items)
+        options.push(fc.constant(Array.from({ length: schema.maxItems + 1 }, () => sample(schema.items!))));
+      break;
+    case 'object':
+      options.push(fc.constantFrom('x', [], 1, ...notNull));
+      options.push(nulString.map((k) => ({ [k]: 1 })));
+      if (schema.additionalProperties === false)
+        options.push(fc.constant({ ...(sample(schema) as object), unexpected: 1 }));
+      break;
+  }
+  return fc.oneof(...options);
+}
+
+interface Field {
+  path: string[];
+  schema: Schema;
+}
+/** The body itself and every field in it, nested objects and array items included. */
+function fieldsOf(input: Schema, path: string[] = []): Field[] {
+  const schema = plain(input);
+  const out: Field[] = [{ path, schema }];
+  for (const [key, s] of Object.entries(schema.properties ?? {})) out.push(...fieldsOf(s, [...path, key]));
+  if (schema.type === 'array' && schema.items) out.push(...fieldsOf(schema.items, [...path, '0']));
+  return out;
+}
+function setAt(value: unknown, path: string[], bad: unknown): unknown {
+  if (path.length === 0) return bad;
+  const [head, ...rest] = path as [string, ...string[]];
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string, unknown>;
+  copy[head] = setAt(copy[head] ?? (rest.length ? (/^\d+$/.test(rest[0]!) ? [] : {}) : undefined), rest, bad);
+  return copy;
+}
+
+interface Operation {
+  method: string;
+  path: string;
+  params: { in: string; name: string; schema: Schema; required?: boolean }[];
+  body?: Schema;
+}
+function operations(): Operation[] {
+  const doc = (
+    server.app.http as unknown as {
+      swagger(): {
+        paths: Record<
+          string,
+          Record<
+            string,
+            {
+              parameters?: Operation['params'];
+              requestBody?: { content: Record<string, { schema: Schema }> };
+            }
+          >
+        >;
+      };
+    }
+  ).swagger();
+  const out: Operation[] = [];
+  for (const [path, byMethod] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(byMethod)) {
+      const params = (op.parameters ?? []).filter((p) => p.in !== 'path' || path.includes(`{${p.name}}`));
+      const body = op.requestBody?.content['application/json']?.schema;
+      if (params.length > 0 || body) out.push({ method: method.toUpperCase(), path, params, body });
+    }
+  }
+  return out;
+}
+
+/** One request with exactly one bad value in it: in the path, the query string or the body. */
+function badRequest(op: Operation): fc.Arbitrary<{ url: string; body?: unknown; where: string }> {
+  const pathParams = op.params.filter((p) => p.in === 'path');
+  const query = op.params.filter((p) => p.in === 'query');
+  const url = (badParam?: string, bad?: string, badQuery?: [string, string]) => {
+    let u = op.path;
+    for (const p of pathParams) {
+      const value = p.name === badParam ? (bad as string) : (ids[p.name] ?? randomUUID());
+      u = u.replace(`{${p.name}}`, encodeURIComponent(value));
+    }
+    const qs = new URLSearchParams();
+    for (const q of query) if (q.required) qs.set(q.name, String(sample(q.schema, q.name)));
+    if (badQuery) qs.set(badQuery[0], badQuery[1]);
+    return qs.size ? `${u}?${qs}` : u;
+  };
+  const baseBody = op.body ? sample(op.body) : undefined;
+  const choices: fc.Arbitrary<{ url: string; body?: unknown; where: string }>[] = [];
+  const badText = fc.oneof(
+    nulString,
+    fc.constantFrom('not-a-uuid', '9'.repeat(30), '-1', 'ünïcode', 'x'.repeat(3000)),
+  );
+  for (const p of pathParams) {
+    choices.push(
+      badText.map((v) => ({
+        url: url(p.name, v),
+        body: baseBody,
+        where: `path ${p.name}=${JSON.stringify(v)}`,
+      })),
+    );
+  }
+  for (const q of query) {
+    const bad = badText.filter((v) => !q.schema.pattern || !new RegExp(q.schema.pattern).test(v));
+    choices.push(
+      bad.map((v) => ({
+        url: url(undefined, undefined, [q.name, v]),
+        body: baseBody,
+        where: `query ${q.name}=${JSON.stringify(v)}`,
+      })),
+    );
+  }
+  // A webhook's body is the sender's bytes, logged even when refused; its path and query are ours.
+  if (op.body && !op.path.startsWith('/hooks/')) {
+    for (const f of fieldsOf(op.body)) {
+      choices.push(
+        badFor(f.schema).map((bad) => ({
+          url: url(),
+          body: setAt(baseBody, f.path, bad),
+          where: `body ${f.path.join('.') || '(whole)'}=${bad instanceof Deep ? `<${bad.levels} levels>` : JSON.stringify(bad)?.slice(0, 80)}`,
+        })),
+      );
+    }
+  }
+  return fc.oneof(...choices);
+}
+
+/** A few per route keep `npm test` quick; BAD_INPUT_RUNS=100 digs deeper. */
+const RUNS_PER_ROUTE = Number(process.env.BAD_INPUT_RUNS ?? 4);
+const RUNS_PER_FRAME = RUNS_PER_ROUTE * 5;
+
+describe('property: bad input to any route is a 4xx naming the field, and changes nothing', () => {
+  it('covers every route with a params, query or body schema', () => {
+    const ops = operations();
+    // Guards the walk itself: if the document stopped listing routes, the property would pass vacuously.
+    expect(ops.length).toBeGreaterThan(40);
+    expect(ops.map((o) => `${o.method} ${o.path}`)).toContain('POST /api/auth/login');
+  });
+
+  it('every route, as a signed-in admin', async () => {
+    const before = await state();
+    for (const op of operations()) {
+      await fc.assert(
+        fc.asyncProperty(badRequest(op), async (req) => {
+          const res = await send(op.method, req.url, req.body);
+          const context = `${op.method} ${op.path} with ${req.where}: ${res.status} ${JSON.stringify(res.body)}`;
+          expect(res.status, context).toBeGreaterThanOrEqual(400);
+          expect(res.status, context).toBeLessThan(500);
+          expect(typeof res.body === 'object' && typeof res.body?.error === 'string', context).toBe(true);
+          if (res.status === 400)
+            expect(typeof (res.body as { field?: unknown }).field, context).toBe('string');
+          expect(await state(), context).toEqual(before);
+        }),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    }
+  }, 600_000);
+});
+
+/**
+ * Kept apart from the property above: the calendar check belongs to DateOnly in protocol/model.ts,
+ * fixed on another branch. On this branch alone a start date of 2026-02-30 reaches PostgreSQL and
+ * fails as a 500, so this test fails here until that fix is merged; after the merge it must pass.
+ */
+describe('property: an impossible calendar date is a 400 naming the field (needs the DateOnly fix)', () => {
+  const isDate = (s: Schema) =>
+    s.format === 'date' || s.description === 'YYYY-MM-DD' || Boolean(s.pattern?.includes('\\d{4}-'));
+
+  it('every date field of every route, as a signed-in admin', async () => {
+    const dated = operations().flatMap((op) =>
+      op.body
+        ? fieldsOf(op.body)
+            .filter((f) => isDate(plain(f.schema)))
+            .map((f) => ({ op, f }))
+        : [],
+    );
+    expect(dated.length).toBeGreaterThan(0);
+    const before = await state();
+    for (const { op, f } of dated) {
+      const impossible = fc.constantFrom(
+        '2026-02-30',
+        '2025-02-29',
+        '2026-04-31',
+        '2026-13-01',
+        '2026-00-10',
+      );
+      await fc.assert(
+        fc.asyncProperty(impossible, async (date) => {
+          const url = op.path.replace(/\{(\w+)\}/g, (_m, p: string) => ids[p] ?? randomUUID());
+          const res = await send(op.method, url, setAt(sample(op.body!), f.path, date));
+          const context = `${op.method} ${op.path} with ${f.path.join('.')}=${date}: ${res.status} ${JSON.stringify(res.body)}`;
+          expect(res.status, context).toBe(400);
+          expect((res.body as { field?: unknown }).field, context).toBe(f.path.join('.'));
+          expect(await state(), context).toEqual(before);
+        }),
+        { numRuns: 5 },
+      );
+    }
+  });
+});
+
+// ---- Socket frames -------------------------------------------------------------------------------
+
+/** socket.io-client walks a frame recursively before sending it: a deep value stays within its stack. */
+function materialise(value: unknown): unknown {
+  if (value instanceof Deep) {
+    let nested: unknown = 1;
+    for (let i = 0; i < Math.min(value.levels, 1500); i++) nested = { a: nested };
+    return nested;
+  }
+  if (Array.isArray(value)) return value.map(materialise);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, materialise(v)]));
+  }
+  return value;
+}
+
+const FRAMES = [
+  ['board:join', JoinFrame],
+  ['card:move', MoveFrame],
+  ['presence:drag', DragFrame],
+] as const;
+
+describe('property: a bad socket frame is acknowledged with an error naming the field, and changes nothing', () => {
+  for (const [name, frameSchema] of FRAMES) {
+    it(name, async () => {
+      const schema = frameSchema as unknown as Schema;
+      // The frame's own card, so a bad value in one field is all that is wrong with it.
+      const base = { ...(sample(schema) as object), boardId: boardId() };
+      if (schema.properties?.cardId) Object.assign(base, { cardId: ids.cardId });
+      expect(Value.Check(frameSchema, base)).toBe(true);
+      await socket.emitWithAck('board:join', { boardId: boardId() });
+      const before = await state();
+      const frames = fc.oneof(
+        ...fieldsOf(schema).map((f) =>
+          badFor(f.schema).map((bad) => ({
+            frame: materialise(setAt(base, f.path, bad)),
+            where: f.path.join('.'),
+          })),
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(frames, async ({ frame, where }) => {
+          // Every frame is acknowledged, a refused one too (a missing ack fails here after 5 s).
+          const untyped = socket.timeout(5000) as unknown as {
+            emitWithAck(
+              event: string,
+              frame: unknown,
+            ): Promise<{ ok: boolean; error?: unknown; field?: unknown }>;
+          };
+          const ack = await untyped.emitWithAck(name, frame);
+          const context = `${name} with a bad ${where || 'frame'}: ${JSON.stringify(ack)}`;
+          expect(ack.ok, context).toBe(false);
+          expect(ack.error, context).toBe('VALIDATION_FAILED');
+          expect(typeof ack.field, context).toBe('string');
+          expect(await state(), context).toEqual(before);
+        }),
+        { numRuns: RUNS_PER_FRAME },
+      );
+    });
+  }
 });

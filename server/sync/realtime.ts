@@ -25,7 +25,7 @@ import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/servi
 import type { BoardService } from '../boards/service.ts';
 import type { CardService } from '../cards/service.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError } from '../infra/errors.ts';
+import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
 import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
@@ -238,14 +238,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       }
     });
 
-    socket.on('presence:drag', (frame) => {
+    socket.on('presence:drag', (frame, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const f = checkDrag(frame) as DragFrame;
-        if (!socket.data.boards.has(f.boardId)) return;
+        if (!socket.data.boards.has(f.boardId)) throw invalid('boardId', 'join the board first');
         socket.data.boards.set(f.boardId, f.cardId);
         void broadcastPresence(f.boardId).catch(() => {});
-      } catch {
-        /* a malformed presence frame is dropped: it changes nothing */
+        reply({ ok: true });
+      } catch (err) {
+        reply(replyError(err)); // a malformed presence frame is dropped: it changes nothing
       }
     });
 

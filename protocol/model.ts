@@ -312,7 +312,11 @@ export const CreateColumnBody = Type.Object(
     entryPolicy: Type.Optional(ColumnFields.entryPolicy),
     exitPolicy: Type.Optional(ColumnFields.exitPolicy),
     position: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'index among the stream columns; default last' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'index among the stream columns; default last',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -8,7 +8,13 @@ import { type BoardEvent, MoveCardBody, type Snapshot, SnapshotSchema, Uuid } fr
 export const JoinFrame = Type.Object(
   {
     boardId: Uuid,
-    sinceSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'last sequence this client applied' })),
+    sinceSeq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'last sequence this client applied',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,6 +46,8 @@ export type JoinAck =
 /** `warning` is set when a warn-policy column accepted the move over its WIP limit (for the mover). */
 export type MoveAck = { ok: true; event: BoardEvent; warning?: string } | ({ ok: false } & WireError);
 
+export type DragAck = { ok: true } | ({ ok: false } & WireError);
+
 export interface PresenceUser {
   userId: string;
   name: string;
@@ -59,7 +67,8 @@ export interface ClientToServer {
   'board:join': (frame: JoinFrame, ack: (reply: JoinAck) => void) => void;
   'board:leave': (frame: { boardId: string }) => void;
   'card:move': (frame: MoveFrame, ack: (reply: MoveAck) => void) => void;
-  'presence:drag': (frame: DragFrame) => void;
+  /** the ack is optional: the web app sends drags without one */
+  'presence:drag': (frame: DragFrame, ack?: (reply: DragAck) => void) => void;
 }
 
 /** How many missed events a reconnecting client is sent before it gets a snapshot instead. */

@@ -25,7 +25,7 @@ import { columnRoutes } from './columns/routes.ts';
 import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
-import { registerAuthentication, registerErrorHandling } from './infra/http.ts';
+import { registerAuthentication, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
@@ -112,6 +112,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
 
   registerErrorHandling(http);
   registerAuthentication(http, auth);
+  registerInputGuard(http);
   instrumentHttp(http, metrics);
 
   http.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({

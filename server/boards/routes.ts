@@ -78,8 +78,9 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: 
         summary: 'Board events after a sequence number (catch-up)',
         params: BoardParams,
         querystring: Type.Object({
-          after: Type.String({ pattern: '^\\d+$', description: 'sequence number' }),
-          limit: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+          // 15 digits at most: every such number is a safe integer (a 30-digit one failed in the query).
+          after: Type.String({ pattern: '^\\d{1,15}$', description: 'sequence number' }),
+          limit: Type.Optional(Type.String({ pattern: '^\\d{1,15}$' })),
         }),
         response: { 200: Type.Array(BoardEventSchema), ...errors },
       },

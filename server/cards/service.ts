@@ -56,6 +56,13 @@ const EDITABLE = {
   dueDate: 'due_date',
 } as const;
 
+/** One title rule for create and edit: trimmed, and not blank (a whitespace-only title is refused). */
+function cardTitle(title: string): string {
+  const trimmed = title.trim();
+  if (trimmed === '') throw invalid('title', 'must not be blank');
+  return trimmed;
+}
+
 export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
@@ -94,12 +101,13 @@ export class CardService {
     extra: { source?: Record<string, unknown> } = {},
   ): Promise<Card> {
     await requireBoardPermission(this.db, actor, boardId, 'card:create');
+    const title = cardTitle(input.title);
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         const row = await repo.insertCard(trx, boardId, position, {
-          title: input.title.trim(),
+          title,
           description: input.description ?? '',
           type: input.type,
           stream: input.stream ?? 'development',
@@ -121,7 +129,7 @@ export class CardService {
 
   async update(actor: Actor, boardId: string, cardId: string, input: UpdateCardInput): Promise<Card> {
     await requireBoardPermission(this.db, actor, boardId, 'card:edit');
-    if (input.title !== undefined && input.title.trim() === '') throw invalid('title', 'must not be blank');
+    if (input.title !== undefined) cardTitle(input.title);
     await this.assertAssignable(boardId, input.assigneeId);
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const current = await repo.lockCard(trx, boardId, cardId);
@@ -143,7 +151,7 @@ export class CardService {
         if (to === undefined) continue;
         const from = before[field];
         if (JSON.stringify(from) === JSON.stringify(to)) continue;
-        (set as Record<string, unknown>)[column] = field === 'title' ? (to as string).trim() : to;
+        (set as Record<string, unknown>)[column] = field === 'title' ? cardTitle(to as string) : to;
         changes.push({ field, from, to });
       }
       if (changes.length === 0) return before;

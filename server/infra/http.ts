@@ -1,11 +1,12 @@
 /**
  * HTTP plumbing shared by every feature: who is calling (session cookie or bearer token), CSRF for
- * cookie-authenticated writes, and the one error shape {error, message, field?}.
+ * cookie-authenticated writes, input no route can store or walk safely, and the one error shape
+ * {error, message, field?}.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/board-access.ts';
 import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
-import { AppError } from './errors.ts';
+import { AppError, invalid } from './errors.ts';
 
 export const SESSION_COOKIE = 'bb_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -63,6 +64,76 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
 export function actor(req: FastifyRequest): Actor {
   if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
   return actorOf(req.user);
+}
+
+/** How deep a request's JSON may nest; no route's input comes near it (plugin configs: a few levels). */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Refuses, naming the field, what no schema can be trusted to stop: the NUL character (PostgreSQL
+ * text and jsonb cannot hold U+0000, so it would fail as a server error deep in a query) and JSON
+ * nested deeper than MAX_INPUT_DEPTH (validators, structuredClone and JSON.stringify recurse, and a
+ * few thousand levels overflow the stack). The walk keeps its own list of containers, so it cannot
+ * overflow, and builds a field's path only for the one it refuses: it runs on every request, and a
+ * body of half a million array items must cost no more than parsing it did.
+ */
+export function checkInput(value: unknown, part: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw invalid(part, 'must not contain the NUL character (U+0000)');
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+  const containers: object[] = [value];
+  const parents: number[] = [-1];
+  const keys: string[] = [''];
+  const depths: number[] = [1];
+  const pathOf = (container: number, key: string) => {
+    const path = [key];
+    for (let c = container; c > 0; c = parents[c]!) path.unshift(keys[c]!);
+    return path.join('.');
+  };
+  // Keys are made strings only for a refusal or a nested container: most items are neither.
+  const visit = (i: number, child: unknown, key: string | number) => {
+    if (typeof child === 'string') {
+      if (child.includes('\u0000'))
+        throw invalid(pathOf(i, String(key)), 'must not contain the NUL character (U+0000)');
+    } else if (child !== null && typeof child === 'object') {
+      if (depths[i]! === MAX_INPUT_DEPTH) {
+        throw invalid(
+          pathOf(i, String(key)).split('.')[0]!,
+          `is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+        );
+      }
+      containers.push(child);
+      parents.push(i);
+      keys.push(String(key));
+      depths.push(depths[i]! + 1);
+    }
+  };
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i]!;
+    if (Array.isArray(container)) {
+      for (let j = 0; j < container.length; j++) visit(i, container[j], j);
+      continue;
+    }
+    // Parsed JSON and query strings have no inherited enumerable keys; for…in allocates nothing.
+    for (const key in container) {
+      if (key.includes('\u0000')) {
+        const at = pathOf(i, key).replaceAll('\u0000', '\\u0000');
+        throw invalid(at, 'names a field with the NUL character (U+0000)');
+      }
+      visit(i, (container as Record<string, unknown>)[key], key);
+    }
+  }
+}
+
+/** Every route's params, query and body pass checkInput before schema validation and the handler. */
+export function registerInputGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req: FastifyRequest) => {
+    checkInput(req.params, 'params');
+    checkInput(req.query, 'query');
+    checkInput(req.body, 'body');
+  });
 }
 
 function validationField(err: FastifyError): string {

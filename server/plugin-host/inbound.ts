@@ -12,6 +12,7 @@ import { Value } from 'typebox/value';
 import { type InboundRequest, PayloadError, type WebhookHandler } from '../../protocol/plugin.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
+import { checkInput } from '../infra/http.ts';
 import type { InstallationRow } from '../infra/schema.ts';
 import { type SecretBox, SecretUnreadableError } from '../infra/secret-box.ts';
 import { verifyContext } from './context.ts';
@@ -249,13 +250,19 @@ export class WebhookReceiver {
     let payload: unknown;
     try {
       payload = handler.parse ? handler.parse(req) : defaultParse(req);
+      checkInput(payload, 'body'); // NUL or deep nesting: a 500 when stored or processed, so refused here
       if (handler.payloadSchema && !Value.Check(handler.payloadSchema, payload)) {
         const first = [...Value.Errors(handler.payloadSchema, payload)][0];
         const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
         throw new PayloadError(`${field}: ${first?.message ?? 'does not match the expected payload'}`, field);
       }
     } catch (err) {
-      const field = err instanceof PayloadError ? (err.field ?? 'body') : 'body';
+      const field =
+        err instanceof PayloadError
+          ? (err.field ?? 'body')
+          : err instanceof AppError
+            ? String(err.details.field ?? 'body')
+            : 'body';
       const message = err instanceof Error ? err.message : String(err);
       return this.reject(
         installation,

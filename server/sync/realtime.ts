@@ -25,9 +25,9 @@ import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/servi
 import type { BoardService } from '../boards/service.ts';
 import type { CardService } from '../cards/service.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError } from '../infra/errors.ts';
+import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
-import { type BoardEventBus, eventsSince } from './event-log.ts';
+import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
 
 interface SocketData {
@@ -201,7 +201,10 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         let answer: JoinAck | null = null;
         if (f.sinceSeq !== undefined) {
           const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);
-          if (events.length <= CATCH_UP_LIMIT) {
+          // A client claiming a sequence the board never reached (another database, a restore) holds
+          // a state the board never had: it gets a snapshot, never its own number echoed back.
+          const ahead = events.length === 0 && f.sinceSeq > (await boardSeq(deps.db, f.boardId));
+          if (events.length <= CATCH_UP_LIMIT && !ahead) {
             answer = { ok: true, mode: 'events', seq: events.at(-1)?.seq ?? f.sinceSeq, events };
           }
         }
@@ -235,14 +238,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       }
     });
 
-    socket.on('presence:drag', (frame) => {
+    socket.on('presence:drag', (frame, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const f = checkDrag(frame) as DragFrame;
-        if (!socket.data.boards.has(f.boardId)) return;
+        if (!socket.data.boards.has(f.boardId)) throw invalid('boardId', 'join the board first');
         socket.data.boards.set(f.boardId, f.cardId);
         void broadcastPresence(f.boardId).catch(() => {});
-      } catch {
-        /* a malformed presence frame is dropped: it changes nothing */
+        reply({ ok: true });
+      } catch (err) {
+        reply(replyError(err)); // a malformed presence frame is dropped: it changes nothing
       }
     });
 

@@ -52,7 +52,7 @@ test('a board admin brings in a colleague without an account, who then signs in 
   await team.admin.send('POST', '/api/users', {
     email: niaEmail,
     name: 'Nia New',
-    password: 'nia-password',
+    password: 'nia quiet orchard lantern',
   });
   await dialog.getByRole('button', { name: 'Add to board' }).click();
   await expect(dialog).toContainText('Nia New');
@@ -61,7 +61,7 @@ test('a board admin brings in a colleague without an account, who then signs in 
   const niaPage = await nia.newPage();
   await niaPage.goto('/');
   await niaPage.getByLabel('E-mail').fill(niaEmail);
-  await niaPage.getByLabel('Password').fill('nia-password');
+  await niaPage.getByLabel('Password').fill('nia quiet orchard lantern');
   await niaPage.getByRole('button', { name: 'Sign in' }).click();
   await expect(niaPage.getByRole('link', { name: /Onboarding/ })).toBeVisible();
   await nia.close();

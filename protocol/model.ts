@@ -50,6 +50,10 @@ export const ErrorSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** Length bounds of a new password (the whole rule: server/domain/password-policy.ts). */
+export const PASSWORD_MIN_LENGTH = 15;
+export const PASSWORD_MAX_LENGTH = 200;
+
 export const UserSchema = Type.Object({
   id: Uuid,
   email: Type.String(),

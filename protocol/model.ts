@@ -206,7 +206,13 @@ export type Board = Static<typeof BoardSchema>;
 export const CreateBoardBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    key: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,9}$', description: '2-10 capitals/digits' })),
+    key: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z][A-Za-z0-9]{1,9}$',
+        description:
+          '2-10 letters/digits, starting with a letter; stored in capitals, unique whatever the case',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

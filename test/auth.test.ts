@@ -130,6 +130,10 @@ describe('first-run set-up', () => {
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((await anon.get('/api/setup')).body).toEqual({ needed: false });
+      // Once done, the form answers SETUP_DONE before judging any password.
+      const late = await anon.post('/api/setup', { email: 'late@example.com', name: 'Late', password: 'x' });
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ error: 'SETUP_DONE' });
       expect(await fresh.db.selectFrom('users').select('email').execute()).toHaveLength(1);
     } finally {
       await fresh.close();

@@ -27,6 +27,8 @@ function requireAcceptablePassword(password: string, ctx: PasswordContext): void
   if (!verdict.ok) throw invalid('password', verdict.message);
 }
 
+const setupDone = () => new AppError('SETUP_DONE', 'set-up is already done: sign in instead');
+
 const newSecret = (prefix = '') => prefix + randomBytes(32).toString('base64url');
 
 // A hash to compare against when the e-mail is unknown, so timing does not reveal which e-mails exist.
@@ -74,9 +76,11 @@ export class AuthService {
 
   /** The one-time first-run form: creates the first admin and signs them in. */
   async setup(email: string, name: string, password: string) {
+    // Answered before the strength check, so the public form costs no CPU once set-up is done.
+    if (!(await this.setupNeeded())) throw setupDone();
     requireAcceptablePassword(password, { email, name });
     const user = await repo.insertFirstAdmin(this.db, email, name, await hashPassword(password));
-    if (!user) throw new AppError('SETUP_DONE', 'set-up is already done: sign in instead');
+    if (!user) throw setupDone();
     return this.openSession(user.id).then((s) => ({ ...s, user: toUser(user) }));
   }
 

@@ -36,18 +36,17 @@ export type PasswordVerdict =
       message: string;
     };
 
-// Built on first use, then kept: the dictionaries take a few hundred milliseconds to rank.
+// Built on first use, then kept: ranking the dictionaries is the slow part.
 let estimator: ZxcvbnFactory | null = null;
 function zxcvbn(): ZxcvbnFactory {
   estimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
-    // Levenshtein matching would cost about half a second per check on the event loop.
+    // A check runs on the event loop: these three bound its time (the defaults let one long,
+    // symbol-rich password take seconds). Characters past the 64th are not analysed; 64 strong
+    // ones are enough.
     useLevenshteinDistance: false,
-    // Bound the event-loop time of one check (at most ~150 ms on a busy 2-core machine): with the
-    // defaults (100 l33t substitutions, 256 characters) one long symbol-rich password took seconds.
-    // The characters past the 64th are not analysed; 64 strong ones are enough.
     l33tMaxSubstitutions: 10,
     maxLength: 64,
   });

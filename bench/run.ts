@@ -82,7 +82,7 @@ async function main() {
       EMBEDDED_PG_PORT: String(pgPort),
       LOG_LEVEL: 'warn',
       ADMIN_EMAIL: 'bench@example.com',
-      ADMIN_PASSWORD: 'bench-password',
+      ADMIN_PASSWORD: 'bench quartz pelican harbour',
     },
     /Blendboard is up|"msg":"Blendboard is up/,
     { logFile: process.env.BENCH_SERVER_LOG },
@@ -102,7 +102,7 @@ async function main() {
     const login = await fetch(`${baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
+      body: JSON.stringify({ email: 'bench@example.com', password: 'bench quartz pelican harbour' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };

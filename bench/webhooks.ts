@@ -132,11 +132,11 @@ export async function runWebhookBench(): Promise<Record<string, number | string>
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
     const email = `bench-${Date.now()}@example.com`;
-    await app.services.auth.ensureAdmin(email, 'bench-password');
+    await app.services.auth.ensureAdmin(email, 'bench quartz pelican harbour');
     const login = await fetch(`${baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'bench-password' }),
+      body: JSON.stringify({ email, password: 'bench quartz pelican harbour' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };

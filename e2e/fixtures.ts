@@ -63,7 +63,7 @@ export class Team {
   /** A new account, made by the administrator. */
   async person(name: string): Promise<Person> {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${unique()}@e2e.example`;
-    const password = `pw-${unique()}-${unique()}`;
+    const password = `orbit kettle ${unique()}-${unique()}`;
     const user = await this.admin.send<{ id: string }>('POST', '/api/users', { email, name, password });
     return { id: user.id, name, email, password };
   }

@@ -63,6 +63,10 @@ export const ErrorSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** Length bounds of a new password (the whole rule: server/domain/password-policy.ts). */
+export const PASSWORD_MIN_LENGTH = 15;
+export const PASSWORD_MAX_LENGTH = 200;
+
 export const UserSchema = Type.Object({
   id: Uuid,
   email: Type.String(),
@@ -215,7 +219,13 @@ export type Board = Static<typeof BoardSchema>;
 export const CreateBoardBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    key: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,9}$', description: '2-10 capitals/digits' })),
+    key: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z][A-Za-z0-9]{1,9}$',
+        description:
+          '2-10 letters/digits, starting with a letter; stored in capitals, unique whatever the case',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,4 +20,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c' })).toThrow(/ADMIN_PASSWORD/);
   });
+
+  it('refuses a weak ADMIN_PASSWORD at start, naming the variable and never showing the value', () => {
+    for (const weak of ['password', '12345678', '        ', 'passwordpassword', 'ada.lovelace.2026!']) {
+      const load = () => loadConfig({ ADMIN_EMAIL: 'ada.lovelace@example.com', ADMIN_PASSWORD: weak });
+      expect(load, weak).toThrow(ConfigError);
+      expect(load, weak).toThrow(/ADMIN_PASSWORD: /);
+      expect(load, weak).not.toThrow(JSON.stringify(weak));
+    }
+    expect(() => loadConfig({ ADMIN_EMAIL: 'ada@example.com', ADMIN_PASSWORD: 'blendboard' })).toThrow(
+      /ADMIN_PASSWORD: must be at least 15 characters/,
+    );
+    const c = loadConfig({
+      ADMIN_EMAIL: 'ada@example.com',
+      ADMIN_PASSWORD: 'velvet harbour crumpet sideways',
+    });
+    expect(c.ADMIN_PASSWORD).toBe('velvet harbour crumpet sideways');
+  });
 });

@@ -1,6 +1,6 @@
 /** Accounts and access: sign-in, sessions, CSRF, API tokens, first-run set-up. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startServer, type TestServer } from './harness.ts';
+import { ADMIN_PASSWORD, ApiClient, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ describe('signing in', () => {
     const res = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ADMIN@example.com', password: 'admin-password' }),
+      body: JSON.stringify({ email: 'ADMIN@example.com', password: ADMIN_PASSWORD }),
     });
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie') ?? '';
@@ -55,7 +55,7 @@ describe('signing in', () => {
   });
 
   it('logs out: the old cookie no longer works', async () => {
-    const client = await ApiClient.login(server.baseUrl, 'admin@example.com', 'admin-password');
+    const client = await ApiClient.login(server.baseUrl, 'admin@example.com', ADMIN_PASSWORD);
     expect((await client.get('/api/auth/session')).status).toBe(200);
     expect((await client.post('/api/auth/logout')).status).toBe(204);
     expect((await client.get('/api/auth/session')).status).toBe(401);
@@ -117,16 +117,99 @@ describe('first-run set-up', () => {
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'password' });
       const [a, b] = await Promise.all([
-        anon.post('/api/setup', { email: 'owner@example.com', name: 'Owner', password: 'owner-password' }),
+        anon.post('/api/setup', {
+          email: 'owner@example.com',
+          name: 'Owner',
+          password: 'owner copper meadow lantern',
+        }),
         anon.post('/api/setup', {
           email: 'intruder@example.com',
           name: 'Intruder',
-          password: 'owner-password',
+          password: 'owner copper meadow lantern',
         }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((await anon.get('/api/setup')).body).toEqual({ needed: false });
+      // Once done, the form answers SETUP_DONE before judging any password.
+      const late = await anon.post('/api/setup', { email: 'late@example.com', name: 'Late', password: 'x' });
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ error: 'SETUP_DONE' });
       expect(await fresh.db.selectFrom('users').select('email').execute()).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('choosing a password', () => {
+  const WEAK = [
+    ['password', /^password: must be at least 15 characters/],
+    ['12345678', /^password: must be at least 15 characters/],
+    ['        ', /^password: must not be only spaces/],
+    [' '.repeat(20), /^password: must not be only spaces/],
+    ['passwordpassword', /^password: too common — /],
+    ['qwertyuiopasdfgh', /^password: too common — /],
+  ] as const;
+
+  it('refuses weak and common passwords for a new account with a 400 naming password, and creates nothing', async () => {
+    for (const [password, message] of WEAK) {
+      const email = `weak-${WEAK.findIndex(([p]) => p === password)}@example.com`;
+      const res = await server.admin.post('/api/users', { email, name: 'Weak', password });
+      expect(res.status, JSON.stringify(password)).toBe(400);
+      expect(res.body, JSON.stringify(password)).toMatchObject({
+        error: 'VALIDATION_FAILED',
+        field: 'password',
+        message: expect.stringMatching(message),
+      });
+      expect(await server.db.selectFrom('users').select('id').where('email', '=', email).execute()).toEqual(
+        [],
+      );
+    }
+  });
+
+  it("refuses a password built on the account's e-mail, name or the product's name", async () => {
+    const person = { email: 'grace.hopper@navy.example', name: 'Grace Hopper' };
+    for (const password of ['grace.hopper@navy.example', 'gracehopper2026!!', 'blendboard2026!!']) {
+      const res = await server.admin.post('/api/users', { ...person, password });
+      expect(res.status, password).toBe(400);
+      expect(res.body, password).toMatchObject({
+        field: 'password',
+        message: expect.stringMatching(
+          /^password: too easy to guess — .*e-mail, your name or the product's name/,
+        ),
+      });
+    }
+    const ok = await server.admin.post('/api/users', {
+      ...person,
+      password: 'grace keeps seven copper kites',
+    });
+    expect(ok.status).toBe(201);
+    await ApiClient.login(server.baseUrl, person.email, 'grace keeps seven copper kites');
+  });
+
+  it('accepts a long passphrase with spaces and no digits or symbols', async () => {
+    const res = await server.admin.post('/api/users', {
+      email: 'passphrase@example.com',
+      name: 'Pass Phrase',
+      password: 'velvet harbour crumpet sideways',
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('applies to the first-run set-up form and to ADMIN_PASSWORD at start', async () => {
+    const fresh = await startServer();
+    try {
+      await fresh.db.deleteFrom('users').execute();
+      const anon = new ApiClient(fresh.baseUrl);
+      for (const password of ['12345678', 'passwordpassword', 'owner@owner.example']) {
+        const res = await anon.post('/api/setup', { email: 'owner@owner.example', name: 'Owner', password });
+        expect(res.status, password).toBe(400);
+        expect(res.body, password).toMatchObject({ error: 'VALIDATION_FAILED', field: 'password' });
+      }
+      await expect(fresh.app.services.auth.ensureAdmin('ops@example.com', 'ops-password')).rejects.toThrow(
+        /^password: must be at least 15 characters/,
+      );
+      expect((await anon.get('/api/setup')).body).toEqual({ needed: true });
     } finally {
       await fresh.close();
     }

@@ -44,6 +44,10 @@ export async function freshDatabase(): Promise<string> {
   return withDatabase(server, name);
 }
 
+/** Passwords the password policy accepts (long, not common, not built on the account's e-mail). */
+export const ADMIN_PASSWORD = 'velvet harbour crumpet admin';
+export const MEMBER_PASSWORD = 'member kettle orbit seventy';
+
 export async function startServer(
   env: Record<string, string> = {},
   databaseUrl?: string,
@@ -63,8 +67,8 @@ export async function startServer(
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
-  await app.services.auth.ensureAdmin('admin@example.com', 'admin-password');
-  const admin = await ApiClient.login(baseUrl, 'admin@example.com', 'admin-password');
+  await app.services.auth.ensureAdmin('admin@example.com', ADMIN_PASSWORD);
+  const admin = await ApiClient.login(baseUrl, 'admin@example.com', ADMIN_PASSWORD);
   return {
     app,
     db,
@@ -176,10 +180,10 @@ export async function memberWithRole(
 ): Promise<ApiClient> {
   const email = `${name}-${++userCounter}-${randomBytes(3).toString('hex')}@example.com`;
   await server.admin.ok(
-    server.admin.post('/api/users', { email, name: `${name} ${userCounter}`, password: 'member-password' }),
+    server.admin.post('/api/users', { email, name: `${name} ${userCounter}`, password: MEMBER_PASSWORD }),
   );
   await server.admin.ok(server.admin.put(`/api/boards/${boardId}/members`, { email, role }));
-  return ApiClient.login(server.baseUrl, email, 'member-password');
+  return ApiClient.login(server.baseUrl, email, MEMBER_PASSWORD);
 }
 
 export type ClientSocket = Socket<ServerToClient, ClientToServer>;

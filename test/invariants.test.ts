@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card, Column, Snapshot } from '../protocol/model.ts';
 import type { JoinAck } from '../protocol/socket.ts';
 import {
+  ADMIN_PASSWORD,
   ApiClient,
   type ClientSocket,
   eventually,
@@ -165,7 +166,7 @@ describe('two server instances on one database', () => {
       const boardId = (await server.admin.createBoard('Cluster')).id;
       const a = await server.admin.createCard(boardId, { title: 'a' });
       const b = await server.admin.createCard(boardId, { title: 'b' });
-      const onSecond = await ApiClient.login(second.baseUrl, 'admin@example.com', 'admin-password');
+      const onSecond = await ApiClient.login(second.baseUrl, 'admin@example.com', ADMIN_PASSWORD);
       const socket = await socketFor(second, onSecond);
       try {
         await socket.emitWithAck('board:join', { boardId });

@@ -120,6 +120,13 @@ describe('start-up and shutdown', () => {
     expect(run.output()).toMatch(/PORT="eighty"/);
   });
 
+  it('refuses a common ADMIN_PASSWORD, naming the variable, without printing it', async () => {
+    const run = runMain({ ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'passwordpassword' });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(/ADMIN_PASSWORD: too common — /);
+    expect(run.output()).not.toContain('passwordpassword');
+  });
+
   it('refuses a SECRET_KEY that is not 32 bytes, without printing it', async () => {
     const short = randomBytes(16).toString('base64');
     const run = runMain({ SECRET_KEY: short });
@@ -137,11 +144,11 @@ describe('start-up and shutdown', () => {
       DATA_DIR: dataDir,
       PORT: port,
       ADMIN_EMAIL: 'ops@example.com',
-      ADMIN_PASSWORD: 'ops-password',
+      ADMIN_PASSWORD: 'ops walrus tangerine kettle',
     });
     try {
       await untilReady(run, `http://127.0.0.1:${port}`);
-      await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops-password');
+      await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops walrus tangerine kettle');
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       const lines = run
@@ -183,9 +190,13 @@ describe('start-up and shutdown', () => {
     };
     const base = `http://127.0.0.1:${port}`;
     try {
-      const first = runMain({ ...env, ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: 'first-password' });
+      const first = runMain({
+        ...env,
+        ADMIN_EMAIL: 'first@example.com',
+        ADMIN_PASSWORD: 'first pelican marble orchard',
+      });
       await untilReady(first, base);
-      const admin = await ApiClient.login(base, 'first@example.com', 'first-password');
+      const admin = await ApiClient.login(base, 'first@example.com', 'first pelican marble orchard');
       const board = await admin.createBoard('Survives restarts');
       const hook = await install(admin, board.id, 'generic-ci');
       const keyFile = path.join(dataDir, 'secret.key');
@@ -196,7 +207,7 @@ describe('start-up and shutdown', () => {
       const second = runMain(env);
       try {
         await untilReady(second, base);
-        const again = await ApiClient.login(base, 'first@example.com', 'first-password');
+        const again = await ApiClient.login(base, 'first@example.com', 'first pelican marble orchard');
         const boards = await again.ok(again.get<{ name: string }[]>('/api/boards'));
         expect(boards.map((b) => b.name)).toEqual(['Survives restarts']);
         expect(readFileSync(keyFile, 'utf8')).toBe(key);

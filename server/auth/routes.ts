@@ -2,11 +2,16 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { ErrorSchema, UserSchema, Uuid } from '../../protocol/model.ts';
 import type { Config } from '../config.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy.ts';
 import { actor, SESSION_COOKIE } from '../infra/http.ts';
 import type { AuthService } from './service.ts';
 
 const Email = Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254, description: 'e-mail address' });
-const Password = Type.String({ minLength: 8, maxLength: 200, description: 'at least 8 characters' });
+// Length and strength are the password policy's (server/domain/password-policy.ts), so the refusal says why.
+const Password = Type.String({
+  maxLength: PASSWORD_MAX_LENGTH,
+  description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, spaces allowed; not a common password, not built on the e-mail, the name or "Blendboard"`,
+});
 const SessionReply = Type.Object({ user: UserSchema, csrfToken: Type.String() });
 const Token = Type.Object({
   id: Uuid,

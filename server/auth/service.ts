@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../protocol/model.ts';
 import type { Actor } from '../access/board-access.ts';
+import { checkPassword, type PasswordContext } from '../domain/password-policy.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError } from '../infra/errors.ts';
+import { AppError, invalid } from '../infra/errors.ts';
 import * as repo from './repo.ts';
 
 export interface AuthenticatedUser extends User {
@@ -19,6 +20,14 @@ const toUser = (u: { id: string; email: string; name: string; is_admin: boolean 
 });
 
 export const actorOf = (u: User): Actor => ({ userId: u.id, label: u.name, isAdmin: u.isAdmin });
+
+/** Every path that sets a password goes through here: the policy's refusal is a 400 naming `password`. */
+function requireAcceptablePassword(password: string, ctx: PasswordContext): void {
+  const verdict = checkPassword(password, ctx);
+  if (!verdict.ok) throw invalid('password', verdict.message);
+}
+
+const setupDone = () => new AppError('SETUP_DONE', 'set-up is already done: sign in instead');
 
 const newSecret = (prefix = '') => prefix + randomBytes(32).toString('base64url');
 
@@ -67,21 +76,19 @@ export class AuthService {
 
   /** The one-time first-run form: creates the first admin and signs them in. */
   async setup(email: string, name: string, password: string) {
+    // Answered before the strength check, so the public form costs no CPU once set-up is done.
+    if (!(await this.setupNeeded())) throw setupDone();
+    requireAcceptablePassword(password, { email, name });
     const user = await repo.insertFirstAdmin(this.db, email, name, await hashPassword(password));
-    if (!user) throw new AppError('SETUP_DONE', 'set-up is already done: sign in instead');
+    if (!user) throw setupDone();
     return this.openSession(user.id).then((s) => ({ ...s, user: toUser(user) }));
   }
 
   /** ADMIN_EMAIL / ADMIN_PASSWORD on first start. Does nothing once any user exists. */
   async ensureAdmin(email: string, password: string): Promise<boolean> {
-    return (
-      (await repo.insertFirstAdmin(
-        this.db,
-        email,
-        email.split('@')[0] ?? email,
-        await hashPassword(password),
-      )) !== null
-    );
+    const name = email.split('@')[0] ?? email;
+    requireAcceptablePassword(password, { email, name });
+    return (await repo.insertFirstAdmin(this.db, email, name, await hashPassword(password))) !== null;
   }
 
   async createUser(
@@ -89,6 +96,7 @@ export class AuthService {
     v: { email: string; name: string; password: string; isAdmin?: boolean },
   ): Promise<User> {
     if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only an administrator can create accounts');
+    requireAcceptablePassword(v.password, v);
     const row = await repo.insertUser(this.db, { ...v, passwordHash: await hashPassword(v.password) });
     if (!row)
       throw new AppError('CONFLICT', `email: an account with ${v.email} already exists`, { field: 'email' });

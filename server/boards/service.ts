@@ -2,10 +2,12 @@
 import type { Board, Column, Member, Role, Snapshot, Sprint } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import * as cardRepo from '../cards/repo.ts';
+import { firstFreeKey, keyFromName } from '../domain/board-key.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid } from '../infra/errors.ts';
 import type { ColumnRow, SprintRow } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
+import * as boardRepo from './repo.ts';
 
 /** A new board starts with a sprint board for development and a WIP-limited Kanban for maintenance. */
 const DEFAULT_COLUMNS = [
@@ -53,17 +55,6 @@ export function toSprint(r: SprintRow): Sprint {
   };
 }
 
-function keyFromName(name: string): string {
-  const letters = name
-    .toUpperCase()
-    .replace(/[^A-Z0-9 ]/g, '')
-    .split(/\s+/)
-    .filter(Boolean);
-  const key = letters.length > 1 ? letters.map((w) => w[0]).join('') : (letters[0] ?? 'BB');
-  const clean = key.replace(/^[0-9]+/, '').slice(0, 6);
-  return clean.length >= 2 ? clean : `${clean}BB`.slice(0, 2);
-}
-
 export class BoardService {
   constructor(
     private readonly db: Db,
@@ -74,13 +65,8 @@ export class BoardService {
     if (!actor.userId) throw new AppError('FORBIDDEN', 'only a person can create a board');
     const name = input.name.trim();
     if (!name) throw invalid('name', 'must not be blank');
-    const key = input.key ?? keyFromName(name);
     const board = await this.db.transaction().execute(async (trx) => {
-      const b = await trx
-        .insertInto('boards')
-        .values({ name, key, created_by: actor.userId })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const b = await this.insertUnderFreeKey(trx, name, input.key, actor.userId!);
       await trx
         .insertInto('board_members')
         .values({ board_id: b.id, user_id: actor.userId!, role: 'admin' })
@@ -92,6 +78,28 @@ export class BoardService {
       return b;
     });
     return { id: board.id, name: board.name, key: board.key, role: 'admin', seq: Number(board.seq) };
+  }
+
+  /**
+   * A key the creator chose is theirs or a 409 naming `key`; a key derived from the name takes the
+   * first free one of KEY, KEY2, KEY3 ... The unique index decides races, not the read before.
+   */
+  private async insertUnderFreeKey(trx: Db, name: string, chosen: string | undefined, createdBy: string) {
+    if (chosen !== undefined) {
+      const key = chosen.toUpperCase();
+      const b = await boardRepo.insertBoard(trx, { name, key, createdBy });
+      if (!b)
+        throw new AppError('CONFLICT', `key: another board already has the key ${key}`, { field: 'key' });
+      return b;
+    }
+    const base = keyFromName(name);
+    const taken = await boardRepo.keysStartingWith(trx, base);
+    for (;;) {
+      const key = firstFreeKey(base, taken);
+      const b = await boardRepo.insertBoard(trx, { name, key, createdBy });
+      if (b) return b;
+      taken.add(key.toLowerCase()); // another board took it meanwhile: try the next one
+    }
   }
 
   async list(actor: Actor): Promise<Board[]> {

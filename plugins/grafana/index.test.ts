@@ -57,6 +57,7 @@ describe('Grafana plugin', () => {
         op: 'raise',
         ticket: expect.objectContaining({
           dedupKey: '1:4f7c2e91ab06d385',
+          fingerprint: '1:4f7c2e91ab06d385',
           title: 'Disk on search-db-2 is 91% full',
           severity: 'medium',
           service: 'search',

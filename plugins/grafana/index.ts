@@ -113,12 +113,10 @@ export default definePlugin({
           const name = a.labels.alertname ?? 'Grafana alert';
           names[a.status].add(name);
           const url = a.panelURL || a.dashboardURL || a.generatorURL || undefined;
+          // The alert's identity, also what the recurring-incident rule groups by.
+          const fingerprint = n.orgId === undefined ? a.fingerprint : `${n.orgId}:${a.fingerprint}`;
           // 1.0 keyed on the fingerprint alone; a ticket still open under it keeps being used.
-          const dedupKey = await keyOrOpenLegacy(
-            ctx.tickets,
-            n.orgId === undefined ? a.fingerprint : `${n.orgId}:${a.fingerprint}`,
-            a.fingerprint,
-          );
+          const dedupKey = await keyOrOpenLegacy(ctx.tickets, fingerprint, a.fingerprint);
           if (a.status === 'resolved') {
             ctx.tickets.recover(dedupKey, { note: `${name} resolved.`, ...(url ? { url } : {}) });
             continue;
@@ -140,7 +138,7 @@ export default definePlugin({
             labels: ['alert', 'grafana'],
             occurrenceId: `${a.fingerprint}:${a.startsAt}`,
             occurredAt: new Date(a.startsAt).toISOString(),
-            fingerprint: a.fingerprint,
+            fingerprint,
             ...(service ? { service } : {}),
           });
         }

@@ -495,6 +495,21 @@ export function firstLine(text: string | null | undefined, max = 120): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/**
+ * The dedup key to use after a plugin changed how it builds keys: `key`, unless no ticket has it yet
+ * and a ticket raised under the old key (`legacy`) is still open; that one then keeps counting and
+ * recovering until it is resolved, and later signals start tickets under `key`.
+ */
+export async function keyOrOpenLegacy(
+  tickets: Pick<TicketActions, 'find'>,
+  key: string,
+  legacy: string,
+): Promise<string> {
+  if (legacy === key || (await tickets.find(key))) return key;
+  const old = await tickets.find(legacy);
+  return old && !old.resolved ? legacy : key;
+}
+
 // ---- Recording context (the host's, and the one plugin tests use) --------------------------------
 
 export class PluginContextClosed extends Error {}

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
+import {
+  configWithDefaults,
+  type InboundRequest,
+  type TicketView,
+  testWebhookContext,
+} from '../../protocol/plugin.ts';
 import { verifyContext } from '../../server/plugin-host/context.ts';
 import plugin from './index.ts';
 
@@ -15,8 +20,10 @@ const request = (headers: Record<string, string>): InboundRequest => ({
   contentType: 'application/json',
 });
 
-async function actionsFor(name: string) {
-  const ctx = testWebhookContext(config);
+async function actionsFor(name: string, tickets: Record<string, Partial<TicketView>> = {}) {
+  const ctx = testWebhookContext(config, {
+    find: async (key) => (tickets[key] ? ({ resolved: false, ...tickets[key] } as TicketView) : null),
+  });
   await webhook.handle(fixture(name), ctx);
   return ctx.actions;
 }
@@ -39,14 +46,38 @@ describe('GitLab CI plugin', () => {
     const [raise] = await actionsFor('pipeline.failed');
     expect(raise).toMatchObject({
       op: 'raise',
-      ticket: { dedupKey: '3314:main', occurrenceId: '771045', onDefaultBranch: true, severity: 'high' },
+      ticket: { dedupKey: '3314:main:push', occurrenceId: '771045', onDefaultBranch: true, severity: 'high' },
     });
     expect((raise as { ticket: { description: string } }).ticket.description).toMatch(/test\/unit-tests/);
     expect(await actionsFor('pipeline.success')).toEqual([
-      expect.objectContaining({ op: 'recover', ref: '3314:main' }),
+      expect.objectContaining({ op: 'recover', ref: '3314:main:push' }),
     ]);
     expect(await actionsFor('pipeline.running')).toEqual([
       { op: 'ignore', reason: 'pipeline status "running"' },
     ]);
+  });
+
+  it('keys on project, ref and source, not on the display name that changes between runs', async () => {
+    const [failed] = await actionsFor('pipeline.schedule.failed');
+    const [passed] = await actionsFor('pipeline.schedule.success');
+    expect(failed).toMatchObject({ op: 'raise', ticket: { dedupKey: '3314:main:schedule' } });
+    expect(passed).toMatchObject({ op: 'recover', ref: '3314:main:schedule' });
+  });
+
+  it('keeps counting and recovering a ticket still open under the 1.0 key (project, ref, name)', async () => {
+    const legacy = { '3314:main:Nightly main @ b8e4a1d0': {} };
+    expect((await actionsFor('pipeline.schedule.failed', legacy))[0]).toMatchObject({
+      ticket: { dedupKey: '3314:main:Nightly main @ b8e4a1d0' },
+    });
+    expect((await actionsFor('pipeline.failed', { '3314:main': {} }))[0]).toMatchObject({
+      ticket: { dedupKey: '3314:main' },
+    });
+    // Once resolved, or when a ticket under the new key exists, the new key is used.
+    expect((await actionsFor('pipeline.failed', { '3314:main': { resolved: true } }))[0]).toMatchObject({
+      ticket: { dedupKey: '3314:main:push' },
+    });
+    expect(
+      (await actionsFor('pipeline.success', { '3314:main': {}, '3314:main:push': {} }))[0],
+    ).toMatchObject({ ref: '3314:main:push' });
   });
 });

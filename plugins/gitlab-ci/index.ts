@@ -1,11 +1,13 @@
 /**
- * GitLab CI: a failed pipeline (Pipeline Hook) becomes a defect ticket, deduplicated per project and
- * ref; the next successful pipeline on that ref recovers it. Verified with X-Gitlab-Token, the
+ * GitLab CI: a failed pipeline (Pipeline Hook) becomes a defect ticket, deduplicated per project,
+ * ref and source (push, schedule, merge request…); the next successful pipeline there recovers it.
+ * The pipeline's display name is not part of the key: it may change from run to run. Verified with X-Gitlab-Token, the
  * secret token set on the GitLab webhook, compared in constant time.
  */
 import {
   definePlugin,
   firstLine,
+  keyOrOpenLegacy,
   matchesPattern,
   SeveritySchema,
   Type,
@@ -56,7 +58,7 @@ const configSchema = Type.Object(
 export default definePlugin({
   id: 'gitlab-ci',
   name: 'GitLab CI',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: 1,
   description: 'Failed pipelines become defect tickets; a successful pipeline on the same ref recovers them.',
   configSchema,
@@ -70,7 +72,7 @@ export default definePlugin({
       },
       // Idempotency-Key stays the same across GitLab's retries of one delivery.
       deliveryId: (req) => req.headers['idempotency-key'] ?? req.headers['x-gitlab-event-uuid'],
-      handle(p: PipelineEvent, ctx) {
+      async handle(p: PipelineEvent, ctx) {
         if (p.object_kind !== 'pipeline')
           return ctx.ignore(`"${p.object_kind}" events are not used; enable pipeline events only`);
         const a = p.object_attributes;
@@ -78,7 +80,13 @@ export default definePlugin({
           return ctx.ignore(`ref ${a.ref} is not followed`);
         const project = p.project.path_with_namespace;
         const pipeline = a.name ? ` ${a.name}` : '';
-        const dedupKey = `${p.project.id}:${a.ref}${a.name ? `:${a.name}` : ''}`;
+        // What identifies the pipeline; 1.0 keyed on project, ref and display name, and a ticket
+        // still open under such a key keeps being counted and recovered.
+        const dedupKey = await keyOrOpenLegacy(
+          ctx.tickets,
+          `${p.project.id}:${a.ref}${a.source ? `:${a.source}` : ''}`,
+          `${p.project.id}:${a.ref}${a.name ? `:${a.name}` : ''}`,
+        );
         const url = a.url ?? `${p.project.web_url}/-/pipelines/${a.id}`;
         const onDefaultBranch = !a.tag && a.ref === p.project.default_branch;
         if (a.status === 'failed') {

@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
+import {
+  configWithDefaults,
+  type InboundRequest,
+  type TicketView,
+  testWebhookContext,
+} from '../../protocol/plugin.ts';
 import { verifyContext } from '../../server/plugin-host/context.ts';
 import plugin from './index.ts';
 
@@ -41,20 +46,50 @@ describe('Grafana plugin', () => {
   it('raises firing alerts with a link to the panel and recovers resolved ones', async () => {
     const config = configWithDefaults(plugin.configSchema);
     const ctx = testWebhookContext(config);
-    await webhook.handle(JSON.parse(raw('firing').toString()), ctx);
-    await webhook.handle(JSON.parse(raw('resolved').toString()), ctx);
+    expect(await webhook.handle(JSON.parse(raw('firing').toString()), ctx)).toEqual({
+      summary: 'firing: Disk almost full (org 1)',
+    });
+    expect(await webhook.handle(JSON.parse(raw('resolved').toString()), ctx)).toEqual({
+      summary: 'resolved: Disk almost full (org 1)',
+    });
     expect(ctx.actions).toEqual([
       {
         op: 'raise',
         ticket: expect.objectContaining({
-          dedupKey: '4f7c2e91ab06d385',
+          dedupKey: '1:4f7c2e91ab06d385',
+          fingerprint: '1:4f7c2e91ab06d385',
           title: 'Disk on search-db-2 is 91% full',
           severity: 'medium',
           service: 'search',
           url: 'https://grafana.example/d/st0rage/storage?orgId=1&viewPanel=4',
         }),
       },
-      expect.objectContaining({ op: 'recover', ref: '4f7c2e91ab06d385' }),
+      expect.objectContaining({ op: 'recover', ref: '1:4f7c2e91ab06d385' }),
+    ]);
+  });
+
+  it('keeps the same fingerprint in two organisations apart', async () => {
+    const config = configWithDefaults(plugin.configSchema);
+    const ctx = testWebhookContext(config);
+    await webhook.handle(JSON.parse(raw('firing').toString()), ctx);
+    await webhook.handle(JSON.parse(raw('firing.org2').toString()), ctx);
+    expect(ctx.actions.map((a) => (a as { ticket: { dedupKey: string } }).ticket.dedupKey)).toEqual([
+      '1:4f7c2e91ab06d385',
+      '2:4f7c2e91ab06d385',
+    ]);
+  });
+
+  it('keeps counting and recovering a ticket still open under the 1.0 key (the fingerprint alone)', async () => {
+    const config = configWithDefaults(plugin.configSchema);
+    const open = (resolved: boolean) => async (key: string) =>
+      key === '4f7c2e91ab06d385' ? ({ resolved } as TicketView) : null;
+    const ctx = testWebhookContext(config, { find: open(false) });
+    await webhook.handle(JSON.parse(raw('resolved').toString()), ctx);
+    expect(ctx.actions).toEqual([expect.objectContaining({ op: 'recover', ref: '4f7c2e91ab06d385' })]);
+    const later = testWebhookContext(config, { find: open(true) });
+    await webhook.handle(JSON.parse(raw('firing').toString()), later);
+    expect(later.actions).toEqual([
+      expect.objectContaining({ ticket: expect.objectContaining({ dedupKey: '1:4f7c2e91ab06d385' }) }),
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Grafana Alerting (webhook contact point): every alert is an incident ticket deduplicated by its
- * fingerprint; resolved alerts recover it. Authenticated the ways the contact point can be set up:
+ * organisation and fingerprint (two organisations can share a fingerprint, e.g. the same provisioned
+ * rule); resolved alerts recover it. Authenticated the ways the contact point can be set up:
  * the Authorization header (Bearer <secret>), basic auth with the secret as password, or HMAC
  * signing (X-Grafana-Alerting-Signature: hex HMAC-SHA256 of "<timestamp>:<body>" or of the body).
  */
@@ -8,6 +9,7 @@ import {
   basicAuthPassword,
   bearerToken,
   definePlugin,
+  keyOrOpenLegacy,
   type Severity,
   SeveritySchema,
   type Static,
@@ -48,7 +50,7 @@ const SEVERITY_WORDS: Record<string, Severity> = {
 export default definePlugin({
   id: 'grafana',
   name: 'Grafana Alerting',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: 1,
   description:
     'Firing Grafana alerts become incident tickets (one per fingerprint); resolved alerts recover them.',
@@ -104,18 +106,24 @@ export default definePlugin({
         return ctx.safeEqual(presented, ctx.secret) || 'the credentials do not match';
       },
       payloadSchema: Notification,
-      handle(n: Notification, ctx) {
+      async handle(n: Notification, ctx) {
         const { severityLabel, serviceLabel, defaultSeverity } = ctx.config;
+        const names = { firing: new Set<string>(), resolved: new Set<string>() };
         for (const a of n.alerts) {
           const name = a.labels.alertname ?? 'Grafana alert';
+          names[a.status].add(name);
           const url = a.panelURL || a.dashboardURL || a.generatorURL || undefined;
+          // The alert's identity, also what the recurring-incident rule groups by.
+          const fingerprint = n.orgId === undefined ? a.fingerprint : `${n.orgId}:${a.fingerprint}`;
+          // 1.0 keyed on the fingerprint alone; a ticket still open under it keeps being used.
+          const dedupKey = await keyOrOpenLegacy(ctx.tickets, fingerprint, a.fingerprint);
           if (a.status === 'resolved') {
-            ctx.tickets.recover(a.fingerprint, { note: `${name} resolved.`, ...(url ? { url } : {}) });
+            ctx.tickets.recover(dedupKey, { note: `${name} resolved.`, ...(url ? { url } : {}) });
             continue;
           }
           const service = a.labels[serviceLabel];
           ctx.tickets.raise({
-            dedupKey: a.fingerprint,
+            dedupKey,
             kind: 'incident',
             title: a.annotations.summary ?? name,
             description: [
@@ -130,10 +138,15 @@ export default definePlugin({
             labels: ['alert', 'grafana'],
             occurrenceId: `${a.fingerprint}:${a.startsAt}`,
             occurredAt: new Date(a.startsAt).toISOString(),
-            fingerprint: a.fingerprint,
+            fingerprint,
             ...(service ? { service } : {}),
           });
         }
+        const org = n.orgId === undefined ? '' : ` (org ${n.orgId})`;
+        const part = (status: 'firing' | 'resolved') =>
+          names[status].size > 0 ? [`${status}: ${[...names[status]].join(', ')}`] : [];
+        const said = [...part('firing'), ...part('resolved')].join('; ');
+        return { summary: said ? `${said}${org}`.slice(0, 300) : `no alerts in the notification${org}` };
       },
     },
   },

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
+import {
+  configWithDefaults,
+  type InboundRequest,
+  type TicketView,
+  testWebhookContext,
+} from '../../protocol/plugin.ts';
 import { verifyContext } from '../../server/plugin-host/context.ts';
 import plugin from './index.ts';
 
@@ -47,9 +52,31 @@ describe('Jenkins plugin', () => {
     expect(await actionsFor('build.started')).toEqual([{ op: 'ignore', reason: 'phase STARTED' }]);
   });
 
-  it('acts on COMPLETED instead when configured, and treats UNSTABLE as a failure if asked', async () => {
+  it('acts on COMPLETED too, as the same occurrence of the build, and recovers only once', async () => {
+    expect(await actionsFor('build.completed.failure')).toEqual([
+      {
+        op: 'raise',
+        ticket: expect.objectContaining({
+          dedupKey: 'checkout-web:master',
+          occurrenceId: 'checkout-web#412',
+        }),
+      },
+    ]);
+    expect(await actionsFor('build.completed.success')).toEqual([
+      expect.objectContaining({ op: 'recover', ref: 'checkout-web:master' }),
+    ]);
+    const ctx = testWebhookContext(config, {
+      find: async () => ({ status: 'recovered', resolved: false }) as TicketView,
+    });
+    await webhook.handle(fixture('build.finalized.success'), ctx);
+    expect(ctx.actions).toEqual([
+      { op: 'ignore', reason: 'checkout-web #413 succeeded; the ticket is already recovered' },
+    ]);
+  });
+
+  it('still accepts a 1.0 config with phase, and treats UNSTABLE as a failure if asked', async () => {
     const cfg = configWithDefaults(plugin.configSchema, {
-      phase: 'COMPLETED',
+      phase: 'FINALIZED',
       failOn: ['FAILURE', 'UNSTABLE'],
     });
     const unstable = fixture('build.finalized.failure');

@@ -1,6 +1,7 @@
 /**
  * Jenkins: the Notification plugin's JSON. A failed build becomes a defect ticket per job and
- * branch; a successful one recovers it. The Notification plugin cannot sign requests, so the
+ * branch; a successful one recovers it. A build is acted on at COMPLETED and at FINALIZED, whichever
+ * the endpoint is set to send, and counted once when both arrive. The Notification plugin cannot sign requests, so the
  * endpoint URL carries the secret: /hooks/<installation>?token=<secret>.
  */
 import { definePlugin, SeveritySchema, Type, ticketConfigFields } from '../../protocol/plugin.ts';
@@ -25,10 +26,13 @@ const configSchema = Type.Object(
       rules: [{ when: { branch: 'default' }, stream: 'development', lane: 'standard', position: 'top' }],
       fallback: { stream: 'development', lane: 'standard', position: 'bottom' },
     }),
-    phase: Type.Enum(['COMPLETED', 'FINALIZED'], {
-      default: 'FINALIZED',
-      description: 'the phase whose status is acted on (the plugin sends both)',
-    }),
+    // 1.0 acted on this phase only, so an endpoint sending "Job Completed" alone raised nothing.
+    // Kept so that configs stored by 1.0 stay valid.
+    phase: Type.Optional(
+      Type.Enum(['COMPLETED', 'FINALIZED'], {
+        description: 'no longer used: COMPLETED and FINALIZED are both acted on, a build counted once',
+      }),
+    ),
     failOn: Type.Array(Type.Enum(['FAILURE', 'UNSTABLE', 'ABORTED', 'NOT_BUILT']), { default: ['FAILURE'] }),
     defaultBranches: Type.Array(Type.String({ minLength: 1 }), {
       default: ['main', 'master'],
@@ -53,7 +57,7 @@ const payloadSchema = Type.Object({
 export default definePlugin({
   id: 'jenkins',
   name: 'Jenkins',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: 1,
   description:
     'Failed builds (Notification plugin, JSON over HTTP) become defect tickets; a successful build recovers them.',
@@ -71,9 +75,9 @@ export default definePlugin({
         const n = p as JenkinsNotification;
         return `${n.name}#${n.build.number}:${n.build.phase}`;
       },
-      handle(n: JenkinsNotification, ctx) {
+      async handle(n: JenkinsNotification, ctx) {
         const b = n.build;
-        if (b.phase !== ctx.config.phase) return ctx.ignore(`phase ${b.phase}`);
+        if (b.phase !== 'COMPLETED' && b.phase !== 'FINALIZED') return ctx.ignore(`phase ${b.phase}`);
         const branch = (b.scm?.branch ?? '').replace(/^(origin|refs\/heads)\//, '');
         const dedupKey = `${n.name}:${branch}`;
         const onDefaultBranch = ctx.config.defaultBranches.includes(branch);
@@ -91,6 +95,7 @@ export default definePlugin({
             ...(b.full_url ? { url: b.full_url } : {}),
             severity: onDefaultBranch ? ctx.config.severity.defaultBranch : ctx.config.severity.otherBranches,
             labels: ['ci', 'jenkins'],
+            // the same for both phases: a build is one occurrence
             occurrenceId: `${n.name}#${b.number}`,
             ...(branch ? { branch } : {}),
             onDefaultBranch,
@@ -98,6 +103,9 @@ export default definePlugin({
           return { summary: `${n.name} #${b.number} ${b.status}` };
         }
         if (b.status === 'SUCCESS') {
+          // COMPLETED and FINALIZED of one green build (or the next green build) recover once.
+          if ((await ctx.tickets.find(dedupKey))?.status === 'recovered')
+            return ctx.ignore(`${n.name} #${b.number} succeeded; the ticket is already recovered`);
           ctx.tickets.recover(dedupKey, {
             note: `Build #${b.number} succeeded.`,
             ...(b.full_url ? { url: b.full_url } : {}),

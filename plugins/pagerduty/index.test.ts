@@ -58,4 +58,15 @@ describe('PagerDuty plugin', () => {
       expect.objectContaining({ op: 'recover', ref: 'Q2WERT9ZX7PLKN' }),
     ]);
   });
+
+  it('says in the delivery log what each event was about', async () => {
+    const summaryOf = async (name: string) =>
+      webhook.handle(JSON.parse(raw(name).toString()), testWebhookContext(config));
+    expect(await summaryOf('incident.triggered')).toEqual({
+      summary: 'triggered: #4821 Checkout latency p99 over 2 s (checkout)',
+    });
+    expect(await summaryOf('incident.resolved')).toEqual({
+      summary: expect.stringMatching(/^resolved: #4821 /),
+    });
+  });
 });

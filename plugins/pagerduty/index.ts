@@ -53,7 +53,7 @@ function severityOf(i: IncidentData, fallback: Severity): Severity {
 export default definePlugin({
   id: 'pagerduty',
   name: 'PagerDuty',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: 1,
   description: 'PagerDuty incidents become incident tickets and follow their lifecycle.',
   configSchema: Type.Object(
@@ -84,6 +84,8 @@ export default definePlugin({
         const i = e.data as IncidentData;
         if (!i?.id) return ctx.ignore('the event has no incident');
         const who = e.agent?.summary ? ` by ${e.agent.summary}` : '';
+        // What the delivery log shows: the event and the incident it is about.
+        const summary = `${e.event_type.replace(/^incident\./, '')}: #${i.number ?? i.id}${i.title ? ` ${i.title}` : ''}${i.service?.summary ? ` (${i.service.summary})` : ''}`;
         switch (e.event_type) {
           case 'incident.triggered':
           case 'incident.reopened':
@@ -105,24 +107,24 @@ export default definePlugin({
               ...(i.incident_key ? { fingerprint: i.incident_key } : {}),
               ...(i.service?.summary ? { service: i.service.summary } : {}),
             });
-            return;
+            return { summary };
           case 'incident.acknowledged':
             ctx.tickets.comment(i.id, `Acknowledged in PagerDuty${who}.`);
-            return;
+            return { summary };
           case 'incident.annotated': {
             const content = (e.data as { content?: string }).content;
             ctx.tickets.comment(i.id, `PagerDuty note${who}: ${content ?? '(empty)'}`);
-            return;
+            return { summary };
           }
           case 'incident.priority_updated':
             ctx.tickets.update(i.id, { severity: severityOf(i, ctx.config.defaultSeverity) });
-            return;
+            return { summary };
           case 'incident.resolved':
             ctx.tickets.recover(i.id, {
               note: `Resolved in PagerDuty${who}.`,
               ...(i.html_url ? { url: i.html_url } : {}),
             });
-            return;
+            return { summary };
           default:
             return ctx.ignore(`${e.event_type} is not used`);
         }

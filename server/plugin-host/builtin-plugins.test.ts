@@ -83,6 +83,45 @@ describe('GitLab CI (Pipeline Hook, X-Gitlab-Token)', () => {
     expect(log.map((d) => d.outcome)).toEqual(['resolved', 'ignored', 'created', null, null]);
     expect(log[1]!.summary).toMatch(/pipeline status "running"/);
   });
+
+  it('resolves the ticket of a scheduled pipeline whose name changed between the failing and the green run', async () => {
+    const b = await board('Ledger nightly');
+    const inst = await install(server.admin, b.id, 'gitlab-ci');
+    const send = (name: string) =>
+      postHook(server.baseUrl, inst.inboundUrl, fixtureText('gitlab-ci', name), sign.gitlab(inst.secret));
+    expect((await send('pipeline.schedule.failed')).status).toBe(202);
+    const [failing] = await settle(b.id, inst, 1);
+    expect(failing!.doneAt).toBeNull();
+    expect((await send('pipeline.schedule.success')).status).toBe(202);
+    const cards = await settle(b.id, inst, 2);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toMatchObject({ id: failing!.id, doneAt: expect.any(String) });
+    const log = (await deliveries(server.admin, b.id, inst.id)).items;
+    expect(log.map((d) => d.outcome)).toEqual(['resolved', 'created']);
+  });
+
+  it('still counts and resolves a ticket opened under the 1.0 key (project, ref, pipeline name)', async () => {
+    const b = await board('Ledger upgraded');
+    const inst = await install(server.admin, b.id, 'gitlab-ci');
+    const send = (name: string, body = fixtureText('gitlab-ci', name)) =>
+      postHook(server.baseUrl, inst.inboundUrl, body, sign.gitlab(inst.secret));
+    await send('pipeline.failed');
+    const [card] = await settle(b.id, inst, 1);
+    // As 1.0 stored it: no source in the key.
+    await server.db
+      .updateTable('plugin_tickets')
+      .set({ dedup_key: '3314:main' })
+      .where('card_id', '=', card!.id)
+      .execute();
+    const again = fixture<{ object_attributes: { id: number } }>('gitlab-ci', 'pipeline.failed');
+    again.object_attributes.id = 771099;
+    await send('', JSON.stringify(again));
+    await send('pipeline.success');
+    const cards = await settle(b.id, inst, 3);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.doneAt).not.toBeNull();
+    expect((await ticketOf(b.id, card!.id)).occurrences).toBe(2);
+  });
 });
 
 describe('Jenkins (Notification plugin, token in the URL)', () => {
@@ -105,6 +144,40 @@ describe('Jenkins (Notification plugin, token in the URL)', () => {
     expect(card!.doneAt).not.toBeNull();
     const detail = (await deliveries(server.admin, b.id, inst.id)).items[0]!;
     expect(detail.deliveryKey).toBe('checkout-web#413:FINALIZED');
+  });
+
+  it('acts on an endpoint set to send "Job Completed" only', async () => {
+    const b = await board('Checkout completed');
+    const inst = await install(server.admin, b.id, 'jenkins');
+    const url = `${inst.inboundUrl}?token=${encodeURIComponent(inst.secret)}`;
+    expect(
+      (await postHook(server.baseUrl, url, fixtureText('jenkins', 'build.completed.failure'))).status,
+    ).toBe(202);
+    let [card] = await settle(b.id, inst, 1);
+    expect(card).toMatchObject({ title: 'checkout-web failure on master', doneAt: null });
+    await postHook(server.baseUrl, url, fixtureText('jenkins', 'build.completed.success'));
+    [card] = await settle(b.id, inst, 2);
+    expect(card!.doneAt).not.toBeNull();
+  });
+
+  it('counts a build once when both COMPLETED and FINALIZED arrive, and recovers it once', async () => {
+    const b = await board('Checkout all events');
+    const inst = await install(server.admin, b.id, 'jenkins');
+    const url = `${inst.inboundUrl}?token=${encodeURIComponent(inst.secret)}`;
+    const send = (name: string) => postHook(server.baseUrl, url, fixtureText('jenkins', name));
+    await send('build.started');
+    await send('build.completed.failure');
+    await send('build.finalized.failure');
+    const cards = await settle(b.id, inst, 3);
+    expect(cards).toHaveLength(1);
+    expect((await ticketOf(b.id, cards[0]!.id)).occurrences).toBe(1);
+    await send('build.completed.success');
+    await send('build.finalized.success');
+    await settle(b.id, inst, 5);
+    const recovered = (await comments(b.id, cards[0]!.id)).filter((c) => c.body.startsWith('Recovered'));
+    expect(recovered).toHaveLength(1);
+    const log = (await deliveries(server.admin, b.id, inst.id)).items;
+    expect(log.map((d) => d.outcome)).toEqual(['ignored', 'resolved', 'ignored', 'created', 'ignored']);
   });
 });
 
@@ -200,6 +273,37 @@ describe('Grafana alerting webhook', () => {
     );
     [card] = await settle(b.id, inst, 2);
     expect(card!.doneAt).not.toBeNull();
+    const log = (await deliveries(server.admin, b.id, inst.id)).items;
+    expect(log.map((d) => d.summary)).toEqual([
+      'resolved: Disk almost full (org 1)',
+      'firing: Disk almost full (org 1)',
+    ]);
+  });
+
+  it('keeps apart two organisations whose alerts share a fingerprint', async () => {
+    const b = await board('Search two orgs');
+    const inst = await install(server.admin, b.id, 'grafana');
+    for (const name of ['firing', 'firing.org2']) {
+      await postHook(server.baseUrl, inst.inboundUrl, fixtureText('grafana', name), sign.bearer(inst.secret));
+    }
+    const cards = await settle(b.id, inst, 2);
+    expect(cards).toHaveLength(2);
+    expect(cards.map((c) => (c.source as { url?: string }).url).sort()).toEqual([
+      'https://grafana.example/d/st0rage/storage?orgId=1&viewPanel=4',
+      'https://grafana.example/d/st0rage/storage?orgId=2&viewPanel=4',
+    ]);
+    // Organisation 1 resolves: organisation 2's ticket stays open.
+    await postHook(
+      server.baseUrl,
+      inst.inboundUrl,
+      fixtureText('grafana', 'resolved'),
+      sign.bearer(inst.secret),
+    );
+    const after = await settle(b.id, inst, 3);
+    const open = after.filter((c) => c.doneAt === null);
+    expect(open.map((c) => (c.source as { url?: string }).url)).toEqual([
+      'https://grafana.example/d/st0rage/storage?orgId=2&viewPanel=4',
+    ]);
   });
 
   it('accepts HMAC-signed notifications with a timestamp, and refuses stale or forged ones', async () => {
@@ -262,6 +366,11 @@ describe('PagerDuty v3 webhooks (X-PagerDuty-Signature)', () => {
     ]);
     const log = (await deliveries(server.admin, b.id, inst.id)).items;
     expect(log[0]!.deliveryKey).toBe('01F2AB4E8G0J2L4N6Q8S0U2W4Y');
+    expect(log.filter((d) => d.status === 'processed').map((d) => d.summary)).toEqual([
+      'resolved: #4821 Checkout latency p99 over 2 s (checkout)',
+      'acknowledged: #4821 Checkout latency p99 over 2 s (checkout)',
+      'triggered: #4821 Checkout latency p99 over 2 s (checkout)',
+    ]);
   });
 });
 

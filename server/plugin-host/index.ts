@@ -108,6 +108,13 @@ export async function createPluginHost({
 
   await queue.start({
     deliveries: (jobs) => processor.processBatch(jobs),
+    unfinished: async (before, after, limit) => {
+      const rows = await repo.unfinishedDeliveries(db, before, after, limit);
+      if (after === null && rows.length > 0) {
+        log.info({ deliveries: rows.length }, 'resuming deliveries acknowledged before start-up');
+      }
+      return rows.map((r) => ({ deliveryId: r.id, installationId: r.installation_id }));
+    },
     hook: (job, attempt) => hooks.run(job, attempt),
     retention: async () => {
       await repo.deleteDeliveriesBefore(

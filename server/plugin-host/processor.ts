@@ -125,9 +125,13 @@ export class DeliveryProcessor {
     const byId = new Map(loaded.map((l) => [l.delivery.id, l]));
     const errors = new Map<string, Error>();
     const groups = new Map<string, { row: repo.DeliveryWithInstallation; final: boolean }[]>();
+    const seen = new Set<string>();
     for (const job of jobs) {
       const row = byId.get(job.deliveryId);
       if (!row || row.delivery.status === 'processed' || row.delivery.status === 'rejected') continue;
+      // A delivery resumed on start-up can meet its own queue job in one round: run it once.
+      if (seen.has(job.deliveryId)) continue;
+      seen.add(job.deliveryId);
       const group = groups.get(row.installation.id) ?? [];
       group.push({ row, final: job.final });
       groups.set(row.installation.id, group);

@@ -4,6 +4,7 @@
  * a job left active by a crash expires and runs again. Delivery jobs are inserted in the same
  * transaction that stores the deliveries, so a 2xx always means "stored and queued". Deliveries are
  * fetched by one loop into per-installation lanes (order kept per installation); hooks use workers.
+ * On start-up, deliveries acknowledged earlier and still unprocessed go into the lanes first.
  */
 import type { Transaction } from 'kysely';
 import { CompiledQuery } from 'kysely';
@@ -46,6 +47,11 @@ export interface JobAttempt {
 export interface QueueHandlers {
   /** a batch of deliveries; returns, per job, null or the error that fails it (retried with backoff) */
   deliveries(jobs: { deliveryId: string; final: boolean }[]): Promise<(Error | null)[]>;
+  /**
+   * Deliveries acknowledged before `before` and not processed yet, in arrival order, the page after
+   * delivery `after` (null: from the start).
+   */
+  unfinished(before: Date, after: string | null, limit: number): Promise<DeliveryJob[]>;
   hook(job: HookJob, attempt: JobAttempt): Promise<void>;
   retention(): Promise<void>;
 }
@@ -69,9 +75,19 @@ const FETCH_BATCH = 100;
 const LANE_ROUND = 200;
 /** fetched but unfinished deliveries before the loop stops fetching */
 const MAX_IN_FLIGHT = 1000;
+/** unfinished deliveries read at once on start-up */
+const RESUME_PAGE = 500;
+
+/** A delivery in a lane: from a queue job, or (jobId null) resumed from the delivery log on start-up. */
+interface LaneItem {
+  jobId: string | null;
+  deliveryId: string;
+  installationId: string;
+  final: boolean;
+}
 
 interface Lane {
-  pending: PgBoss.JobWithMetadata<DeliveryJob>[];
+  pending: LaneItem[];
   running: Promise<void> | null;
 }
 
@@ -111,7 +127,8 @@ export class PluginQueue {
     await this.boss.start();
     this.started = true;
     for (const q of [DELIVERY_QUEUE, HOOK_QUEUE, RETENTION_QUEUE]) await this.boss.createQueue(q);
-    this.loop = this.deliveryLoop(handlers);
+    const startedAt = new Date();
+    this.loop = this.resume(handlers, startedAt).then(() => this.deliveryLoop(handlers));
 
     // Hooks: one job per (event, installation, hook), a few at a time.
     for (let i = 0; i < 2; i++) {
@@ -140,6 +157,43 @@ export class PluginQueue {
   }
 
   /**
+   * Deliveries acknowledged before this server started and still unprocessed: a server killed with
+   * deliveries in hand leaves their jobs active until they expire, so without this they would wait
+   * that long, and deliveries received after the restart would overtake them. They go into the lanes
+   * in arrival order before the loop fetches anything. Their queue jobs, when they come round, find
+   * them processed and complete. With several servers a starting one may also take deliveries a
+   * running one holds: the handler can then run twice, but a delivery takes effect once (it is
+   * marked processed in the transaction that applies it).
+   */
+  private async resume(handlers: QueueHandlers, before: Date): Promise<void> {
+    let after: string | null = null;
+    while (this.started) {
+      let page: DeliveryJob[];
+      try {
+        page = await handlers.unfinished(before, after, RESUME_PAGE);
+      } catch (err) {
+        if (!this.started) return;
+        this.options.onError(err);
+        await this.pause(1000);
+        continue;
+      }
+      for (const d of page) this.enqueue({ jobId: null, final: false, ...d }, handlers);
+      if (page.length < RESUME_PAGE) return;
+      after = page.at(-1)!.deliveryId;
+      while (this.started && this.inFlight >= MAX_IN_FLIGHT) await this.pause(1000);
+    }
+  }
+
+  private enqueue(item: LaneItem, handlers: QueueHandlers): void {
+    const key = item.installationId ?? '';
+    const lane = this.lanes.get(key) ?? { pending: [], running: null };
+    lane.pending.push(item);
+    this.lanes.set(key, lane);
+    this.inFlight++;
+    lane.running ??= this.runLane(key, lane, handlers);
+  }
+
+  /**
    * Deliveries: one loop fetches jobs in arrival order and hands each installation's jobs to that
    * installation's lane. A lane runs one round at a time, taking everything that has queued up for
    * it meanwhile (so repeats share one transaction), and one installation's deliveries apply in the
@@ -165,12 +219,15 @@ export class PluginQueue {
         continue;
       }
       for (const job of jobs) {
-        const key = job.data.installationId ?? '';
-        const lane = this.lanes.get(key) ?? { pending: [], running: null };
-        lane.pending.push(job);
-        this.lanes.set(key, lane);
-        this.inFlight++;
-        lane.running ??= this.runLane(key, lane, handlers);
+        this.enqueue(
+          {
+            jobId: job.id,
+            deliveryId: job.data.deliveryId,
+            installationId: job.data.installationId,
+            final: job.retryCount >= job.retryLimit,
+          },
+          handlers,
+        );
       }
       if (jobs.length < FETCH_BATCH) {
         // Caught up: wait for the next acknowledged delivery (or the poll interval), then a few
@@ -183,24 +240,35 @@ export class PluginQueue {
 
   private async runLane(key: string, lane: Lane, handlers: QueueHandlers): Promise<void> {
     while (lane.pending.length > 0) {
-      const jobs = lane.pending.splice(0, LANE_ROUND);
+      const items = lane.pending.splice(0, LANE_ROUND);
       try {
         let errors: (Error | null)[];
         try {
           errors = await handlers.deliveries(
-            jobs.map((j) => ({ deliveryId: j.data.deliveryId, final: j.retryCount >= j.retryLimit })),
+            items.map((it) => ({ deliveryId: it.deliveryId, final: it.final })),
           );
         } catch (err) {
-          errors = jobs.map(() => (err instanceof Error ? err : new Error(String(err))));
+          errors = items.map(() => (err instanceof Error ? err : new Error(String(err))));
         }
-        const done = jobs.filter((_, i) => !errors[i]).map((j) => j.id);
+        const done = items.flatMap((it, i) => (!errors[i] && it.jobId ? [it.jobId] : []));
         if (done.length > 0) await this.boss.complete(DELIVERY_QUEUE, done);
-        await this.failEach(DELIVERY_QUEUE, jobs, errors);
+        for (const [i, err] of errors.entries()) {
+          const it = items[i]!;
+          if (!err) continue;
+          if (it.jobId) await this.boss.fail(DELIVERY_QUEUE, it.jobId, { message: err.message });
+          // A resumed delivery that failed gets a job of its own, retried with backoff as any other.
+          else
+            await this.boss.send(
+              DELIVERY_QUEUE,
+              { deliveryId: it.deliveryId, installationId: it.installationId },
+              { ...this.sendOptions(), startAfter: this.options.retryDelaySeconds },
+            );
+        }
       } catch (err) {
         // Completing failed: the jobs stay active, expire and run again; processing is idempotent.
         this.options.onError(err);
       } finally {
-        this.inFlight -= jobs.length;
+        this.inFlight -= items.length;
       }
     }
     lane.running = null;
@@ -228,7 +296,6 @@ export class PluginQueue {
     }
   }
 
-  /** Enqueue inside the caller's transaction: the job exists exactly when the delivery row does. */
   /** Enqueue inside the caller's transaction: the jobs exist exactly when the delivery rows do. */
   async sendDeliveries(trx: Transaction<Database>, jobs: DeliveryJob[]): Promise<void> {
     if (jobs.length === 0) return;

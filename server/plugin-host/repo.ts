@@ -299,6 +299,32 @@ export function markQueued(db: Q, id: string) {
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Deliveries acknowledged before `before` and not processed yet (a crashed server may have held
+ * them), in arrival order, a page after the delivery `after`. Uses the partial index on queued rows.
+ */
+export function unfinishedDeliveries(
+  db: Q,
+  before: Date,
+  after: string | null,
+  limit: number,
+): Promise<{ id: string; installation_id: string }[]> {
+  return db
+    .selectFrom('plugin_deliveries')
+    .select(['id', 'installation_id'])
+    .where('status', '=', 'queued')
+    .where('received_at', '<', before)
+    .$if(after !== null, (q) =>
+      q.where(
+        sql<boolean>`(received_at, id) > (select d.received_at, d.id from plugin_deliveries d where d.id = ${after})`,
+      ),
+    )
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 export function deleteDeliveriesBefore(db: Q, before: Date) {
   return db.deleteFrom('plugin_deliveries').where('received_at', '<', before).executeTakeFirst();
 }

@@ -20,7 +20,7 @@ import {
   type PresenceUser,
   type ServerToClient,
 } from '../../protocol/socket.ts';
-import { requireBoardPermission } from '../access/board-access.ts';
+import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { roleAllows } from '../access/permissions.ts';
 import { type AuthenticatedUser, type AuthService, actorOf, type SignedIn } from '../auth/service.ts';
 import type { BoardService } from '../boards/service.ts';
@@ -215,6 +215,23 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     if (changed) void broadcastPresence(event.boardId).catch(() => {});
   }
 
+  /**
+   * Puts the socket in the board's room if its user may read the board. A removal committed between
+   * the check and the join found the socket not yet on the board, so the check is made again after.
+   */
+  async function enterBoard(socket: BoardSocket, actor: Actor, boardId: string) {
+    await requireBoardPermission(deps.db, actor, boardId, 'board:read');
+    await socket.join(room(boardId));
+    socket.data.boards.set(boardId, null);
+    try {
+      await requireBoardPermission(deps.db, actor, boardId, 'board:read');
+    } catch (err) {
+      socket.data.boards.delete(boardId);
+      await socket.leave(room(boardId));
+      throw err;
+    }
+  }
+
   async function broadcastPresence(boardId: string) {
     const sockets = await io.in(room(boardId)).fetchSockets();
     const byUser = new Map<string, PresenceUser>();
@@ -245,11 +262,9 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const f = checkJoin(frame) as JoinFrame;
-        await requireBoardPermission(deps.db, actor, f.boardId, 'board:read');
         // Join first, then read: an event committed in between arrives twice at worst, and the client
         // drops anything at or below the sequence it already applied.
-        await socket.join(room(f.boardId));
-        socket.data.boards.set(f.boardId, null);
+        await enterBoard(socket, actor, f.boardId);
         let answer: JoinAck | null = null;
         if (f.sinceSeq !== undefined) {
           const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);

@@ -67,8 +67,9 @@ export class AuthService {
 
   async logout(sessionToken: string): Promise<void> {
     const id = repo.sha256(sessionToken);
-    await repo.deleteSession(this.db, id);
-    this.revoked({ kind: 'session', id });
+    const [deleted] = await repo.deleteSession(this.db, id);
+    // Only a session that existed: an unknown cookie must not make every instance look for sockets.
+    if (deleted && deleted.numDeletedRows > 0n) this.revoked({ kind: 'session', id });
   }
 
   /** Registers a listener for ended sessions and revoked tokens; returns its removal. */

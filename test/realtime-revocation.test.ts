@@ -5,7 +5,7 @@
  * the board's events and its frames are refused, while the watcher goes on as before; also when
  * the right is taken away through another server instance than the one holding the socket.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
@@ -220,6 +220,27 @@ describe('a socket loses exactly the rights its user lost', () => {
       watcher.socket.close();
       lowered.socket.close();
     }
+  });
+});
+
+describe('taking a member off a board', () => {
+  it('refuses a malformed or unknown member with the field named, and changes nothing', async () => {
+    const { boardId } = await boardWithCards('Bad removals');
+    const dev = await memberWithRole(server, boardId, 'developer', 'Kept');
+    const members = () =>
+      server.admin.ok(server.admin.get<{ userId: string }[]>(`/api/boards/${boardId}/members`));
+    const before = await members();
+
+    const malformed = await server.admin.delete(`/api/boards/${boardId}/members/not-a-uuid`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ error: 'VALIDATION_FAILED', field: 'userId' });
+    const unknown = await server.admin.delete(`/api/boards/${boardId}/members/${randomUUID()}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: 'NOT_FOUND' });
+    const byTheMember = await dev.delete(`/api/boards/${boardId}/members/${dev.userId}`);
+    expect(byTheMember.status).toBe(403);
+
+    expect(await members()).toEqual(before);
   });
 });
 

@@ -93,6 +93,18 @@ async function changeSeenBy(watcher: Watching, boardId: string, title: string): 
 
 const seenCard = (w: Watching, card: Card) => w.events.some((e) => e.cardId === card.id);
 
+/** Whether the watcher's latest presence frame shows the user on the board. */
+const shownOnBoard = (w: Watching, userId: string | null) =>
+  w.presence.at(-1)?.users.some((u) => u.userId === userId) ?? false;
+
+/** Gives an existing account a role on another board too. */
+async function alsoMemberOf(boardId: string, client: ApiClient): Promise<void> {
+  const { user } = await client.ok(client.get<{ user: { email: string } }>('/api/auth/session'));
+  await server.admin.ok(
+    server.admin.put(`/api/boards/${boardId}/members`, { email: user.email, role: 'developer' }),
+  );
+}
+
 describe('a socket loses exactly the rights its user lost', () => {
   it('signing out disconnects that session’s sockets; the watcher keeps receiving', async () => {
     const { boardId } = await boardWithCards('Sign out');
@@ -145,18 +157,14 @@ describe('a socket loses exactly the rights its user lost', () => {
     const { boardId, first, second } = await boardWithCards('Removal');
     const otherBoard = (await server.admin.createBoard('Still a member')).id;
     const dev = await memberWithRole(server, boardId, 'developer', 'Rem');
-    await server.admin.ok(
-      server.admin.put(`/api/boards/${otherBoard}/members`, {
-        email: (await dev.ok(dev.get<{ user: { email: string } }>('/api/auth/session'))).user.email,
-        role: 'developer',
-      }),
-    );
+    await alsoMemberOf(otherBoard, dev);
     const watcher = await watch(await socketFor(server, server.admin), boardId);
     const removed = await watch(await socketFor(server, dev), boardId, otherBoard);
     try {
+      await eventually(() => shownOnBoard(watcher, dev.userId));
       const res = await server.admin.delete(`/api/boards/${boardId}/members/${dev.userId}`);
       expect(res.status).toBe(204);
-      await eventually(() => watcher.presence.at(-1)?.users.every((u) => u.userId !== dev.userId), WITHIN_MS);
+      await eventually(() => !shownOnBoard(watcher, dev.userId), WITHIN_MS);
 
       // One connection delivers in order: the other board's later event arriving without this
       // board's earlier one proves this board's was never sent to it.
@@ -304,22 +312,28 @@ describe('two server instances on one database', () => {
     const second = await startServer({}, server.databaseUrl);
     try {
       const { boardId } = await boardWithCards('Cluster revocation');
+      const otherBoard = (await server.admin.createBoard('Cluster, still a member')).id;
       const leaver = await memberWithRole(server, boardId, 'developer', 'Far');
       const removedUser = await memberWithRole(server, boardId, 'developer', 'Gone');
+      await alsoMemberOf(otherBoard, removedUser);
       // Signed in through instance 1, connected to instance 2.
       const watcher = await watch(await socketFor(second, server.admin), boardId);
       const leaving = await watch(await socketFor(second, leaver), boardId);
-      const removed = await watch(await socketFor(second, removedUser), boardId);
+      const removed = await watch(await socketFor(second, removedUser), boardId, otherBoard);
       try {
+        await eventually(
+          () => shownOnBoard(watcher, leaver.userId) && shownOnBoard(watcher, removedUser.userId),
+        );
         await leaver.ok(leaver.post('/api/auth/logout'));
         await eventually(() => leaving.disconnected, WITHIN_MS);
+        expect(leaving.disconnected).toBe('io server disconnect');
 
         await server.admin.ok(server.admin.delete(`/api/boards/${boardId}/members/${removedUser.userId}`));
-        await eventually(
-          () => watcher.presence.at(-1)?.users.every((u) => u.userId !== removedUser.userId),
-          WITHIN_MS,
-        );
+        await eventually(() => !shownOnBoard(watcher, removedUser.userId), WITHIN_MS);
         const after = await changeSeenBy(watcher, boardId, 'after, on instance 2');
+        // In order on one connection: the other board's later event without this board's.
+        const elsewhere = await server.admin.createCard(otherBoard, { title: 'other board' });
+        await eventually(() => seenCard(removed, elsewhere));
         for (const w of [leaving, removed]) expect(seenCard(w, after)).toBe(false);
         expect(removed.disconnected).toBeNull();
       } finally {

@@ -51,6 +51,13 @@ const writes: Record<string, { run: Write; allowed: Role[] }> = {
     run: (c) => c.put(`/api/boards/${boardId}/members`, { email: 'admin@example.com', role: 'admin' }),
     allowed: ['admin'],
   },
+  'take a member off the board': {
+    run: async (c) => {
+      const member = await memberWithRole(server, boardId, 'viewer', 'removable');
+      return c.delete(`/api/boards/${boardId}/members/${member.userId}`);
+    },
+    allowed: ['admin'],
+  },
 };
 let anchorId: string;
 

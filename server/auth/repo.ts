@@ -59,7 +59,7 @@ export function findSessionUser(db: Db, idHash: string) {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.is_admin', 's.csrf_token'])
+    .select(['u.id', 'u.email', 'u.name', 'u.is_admin', 's.csrf_token', 's.expires_at'])
     .where('s.id_hash', '=', idHash)
     .where('s.expires_at', '>', new Date())
     .executeTakeFirst();
@@ -77,7 +77,18 @@ export function findTokenUser(db: Db, tokenHash: string) {
     .whereRef('u.id', '=', 't.user_id')
     .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
-    .returning(['u.id', 'u.email', 'u.name', 'u.is_admin'])
+    .returning(['u.id', 'u.email', 'u.name', 'u.is_admin', 't.id as token_id'])
+    .executeTakeFirst();
+}
+
+/** The token's user while the token is not revoked; unlike a sign-in, not counted as a use. */
+export function findTokenUserById(db: Db, tokenId: string) {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.is_admin'])
+    .where('t.id', '=', tokenId)
+    .where('t.revoked_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -12,6 +12,22 @@ export interface AuthenticatedUser extends User {
   csrfToken: string | null;
 }
 
+/**
+ * What signed a caller in: a session (by the hash of its cookie, the sessions table's key) or an API
+ * token (by its id). Long-lived connections keep it, to be re-checked and to be cut when it ends.
+ */
+export type Credential =
+  | { kind: 'session'; id: string; expiresAt: Date }
+  | { kind: 'token'; id: string; expiresAt: null };
+
+export interface SignedIn {
+  user: AuthenticatedUser;
+  credential: Credential;
+}
+
+/** Told when a session ends or a token is revoked, after the change is stored. */
+export type RevocationListener = (credential: Pick<Credential, 'kind' | 'id'>) => void;
+
 const toUser = (u: { id: string; email: string; name: string; is_admin: boolean }): User => ({
   id: u.id,
   email: u.email,
@@ -35,6 +51,8 @@ const newSecret = (prefix = '') => prefix + randomBytes(32).toString('base64url'
 let decoyHash: Promise<string> | null = null;
 
 export class AuthService {
+  private readonly revocationListeners = new Set<RevocationListener>();
+
   constructor(
     private readonly db: Db,
     private readonly sessionTtlHours: number,
@@ -57,17 +75,56 @@ export class AuthService {
   }
 
   async logout(sessionToken: string): Promise<void> {
-    await repo.deleteSession(this.db, repo.sha256(sessionToken));
+    const id = repo.sha256(sessionToken);
+    const [deleted] = await repo.deleteSession(this.db, id);
+    // Only a session that existed: an unknown cookie must not make every instance look for sockets.
+    if (deleted && deleted.numDeletedRows > 0n) this.revoked({ kind: 'session', id });
+  }
+
+  /** Registers a listener for ended sessions and revoked tokens; returns its removal. */
+  onRevoked(listener: RevocationListener): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private revoked(credential: Pick<Credential, 'kind' | 'id'>) {
+    for (const listener of this.revocationListeners) listener(credential);
   }
 
   async fromSession(sessionToken: string): Promise<AuthenticatedUser | null> {
-    const row = await repo.findSessionUser(this.db, repo.sha256(sessionToken));
-    return row ? { ...toUser(row), csrfToken: row.csrf_token } : null;
+    return (await this.signInBySession(sessionToken))?.user ?? null;
   }
 
   async fromToken(token: string): Promise<AuthenticatedUser | null> {
+    return (await this.signInByToken(token))?.user ?? null;
+  }
+
+  async signInBySession(sessionToken: string): Promise<SignedIn | null> {
+    return this.sessionById(repo.sha256(sessionToken));
+  }
+
+  async signInByToken(token: string): Promise<SignedIn | null> {
     const row = await repo.findTokenUser(this.db, repo.sha256(token));
-    return row ? { ...toUser(row), csrfToken: null } : null;
+    if (!row) return null;
+    return { user: { ...toUser(row), csrfToken: null }, credential: tokenCredential(row.token_id) };
+  }
+
+  /** The credential's user as the database has it now (null once ended, expired or revoked). */
+  async recheck(credential: Credential): Promise<SignedIn | null> {
+    if (credential.kind === 'session') return this.sessionById(credential.id);
+    const row = await repo.findTokenUserById(this.db, credential.id);
+    return row
+      ? { user: { ...toUser(row), csrfToken: null }, credential: tokenCredential(credential.id) }
+      : null;
+  }
+
+  private async sessionById(id: string): Promise<SignedIn | null> {
+    const row = await repo.findSessionUser(this.db, id);
+    if (!row) return null;
+    return {
+      user: { ...toUser(row), csrfToken: row.csrf_token },
+      credential: { kind: 'session', id, expiresAt: row.expires_at },
+    };
   }
 
   async setupNeeded(): Promise<boolean> {
@@ -116,8 +173,11 @@ export class AuthService {
   async revokeToken(user: User, tokenId: string): Promise<void> {
     if (!(await repo.revokeToken(this.db, user.id, tokenId)))
       throw new AppError('NOT_FOUND', 'token not found');
+    this.revoked({ kind: 'token', id: tokenId });
   }
 }
+
+const tokenCredential = (id: string): Credential => ({ kind: 'token', id, expiresAt: null });
 
 function tokenView(r: {
   id: string;

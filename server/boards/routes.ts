@@ -125,4 +125,20 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: 
     },
     async (req) => boards.setMember(actor(req), req.params.boardId, req.body.email, req.body.role),
   );
+
+  app.delete(
+    '/api/boards/:boardId/members/:userId',
+    {
+      schema: {
+        tags: ['boards'],
+        summary: 'Take a person off the board (board admins); their open sockets stop receiving it at once',
+        params: Type.Object({ boardId: Uuid, userId: Uuid }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await boards.removeMember(actor(req), req.params.boardId, req.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
 };

@@ -4,7 +4,7 @@ import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import * as cardRepo from '../cards/repo.ts';
 import { firstFreeKey, keyFromName } from '../domain/board-key.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError, invalid } from '../infra/errors.ts';
+import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ColumnRow, SprintRow } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import * as boardRepo from './repo.ts';
@@ -208,5 +208,24 @@ export class BoardService {
       await record({ boardId, type: 'member.set', cardId: null, actor, payload: { member } });
     });
     return member;
+  }
+
+  /**
+   * Takes a person off the board. The `member.removed` event is also what makes every server
+   * instance take that person's sockets out of the board's room (realtime.ts).
+   */
+  async removeMember(actor: Actor, boardId: string, userId: string): Promise<void> {
+    await requireBoardPermission(this.db, actor, boardId, 'member:manage');
+    const removed = await commitWithEvents(this.db, this.bus, async (trx, record) => {
+      const row = await trx
+        .deleteFrom('board_members')
+        .where('board_id', '=', boardId)
+        .where('user_id', '=', userId)
+        .returning('user_id')
+        .executeTakeFirst();
+      if (row) await record({ boardId, type: 'member.removed', cardId: null, actor, payload: { userId } });
+      return row;
+    });
+    if (!removed) throw notFound('member');
   }
 }

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { BoardEvent } from '../../protocol/model.ts';
+import type { BoardEvent, Member } from '../../protocol/model.ts';
 import {
   CATCH_UP_LIMIT,
   type ClientToServer,
@@ -20,8 +20,9 @@ import {
   type PresenceUser,
   type ServerToClient,
 } from '../../protocol/socket.ts';
-import { requireBoardPermission } from '../access/board-access.ts';
-import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
+import { type Actor, requireBoardPermission } from '../access/board-access.ts';
+import { roleAllows } from '../access/permissions.ts';
+import { type AuthenticatedUser, type AuthService, actorOf, type SignedIn } from '../auth/service.ts';
 import type { BoardService } from '../boards/service.ts';
 import type { CardService } from '../cards/service.ts';
 import type { Db } from '../infra/database.ts';
@@ -29,9 +30,12 @@ import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
 import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
+import { credentialRoom, guardSocket, userRoom } from './socket-credentials.ts';
 
 interface SocketData {
   user: AuthenticatedUser;
+  /** what signed this socket in, as found at connect (guardSocket keeps it current) */
+  signedIn: SignedIn;
   /** boardId → card being dragged (null when not dragging) for each board this socket joined */
   boards: Map<string, string | null>;
 }
@@ -138,8 +142,8 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
-      let user: AuthenticatedUser | null = null;
-      if (token) user = await deps.auth.fromToken(token);
+      let signedIn: SignedIn | null = null;
+      if (token) signedIn = await deps.auth.signInByToken(token);
       else {
         const cookie = parseCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
         if (cookie) {
@@ -147,11 +151,12 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
           const host = socket.handshake.headers.host;
           if (origin && host && new URL(origin).host !== host)
             return next(new Error('FORBIDDEN: cross-site socket'));
-          user = await deps.auth.fromSession(cookie);
+          signedIn = await deps.auth.signInBySession(cookie);
         }
       }
-      if (!user) return next(new Error('UNAUTHENTICATED: sign in or send an API token'));
-      socket.data.user = user;
+      if (!signedIn) return next(new Error('UNAUTHENTICATED: sign in or send an API token'));
+      socket.data.signedIn = signedIn;
+      socket.data.user = signedIn.user;
       socket.data.boards = new Map();
       next();
     } catch (err) {
@@ -159,7 +164,13 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     }
   });
 
-  const broadcast = broadcastInBatches(io);
+  const broadcastBatched = broadcastInBatches(io);
+  // Every instance sees every event (its own from the bus, the others' from the log), so each one
+  // applies membership changes to its own sockets before sending anything committed after them.
+  const broadcast = (event: BoardEvent) => {
+    if (event.type === 'member.removed' || event.type === 'member.set') applyMembership(event);
+    broadcastBatched(event);
+  };
   const unsubscribe = deps.bus.subscribe(broadcast);
   // Presence and socket lookups cross instances through the adapter; board events through the log.
   const remote = deps.clusterPool
@@ -167,6 +178,59 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         for (const event of events) broadcast(event);
       })
     : null;
+  // The adapter carries the disconnect to the instances holding that session's or token's sockets.
+  const stopRevocations = deps.auth.onRevoked((credential) =>
+    io.in(credentialRoom(credential)).disconnectSockets(true),
+  );
+
+  /** This instance's sockets of a user that are on a board; synchronous, so before the next frame. */
+  function socketsOnBoard(userId: string, boardId: string): BoardSocket[] {
+    const ids = io.sockets.adapter.rooms.get(userRoom(userId)) ?? new Set<string>();
+    return [...ids]
+      .map((id) => io.sockets.sockets.get(id))
+      .filter((s): s is BoardSocket => !!s?.data.boards?.has(boardId));
+  }
+
+  /**
+   * A removed member's sockets leave the board's room (a site administrator keeps every board); a
+   * member whose new role cannot move cards stops being shown dragging one. Moves and drags check
+   * the role the database has at each frame, so nothing else is cached to correct.
+   */
+  function applyMembership(event: BoardEvent) {
+    const p = event.payload as { userId?: string; member?: Member };
+    const userId = p.userId ?? p.member?.userId;
+    const role = p.member?.role;
+    if (!userId) return;
+    let changed = false;
+    for (const socket of socketsOnBoard(userId, event.boardId)) {
+      if (event.type === 'member.removed' && !socket.data.user.isAdmin) {
+        socket.data.boards.delete(event.boardId);
+        void socket.leave(room(event.boardId));
+        changed = true;
+      } else if (role && !roleAllows(role, 'card:move') && socket.data.boards.get(event.boardId)) {
+        socket.data.boards.set(event.boardId, null);
+        changed = true;
+      }
+    }
+    if (changed) void broadcastPresence(event.boardId).catch(() => {});
+  }
+
+  /**
+   * Puts the socket in the board's room if its user may read the board. A removal committed between
+   * the check and the join found the socket not yet on the board, so the check is made again after.
+   */
+  async function enterBoard(socket: BoardSocket, actor: Actor, boardId: string) {
+    await requireBoardPermission(deps.db, actor, boardId, 'board:read');
+    await socket.join(room(boardId));
+    socket.data.boards.set(boardId, null);
+    try {
+      await requireBoardPermission(deps.db, actor, boardId, 'board:read');
+    } catch (err) {
+      socket.data.boards.delete(boardId);
+      await socket.leave(room(boardId));
+      throw err;
+    }
+  }
 
   async function broadcastPresence(boardId: string) {
     const sockets = await io.in(room(boardId)).fetchSockets();
@@ -187,17 +251,20 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
   io.on('connection', (socket: BoardSocket) => {
     deps.onConnectionCount?.(io.engine.clientsCount);
-    const actor = actorOf(socket.data.user);
+    let actor = actorOf(socket.data.user);
+    guardSocket(socket, socket.data.signedIn, deps.auth, (fresh) => {
+      socket.data.signedIn = fresh;
+      socket.data.user = fresh.user;
+      actor = actorOf(fresh.user);
+    });
 
     socket.on('board:join', async (frame, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const f = checkJoin(frame) as JoinFrame;
-        await requireBoardPermission(deps.db, actor, f.boardId, 'board:read');
         // Join first, then read: an event committed in between arrives twice at worst, and the client
         // drops anything at or below the sequence it already applied.
-        await socket.join(room(f.boardId));
-        socket.data.boards.set(f.boardId, null);
+        await enterBoard(socket, actor, f.boardId);
         let answer: JoinAck | null = null;
         if (f.sinceSeq !== undefined) {
           const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);
@@ -238,16 +305,19 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       }
     });
 
-    socket.on('presence:drag', (frame, ack) => {
+    socket.on('presence:drag', async (frame, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const f = checkDrag(frame) as DragFrame;
+        if (!socket.data.boards.has(f.boardId)) throw invalid('boardId', 'join the board first');
+        // Only someone who may move cards is shown dragging one: the role as it is now.
+        if (f.cardId) await requireBoardPermission(deps.db, actor, f.boardId, 'card:move');
         if (!socket.data.boards.has(f.boardId)) throw invalid('boardId', 'join the board first');
         socket.data.boards.set(f.boardId, f.cardId);
         void broadcastPresence(f.boardId).catch(() => {});
         reply({ ok: true });
       } catch (err) {
-        reply(replyError(err)); // a malformed presence frame is dropped: it changes nothing
+        reply(replyError(err)); // a malformed frame, or one from a role that cannot move cards, changes nothing
       }
     });
 
@@ -261,6 +331,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     io,
     async close() {
       unsubscribe();
+      stopRevocations();
       await remote?.close().catch(() => {});
       await io.close();
     },

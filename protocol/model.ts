@@ -43,7 +43,7 @@ const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '
 
 export const ErrorSchema = Type.Object(
   {
-    error: Type.String({ description: 'machine-readable code, e.g. WIP_LIMIT_REACHED' }),
+    error: Type.String({ description: 'machine-readable code, e.g. WIP_LIMIT_REACHED or OVERLOADED' }),
     message: Type.String(),
     field: Type.Optional(Type.String()),
   },

@@ -27,6 +27,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
+import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { MoveReads } from './move-reads.ts';
 import * as repo from './repo.ts';
@@ -60,15 +61,19 @@ const EDITABLE = {
 export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
+  private readonly moveAdmission: MoveAdmission;
 
   constructor(
     private readonly db: Db,
     private readonly bus: BoardEventBus,
     /** told the size of each group of moves committed together (see move-commits.ts) */
     onMoveGroup?: (size: number) => void,
+    /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
+    onMoveShed?: (reason: ShedReason) => void,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
+    this.moveAdmission = new MoveAdmission(undefined, onMoveShed);
   }
 
   async list(actor: Actor, boardId: string): Promise<Card[]> {
@@ -179,6 +184,26 @@ export class CardService {
   }
 
   /**
+   * Under overload a move is refused at once (OVERLOADED, with `retryAfterMs`) rather than queued
+   * behind work that cannot finish in time; sync/move-admission.ts decides. Admitted, it holds its
+   * place until answered, its retries included.
+   */
+  async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
+    const ticket = this.moveAdmission.enter(boardId);
+    if (!ticket.admit)
+      throw new AppError(
+        'OVERLOADED',
+        `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
+        { retryAfterMs: ticket.retryAfterMs },
+      );
+    try {
+      return await this.admittedMove(actor, boardId, cardId, input);
+    } finally {
+      ticket.release();
+    }
+  }
+
+  /**
    * A move reads everything it decides on in one statement (role, card, target column and sprint,
    * rank neighbours), lets the pure rules in domain/card-move.ts decide, and writes the card and its
    * event in one more statement guarded by the card's version: two round trips, no transaction. On a
@@ -186,7 +211,12 @@ export class CardService {
    * move-commits.ts). Only a move into a column with a WIP limit takes the column's lock (in a
    * transaction) to count.
    */
-  async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
+  private async admittedMove(
+    actor: Actor,
+    boardId: string,
+    cardId: string,
+    input: MoveCardInput,
+  ): Promise<MoveResult> {
     return this.withRetry(async (attempt) => {
       // A card many people move at once, or a spot many cards are dropped on, keeps losing the
       // optimistic race; from the third try the move queues on row locks instead (lockedMove).

@@ -27,6 +27,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
+import { BoardSlots } from '../sync/board-slots.ts';
 import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { MoveReads } from './move-reads.ts';
@@ -35,6 +36,8 @@ import * as repo from './repo.ts';
 const RETRIES = 12;
 const LOCK_AFTER_ATTEMPTS = 3;
 const DEADLOCK_DETECTED = '40P01';
+/** A board's move transactions holding a connection at once (they queue on the board's row anyway). */
+const MOVE_TRANSACTIONS_PER_BOARD = 2;
 
 export interface MoveResult {
   card: Card;
@@ -62,6 +65,7 @@ export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
   private readonly moveAdmission: MoveAdmission;
+  private readonly moveTransactions = new BoardSlots(MOVE_TRANSACTIONS_PER_BOARD);
 
   constructor(
     private readonly db: Db,
@@ -220,17 +224,20 @@ export class CardService {
     return this.withRetry(async (attempt) => {
       // A card many people move at once, or a spot many cards are dropped on, keeps losing the
       // optimistic race; from the third try the move queues on row locks instead (lockedMove).
-      if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
+      if (attempt >= LOCK_AFTER_ATTEMPTS)
+        return this.moveTransactions.run(boardId, () => this.lockedMove(actor, boardId, cardId, input));
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input, true);
       if (!prepared.plan.wipCheck) {
         const { write, event, card } = this.moveWrite(actor, boardId, prepared);
         return this.moved(await this.moveCommits.commit(write, event), card);
       }
-      return commitWithEvents(this.db, this.bus, async (trx, record) => {
-        const warning = await this.checkWip(trx, prepared);
-        const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-        return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
-      });
+      return this.moveTransactions.run(boardId, () =>
+        commitWithEvents(this.db, this.bus, async (trx, record) => {
+          const warning = await this.checkWip(trx, prepared);
+          const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+          return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
+        }),
+      );
     });
   }
 

@@ -21,7 +21,7 @@ export interface AdmissionFacts {
   boardOldestWaitMs: number;
   /** moves admitted and not yet answered, every board */
   processInFlight: number;
-  /** how late the event loop ran its last timer, ms */
+  /** how late the event loop has run its timers lately, ms: the least over the last 100 ms */
   eventLoopLagMs: number;
 }
 
@@ -39,7 +39,8 @@ export interface AdmissionLimits {
 }
 
 export const MOVE_ADMISSION_LIMITS: AdmissionLimits = {
-  busyBoardInFlight: 16,
+  // Two full groups (one being written, one waiting; move-commits.ts): a burst, not a backlog.
+  busyBoardInFlight: 128,
   boardMaxInFlight: 256,
   boardMaxWaitMs: 300,
   processMaxInFlight: 1024,
@@ -74,10 +75,13 @@ export type Ticket =
   | { admit: false; reason: ShedReason; retryAfterMs: number };
 
 const LAG_SAMPLE_MS = 20;
+/** Lag counts when every sample of this many says so: a pause (GC, one big frame) is not overload. */
+const LAG_WINDOW = 5;
 
 /**
  * The counts the rule is decided on: each admitted move holds a ticket until it is answered. The
- * event loop's lag is sampled only while some move is in flight (no timer on an idle server).
+ * event loop's lag is sampled only while some move is in flight (no timer on an idle server), and
+ * counts only when it lasts: the least of the last five samples, 20 ms apart.
  */
 export class MoveAdmission {
   /** boardId → admitted time of each move in flight, in admission order (the first is the oldest) */
@@ -85,6 +89,7 @@ export class MoveAdmission {
   private inFlight = 0;
   private nextTicket = 0;
   private lagMs = 0;
+  private lagSamples: number[] = [];
   private sampler: NodeJS.Timeout | null = null;
 
   constructor(
@@ -134,7 +139,9 @@ export class MoveAdmission {
     let expected = this.clock() + LAG_SAMPLE_MS;
     this.sampler = setInterval(() => {
       const now = this.clock();
-      this.lagMs = Math.max(0, now - expected);
+      this.lagSamples.push(Math.max(0, now - expected));
+      if (this.lagSamples.length > LAG_WINDOW) this.lagSamples.shift();
+      this.lagMs = this.lagSamples.length === LAG_WINDOW ? Math.min(...this.lagSamples) : 0;
       expected = now + LAG_SAMPLE_MS;
     }, LAG_SAMPLE_MS);
     this.sampler.unref();
@@ -144,5 +151,6 @@ export class MoveAdmission {
     if (this.sampler) clearInterval(this.sampler);
     this.sampler = null;
     this.lagMs = 0;
+    this.lagSamples = [];
   }
 }

@@ -40,7 +40,7 @@ function connectAll(url: string, n: number, opts: Parameters<typeof connectSocke
 }
 
 /** The receiving clients, spread over worker threads (2 by default). */
-class ReceiverPool {
+export class ReceiverPool {
   private constructor(
     private readonly workers: Worker[],
     readonly clients: number,

@@ -56,7 +56,7 @@ const DateOnly = Type.String({
 
 export const ErrorSchema = Type.Object(
   {
-    error: Type.String({ description: 'machine-readable code, e.g. WIP_LIMIT_REACHED' }),
+    error: Type.String({ description: 'machine-readable code, e.g. WIP_LIMIT_REACHED or OVERLOADED' }),
     message: Type.String(),
     field: Type.Optional(Type.String()),
   },

@@ -43,8 +43,14 @@ export type JoinAck =
   | { ok: true; mode: 'snapshot'; seq: number; snapshot: Snapshot }
   | ({ ok: false } & WireError);
 
-/** `warning` is set when a warn-policy column accepted the move over its WIP limit (for the mover). */
-export type MoveAck = { ok: true; event: BoardEvent; warning?: string } | ({ ok: false } & WireError);
+/**
+ * `warning` is set when a warn-policy column accepted the move over its WIP limit (for the mover).
+ * A refusal with `error: 'OVERLOADED'` (the server is shedding load) carries `retryAfterMs`: nothing
+ * changed, and the client should wait that long before moving again.
+ */
+export type MoveAck =
+  | { ok: true; event: BoardEvent; warning?: string }
+  | ({ ok: false; retryAfterMs?: number } & WireError);
 
 export type DragAck = { ok: true } | ({ ok: false } & WireError);
 

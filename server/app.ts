@@ -74,7 +74,12 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const auth = new AuthService(db, config.SESSION_TTL_HOURS);
   const boards = new BoardService(db, bus);
   const metrics = createMetrics(pool);
-  const cards = new CardService(db, bus, (size) => metrics.moveGroups.observe(size));
+  const cards = new CardService(
+    db,
+    bus,
+    (size) => metrics.moveGroups.observe(size),
+    (reason) => metrics.movesShed.inc({ reason }),
+  );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
   const reports = new ReportService(db);

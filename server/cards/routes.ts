@@ -87,7 +87,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
       schema: {
         tags: ['cards'],
         summary:
-          'Re-rank and/or move a card to a column, sprint or stream. WIP limits are enforced (409 WIP_LIMIT_REACHED)',
+          'Re-rank and/or move a card to a column, sprint or stream. WIP limits are enforced (409 WIP_LIMIT_REACHED). Under overload the move is refused at once: 503 OVERLOADED with Retry-After (s) and retryAfterMs',
         params: CardParams,
         body: MoveCardBody,
         response: {
@@ -97,6 +97,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
             warning: Type.Optional(Type.String()),
           }),
           ...errors,
+          503: ErrorSchema,
         },
       },
     },

@@ -24,7 +24,9 @@ import { generateRanksBefore, ranksAfter } from '../domain/rank.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate, Database } from '../infra/schema.ts';
+import { BoardSlots } from '../sync/board-slots.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
+import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { decideMove, decideWipUnderLock } from './move-facts.ts';
 import { MoveReads } from './move-reads.ts';
@@ -33,6 +35,8 @@ import * as repo from './repo.ts';
 const RETRIES = 12;
 const LOCK_AFTER_ATTEMPTS = 3;
 const DEADLOCK_DETECTED = '40P01';
+/** A board's move transactions holding a connection at once (they queue on the board's row anyway). */
+const MOVE_TRANSACTIONS_PER_BOARD = 2;
 
 export interface MoveResult {
   card: Card;
@@ -66,15 +70,20 @@ function cardTitle(title: string): string {
 export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
+  private readonly moveAdmission: MoveAdmission;
+  private readonly moveTransactions = new BoardSlots(MOVE_TRANSACTIONS_PER_BOARD);
 
   constructor(
     private readonly db: Db,
     private readonly bus: BoardEventBus,
     /** told the size of each group of moves committed together (see move-commits.ts) */
     onMoveGroup?: (size: number) => void,
+    /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
+    onMoveShed?: (reason: ShedReason) => void,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
+    this.moveAdmission = new MoveAdmission(undefined, onMoveShed);
   }
 
   async list(actor: Actor, boardId: string): Promise<Card[]> {
@@ -173,6 +182,26 @@ export class CardService {
   }
 
   /**
+   * Under overload a move is refused at once (OVERLOADED, with `retryAfterMs`) rather than queued
+   * behind work that cannot finish in time; sync/move-admission.ts decides. Admitted, it holds its
+   * place until answered, its retries included.
+   */
+  async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
+    const ticket = this.moveAdmission.enter(boardId);
+    if (!ticket.admit)
+      throw new AppError(
+        'OVERLOADED',
+        `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
+        { retryAfterMs: ticket.retryAfterMs },
+      );
+    try {
+      return await this.admittedMove(actor, boardId, cardId, input);
+    } finally {
+      ticket.release();
+    }
+  }
+
+  /**
    * A move reads everything it decides on in one statement (role, card, target column and sprint,
    * rank neighbours), lets the pure rules in domain/card-move.ts decide, and writes the card and its
    * event in one more statement guarded by the card's version: two round trips, no transaction. On a
@@ -180,21 +209,29 @@ export class CardService {
    * move-commits.ts). Only a move into a column with a WIP limit takes the column's lock (in a
    * transaction) to count.
    */
-  async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
+  private async admittedMove(
+    actor: Actor,
+    boardId: string,
+    cardId: string,
+    input: MoveCardInput,
+  ): Promise<MoveResult> {
     return this.withRetry(async (attempt) => {
       // A card many people move at once, or a spot many cards are dropped on, keeps losing the
       // optimistic race; from the third try the move queues on row locks instead (lockedMove).
-      if (attempt >= LOCK_AFTER_ATTEMPTS) return this.lockedMove(actor, boardId, cardId, input);
+      if (attempt >= LOCK_AFTER_ATTEMPTS)
+        return this.moveTransactions.run(boardId, () => this.lockedMove(actor, boardId, cardId, input));
       const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input, true);
       if (!prepared.plan.wipCheck) {
         const { write, event, card } = this.moveWrite(actor, boardId, prepared);
         return this.moved(await this.moveCommits.commit(write, event), card);
       }
-      return commitWithEvents(this.db, this.bus, async (trx, record) => {
-        const warning = await this.checkWip(trx, prepared);
-        const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-        return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
-      });
+      return this.moveTransactions.run(boardId, () =>
+        commitWithEvents(this.db, this.bus, async (trx, record) => {
+          const warning = await this.checkWip(trx, prepared);
+          const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
+          return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
+        }),
+      );
     });
   }
 

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'SETUP_DONE'
   | 'PLUGIN_UNAVAILABLE'
+  | 'OVERLOADED'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   PLUGIN_UNAVAILABLE: 503,
+  OVERLOADED: 503,
 };
 
 export interface ErrorBody {

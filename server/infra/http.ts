@@ -148,7 +148,11 @@ function validationField(err: FastifyError): string {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof AppError) return reply.status(err.status).send(err.toBody());
+    if (err instanceof AppError) {
+      const retryMs = err.details.retryAfterMs;
+      if (typeof retryMs === 'number') reply.header('retry-after', String(Math.ceil(retryMs / 1000)));
+      return reply.status(err.status).send(err.toBody());
+    }
     if (err.validation) {
       const field = validationField(err);
       const v = err.validation[0];

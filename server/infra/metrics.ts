@@ -1,4 +1,4 @@
-/** Prometheus metrics: HTTP requests and latency, connected sockets, move groups, database pool. One registry per app. */
+/** Prometheus metrics: HTTP requests and latency, connected sockets, move groups and moves shed, database pool. One registry per app. */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -8,6 +8,8 @@ export interface Metrics {
   sockets: Gauge;
   /** how many card moves each move commit carried (server/cards/move-commits.ts) */
   moveGroups: Histogram;
+  /** card moves refused at once under overload, by reason (server/sync/move-admission.ts) */
+  movesShed: Counter<'reason'>;
   /** extra counters other features register (e.g. webhook deliveries) */
   counter(name: string, help: string, labelNames?: string[]): Counter;
 }
@@ -26,6 +28,12 @@ export function createMetrics(pool: pg.Pool): Metrics {
     buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [registry],
   });
+  const movesShed = new Counter({
+    name: 'blendboard_moves_shed_total',
+    help: 'card moves refused with OVERLOADED (board_queue, board_wait, process_queue, event_loop)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'blendboard_db_pool_connections',
     help: 'database pool connections by state',
@@ -42,6 +50,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
     registry,
     sockets,
     moveGroups,
+    movesShed,
     counter(name, help, labelNames = []) {
       let c = counters.get(name);
       if (!c) {

@@ -45,6 +45,7 @@ import {
   upsertByRank,
 } from './backlog-order.ts';
 import { arrangeStream } from './column-order.ts';
+import { MoveBackoff, secondsToWait } from './move-backoff.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -125,6 +126,8 @@ export class BoardState {
   #loaded = false;
   #closed = false;
   #nextMove = 1;
+  /** after an OVERLOADED refusal, no moves are sent until the server's retry hint has passed */
+  #moveBackoff = new MoveBackoff();
   #socket: BoardSocket | null = null;
   #listeners = new Set<(event: BoardEvent) => void>();
 
@@ -197,6 +200,13 @@ export class BoardState {
    */
   moveCard(placement: Placement): void {
     if (!placement.afterId && !placement.beforeId && !changesPlace(placement)) return;
+    const wait = this.#moveBackoff.waitMs(Date.now());
+    if (wait > 0) {
+      // Backing off: the card stays where the server has it (the drag's own reordering is undone).
+      this.#publish();
+      this.notify(`The server is busy; try moving again in ${secondsToWait(wait)}.`, 'warning');
+      return;
+    }
     const move: PendingMove = { ...placement, id: this.#nextMove++ };
     this.#pending.push(move);
     this.#publish();
@@ -234,6 +244,7 @@ export class BoardState {
           error: err instanceof ApiError ? err.code : 'NETWORK',
           message: err instanceof Error ? err.message : 'the move failed',
           card: err instanceof ApiError ? err.card : undefined,
+          retryAfterMs: err instanceof ApiError ? (err.body.retryAfterMs as number | undefined) : undefined,
         }),
     );
   }
@@ -457,6 +468,7 @@ export class BoardState {
   #settle(move: PendingMove, reply: MoveAck): void {
     this.#pending = this.#pending.filter((m) => m !== move);
     if (reply.ok) {
+      this.#moveBackoff.accepted();
       this.#receive([reply.event]);
       // A column with the `warn` policy accepts the card over its limit; the mover is told.
       const warning = reply.event.payload.warning;
@@ -466,6 +478,15 @@ export class BoardState {
       const card = reply.card as Card | undefined;
       if (card) this.#upsert(card);
       const key = this.byId.get(move.cardId)?.key ?? 'The card';
+      if (reply.error === 'OVERLOADED') {
+        const wait = this.#moveBackoff.refused(Date.now(), reply.retryAfterMs);
+        this.notify(
+          `${key} was not moved: the server is busy. Try again in ${secondsToWait(wait)}.`,
+          'warning',
+        );
+        this.#publish();
+        return;
+      }
       this.notify(
         reply.error === 'WIP_LIMIT_REACHED'
           ? `${key} was not moved: ${reply.message}`

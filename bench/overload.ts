@@ -1,0 +1,183 @@
+/**
+ * Overload: board A is offered 3x the highest rate it sustained (measured earlier in the same run)
+ * while a quiet board B gets 10 moves/s. Measures what the server answers and how fast (accepted or
+ * refused OVERLOADED, both count as answered), the accepted rate against the sustained maximum, and
+ * B's move p99 (the mover's answer) loaded against unloaded. The goals (issue 14): ≥ 99% answered
+ * within 1 s, accepted ≥ 80% of the sustained maximum, B's p99 within 2x of its unloaded figure.
+ */
+import type { Socket } from 'socket.io-client';
+import { connectSocketIo, paced, round, sleep, summarise } from './lib.ts';
+import { ReceiverPool } from './realtime.ts';
+
+const now = () => performance.timeOrigin + performance.now();
+const QUIET_RATE = 10;
+
+export interface OverloadResult {
+  'sustained max/s': number;
+  'offered/s': number;
+  sent: number;
+  'answered ≤1s %': number;
+  'accepted/s': number;
+  'accepted % of max': number;
+  'accepted, delivered to all/s': number;
+  refused: number;
+  'other failures': string;
+  unanswered: number;
+  'refused since start, by reason': string;
+  'ack p50 ms': number;
+  'ack p99 ms': number;
+  'quiet p99 unloaded ms': number;
+  'quiet p99 loaded ms': number;
+  'quiet p99 ratio': number;
+  goals: string;
+}
+
+interface Ack {
+  ok: boolean;
+  event?: { seq: number };
+  error?: string;
+}
+
+async function joined(url: string, cookie: string, boardId: string, n: number): Promise<[Socket[], number]> {
+  const sockets = await Promise.all(
+    Array.from({ length: n }, () => connectSocketIo(url, { extraHeaders: { cookie } })),
+  );
+  let seq = 0;
+  for (const s of sockets) {
+    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean; seq: number };
+    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+    seq = ack.seq;
+  }
+  return [sockets, seq];
+}
+
+/** Moves on the quiet board at 10/s for `seconds`; resolves with each answer's delay (ms). */
+async function quietMoves(mover: Socket, boardId: string, cardIds: string[], seconds: number) {
+  const delays: number[] = [];
+  const answers: Promise<void>[] = [];
+  let i = 0;
+  await paced(QUIET_RATE, seconds, () => {
+    const card = cardIds[i % cardIds.length]!;
+    const anchor = cardIds[(i + 7) % cardIds.length]!;
+    i++;
+    const t0 = now();
+    answers.push(
+      (
+        mover
+          .timeout(30_000)
+          .emitWithAck('card:move', { boardId, cardId: card, afterId: anchor }) as Promise<Ack>
+      ).then(
+        (ack) => {
+          if (ack.ok) delays.push(now() - t0);
+        },
+        () => {},
+      ),
+    );
+  });
+  await Promise.all(answers);
+  return delays;
+}
+
+export async function overload(
+  url: string,
+  cookie: string,
+  busy: { boardId: string; cardIds: string[] },
+  quiet: { boardId: string; cardIds: string[] },
+  clients: number,
+  sustainedMax: number,
+  seconds: number,
+): Promise<OverloadResult> {
+  const [movers, seq] = await joined(url, cookie, busy.boardId, 4);
+  const [[quietMover]] = await joined(url, cookie, quiet.boardId, 1);
+  const pool = await ReceiverPool.start(
+    { url, cookie, boardId: busy.boardId, sinceSeq: seq, event: 'board:events', idField: 'seq' },
+    clients,
+  );
+  try {
+    await sleep(1000); // let the join-time presence broadcasts settle
+    await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, 2); // warm-up
+    const unloaded = summarise(await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds));
+
+    await pool.collect();
+    const rate = 3 * sustainedMax;
+    const sentAt = new Map<number, number>(); // accepted move's seq → send time
+    const answerMs: number[] = [];
+    const failures: Record<string, number> = {};
+    let accepted = 0;
+    let refused = 0;
+    let inFlight = 0;
+    let cursor = 0;
+    let lastAccepted = 0;
+    const firstSend = now();
+    const loaded = quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds);
+    const sent = await paced(rate, seconds, () => {
+      const card = busy.cardIds[cursor++ % busy.cardIds.length]!;
+      const anchor = busy.cardIds[(cursor * 7919) % busy.cardIds.length]!;
+      const t0 = now();
+      inFlight++;
+      movers[cursor % movers.length]!.emit(
+        'card:move',
+        { boardId: busy.boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
+        (ack: Ack) => {
+          inFlight--;
+          const t = now();
+          answerMs.push(t - t0);
+          if (ack.ok && ack.event) {
+            accepted++;
+            lastAccepted = t;
+            sentAt.set(ack.event.seq, t0);
+          } else if (ack.error === 'OVERLOADED') refused++;
+          else failures[ack.error ?? 'no event'] = (failures[ack.error ?? 'no event'] ?? 0) + 1;
+        },
+      );
+    });
+    const quietLoaded = summarise(await loaded);
+    for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await sleep(50);
+    const unanswered = inFlight;
+    await sleep(1500);
+    const got = await pool.collect();
+    let delivered = 0;
+    for (const id of sentAt.keys()) if ((got.get(id)?.count ?? 0) >= clients) delivered++;
+    // Let anything still queued finish before the bench moves on.
+    for (let waited = 0; inFlight > 0 && waited < 180_000; waited += 100) await sleep(100);
+
+    const shed: Record<string, number> = {};
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { cookie } })).text();
+    for (const m of metrics.matchAll(/blendboard_moves_shed_total\{reason="(\w+)"\} (\d+)/g))
+      shed[m[1]!] = Number(m[2]);
+    const elapsed = Math.max(seconds, (lastAccepted - firstSend) / 1000);
+    const answeredPct = (100 * answerMs.filter((ms) => ms <= 1000).length) / sent;
+    const acceptedPerSecond = accepted / elapsed;
+    const acceptedPct = (100 * acceptedPerSecond) / sustainedMax;
+    const ratio = quietLoaded.p99 / unloaded.p99;
+    const answers = summarise(answerMs);
+    const goals = [
+      answeredPct >= 99 ? 'answered ok' : 'answered MISSED',
+      acceptedPct >= 80 ? 'throughput ok' : 'throughput MISSED',
+      ratio <= 2 ? 'quiet board ok' : 'quiet board MISSED',
+    ].join(', ');
+    return {
+      'sustained max/s': sustainedMax,
+      'offered/s': round(rate),
+      sent,
+      'answered ≤1s %': round(answeredPct),
+      'accepted/s': round(acceptedPerSecond),
+      'accepted % of max': round(acceptedPct),
+      'accepted, delivered to all/s': round(delivered / elapsed),
+      refused,
+      'other failures': JSON.stringify(failures),
+      unanswered,
+      'refused since start, by reason': JSON.stringify(shed),
+      'ack p50 ms': round(answers.p50),
+      'ack p99 ms': round(answers.p99),
+      'quiet p99 unloaded ms': round(unloaded.p99),
+      'quiet p99 loaded ms': round(quietLoaded.p99),
+      'quiet p99 ratio': round(ratio, 2),
+      goals,
+    };
+  } finally {
+    for (const s of movers) s.close();
+    quietMover!.close();
+    await pool.close();
+  }
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AdmissionFacts,
+  decideAdmission,
+  MOVE_ADMISSION_LIMITS,
+  MoveAdmission,
+} from './move-admission.ts';
+
+const limits = {
+  busyBoardInFlight: 16,
+  boardMaxInFlight: 256,
+  boardMaxWaitMs: 300,
+  processMaxInFlight: 1024,
+  maxEventLoopLagMs: 50,
+};
+
+/** A board with nothing in flight on an idle server. */
+const facts = (over: Partial<AdmissionFacts> = {}): AdmissionFacts => ({
+  boardInFlight: 0,
+  boardOldestWaitMs: 0,
+  processInFlight: 0,
+  eventLoopLagMs: 0,
+  ...over,
+});
+
+describe('admitting a card move', () => {
+  it('admits a move on an idle board', () => {
+    expect(decideAdmission(facts(), limits)).toEqual({ admit: true });
+  });
+
+  it('admits a quiet board’s move even when the event loop is late and its one move waited long', () => {
+    const quiet = facts({
+      boardInFlight: 15,
+      boardOldestWaitMs: 2000,
+      eventLoopLagMs: 400,
+      processInFlight: 900,
+    });
+    expect(decideAdmission(quiet, limits)).toEqual({ admit: true });
+  });
+
+  it('refuses a busy board at its queue bound, with a retry hint of about twice the wait', () => {
+    const full = facts({ boardInFlight: 256, boardOldestWaitMs: 120, processInFlight: 256 });
+    expect(decideAdmission(full, limits)).toEqual({ admit: false, reason: 'board_queue', retryAfterMs: 500 });
+    expect(decideAdmission({ ...full, boardOldestWaitMs: 280 }, limits)).toMatchObject({ retryAfterMs: 600 });
+    expect(decideAdmission({ ...full, boardInFlight: 255 }, limits)).toEqual({ admit: true });
+  });
+
+  it('refuses a busy board whose oldest move has waited too long', () => {
+    expect(decideAdmission(facts({ boardInFlight: 40, boardOldestWaitMs: 300 }), limits)).toEqual({
+      admit: false,
+      reason: 'board_wait',
+      retryAfterMs: 600,
+    });
+    expect(decideAdmission(facts({ boardInFlight: 40, boardOldestWaitMs: 299 }), limits)).toEqual({
+      admit: true,
+    });
+  });
+
+  it('refuses a busy board while the event loop runs late', () => {
+    expect(decideAdmission(facts({ boardInFlight: 40, eventLoopLagMs: 80 }), limits)).toEqual({
+      admit: false,
+      reason: 'event_loop',
+      retryAfterMs: 500,
+    });
+  });
+
+  it('refuses every board at the process bound, quiet ones too', () => {
+    expect(decideAdmission(facts({ processInFlight: 1024 }), limits)).toMatchObject({
+      admit: false,
+      reason: 'process_queue',
+    });
+  });
+
+  it('never asks for a retry later than 5 s', () => {
+    const stuck = facts({ boardInFlight: 300, boardOldestWaitMs: 60_000 });
+    expect(decideAdmission(stuck, limits)).toMatchObject({ retryAfterMs: 5000 });
+  });
+
+  it('keeps one board alone from reaching the process bound', () => {
+    expect(MOVE_ADMISSION_LIMITS.boardMaxInFlight).toBeLessThan(MOVE_ADMISSION_LIMITS.processMaxInFlight);
+  });
+});
+
+describe('counting moves in flight', () => {
+  it('holds a ticket per admitted move until it is released, per board, and tells each refusal', () => {
+    let now = 0;
+    const shed: string[] = [];
+    const admission = new MoveAdmission(
+      { ...limits, busyBoardInFlight: 1, boardMaxInFlight: 2 },
+      (r) => shed.push(r),
+      () => now,
+    );
+    const a1 = admission.enter('A');
+    now = 10;
+    const a2 = admission.enter('A');
+    expect([a1.admit, a2.admit]).toEqual([true, true]);
+    expect(admission.enter('A')).toEqual({ admit: false, reason: 'board_queue', retryAfterMs: 500 });
+    expect(admission.enter('B').admit).toBe(true); // another board is not held up
+    if (a1.admit) {
+      a1.release();
+      a1.release(); // a second release changes nothing
+    }
+    expect(admission.enter('A').admit).toBe(true);
+    expect(admission.enter('A').admit).toBe(false);
+    expect(shed).toEqual(['board_queue', 'board_queue']);
+  });
+
+  it('measures the wait from the oldest move still in flight', () => {
+    let now = 0;
+    const admission = new MoveAdmission(
+      { ...limits, busyBoardInFlight: 1, boardMaxWaitMs: 300 },
+      () => {},
+      () => now,
+    );
+    const first = admission.enter('A');
+    now = 100;
+    admission.enter('A');
+    now = 320;
+    expect(admission.enter('A')).toMatchObject({ admit: false, reason: 'board_wait' });
+    if (first.admit) first.release();
+    // the oldest left is 220 ms old
+    expect(admission.enter('A').admit).toBe(true);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Overload on real PostgreSQL: a board flooded with moves beyond its bound refuses the excess at once
+ * with OVERLOADED (socket ack and HTTP 503 with Retry-After) instead of queueing it, while another
+ * board's moves and /healthz carry on; every accepted move is in the event log exactly once and no
+ * refused one is.
+ */
+import { generateNKeysBetween } from 'fractional-indexing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardEvent } from '../protocol/model.ts';
+import type { MoveAck } from '../protocol/socket.ts';
+import { MOVE_ADMISSION_LIMITS } from '../server/sync/move-admission.ts';
+import { type ClientSocket, socketFor, startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+const sockets: ClientSocket[] = [];
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await server.close();
+});
+
+/** A board with `n` cards, inserted in one statement (arranging 300 cards one request at a time is slow). */
+async function boardWithCards(name: string, n: number): Promise<{ boardId: string; cardIds: string[] }> {
+  const board = await server.admin.createBoard(name);
+  const ranks = generateNKeysBetween(null, null, n);
+  const rows = await server.db
+    .insertInto('cards')
+    .values(
+      ranks.map((rank, i) => ({
+        board_id: board.id,
+        number: i + 1,
+        key: `${board.key}-${i + 1}`,
+        title: `Card ${i + 1}`,
+        type: 'story' as const,
+        rank,
+      })),
+    )
+    .returning('id')
+    .execute();
+  await server.db.updateTable('boards').set({ card_counter: n }).where('id', '=', board.id).execute();
+  return { boardId: board.id, cardIds: rows.map((r) => r.id) };
+}
+
+/** Holds the board's row lock from another connection: the board's writes wait until `release`. */
+async function holdBoardWrites(boardId: string) {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query('select 1 from boards where id = $1 for update', [boardId]);
+  return {
+    async release() {
+      await client.query('commit');
+      await client.end();
+    },
+  };
+}
+
+async function adminSocket() {
+  const socket = await socketFor(server, server.admin);
+  sockets.push(socket);
+  return socket;
+}
+
+describe('a board flooded with moves', () => {
+  it('refuses the excess at once with OVERLOADED, keeps other boards and /healthz answering, and loses or doubles nothing', async () => {
+    const flood = MOVE_ADMISSION_LIMITS.boardMaxInFlight + 60;
+    const busy = await boardWithCards('Flooded', flood);
+    const quiet = await boardWithCards('Quiet', 3);
+    const socket = await adminSocket();
+
+    // The flooded board's writes stall (its row is locked elsewhere), so its moves stay in flight.
+    const held = await holdBoardWrites(busy.boardId);
+    const answers: Promise<MoveAck>[] = [];
+    const refusedWhileHeld: Extract<MoveAck, { ok: false }>[] = [];
+    for (const [i, cardId] of busy.cardIds.entries()) {
+      const afterId = busy.cardIds[(i + flood / 2) % flood]!;
+      const answer = socket.emitWithAck('card:move', { boardId: busy.boardId, cardId, afterId });
+      answers.push(answer);
+      void answer.then((a) => {
+        if (!a.ok) refusedWhileHeld.push(a);
+      });
+    }
+
+    // Refusals come back while the admitted moves are still waiting: they are not queued.
+    await expect.poll(() => refusedWhileHeld.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(60);
+    expect(refusedWhileHeld[0]).toMatchObject({ ok: false, error: 'OVERLOADED' });
+    expect(refusedWhileHeld[0]!.retryAfterMs).toBeGreaterThan(0);
+
+    // Over HTTP the same refusal is a 503 with Retry-After, and nothing changes.
+    const before = await server.admin.cards(busy.boardId);
+    const http = await server.admin.post<{ error: string; retryAfterMs: number }>(
+      `/api/boards/${busy.boardId}/cards/${busy.cardIds[0]}/move`,
+      { afterId: busy.cardIds[5] },
+    );
+    expect(http.status).toBe(503);
+    expect(http.body).toMatchObject({ error: 'OVERLOADED' });
+    expect(Number(http.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+    // Meanwhile a quiet board's move goes through, and the process says it is alive.
+    const quietMove = await socket.emitWithAck('card:move', {
+      boardId: quiet.boardId,
+      cardId: quiet.cardIds[0]!,
+      afterId: quiet.cardIds[2]!,
+    });
+    expect(quietMove).toMatchObject({ ok: true });
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/blendboard_moves_shed_total\{reason="board_queue"\} [1-9]/);
+
+    await held.release();
+    const all = await Promise.all(answers);
+    const accepted = all.filter((a): a is Extract<MoveAck, { ok: true }> => a.ok);
+    const refused = all.filter((a) => !a.ok);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(refused.every((a) => a.error === 'OVERLOADED' || a.error === 'CONFLICT')).toBe(true);
+    expect(refused.filter((a) => a.error === 'OVERLOADED').length).toBeGreaterThanOrEqual(60);
+
+    // Each accepted move is in the log exactly once; nothing else moved a card of the board.
+    const log = await server.admin.ok(
+      server.admin.get<BoardEvent[]>(`/api/boards/${busy.boardId}/events?after=0`),
+    );
+    const moved = log.filter((e) => e.type === 'card.moved');
+    expect(moved.map((e) => e.seq).sort((a, b) => a - b)).toEqual(
+      accepted.map((a) => a.event.seq).sort((a, b) => a - b),
+    );
+    expect(new Set(moved.map((e) => e.cardId)).size).toBe(moved.length);
+    const after = await server.admin.cards(busy.boardId);
+    const movedIds = new Set(moved.map((e) => e.cardId));
+    for (const card of before) {
+      const now = after.find((c) => c.id === card.id)!;
+      if (!movedIds.has(card.id)) expect(now.rank).toBe(card.rank);
+    }
+  });
+});

@@ -24,7 +24,9 @@ import { fillReportBoard, timeReports } from './reports.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
-const parts = new Set((process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,webhooks').split(','));
+const parts = new Set(
+  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,webhooks').split(','),
+);
 const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
 // mkdtemp makes the folder private; the embedded PostgreSQL runs as the postgres OS user.

@@ -81,7 +81,7 @@ describe('crash recovery', () => {
       PORT: port,
       PLUGIN_DIR: dir,
       ADMIN_EMAIL: 'ops@example.com',
-      ADMIN_PASSWORD: 'ops-password',
+      ADMIN_PASSWORD: 'ops keeper quiet lantern 7',
       // long enough that nothing times out or expires by itself during the test
       PLUGIN_TIMEOUT_MS: '120000',
     };
@@ -90,7 +90,7 @@ describe('crash recovery', () => {
       // 1. A burst the server acknowledges and fetches, but whose handlers never finish.
       const first = runMain({ ...env, HELD_PLUGIN_HOLD: '1' });
       await untilReady(first, base);
-      const admin = await ApiClient.login(base, 'ops@example.com', 'ops-password');
+      const admin = await ApiClient.login(base, 'ops@example.com', 'ops keeper quiet lantern 7');
       const board = await admin.createBoard('Crash recovery');
       const hook = await install(admin, board.id, 'held');
       const send = (key: string) =>

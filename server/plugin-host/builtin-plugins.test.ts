@@ -92,6 +92,7 @@ describe('GitLab CI (Pipeline Hook, X-Gitlab-Token)', () => {
     expect((await send('pipeline.schedule.failed')).status).toBe(202);
     const [failing] = await settle(b.id, inst, 1);
     expect(failing!.doneAt).toBeNull();
+    await intoActiveSprint(server.admin, b.id, failing!.id);
     expect((await send('pipeline.schedule.success')).status).toBe(202);
     const cards = await settle(b.id, inst, 2);
     expect(cards).toHaveLength(1);
@@ -116,6 +117,8 @@ describe('GitLab CI (Pipeline Hook, X-Gitlab-Token)', () => {
     const again = fixture<{ object_attributes: { id: number } }>('gitlab-ci', 'pipeline.failed');
     again.object_attributes.id = 771099;
     await send('', JSON.stringify(again));
+    await settle(b.id, inst, 2);
+    await intoActiveSprint(server.admin, b.id, card!.id);
     await send('pipeline.success');
     const cards = await settle(b.id, inst, 3);
     expect(cards).toHaveLength(1);
@@ -155,6 +158,7 @@ describe('Jenkins (Notification plugin, token in the URL)', () => {
     ).toBe(202);
     let [card] = await settle(b.id, inst, 1);
     expect(card).toMatchObject({ title: 'checkout-web failure on master', doneAt: null });
+    await intoActiveSprint(server.admin, b.id, card!.id);
     await postHook(server.baseUrl, url, fixtureText('jenkins', 'build.completed.success'));
     [card] = await settle(b.id, inst, 2);
     expect(card!.doneAt).not.toBeNull();
@@ -171,6 +175,7 @@ describe('Jenkins (Notification plugin, token in the URL)', () => {
     const cards = await settle(b.id, inst, 3);
     expect(cards).toHaveLength(1);
     expect((await ticketOf(b.id, cards[0]!.id)).occurrences).toBe(1);
+    await intoActiveSprint(server.admin, b.id, cards[0]!.id);
     await send('build.completed.success');
     await send('build.finalized.success');
     await settle(b.id, inst, 5);

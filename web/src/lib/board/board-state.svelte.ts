@@ -148,10 +148,13 @@ export class BoardState {
     const socket = this.connect();
     this.#socket = socket;
     socket.on('connect', () => this.#join());
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (this.#closed) return;
       this.status = 'reconnecting';
       this.presence = [];
+      // The server cut this socket (signed out elsewhere, token revoked, session expired): socket.io
+      // will not reconnect on its own, so ask over HTTP whether we may still read the board.
+      if (reason === 'io server disconnect') void this.#afterServerCut(socket);
     });
     socket.on('connect_error', (err) => {
       // A refused handshake (signed out, no access) is final; socket.io retries only network errors.
@@ -392,6 +395,22 @@ export class BoardState {
 
   // ---- the server's stream ---------------------------------------------------------------------
 
+  /**
+   * A 401 here ends the session on this page (Api.onSessionLost shows the sign-in form with why);
+   * another refusal is shown on the board; an answer means we may still read it, so reconnect.
+   */
+  async #afterServerCut(socket: BoardSocket): Promise<void> {
+    try {
+      await this.api.eventsAfter(this.boardId, this.#lastSeq);
+    } catch (err) {
+      if (this.#closed) return;
+      this.status = err instanceof ApiError && err.status === 0 ? 'reconnecting' : 'error';
+      this.error = err instanceof ApiError ? err.message : String(err);
+      if (this.status === 'error') return;
+    }
+    if (!this.#closed && !socket.connected) socket.connect();
+  }
+
   #join(): void {
     const socket = this.#socket;
     if (!socket || !this.#loaded || this.#closed) return;
@@ -569,6 +588,9 @@ export class BoardState {
         this.members = upsertBy(this.members, member, (m) => m.userId === member.userId);
         break;
       }
+      case 'member.removed':
+        this.members = this.members.filter((m) => m.userId !== p.userId);
+        break;
       case 'column.created':
       case 'column.updated':
         this.#mergeColumn(p.column as Column, true);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { io as connectSocket, type Socket } from 'socket.io-client';
+import { io as connectSocket, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { inject } from 'vitest';
 import type { Board, Card, Role } from '../protocol/model.ts';
 import type { ClientToServer, ServerToClient } from '../protocol/socket.ts';
@@ -188,11 +188,18 @@ export async function memberWithRole(
 
 export type ClientSocket = Socket<ServerToClient, ClientToServer>;
 
-/** A socket.io client signed in with the given client's session cookie. */
-export async function socketFor(server: TestServer, client: ApiClient): Promise<ClientSocket> {
+/** A socket.io client signed in with the given client's session cookie, or with an API token. */
+export async function socketFor(
+  server: TestServer,
+  client: ApiClient | { token: string },
+): Promise<ClientSocket> {
+  const credentials: Partial<ManagerOptions & SocketOptions> =
+    'token' in client
+      ? { auth: { token: client.token } }
+      : { extraHeaders: client.sessionCookie ? { cookie: client.sessionCookie } : {} };
   const socket: ClientSocket = connectSocket(server.baseUrl, {
     transports: ['websocket'],
-    extraHeaders: client.sessionCookie ? { cookie: client.sessionCookie } : {},
+    ...credentials,
     reconnection: false,
     forceNew: true,
   });
@@ -201,6 +208,23 @@ export async function socketFor(server: TestServer, client: ApiClient): Promise<
     socket.once('connect_error', reject);
   });
   return socket;
+}
+
+/**
+ * Holds the board's row lock from another connection, so the board's writes wait in PostgreSQL
+ * until `release`.
+ */
+export async function holdBoardRow(server: TestServer, boardId: string) {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query('select 1 from boards where id = $1 for update', [boardId]);
+  return {
+    async release() {
+      await client.query('commit');
+      await client.end();
+    },
+  };
 }
 
 /** Resolves when the predicate holds, polling; fails after the timeout. No fixed sleeps. */

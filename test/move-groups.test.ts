@@ -5,13 +5,12 @@
  * commit order.
  */
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
 import { MoveCommits } from '../server/cards/move-commits.ts';
 import { loadMoves, type MoveWrite } from '../server/cards/repo.ts';
 import { BoardEventBus, type NewEvent } from '../server/sync/event-log.ts';
-import { eventually, memberWithRole, startServer, type TestServer } from './harness.ts';
+import { eventually, holdBoardRow, memberWithRole, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -51,23 +50,6 @@ function moveTo(boardId: string, card: Card, rank: string, version = card.versio
     payload: { card: { id: card.id, rank } },
   };
   return [write, event];
-}
-
-/**
- * Holds the board's row lock from another connection, so that the first move blocks in PostgreSQL
- * and the next ones queue behind it; `release` lets them through.
- */
-async function holdBoard(boardId: string) {
-  const client = new pg.Client({ connectionString: server.databaseUrl });
-  await client.connect();
-  await client.query('begin');
-  await client.query('select 1 from boards where id = $1 for update', [boardId]);
-  return {
-    async release() {
-      await client.query('commit');
-      await client.end();
-    },
-  };
 }
 
 /** Connections of this database waiting for a lock (the first move, on the held board row). */
@@ -150,7 +132,7 @@ describe('moves waiting for a board write commit together', () => {
     const commits = new MoveCommits(server.db, bus, (size) => groups.push(size));
     const [a, b, c, d] = cards as [Card, Card, Card, Card];
 
-    const lock = await holdBoard(boardId);
+    const lock = await holdBoardRow(server, boardId);
     const first = commits.commit(...moveTo(boardId, a, 'zz1'));
     await eventually(async () => (await waitersOnBoardLock()) >= 1);
     const second = commits.commit(...moveTo(boardId, b, 'zz2'));
@@ -201,7 +183,7 @@ describe('moves waiting for a board write commit together', () => {
     const commits = new MoveCommits(server.db, new BoardEventBus(), (size) => groups.push(size));
     const [a, b, c, d, taken] = cards as [Card, Card, Card, Card, Card];
 
-    const lock = await holdBoard(boardId);
+    const lock = await holdBoardRow(server, boardId);
     const first = commits.commit(...moveTo(boardId, a, 'zy1'));
     await eventually(async () => (await waitersOnBoardLock()) >= 1);
     const others = [

@@ -5,12 +5,11 @@
  * refused one is.
  */
 import { generateNKeysBetween } from 'fractional-indexing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent } from '../protocol/model.ts';
 import type { MoveAck } from '../protocol/socket.ts';
 import { MOVE_ADMISSION_LIMITS } from '../server/sync/move-admission.ts';
-import { type ClientSocket, socketFor, startServer, type TestServer } from './harness.ts';
+import { type ClientSocket, holdBoardRow, socketFor, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 const sockets: ClientSocket[] = [];
@@ -44,20 +43,6 @@ async function boardWithCards(name: string, n: number): Promise<{ boardId: strin
   return { boardId: board.id, cardIds: rows.map((r) => r.id) };
 }
 
-/** Holds the board's row lock from another connection: the board's writes wait until `release`. */
-async function holdBoardWrites(boardId: string) {
-  const client = new pg.Client({ connectionString: server.databaseUrl });
-  await client.connect();
-  await client.query('begin');
-  await client.query('select 1 from boards where id = $1 for update', [boardId]);
-  return {
-    async release() {
-      await client.query('commit');
-      await client.end();
-    },
-  };
-}
-
 async function adminSocket() {
   const socket = await socketFor(server, server.admin);
   sockets.push(socket);
@@ -72,7 +57,7 @@ describe('a board flooded with moves', () => {
     const socket = await adminSocket();
 
     // The flooded board's writes stall (its row is locked elsewhere), so its moves stay in flight.
-    const held = await holdBoardWrites(busy.boardId);
+    const held = await holdBoardRow(server, busy.boardId);
     const answers: Promise<MoveAck>[] = [];
     const refusedWhileHeld: Extract<MoveAck, { ok: false }>[] = [];
     for (const [i, cardId] of busy.cardIds.entries()) {

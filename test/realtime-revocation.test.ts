@@ -6,7 +6,6 @@
  * the right is taken away through another server instance than the one holding the socket.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
 import type { MoveAck, PresenceFrame } from '../protocol/socket.ts';
@@ -51,20 +50,6 @@ async function watch(socket: ClientSocket, ...boardIds: string[]): Promise<Watch
     if (!ack.ok) throw new Error(`join failed: ${ack.message}`);
   }
   return w;
-}
-
-async function socketWithToken(target: TestServer, token: string): Promise<ClientSocket> {
-  const socket: ClientSocket = connectSocket(target.baseUrl, {
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
 }
 
 /** What a new connection with the same credential gets: the reason it was refused. */
@@ -137,7 +122,7 @@ describe('a socket loses exactly the rights its user lost', () => {
     );
     const watcher = await watch(await socketFor(server, server.admin), boardId);
     const bySession = await watch(await socketFor(server, dev), boardId);
-    const byToken = await watch(await socketWithToken(server, token), boardId);
+    const byToken = await watch(await socketFor(server, { token }), boardId);
     try {
       await dev.ok(dev.delete(`/api/tokens/${id}`));
       await eventually(() => byToken.disconnected, WITHIN_MS);
@@ -147,7 +132,7 @@ describe('a socket loses exactly the rights its user lost', () => {
       await eventually(() => seenCard(bySession, after));
       expect(seenCard(byToken, after)).toBe(false);
       expect(bySession.disconnected).toBeNull();
-      expect(await refusedConnection(() => socketWithToken(server, token))).toMatch(/^UNAUTHENTICATED/);
+      expect(await refusedConnection(() => socketFor(server, { token }))).toMatch(/^UNAUTHENTICATED/);
     } finally {
       for (const w of [watcher, bySession, byToken]) w.socket.close();
     }

@@ -29,6 +29,8 @@ import { registerAuthentication, registerErrorHandling, registerInputGuard } fro
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
+import { releaseRoutes } from './releases/routes.ts';
+import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
@@ -54,6 +56,7 @@ export interface App {
     boards: BoardService;
     cards: CardService;
     sprints: SprintService;
+    releases: ReleaseService;
     columns: ColumnService;
   };
 }
@@ -82,6 +85,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
+  const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
 
   await http.register(helmet, {
@@ -150,6 +154,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
+  await http.register(releaseRoutes, { releases });
   await http.register(reportRoutes, { reports });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
@@ -175,5 +180,11 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
   http.addHook('onClose', () => realtime.close());
 
-  return { http, io: realtime.io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
+  return {
+    http,
+    io: realtime.io,
+    bus,
+    metrics,
+    services: { auth, boards, cards, sprints, releases, columns },
+  };
 }

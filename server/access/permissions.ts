@@ -15,7 +15,10 @@ export type Permission =
   | 'card:change_stream' // hand work between the development and maintenance streams
   | 'card:comment'
   | 'sprint:manage'
-  | 'plugin:manage';
+  | 'plugin:manage'
+  | 'release:manage' // plan releases, their scope, firebreak and readiness
+  | 'release:deploy' // report deployments and checks, ask the gate
+  | 'release:decide'; // approve a firebreak, give a go/no-go verdict
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -28,6 +31,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'card:change_stream',
     'sprint:manage',
     'plugin:manage',
+    'release:manage',
+    'release:deploy',
+    'release:decide',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -36,9 +42,13 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'card:change_stream',
     'sprint:manage',
     'plugin:manage',
+    'release:manage',
+    'release:deploy',
+    'release:decide',
   ]),
-  developer: new Set<Permission>(WORKER),
-  maintenance: new Set<Permission>(WORKER),
+  developer: new Set<Permission>([...WORKER, 'release:deploy']),
+  // the AMS team accepts what goes live into its service
+  maintenance: new Set<Permission>([...WORKER, 'release:deploy', 'release:decide']),
   viewer: new Set<Permission>(['board:read']),
 };
 

@@ -3,8 +3,9 @@
  * It runs a plugin's `verify`, `parse` and `handle` the way the host does, without a server:
  * `verifyContext` is the host's own (same HMAC and constant-time compare), `testWebhookContext`
  * records the ticket actions a handler asks for (validated like the host validates them),
- * `configWithDefaults` gives the config an install would store, and `inboundRequest` builds the
- * request `verify` and `parse` see. A plugin's tests never import server/ (npm run lint checks it).
+ * `configWithDefaults` gives the config an install would store, `inboundRequest` builds the request
+ * `verify` and `parse` see, and `parsePayload` parses and checks it against `payloadSchema` as the
+ * host does before storing a delivery. A plugin's tests never import server/ (npm run lint checks it).
  * To test a plugin through the real endpoint and database, see server/plugin-host/test-tools.ts.
  */
 import { Value } from 'typebox/value';

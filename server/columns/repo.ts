@@ -11,6 +11,16 @@ export async function lockBoard(db: Q, boardId: string): Promise<void> {
   await sql`select 1 from boards where id = ${boardId} for update`.execute(db);
 }
 
+/** All the board's columns, left to right. */
+export function boardColumns(db: Q, boardId: string) {
+  return db
+    .selectFrom('board_columns')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .orderBy('position')
+    .execute();
+}
+
 /** A stream's columns, left to right. */
 export function streamColumns(db: Q, boardId: string, stream: Stream) {
   return db

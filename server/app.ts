@@ -146,7 +146,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
 
   await http.register(authRoutes, { auth, config });
-  await http.register(boardRoutes, { boards, db });
+  await http.register(boardRoutes, { boards });
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });

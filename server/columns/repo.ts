@@ -27,6 +27,16 @@ export async function lockBoard(db: Q, boardId: string): Promise<void> {
   await sql`select 1 from boards where id = ${boardId} for update`.execute(db);
 }
 
+/** The ids of the board's done columns (of either stream). */
+export function doneColumns(db: Q, boardId: string) {
+  return db
+    .selectFrom('board_columns')
+    .select('id')
+    .where('board_id', '=', boardId)
+    .where('category', '=', 'done')
+    .execute();
+}
+
 /** All the board's columns, left to right. */
 export function boardColumns(db: Q, boardId: string) {
   return db

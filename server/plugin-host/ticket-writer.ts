@@ -140,7 +140,7 @@ interface Resolved {
 type MoveOutcome = { ok: true; card: CardRow } | { ok: false; reason: string };
 
 /** A move the rules refused a plugin: the code and field a person would have been answered with. */
-export interface MoveRefusal {
+export interface RefusedMove {
   cardId: string;
   code: ErrorCode;
   field?: string;
@@ -171,7 +171,7 @@ export class TicketWriter {
   readonly cardIds = new Set<string>();
   readonly newIncidents: IncidentOccurrence[] = [];
   /** the moves the rules refused, as a person would have been told */
-  readonly refusals: MoveRefusal[] = [];
+  readonly refusals: RefusedMove[] = [];
   private columns: ColumnRow[] | null = null;
 
   constructor(

@@ -15,6 +15,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { registerAuthentication } from './auth/http.ts';
 import { authRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { boardRoutes } from './boards/routes.ts';
@@ -25,7 +26,7 @@ import { columnRoutes } from './columns/routes.ts';
 import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
-import { registerAuthentication, registerErrorHandling, registerInputGuard } from './infra/http.ts';
+import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
@@ -150,7 +151,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
 
   await http.register(authRoutes, { auth, config });
-  await http.register(boardRoutes, { boards, db });
+  await http.register(boardRoutes, { boards });
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });

@@ -1,7 +1,7 @@
 /** Report routes: the numbers behind the velocity, burndown and cumulative-flow charts. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { BurndownSchema, ErrorSchema, FlowReportSchema, Uuid, VelocitySchema } from '../../protocol/model.ts';
-import { actor } from '../infra/http.ts';
+import { actor } from '../auth/http.ts';
 import type { ReportService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

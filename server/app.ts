@@ -24,6 +24,8 @@ import { CardService } from './cards/service.ts';
 import { columnRoutes } from './columns/routes.ts';
 import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
+import { flagRoutes } from './flags/routes.ts';
+import { FlagService } from './flags/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerAuthentication, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
@@ -55,6 +57,7 @@ export interface App {
     cards: CardService;
     sprints: SprintService;
     columns: ColumnService;
+    flags: FlagService;
   };
 }
 
@@ -83,6 +86,12 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
   const reports = new ReportService(db);
+  const flags = await FlagService.start({
+    db,
+    pool,
+    origin: bus.origin,
+    log: (err) => http.log.warn({ err }, 'feature flags'),
+  });
 
   await http.register(helmet, {
     contentSecurityPolicy: {
@@ -150,7 +159,8 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
-  await http.register(reportRoutes, { reports });
+  await http.register(reportRoutes, { reports, flags });
+  await http.register(flagRoutes, { flags });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
@@ -174,6 +184,12 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     onConnectionCount: (n) => metrics.sockets.set(n),
   });
   http.addHook('onClose', () => realtime.close());
+  // Every instance applies every flag change (its own, and the others' through NOTIFY) and tells its sockets.
+  const stopFlagPush = flags.onChange((keys) => realtime.io.local.emit('flags:changed', { keys }));
+  http.addHook('onClose', async () => {
+    stopFlagPush();
+    await flags.close();
+  });
 
-  return { http, io: realtime.io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
+  return { http, io: realtime.io, bus, metrics, services: { auth, boards, cards, sprints, columns, flags } };
 }

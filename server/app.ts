@@ -172,6 +172,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     await http.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
     // Client-side routes (/boards/…) get the app shell; /api and unknown files stay JSON 404s.
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
+    http.get('/admin/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
   const realtime = await attachRealtime(http.server, {

@@ -11,6 +11,7 @@ test('a flag flipped on the admin page changes an open board in another browser 
   openBoardAs,
   browser,
 }) => {
+  test.slow(); // two browsers and the admin page on two shared cores
   const rita = await team.person('Rita Reader');
   // Each spec's own board, and a board-scoped override: specs running beside this one keep reports.
   const board = await team.board(`Flag lab ${Date.now()}`, [rita]);

@@ -21,7 +21,7 @@ import {
 } from '@openfeature/server-sdk';
 import type { FlagType, FlagValue } from '../../protocol/flags.ts';
 import { ROLES, type Role } from '../../protocol/model.ts';
-import { evaluateFlag, type FlagTarget } from '../domain/flags.ts';
+import { evaluateFlag, type FlagDefinition, type FlagTarget } from '../domain/flags.ts';
 import type { Db } from '../infra/database.ts';
 import { allFlags, type FlagRow } from './repo.ts';
 
@@ -31,10 +31,18 @@ export class PostgresFlagProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
   #flags = new Map<string, FlagRow>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** used until the flags can be read (a database not migrated yet): defaults, no overrides */
+    catalogue: readonly FlagDefinition[],
+    private readonly log: (err: unknown) => void = () => {},
+  ) {
+    this.#flags = new Map(catalogue.map((f) => [f.key, { ...f, overrides: [] }]));
+  }
 
   async initialize(): Promise<void> {
-    await this.reload();
+    // A server on a database that is not migrated yet still starts (and /readyz says why).
+    await this.reload().catch(this.log);
   }
 
   /** Reads every flag again; `changed` names the flags that changed (empty: unknown, e.g. after a reconnect). */

@@ -51,15 +51,17 @@ export class FlagService {
   private constructor(
     private readonly db: Db,
     private readonly origin: string,
+    log: (err: unknown) => void,
   ) {
-    this.#provider = new PostgresFlagProvider(db);
+    this.#provider = new PostgresFlagProvider(db, FLAG_CATALOGUE, log);
     this.#client = OpenFeature.getClient(this.#domain);
   }
 
   /** Writes the catalogue, loads the flags and starts hearing the other instances' changes. */
   static async start({ db, pool, origin, log = () => {} }: FlagServiceDeps): Promise<FlagService> {
-    await repo.writeCatalogue(db, FLAG_CATALOGUE);
-    const service = new FlagService(db, origin);
+    // Not migrated yet (the server still starts and /readyz says so): the catalogue's defaults apply.
+    await repo.writeCatalogue(db, FLAG_CATALOGUE).catch(log);
+    const service = new FlagService(db, origin, log);
     await OpenFeature.setProviderAndWait(service.#domain, service.#provider);
     service.#listener = await listenForFlagChanges(
       pool,

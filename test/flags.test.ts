@@ -88,6 +88,28 @@ describe('changing a flag', () => {
     expect(Date.parse(log[0]!.at)).not.toBeNaN();
   });
 
+  it('concurrent changes of one scope each record the value they replaced (the audit is a chain)', async () => {
+    const values = [false, true, false, true, false, true, false, true];
+    await Promise.all(
+      values.map((value, i) =>
+        server.admin.ok(
+          setOverride(server.admin, 'sla', { boardId: otherBoardId, value, reason: `race ${i}` }),
+        ),
+      ),
+    );
+    const log = (
+      await server.admin.ok(server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=sla&limit=999'))
+    )
+      .filter((e) => e.boardId === otherBoardId)
+      .reverse();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log[0]!.oldValue).toBeNull();
+    for (let i = 1; i < log.length; i++) expect(log[i]!.oldValue).toBe(log[i - 1]!.newValue);
+    const flag = (await server.admin.ok(server.admin.get<Flag[]>('/api/flags'))).find((f) => f.key === 'sla');
+    expect(flag?.overrides.find((o) => o.boardId === otherBoardId)?.value).toBe(log.at(-1)!.newValue);
+    await server.admin.ok(setOverride(server.admin, 'sla', { boardId: otherBoardId, value: null }));
+  });
+
   it('setting the value it already has records nothing', async () => {
     const before = await server.admin.ok(
       server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=hypercare'),

@@ -33,6 +33,7 @@ import { PostgresFlagProvider } from './provider.ts';
 import * as repo from './repo.ts';
 
 export const AUDIT_PAGE = 200;
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export interface FlagServiceDeps {
   db: Db;
@@ -107,16 +108,23 @@ export class FlagService {
     }
     const boardId = body.boardId ?? null;
     if (boardId && !(await repo.boardExists(this.db, boardId))) throw invalid('boardId', 'no such board');
-    const changed = await repo.changeOverride(this.db, {
-      key,
-      boardId,
-      role: body.role ?? null,
-      value: body.value,
-      reason: body.reason?.trim() || null,
-      actorId: actor.userId,
-      actorName: actor.label,
-      origin: this.origin,
-    });
+    const changed = await repo
+      .changeOverride(this.db, {
+        key,
+        boardId,
+        role: body.role ?? null,
+        value: body.value,
+        reason: body.reason?.trim() || null,
+        actorId: actor.userId,
+        actorName: actor.label,
+        origin: this.origin,
+      })
+      .catch((err: unknown) => {
+        // The board was deleted between the check above and the write.
+        if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION)
+          throw invalid('boardId', 'no such board');
+        throw err;
+      });
     if (!changed) throw notFound(`flag ${key}`);
     await this.#provider.reload([key]);
     return this.list(actor).find((f) => f.key === key)!;

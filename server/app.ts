@@ -25,6 +25,8 @@ import { CardService } from './cards/service.ts';
 import { columnRoutes } from './columns/routes.ts';
 import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
+import { flagRoutes } from './flags/routes.ts';
+import { FlagService } from './flags/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
@@ -59,6 +61,7 @@ export interface App {
     sprints: SprintService;
     releases: ReleaseService;
     columns: ColumnService;
+    flags: FlagService;
   };
 }
 
@@ -88,6 +91,12 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const sprints = new SprintService(db, bus);
   const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
+  const flags = await FlagService.start({
+    db,
+    pool,
+    origin: bus.origin,
+    log: (err) => http.log.warn({ err }, 'feature flags'),
+  });
 
   await http.register(helmet, {
     contentSecurityPolicy: {
@@ -156,7 +165,8 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases });
-  await http.register(reportRoutes, { reports });
+  await http.register(reportRoutes, { reports, flags });
+  await http.register(flagRoutes, { flags });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
@@ -168,6 +178,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     await http.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
     // Client-side routes (/boards/…) get the app shell; /api and unknown files stay JSON 404s.
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
+    http.get('/admin/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
   const realtime = await attachRealtime(http.server, {
@@ -180,12 +191,18 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     onConnectionCount: (n) => metrics.sockets.set(n),
   });
   http.addHook('onClose', () => realtime.close());
+  // Every instance applies every flag change (its own, and the others' through NOTIFY) and tells its sockets.
+  const stopFlagPush = flags.onChange((keys) => realtime.io.local.emit('flags:changed', { keys }));
+  http.addHook('onClose', async () => {
+    stopFlagPush();
+    await flags.close();
+  });
 
   return {
     http,
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns },
+    services: { auth, boards, cards, sprints, releases, columns, flags },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Releases on the path to live (issue 16): each board's path and go-live policy, its releases, the
- * cards in a release's scope, every deployment or check run reported, and the go/no-go verdicts
+ * cards in a release's scope, every deployment or check run reported, the defect raised where the
+ * line stopped, and the go/no-go verdicts
  * (immutable: rows are only ever inserted). Frozen once landed: later changes go in a new dated file.
  */
 import { type Kysely, sql } from 'kysely';
@@ -60,6 +61,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create unique index release_runs_once_uq
       on release_runs (release_id, environment, run_id, kind, outcome)`.execute(db);
+  // The defect raised when the line stops: one per release and environment, counted on by later failures.
+  await sql`
+    create table release_defects (
+      release_id uuid not null references releases(id) on delete cascade,
+      environment text not null,
+      card_id uuid not null references cards(id) on delete cascade,
+      created_at timestamptz not null default now(),
+      primary key (release_id, environment)
+    )`.execute(db);
   await sql`
     create table release_verdicts (
       id uuid primary key default gen_random_uuid(),
@@ -74,7 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table release_verdicts, release_runs, release_cards, releases, board_release_settings`.execute(
+  await sql`drop table release_verdicts, release_defects, release_runs, release_cards, releases, board_release_settings`.execute(
     db,
   );
 }

@@ -147,6 +147,20 @@ describe('the path to live', () => {
     expect(promoted.status).toBe(409);
     expect(JSON.stringify(promoted.body)).toContain('pipeline-77');
 
+    // the stop raised one defect on the backlog, in the release's scope and stream, naming the run
+    const defects = (await t.po.cards(t.boardId)).filter((c) => c.type === 'defect_automated');
+    expect(defects).toHaveLength(1);
+    expect(defects[0]).toMatchObject({ stream: 'development', priority: 'high', columnId: null });
+    expect(defects[0]!.title).toContain('pipeline-77');
+    expect(stopped.release.cardIds).toContain(defects[0]!.id);
+    // a further failure there is a comment on that defect, not a second one
+    await t.dev.ok(run(t, r, 'system-test', 'failure', 'pipeline-77b', 'check'));
+    expect((await t.po.cards(t.boardId)).filter((c) => c.type === 'defect_automated')).toHaveLength(1);
+    const comments = await t.po.ok(
+      t.po.get<{ body: string }[]>(`/api/boards/${t.boardId}/cards/${defects[0]!.id}/comments`),
+    );
+    expect(comments.map((c) => c.body)).toEqual([expect.stringContaining('pipeline-77b')]);
+
     const resumed = await t.dev.ok(run(t, r, 'system-test', 'success', 'pipeline-78'));
     expect(resumed.release).toMatchObject({ state: 'on_path', stop: null, reached: 1 });
     // the same report delivered twice is recorded once

@@ -305,6 +305,13 @@ export interface ReleaseRunsTable {
   reported_at: Generated<Date>;
 }
 
+export interface ReleaseDefectsTable {
+  release_id: string;
+  environment: string;
+  card_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface ReleaseVerdictsTable {
   id: Generated<string>;
   release_id: string;
@@ -320,6 +327,7 @@ export interface Database {
   releases: ReleasesTable;
   release_cards: ReleaseCardsTable;
   release_runs: ReleaseRunsTable;
+  release_defects: ReleaseDefectsTable;
   release_verdicts: ReleaseVerdictsTable;
 }
 

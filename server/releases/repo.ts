@@ -221,3 +221,22 @@ export async function contributors(db: Q, releaseId: string): Promise<Set<string
   for (const r of runs) if (r.reported_by) ids.add(r.reported_by);
   return ids;
 }
+
+/** The defect raised for the release's stop in this environment, if it still exists. */
+export async function defectFor(db: Q, releaseId: string, environment: string) {
+  return db
+    .selectFrom('release_defects as d')
+    .innerJoin('cards as c', 'c.id', 'd.card_id')
+    .select(['c.id', 'c.key'])
+    .where('d.release_id', '=', releaseId)
+    .where('d.environment', '=', environment)
+    .executeTakeFirst();
+}
+
+export async function recordDefect(db: Q, releaseId: string, environment: string, cardId: string) {
+  await db
+    .insertInto('release_defects')
+    .values({ release_id: releaseId, environment, card_id: cardId })
+    .onConflict((oc) => oc.columns(['release_id', 'environment']).doUpdateSet({ card_id: cardId }))
+    .execute();
+}

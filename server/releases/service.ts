@@ -14,6 +14,7 @@ import type {
   VerdictInput,
 } from '../../protocol/releases.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
+import * as cardWrites from '../cards/writes.ts';
 import {
   applyReport,
   approveFirebreak,
@@ -200,7 +201,7 @@ export class ReleaseService {
   ): Promise<{ release: Release; duplicate: boolean }> {
     await requireBoardPermission(this.db, actor, boardId, 'release:deploy');
     let duplicate = false;
-    const release = await this.change(actor, boardId, releaseId, 'deployed', async (trx, row) => {
+    const release = await this.change(actor, boardId, releaseId, 'deployed', async (trx, row, record) => {
       const outcome = applyReport(factsOf(row), input);
       if (outcome.kind === 'refused') throw conflict(outcome.refusal);
       const fresh = await repo.insertRun(trx, {
@@ -216,6 +217,7 @@ export class ReleaseService {
         duplicate = true;
         return null;
       }
+      if (outcome.stopped) await this.raiseDefect(trx, record, actor, row, outcome.stopped);
       const next = outcome.next;
       const kind: ReleaseChangeKind = outcome.stopped ? 'stopped' : outcome.resumed ? 'resumed' : 'deployed';
       const atShadow =
@@ -231,6 +233,50 @@ export class ReleaseService {
       };
     });
     return { release, duplicate };
+  }
+
+  /**
+   * The line stopped: a defect on the backlog, in the originating team's stream, linked to the
+   * release (it joins its scope) and to the run. Deduplicated like a CI failure: while the defect for
+   * this release and environment exists, a further failure there is a comment on it.
+   */
+  private async raiseDefect(
+    trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
+    record: RecordEvent,
+    actor: Actor,
+    row: ReleaseRow,
+    run: FailedRun,
+  ) {
+    const what = `${run.kind === 'check' ? 'automated check' : 'deployment'} ${run.runId}${run.url ? ` (${run.url})` : ''}`;
+    const existing = await repo.defectFor(trx, row.id, run.environment);
+    if (existing) {
+      await cardWrites.addComment(trx, record, actor, row.board_id, existing.id, `Failed again: ${what}.`);
+      return;
+    }
+    const card = await cardWrites.createCard(trx, record, actor, row.board_id, 'top', {
+      ...cardWrites.fieldsOf(
+        {
+          title: `Release ${row.version} stopped in ${run.environment}: ${what} failed`,
+          description: `The ${what} failed in ${run.environment}, which stopped release ${row.version} there. Record the problem determination here and raise linked tickets for what it finds; a successful re-run in ${run.environment} lets the release go on.`,
+          type: 'defect_automated',
+          stream: row.stream as Release['stream'],
+          priority: 'high',
+          labels: ['release', run.environment],
+        },
+        actor,
+        {
+          plugin: 'releases',
+          kind: 'release_stop',
+          dedupKey: `release:${row.id}:${run.environment}`,
+          ...(run.url ? { url: run.url } : {}),
+          release: { id: row.id, version: row.version },
+          environment: run.environment,
+          runId: run.runId,
+        },
+      ),
+    });
+    await repo.recordDefect(trx, row.id, run.environment, card.id);
+    await repo.addCards(trx, row.id, [card.id]);
   }
 
   /** The gate a pipeline asks before deploying: may this release go to this environment now? */
@@ -372,12 +418,13 @@ export class ReleaseService {
     decide: (
       trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
       row: ReleaseRow,
+      record: RecordEvent,
     ) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange } | null>,
   ): Promise<Release> {
     return commitWithEvents(this.db, this.bus, async (trx, record: RecordEvent) => {
       const row = await repo.lock(trx, boardId, releaseId);
       if (!row) throw notFound('release');
-      const decided = await decide(trx, row);
+      const decided = await decide(trx, row, record);
       if (decided === null) return (await this.withDetails(trx, [row]))[0]!;
       const updated = await repo.update(trx, releaseId, decided.set ?? {});
       const release = (await this.withDetails(trx, [updated]))[0]!;

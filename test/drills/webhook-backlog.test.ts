@@ -61,6 +61,11 @@ describe('webhook backlog after an outage', () => {
         readFileSync('ops/sql/blockers.sql', 'utf8'),
       );
       expect(rows.map((r) => r.application_name)).toEqual(['stuck-session']);
+      // ops/sql/queues.sql counts the same backlog as the gauge.
+      const [backlog] = (await ops.query(
+        readFileSync('ops/sql/queues.sql', 'utf8'),
+      )) as unknown as pg.QueryResult[];
+      expect(Number(backlog!.rows[0].items)).toBe(deliveries);
       expect(Number(rows[0]!.sessions_waiting)).toBeGreaterThan(0);
       await ops.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
     } finally {

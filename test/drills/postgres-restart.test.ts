@@ -58,6 +58,9 @@ describe('PostgreSQL restarted under traffic', () => {
     await eventually(async () => (await readiness(a)) === 503 && (await readiness(b)) === 503, 10_000);
     const duringOutage = acknowledged.length;
     await eventually(() => refused > 0, 10_000); // writes are refused, not queued for ever
+    // Down for longer than one reconnect interval (1 s), as a real restart or failover is: the outage's
+    // length is the scenario, not a wait for a condition.
+    await new Promise((r) => setTimeout(r, 3000));
 
     await postgres.start();
     // The runbook's recovery check: readiness 200 again, with no restart of Blendboard.

@@ -35,8 +35,12 @@ export const PREPARED = '/*prepared*/';
 
 export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client's error (the server went away) must not crash the process.
+  // An idle client's error (the server went away) must not crash the process, nor may a checked-out
+  // one's: a client held outside a query (a LISTEN connection, e.g. @socket.io/postgres-adapter's,
+  // which adds no listener) emits 'error' when PostgreSQL restarts, and unheard that is an uncaught
+  // exception (test/drills/postgres-restart.test.ts). Queries still fail with their own error.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, pool };
 }

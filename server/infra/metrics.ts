@@ -1,7 +1,20 @@
-/** Prometheus metrics: HTTP requests and latency, connected sockets, move groups and moves shed, database pool. One registry per app. */
+/**
+ * Prometheus metrics: HTTP requests and latency, connected sockets, move groups and moves shed, the
+ * database pool, the queues (webhook backlog, pg-boss jobs) and the running version. One registry per
+ * app. The names are the contract of ops/monitoring/ (alerts and dashboard; test/drills/monitoring.test.ts).
+ */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type JobCount, unfinishedJobs, type WebhookBacklog, webhookBacklog } from '../ops/backlog-repo.ts';
+
+/** A scrape waits this long for the queue counts before reporting the database down. */
+const PROBE_TIMEOUT_MS = 2000;
+
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Metrics {
   registry: Registry;
@@ -45,6 +58,13 @@ export function createMetrics(pool: pg.Pool): Metrics {
       this.set({ state: 'waiting' }, pool.waitingCount);
     },
   });
+  registerQueueGauges(registry, pool);
+  new Gauge({
+    name: 'blendboard_build_info',
+    help: 'always 1: the Blendboard version and Node.js version this instance runs',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  }).set({ version, node: process.version }, 1);
   const counters = new Map<string, Counter>();
   return {
     registry,
@@ -80,5 +100,80 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
     const route = req.routeOptions.url ?? 'unmatched';
     requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+}
+
+/**
+ * Gauges read from the database at scrape time, all from one probe per scrape: the queues live in
+ * PostgreSQL, so every instance on one database reports the same values (alert on max, not sum).
+ * A probe that fails or takes over PROBE_TIMEOUT_MS sets blendboard_database_up to 0 and leaves the
+ * queue gauges empty rather than stale.
+ */
+function registerQueueGauges(registry: Registry, pool: pg.Pool): void {
+  type Probe = { backlog: WebhookBacklog; jobs: JobCount[] } | null;
+  let current: { at: number; result: Promise<Probe> } | null = null;
+  const probe = (): Promise<Probe> => {
+    if (current && Date.now() - current.at < 1000) return current.result;
+    const work = Promise.all([webhookBacklog(pool), unfinishedJobs(pool)]).then(([backlog, jobs]) => ({
+      backlog,
+      jobs,
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), PROBE_TIMEOUT_MS);
+    });
+    const result = Promise.race([work.catch(() => null), timeout]).finally(() => clearTimeout(timer));
+    current = { at: Date.now(), result };
+    return result;
+  };
+  new Gauge({
+    name: 'blendboard_database_up',
+    help: `1 when this scrape's database probe (the queue counts) answered within ${PROBE_TIMEOUT_MS / 1000} s, else 0`,
+    registers: [registry],
+    async collect() {
+      this.set((await probe()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'blendboard_webhook_backlog_deliveries',
+    help: 'webhook deliveries acknowledged (202) and not yet processed into tickets',
+    registers: [registry],
+    async collect() {
+      const p = await probe();
+      this.reset();
+      if (p) this.set(p.backlog.deliveries);
+    },
+  });
+  new Gauge({
+    name: 'blendboard_webhook_backlog_oldest_age_seconds',
+    help: 'age of the oldest acknowledged, unprocessed webhook delivery (0 when none waits)',
+    registers: [registry],
+    async collect() {
+      const p = await probe();
+      this.reset();
+      if (p) this.set(p.backlog.oldestAgeSeconds);
+    },
+  });
+  new Gauge({
+    name: 'blendboard_queue_jobs',
+    help: 'unfinished pg-boss jobs by queue and state (created, retry, active)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const p = await probe();
+      this.reset();
+      for (const j of p?.jobs ?? []) this.set({ queue: j.queue, state: j.state }, j.jobs);
+    },
+  });
+  new Gauge({
+    name: 'blendboard_queue_oldest_job_age_seconds',
+    help: 'age of the oldest unfinished pg-boss job by queue and state (active: since it started)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const p = await probe();
+      this.reset();
+      for (const j of p?.jobs ?? []) this.set({ queue: j.queue, state: j.state }, j.oldestAgeSeconds);
+    },
   });
 }

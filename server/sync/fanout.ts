@@ -61,7 +61,7 @@ export async function listenForRemoteEvents(
       onError(err);
       release(err);
       // Events announced while disconnected reach clients by their catch-up (they see a seq gap).
-      if (!closed) setTimeout(() => void connect().catch(onError), RECONNECT_MS);
+      reconnectLater();
     };
     const release = (err?: Error) => {
       if (released) return;
@@ -76,6 +76,18 @@ export async function listenForRemoteEvents(
     return { c, release };
   };
   let client: ReturnType<typeof listen> | null = null;
+
+  // Until it listens again: PostgreSQL may stay away longer than one try (a restart, a failover).
+  const reconnectLater = () => {
+    if (closed) return;
+    setTimeout(() => {
+      if (closed) return;
+      connect().catch((err) => {
+        onError(err);
+        reconnectLater();
+      });
+    }, RECONNECT_MS);
+  };
 
   const connect = async (): Promise<void> => {
     const held = listen(await pool.connect());

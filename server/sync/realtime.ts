@@ -144,6 +144,31 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/**
+ * The pool as @socket.io/postgres-adapter (0.5.0) gets it. When its LISTEN connection ends (PostgreSQL
+ * restarted) the adapter connects a new one but never releases the dead one: each restart would keep a
+ * pool slot for ever, and the pool could then never end, so shutdown hung
+ * (test/drills/postgres-restart.test.ts). Here an ended connection is released, once.
+ */
+function adapterPool(pool: pg.Pool): pg.Pool {
+  return {
+    query: pool.query.bind(pool),
+    async connect() {
+      const client = await pool.connect();
+      const release = client.release.bind(client);
+      let released = false;
+      client.release = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        release(err);
+      };
+      client.on('error', () => {}); // the adapter adds none; its 'end' listener reconnects
+      client.once('end', () => client.release(new Error('connection ended')));
+      return client;
+    },
+  } as unknown as pg.Pool;
+}
+
 export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Promise<Realtime> {
   const io: RealtimeServer = new Server(httpServer, {
     path: '/socket.io',
@@ -151,7 +176,8 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     // Cookie-authenticated sockets from another site are refused below; no CORS grant is needed.
     cors: undefined,
   });
-  if (deps.clusterPool) io.adapter(createAdapter(deps.clusterPool, { tableName: 'socket_io_attachments' }));
+  if (deps.clusterPool)
+    io.adapter(createAdapter(adapterPool(deps.clusterPool), { tableName: 'socket_io_attachments' }));
 
   io.use(async (socket, next) => {
     try {

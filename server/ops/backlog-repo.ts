@@ -1,0 +1,48 @@
+/**
+ * SQL for the queue gauges (server/infra/metrics.ts): the webhook deliveries acknowledged and not yet
+ * processed, and pg-boss's unfinished jobs per queue and state. Both read only unfinished rows
+ * (plugin_deliveries_unfinished_idx; pg-boss keeps finished jobs a few hours before archiving them),
+ * so a scrape stays cheap however long the delivery log is.
+ */
+import type pg from 'pg';
+
+export interface WebhookBacklog {
+  deliveries: number;
+  /** seconds since the oldest unprocessed delivery was acknowledged; 0 when there is none */
+  oldestAgeSeconds: number;
+}
+
+export interface JobCount {
+  queue: string;
+  /** created (waiting), retry (waiting for its backoff) or active (handed to a worker) */
+  state: string;
+  jobs: number;
+  /** seconds since the oldest such job was created (active: since it started) */
+  oldestAgeSeconds: number;
+}
+
+export async function webhookBacklog(pool: pg.Pool): Promise<WebhookBacklog> {
+  const { rows } = await pool.query<{ deliveries: number; oldest: number | null }>(
+    `select count(*)::int as deliveries,
+            extract(epoch from now() - min(received_at))::float8 as oldest
+       from plugin_deliveries where status = 'queued'`,
+  );
+  return { deliveries: rows[0]?.deliveries ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.oldest ?? 0) };
+}
+
+/** Empty until pg-boss has created its schema (the plugin host starts it with the app). */
+export async function unfinishedJobs(pool: pg.Pool): Promise<JobCount[]> {
+  const { rows: schema } = await pool.query(`select 1 from pg_namespace where nspname = 'pgboss'`);
+  if (schema.length === 0) return [];
+  const { rows } = await pool.query<{ queue: string; state: string; jobs: number; oldest: number }>(
+    `select name as queue, state::text as state, count(*)::int as jobs,
+            extract(epoch from now() - min(case when state = 'active' then started_on else created_on end))::float8 as oldest
+       from pgboss.job where state < 'completed' group by name, state`,
+  );
+  return rows.map((r) => ({
+    queue: r.queue,
+    state: r.state,
+    jobs: r.jobs,
+    oldestAgeSeconds: Math.max(0, r.oldest ?? 0),
+  }));
+}

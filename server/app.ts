@@ -34,6 +34,7 @@ import { ReportService } from './reports/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
 import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
+import { JOIN_LIMITS } from './sync/join-admission.ts';
 import { attachRealtime, type RealtimeServer } from './sync/realtime.ts';
 
 export interface AppDeps {
@@ -172,6 +173,8 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     bus,
     clusterPool: config.REALTIME_CLUSTER ? pool : undefined,
     onConnectionCount: (n) => metrics.sockets.set(n),
+    presenceHeartbeatMs: config.PRESENCE_HEARTBEAT_MS,
+    joinLimits: { ...JOIN_LIMITS, ratePerSecond: config.JOIN_RATE_PER_SECOND },
   });
   http.addHook('onClose', () => realtime.close());
 

@@ -174,7 +174,12 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     clusterPool: config.REALTIME_CLUSTER ? pool : undefined,
     onConnectionCount: (n) => metrics.sockets.set(n),
     presenceHeartbeatMs: config.PRESENCE_HEARTBEAT_MS,
-    joinLimits: { ...JOIN_LIMITS, ratePerSecond: config.JOIN_RATE_PER_SECOND },
+    // Half a second's worth at once: a handful of tabs opening together never waits.
+    joinLimits: {
+      ...JOIN_LIMITS,
+      ratePerSecond: config.JOIN_RATE_PER_SECOND,
+      burst: Math.ceil(config.JOIN_RATE_PER_SECOND / 2),
+    },
   });
   http.addHook('onClose', () => realtime.close());
 

@@ -231,7 +231,8 @@ export class BoardPresence {
 
   // ---- other instances ---------------------------------------------------------------------------
 
-  private beat() {
+  /** Drops the peers silent too long and tells the others this one is alive (the heartbeat timer's work). */
+  beat(): void {
     const now = this.clock();
     for (const [instanceId, peer] of this.peers) {
       if (now - peer.lastHeard > this.peerTimeoutMs) this.dropPeer(instanceId);

@@ -129,9 +129,9 @@ export class BoardService {
   }
 
   /** The same snapshot as JSON text, its cards serialised by PostgreSQL (the HTTP route; large boards). */
-  async snapshotJson(actor: Actor, boardId: string): Promise<string> {
+  async snapshotJson(actor: Actor, boardId: string): Promise<{ seq: number; json: string }> {
     const { cards, ...rest } = await this.read(actor, boardId, (trx) => cardRepo.listCardsJson(trx, boardId));
-    return `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}`;
+    return { seq: rest.seq, json: `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}` };
   }
 
   private async read<C>(actor: Actor, boardId: string, loadCards: (trx: Db) => Promise<C>) {

@@ -4,7 +4,8 @@
  * the figures. Bounded: every loop has a fixed count and duration.
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
- * BENCH_PARTS (default all: baseline,moves,overload,load,reports,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PARTS (default all: baseline,moves,overload,load,reports,scale,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * scale's sizes: BENCH_SCALE_CLIENTS, BENCH_SCALE_USERS, BENCH_SCALE_OPENS, BENCH_SCALE_CARDS (bench/scale.ts);
  * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first);
  * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
  * BENCH_RECEIVER (default wire) picks the receivers' client: wire (bench/wire-client.ts) or socket.io-client.
@@ -21,11 +22,12 @@ import { freePort, startChild } from './lib.ts';
 import { overload } from './overload.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
 import { fillReportBoard, timeReports } from './reports.ts';
+import { scale } from './scale.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,webhooks').split(','),
+  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,scale,webhooks').split(','),
 );
 const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
@@ -204,6 +206,8 @@ async function main() {
       console.table(rows);
       console.log(`Server resident memory: ${rssBeforeMiB} MiB before the reports, ${rssAfterMiB} MiB after`);
     }
+
+    if (parts.has('scale')) await scale(databaseUrl, dataDir, baseUrl);
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -38,10 +38,15 @@ export interface WireError {
   [extra: string]: unknown;
 }
 
+/**
+ * A refusal with `error: 'OVERLOADED'` (too many joins reach this server at once, e.g. everyone
+ * reconnecting after a deploy) carries `retryAfterMs`: join again after that long. The hints are
+ * spread, so the refused clients come back at the rate the server admits.
+ */
 export type JoinAck =
   | { ok: true; mode: 'events'; seq: number; events: BoardEvent[] }
   | { ok: true; mode: 'snapshot'; seq: number; snapshot: Snapshot }
-  | ({ ok: false } & WireError);
+  | ({ ok: false; retryAfterMs?: number } & WireError);
 
 /**
  * `warning` is set when a warn-policy column accepted the move over its WIP limit (for the mover).
@@ -54,15 +59,34 @@ export type MoveAck =
 
 export type DragAck = { ok: true } | ({ ok: false } & WireError);
 
+/** Someone on the board, as the web app shows them (their entries on every server instance merged). */
 export interface PresenceUser {
   userId: string;
   name: string;
   draggingCardId: string | null;
 }
-export interface PresenceFrame {
-  boardId: string;
-  users: PresenceUser[];
+
+/**
+ * Someone on the board through one server instance (their sockets there merged). A person connected
+ * through two instances is two entries; the client merges them by `userId`.
+ */
+export interface PresenceEntry extends PresenceUser {
+  instanceId: string;
 }
+export interface PresenceKey {
+  instanceId: string;
+  userId: string;
+}
+
+/**
+ * Presence travels as changes. A socket that joins a board gets the whole list once (`full`), then
+ * only what changed: entries added or changed (`set`, each as it is now) and entries gone. Every
+ * change is the entry's latest state, so applying one twice, or after a `full` that already has it,
+ * changes nothing. Changes are gathered per board for a short tick, so a burst of joins is one frame.
+ */
+export type PresenceFrame =
+  | { boardId: string; full: true; entries: PresenceEntry[] }
+  | { boardId: string; full?: undefined; set: PresenceEntry[]; gone: PresenceKey[] };
 
 export interface ServerToClient {
   /** committed board events in seq order, batched per event-loop turn (one or more per frame) */

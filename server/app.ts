@@ -39,6 +39,7 @@ import { ReportService } from './reports/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
 import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
+import { JOIN_LIMITS } from './sync/join-admission.ts';
 import { attachRealtime, type RealtimeServer } from './sync/realtime.ts';
 
 export interface AppDeps {
@@ -189,6 +190,13 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     bus,
     clusterPool: config.REALTIME_CLUSTER ? pool : undefined,
     onConnectionCount: (n) => metrics.sockets.set(n),
+    presenceHeartbeatMs: config.PRESENCE_HEARTBEAT_MS,
+    // Half a second's worth at once: a handful of tabs opening together never waits.
+    joinLimits: {
+      ...JOIN_LIMITS,
+      ratePerSecond: config.JOIN_RATE_PER_SECOND,
+      burst: Math.ceil(config.JOIN_RATE_PER_SECOND / 2),
+    },
   });
   http.addHook('onClose', () => realtime.close());
   // Every instance applies every flag change (its own, and the others' through NOTIFY) and tells its sockets.

@@ -52,6 +52,17 @@ const Env = Type.Object({
     default: true,
     description: 'share socket.io rooms between server instances through PostgreSQL',
   }),
+  PRESENCE_HEARTBEAT_MS: Type.Integer({
+    minimum: 50,
+    default: 5000,
+    description:
+      'how often an instance tells the others it is alive; one silent 3x this long loses its presence',
+  }),
+  JOIN_RATE_PER_SECOND: Type.Integer({
+    minimum: 1,
+    default: 100,
+    description: 'board joins admitted per second per instance; the rest are told when to retry',
+  }),
   PLUGIN_DIR: Type.Optional(Type.String({ minLength: 1, description: 'folder of third-party plugins' })),
   PLUGIN_PACKAGES: Type.Optional(
     Type.String({ minLength: 1, description: 'comma-separated npm package names of third-party plugins' }),

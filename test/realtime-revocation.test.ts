@@ -8,9 +8,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
-import type { MoveAck, PresenceFrame } from '../protocol/socket.ts';
+import type { MoveAck, PresenceUser } from '../protocol/socket.ts';
 import { sha256 } from '../server/auth/repo.ts';
 import { SESSION_COOKIE } from '../server/infra/http.ts';
+import {
+  applyPresence,
+  noPresence,
+  type PresenceState,
+  presenceUsers,
+} from '../web/src/lib/board/presence.ts';
 import {
   ApiClient,
   type ClientSocket,
@@ -33,7 +39,8 @@ afterAll(() => server.close());
 interface Watching {
   socket: ClientSocket;
   events: BoardEvent[];
-  presence: PresenceFrame[];
+  /** who the watcher's screen shows on the board after each presence frame (the web app's reducer) */
+  presence: PresenceUser[][];
   disconnected: string | null;
 }
 
@@ -41,7 +48,12 @@ interface Watching {
 async function watch(socket: ClientSocket, ...boardIds: string[]): Promise<Watching> {
   const w: Watching = { socket, events: [], presence: [], disconnected: null };
   socket.on('board:events', (batch) => w.events.push(...batch));
-  socket.on('presence', (frame) => w.presence.push(frame));
+  const states = new Map<string, PresenceState>();
+  socket.on('presence', (frame) => {
+    const state = applyPresence(states.get(frame.boardId) ?? noPresence, frame, frame.boardId);
+    states.set(frame.boardId, state);
+    w.presence.push(presenceUsers(state));
+  });
   socket.on('disconnect', (reason) => {
     w.disconnected = reason;
   });
@@ -80,7 +92,7 @@ const seenCard = (w: Watching, card: Card) => w.events.some((e) => e.cardId === 
 
 /** Whether the watcher's latest presence frame shows the user on the board. */
 const shownOnBoard = (w: Watching, userId: string | null) =>
-  w.presence.at(-1)?.users.some((u) => u.userId === userId) ?? false;
+  w.presence.at(-1)?.some((u) => u.userId === userId) ?? false;
 
 /** Gives an existing account a role on another board too. */
 async function alsoMemberOf(boardId: string, client: ApiClient): Promise<void> {
@@ -183,8 +195,8 @@ describe('a socket loses exactly the rights its user lost', () => {
     const email = (await dev.ok(dev.get<{ user: { email: string } }>('/api/auth/session'))).user.email;
     const watcher = await watch(await socketFor(server, server.admin), boardId);
     const lowered = await watch(await socketFor(server, dev), boardId);
-    const draggingBy = (frame: PresenceFrame | undefined) =>
-      frame?.users.find((u) => u.userId === dev.userId)?.draggingCardId ?? null;
+    const draggingBy = (shown: PresenceUser[] | undefined) =>
+      shown?.find((u) => u.userId === dev.userId)?.draggingCardId ?? null;
     try {
       lowered.socket.emit('presence:drag', { boardId, cardId: second.id });
       await eventually(() => draggingBy(watcher.presence.at(-1)) === second.id);
@@ -205,7 +217,7 @@ describe('a socket loses exactly the rights its user lost', () => {
       // A later frame of the watcher's own: the viewer's drag was not shown before it, nor in it.
       watcher.socket.emit('presence:drag', { boardId, cardId: after.id });
       await eventually(() =>
-        watcher.presence.at(-1)?.users.some((u) => u.userId === server.admin.userId && u.draggingCardId),
+        watcher.presence.at(-1)?.some((u) => u.userId === server.admin.userId && u.draggingCardId),
       );
       expect(watcher.presence.slice(framesBefore).map(draggingBy)).not.toContain(first.id);
       expect(lowered.disconnected).toBeNull();

@@ -1,7 +1,8 @@
 /** Live board: broadcast to everyone on the board, socket moves, exact catch-up after a reconnect, presence. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
-import { CATCH_UP_LIMIT, type JoinAck, type PresenceFrame } from '../protocol/socket.ts';
+import { CATCH_UP_LIMIT, type JoinAck, type PresenceUser } from '../protocol/socket.ts';
+import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
 import {
   type ClientSocket,
   eventually,
@@ -170,16 +171,20 @@ describe('real time', () => {
     const dev = await memberWithRole(server, boardId, 'developer', 'Dana');
     const [mine, theirs] = await Promise.all([socketFor(server, server.admin), socketFor(server, dev)]);
     try {
-      const frames: PresenceFrame[] = [];
-      mine.on('presence', (f) => frames.push(f));
+      const frames: PresenceUser[][] = [];
+      let state = noPresence;
+      mine.on('presence', (f) => {
+        state = applyPresence(state, f, boardId);
+        frames.push(presenceUsers(state));
+      });
       await mine.emitWithAck('board:join', { boardId });
       await theirs.emitWithAck('board:join', { boardId });
-      await eventually(() => frames.at(-1)?.users.length === 2);
+      await eventually(() => frames.at(-1)?.length === 2);
       theirs.emit('presence:drag', { boardId, cardId: card.id });
-      const dragging = await eventually(() => frames.at(-1)?.users.find((u) => u.draggingCardId === card.id));
+      const dragging = await eventually(() => frames.at(-1)?.find((u) => u.draggingCardId === card.id));
       expect(dragging.name).toMatch(/^Dana/);
       theirs.close();
-      await eventually(() => frames.at(-1)?.users.length === 1);
+      await eventually(() => frames.at(-1)?.length === 1);
     } finally {
       mine.close();
       theirs.close();

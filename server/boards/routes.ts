@@ -1,4 +1,6 @@
 /** Board routes: list, create, open (snapshot), members, catch-up events. */
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import {
   BoardEventSchema,
@@ -12,11 +14,13 @@ import {
 } from '../../protocol/model.ts';
 import { actor } from '../auth/http.ts';
 import type { BoardService } from './service.ts';
+import { SnapshotCache } from './snapshot-cache.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
 
 export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService }> = async (app, { boards }) => {
+  const snapshots = new SnapshotCache();
   app.get(
     '/api/boards',
     {
@@ -53,14 +57,19 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService }> = 
         response: { 200: SnapshotSchema, ...errors },
       },
     },
-    // Sent as prepared JSON text: PostgreSQL serialises the cards (see CardRepo.listCardsJson).
+    // Sent as prepared, compressed JSON: PostgreSQL serialises the cards (CardRepo.listCardsJson) and
+    // each board state is built once for all who open it (snapshot-cache.ts). A client that takes no
+    // gzip gets it inflated as a stream, never as a whole string per request.
     async (req, reply) => {
-      const json = await boards.snapshotJson(actor(req), req.params.boardId);
-      // Already JSON: bypass the schema serializer (the type provider expects the object form).
-      return reply
-        .type('application/json')
-        .serializer((payload) => payload as string)
-        .send(json as never);
+      const { boardId } = req.params;
+      const { role, seq } = await boards.snapshotVersion(actor(req), boardId);
+      const snapshot = await snapshots.get(`${boardId}:${role}`, seq, () =>
+        boards.snapshotJson(actor(req), boardId),
+      );
+      reply.type('application/json').header('vary', 'accept-encoding');
+      if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? ''))
+        return reply.header('content-encoding', 'gzip').send(snapshot.gzipped as never);
+      return reply.send(Readable.from([snapshot.gzipped]).pipe(createGunzip()) as never);
     },
   );
 

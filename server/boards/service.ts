@@ -8,7 +8,7 @@ import { firstFreeKey, keyFromName } from '../domain/board-key.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import * as sprintRepo from '../sprints/repo.ts';
-import { type BoardEventBus, commitWithEvents, eventsSince } from '../sync/event-log.ts';
+import { type BoardEventBus, boardSeq, commitWithEvents, eventsSince } from '../sync/event-log.ts';
 import * as boardRepo from './repo.ts';
 
 /** A new board starts with a sprint board for development and a WIP-limited Kanban for maintenance. */
@@ -86,9 +86,15 @@ export class BoardService {
   }
 
   /** The same snapshot as JSON text, its cards serialised by PostgreSQL (the HTTP route; large boards). */
-  async snapshotJson(actor: Actor, boardId: string): Promise<string> {
+  /** What a board's snapshot depends on: the reader's role and the board's sequence number. */
+  async snapshotVersion(actor: Actor, boardId: string): Promise<{ role: Role; seq: number }> {
+    const role = await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    return { role, seq: await boardSeq(this.db, boardId) };
+  }
+
+  async snapshotJson(actor: Actor, boardId: string): Promise<{ seq: number; json: string }> {
     const { cards, ...rest } = await this.read(actor, boardId, (trx) => cardRepo.listCardsJson(trx, boardId));
-    return `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}`;
+    return { seq: rest.seq, json: `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}` };
   }
 
   private async read<C>(actor: Actor, boardId: string, loadCards: (trx: Db) => Promise<C>) {

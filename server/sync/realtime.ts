@@ -3,6 +3,7 @@
  * cards, and see who is dragging what. Every frame is validated with the protocol's schemas and every
  * action goes through the same services (and access checks) as HTTP.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
@@ -17,7 +18,6 @@ import {
   type JoinAck,
   JoinFrame,
   MoveFrame,
-  type PresenceUser,
   type ServerToClient,
 } from '../../protocol/socket.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
@@ -28,6 +28,8 @@ import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
 import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
+import { JOIN_LIMITS, JoinAdmission, type JoinLimits } from './join-admission.ts';
+import { BoardPresence, type PeerMessage } from './presence.ts';
 import { credentialRoom, guardSocket, userRoom } from './socket-credentials.ts';
 
 interface SocketData {
@@ -37,8 +39,12 @@ interface SocketData {
   /** boardId → card being dragged (null when not dragging) for each board this socket joined */
   boards: Map<string, string | null>;
 }
-type BoardSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
-export type RealtimeServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+/** What server instances tell each other through the adapter (presence.ts). */
+interface BetweenInstances {
+  presence: (message: PeerMessage) => void;
+}
+type BoardSocket = Socket<ClientToServer, ServerToClient, BetweenInstances, SocketData>;
+export type RealtimeServer = Server<ClientToServer, ServerToClient, BetweenInstances, SocketData>;
 
 const room = (boardId: string) => `board:${boardId}`;
 
@@ -136,6 +142,10 @@ export interface RealtimeDeps {
   /** share rooms with other server instances through this PostgreSQL pool */
   clusterPool?: pg.Pool;
   onConnectionCount?: (n: number) => void;
+  /** how often this instance tells the others it is alive (presence); silent 3x this long, it is dropped */
+  presenceHeartbeatMs?: number;
+  /** bounds on board joins per instance (join-admission.ts) */
+  joinLimits?: JoinLimits;
 }
 
 export interface Realtime {
@@ -204,6 +214,17 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     }
   });
 
+  // Local sockets only: other instances hear the changes from this one's presence messages.
+  const presence = new BoardPresence({
+    instanceId: randomUUID(),
+    toLocal: (boardId, frame) => io.local.to(room(boardId)).emit('presence', frame),
+    toPeers: deps.clusterPool ? (message) => io.serverSideEmit('presence', message) : undefined,
+    heartbeatMs: deps.presenceHeartbeatMs,
+  });
+  io.on('presence', (message) => presence.receive(message));
+  presence.start();
+  const joins = new JoinAdmission(deps.joinLimits ?? JOIN_LIMITS);
+
   const broadcastBatched = broadcastInBatches(io);
   // Every instance sees every event (its own from the bus, the others' from the log), so each one
   // applies membership changes to its own sockets before sending anything committed after them.
@@ -241,18 +262,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     const userId = p.userId ?? p.member?.userId;
     const role = p.member?.role;
     if (!userId) return;
-    let changed = false;
     for (const socket of socketsOnBoard(userId, event.boardId)) {
       if (event.type === 'member.removed' && !socket.data.user.isAdmin) {
         socket.data.boards.delete(event.boardId);
         void socket.leave(room(event.boardId));
-        changed = true;
+        presence.left(event.boardId, socket.id, userId);
       } else if (role && !roleAllows(role, 'card:move') && socket.data.boards.get(event.boardId)) {
         socket.data.boards.set(event.boardId, null);
-        changed = true;
+        presence.dragging(event.boardId, socket.id, userId, null);
       }
     }
-    if (changed) void broadcastPresence(event.boardId).catch(() => {});
   }
 
   /**
@@ -272,23 +291,6 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     }
   }
 
-  async function broadcastPresence(boardId: string) {
-    const sockets = await io.in(room(boardId)).fetchSockets();
-    const byUser = new Map<string, PresenceUser>();
-    for (const s of sockets) {
-      const u = s.data.user;
-      if (!u) continue;
-      const dragging = s.data.boards?.get(boardId) ?? null;
-      const prev = byUser.get(u.id);
-      byUser.set(u.id, {
-        userId: u.id,
-        name: u.name,
-        draggingCardId: dragging ?? prev?.draggingCardId ?? null,
-      });
-    }
-    io.to(room(boardId)).emit('presence', { boardId, users: [...byUser.values()] });
-  }
-
   io.on('connection', (socket: BoardSocket) => {
     deps.onConnectionCount?.(io.engine.clientsCount);
     let actor = actorOf(socket.data.user);
@@ -300,6 +302,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
     socket.on('board:join', async (frame, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
+      const ticket = joins.enter();
+      if (!ticket.admit) {
+        reply({
+          ok: false,
+          error: 'OVERLOADED',
+          message: 'too many joins at once: join again after retryAfterMs',
+          retryAfterMs: ticket.retryAfterMs,
+        });
+        return;
+      }
       try {
         const f = checkJoin(frame) as JoinFrame;
         // Join first, then read: an event committed in between arrives twice at worst, and the client
@@ -319,10 +331,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
           const snapshot = await deps.boards.snapshot(actor, f.boardId);
           answer = { ok: true, mode: 'snapshot', seq: snapshot.seq, snapshot };
         }
+        // Still on the board (a removal may have taken it off meanwhile): shown to the others, and
+        // sent the whole list once, after the answer; changes made since reach it as changes.
+        if (socket.data.boards.has(f.boardId)) presence.joined(f.boardId, socket.id, socket.data.user);
         reply(answer);
-        void broadcastPresence(f.boardId).catch(() => {});
+        if (socket.data.boards.has(f.boardId))
+          socket.emit('presence', { boardId: f.boardId, full: true, entries: presence.entries(f.boardId) });
       } catch (err) {
         reply(replyError(err));
+      } finally {
+        ticket.release();
       }
     });
 
@@ -330,8 +348,8 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       const boardId = (frame as { boardId?: unknown })?.boardId;
       if (typeof boardId !== 'string' || !socket.data.boards.has(boardId)) return;
       socket.data.boards.delete(boardId);
+      presence.left(boardId, socket.id, socket.data.user.id);
       await socket.leave(room(boardId));
-      void broadcastPresence(boardId).catch(() => {});
     });
 
     socket.on('card:move', async (frame, ack) => {
@@ -354,7 +372,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         if (f.cardId) await requireBoardPermission(deps.db, actor, f.boardId, 'card:move');
         if (!socket.data.boards.has(f.boardId)) throw invalid('boardId', 'join the board first');
         socket.data.boards.set(f.boardId, f.cardId);
-        void broadcastPresence(f.boardId).catch(() => {});
+        presence.dragging(f.boardId, socket.id, socket.data.user.id, f.cardId);
         reply({ ok: true });
       } catch (err) {
         reply(replyError(err)); // a malformed frame, or one from a role that cannot move cards, changes nothing
@@ -363,13 +381,14 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
     socket.on('disconnect', () => {
       deps.onConnectionCount?.(io.engine.clientsCount);
-      for (const boardId of socket.data.boards.keys()) void broadcastPresence(boardId).catch(() => {});
+      for (const boardId of socket.data.boards.keys()) presence.left(boardId, socket.id, socket.data.user.id);
     });
   });
 
   return {
     io,
     async close() {
+      presence.stop(true);
       unsubscribe();
       stopRevocations();
       await remote?.close().catch(() => {});

@@ -1,6 +1,7 @@
 /**
  * The real-time connection: one typed socket.io client per open board, same origin, authenticated
- * by the session cookie. Reconnection is socket.io's; what to do after it is BoardState's.
+ * by the session cookie. Reconnection is socket.io's, with jittered backoff; what to do after it (and
+ * after a join refused as OVERLOADED) is BoardState's.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../../protocol/socket.ts';
@@ -12,7 +13,10 @@ export function connectBoardSocket(): BoardSocket {
     path: '/socket.io',
     transports: ['websocket', 'polling'],
     withCredentials: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    // Jittered backoff: after a deploy the clients of a board come back spread over seconds, not
+    // together (each delay is drawn within ±50% of 1 s, 2 s, 4 s ... up to 10 s).
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
   });
 }

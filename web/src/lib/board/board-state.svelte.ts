@@ -47,6 +47,7 @@ import {
 } from './backlog-order.ts';
 import { arrangeStream } from './column-order.ts';
 import { MoveBackoff, secondsToWait } from './move-backoff.ts';
+import { applyPresence, noPresence, type PresenceState, presenceUsers } from './presence.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -131,6 +132,8 @@ export class BoardState {
   /** after an OVERLOADED refusal, no moves are sent until the server's retry hint has passed */
   #moveBackoff = new MoveBackoff();
   #socket: BoardSocket | null = null;
+  #presence: PresenceState = noPresence;
+  #joinRetry: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<(event: BoardEvent) => void>();
 
   constructor(
@@ -153,6 +156,7 @@ export class BoardState {
     socket.on('disconnect', (reason) => {
       if (this.#closed) return;
       this.status = 'reconnecting';
+      this.#presence = noPresence;
       this.presence = [];
       // The server cut this socket (signed out elsewhere, token revoked, session expired): socket.io
       // will not reconnect on its own, so ask over HTTP whether we may still read the board.
@@ -167,7 +171,10 @@ export class BoardState {
     });
     socket.on('board:events', (events) => this.#receive(events));
     socket.on('presence', (frame: PresenceFrame) => {
-      if (frame.boardId === this.boardId) this.presence = frame.users;
+      const next = applyPresence(this.#presence, frame, this.boardId);
+      if (next === this.#presence) return;
+      this.#presence = next;
+      this.presence = presenceUsers(next);
     });
     try {
       this.#applySnapshot(await this.api.snapshot(this.boardId));
@@ -183,6 +190,7 @@ export class BoardState {
 
   close(): void {
     this.#closed = true;
+    if (this.#joinRetry) clearTimeout(this.#joinRetry);
     const socket = this.#socket;
     if (!socket) return;
     if (socket.connected) socket.emit('board:leave', { boardId: this.boardId });
@@ -423,6 +431,15 @@ export class BoardState {
         if (err) {
           this.status = 'reconnecting';
           this.#rejoin();
+          return;
+        }
+        if (!reply.ok && reply.error === 'OVERLOADED') {
+          // Everyone is joining at once (a deploy, a network blip): come back when the server says.
+          if (this.#joinRetry) clearTimeout(this.#joinRetry);
+          this.#joinRetry = setTimeout(() => {
+            this.#joinRetry = null;
+            this.#rejoin();
+          }, reply.retryAfterMs ?? 1000);
           return;
         }
         if (!reply.ok) {

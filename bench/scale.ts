@@ -1,0 +1,364 @@
+/**
+ * Scale (issue 21): what grows with the audience or the board, as ratios measured in the same run.
+ * Each measurement runs on a server process of its own (server/main.ts on the bench's PostgreSQL),
+ * so CPU time and resident memory are that measurement's alone, and every cache starts cold.
+ *
+ * - Join burst: BENCH_SCALE_CLIENTS (default 2000) sockets of one account join one board at once,
+ *   against half as many: server CPU for the burst (until every socket is on the board, the refused
+ *   ones retrying after the server's hint), and meanwhile the p99 of moves on another board against
+ *   the same moves before the burst. Goals: CPU ratio ≤ 2.5, move p99 ratio ≤ 2.
+ * - Presence bytes: BENCH_SCALE_USERS (default 300) distinct people on one board against a third as
+ *   many: bytes (and frames) a watcher receives for one more join and for one drag start. Goal: the
+ *   same for both audiences (ratio ~1).
+ * - Big board: BENCH_SCALE_OPENS (default 8) concurrent GET /api/boards/:id of a BENCH_SCALE_CARDS
+ *   (default 50000) card board against one open: the peak of the server's resident memory above
+ *   where it stood before. Goal: ratio ≤ 2.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { sha256 } from '../server/auth/repo.ts';
+import { seedCards } from './board-load.ts';
+import { freePort, paced, round, sleep, startChild, summarise } from './lib.ts';
+import { WireClient } from './wire-client.ts';
+
+const CLIENTS = Number(process.env.BENCH_SCALE_CLIENTS ?? 2000);
+const USERS = Number(process.env.BENCH_SCALE_USERS ?? 300);
+const OPENS = Number(process.env.BENCH_SCALE_OPENS ?? 8);
+const CARDS = Number(process.env.BENCH_SCALE_CARDS ?? 50_000);
+const MOVES_PER_SECOND = 10;
+
+interface Env {
+  databaseUrl: string;
+  dataDir: string;
+}
+
+/** A server process of its own on the bench's database; its pid gives CPU time and memory. */
+async function serverProcess(env: Env) {
+  const port = await freePort();
+  const server = startChild(
+    ['server/main.ts'],
+    { PORT: String(port), DATABASE_URL: env.databaseUrl, DATA_DIR: env.dataDir, LOG_LEVEL: 'warn' },
+    /never printed at warn/,
+  );
+  server.started.catch(() => {});
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+  }
+  const pid = server.child.pid!;
+  return {
+    baseUrl,
+    /** user + system CPU time so far, ms */
+    cpuMs() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    },
+    rssMiB() {
+      const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+      return Number(m?.[1] ?? 0) / 1024;
+    },
+    stop: server.stop,
+  };
+}
+
+/** People straight into the database: account, membership and a session each (no password hashing). */
+async function people(databaseUrl: string, boardId: string, n: number, role = 'developer') {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tag = randomBytes(4).toString('hex');
+    const cookies: string[] = [];
+    for (let start = 0; start < n; start += 500) {
+      const count = Math.min(500, n - start);
+      const tokens = Array.from({ length: count }, () => randomBytes(24).toString('base64url'));
+      const { rows } = await client.query<{ id: string }>(
+        `insert into users (email, name, password_hash)
+         select 'scale-' || $1 || '-' || i || '@example.com', 'Person ' || lpad(i::text, 5, '0'), 'not-a-hash'
+         from generate_series($2::int, $3::int) i returning id`,
+        [tag, start, start + count - 1],
+      );
+      await client.query(
+        `insert into board_members (board_id, user_id, role) select $1, unnest($2::uuid[]), $3`,
+        [boardId, rows.map((r) => r.id), role],
+      );
+      await client.query(
+        `insert into sessions (id_hash, user_id, csrf_token, expires_at)
+         select unnest($1::text[]), unnest($2::uuid[]), 'csrf', now() + interval '1 day'`,
+        [tokens.map(sha256), rows.map((r) => r.id)],
+      );
+      cookies.push(...tokens.map((t) => `bb_session=${t}`));
+    }
+    return cookies;
+  } finally {
+    await client.end();
+  }
+}
+
+async function createBoard(baseUrl: string, admin: { cookie: string; csrf: string }, name: string) {
+  const res = await fetch(`${baseUrl}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    body: JSON.stringify({ name }),
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+type JoinReply = { ok: boolean; retryAfterMs?: number; seq?: number };
+
+/** Joins, coming back after each OVERLOADED hint as the web app does; resolves when on the board. */
+const admittedJoinMs: number[] = [];
+async function joinPersistently(client: WireClient, boardId: string): Promise<number> {
+  let refusals = 0;
+  for (;;) {
+    const t0 = performance.now();
+    const reply = (await client.emitWithAck('board:join', { boardId })) as JoinReply;
+    if (reply.ok) {
+      admittedJoinMs.push(performance.now() - t0);
+      return refusals;
+    }
+    if (reply.retryAfterMs === undefined) throw new Error(`join failed: ${JSON.stringify(reply)}`);
+    refusals++;
+    await sleep(reply.retryAfterMs);
+  }
+}
+
+/** Moves on their own board at 10/s while `during` runs; the answers' delays, ms. */
+async function movesWhile(
+  baseUrl: string,
+  cookie: string,
+  boardId: string,
+  cardIds: string[],
+  during: Promise<unknown>,
+) {
+  const mover: Socket = io(baseUrl, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true });
+  await new Promise((r) => mover.once('connect', () => r(null)));
+  await mover.emitWithAck('board:join', { boardId });
+  const delays: number[] = [];
+  let done = false;
+  void during.finally(() => {
+    done = true;
+  });
+  let i = 0;
+  while (!done) {
+    await paced(MOVES_PER_SECOND, 0.5, () => {
+      const card = cardIds[i % cardIds.length]!;
+      const anchor = cardIds[(i + 3) % cardIds.length]!;
+      i++;
+      const t0 = performance.now();
+      void (
+        mover
+          .timeout(30_000)
+          .emitWithAck('card:move', { boardId, cardId: card, afterId: anchor }) as Promise<{
+          ok: boolean;
+        }>
+      ).then(
+        (ack) => {
+          if (ack.ok) delays.push(performance.now() - t0);
+        },
+        () => {},
+      );
+    });
+  }
+  await sleep(200);
+  mover.close();
+  return delays;
+}
+
+async function login(baseUrl: string) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench quartz pelican harbour' }),
+  });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** One burst of `n` joins on a fresh server; CPU for it, and move delays before and during it. */
+async function joinBurst(env: Env, n: number) {
+  const server = await serverProcess(env);
+  try {
+    const admin = await login(server.baseUrl);
+    const boardId = await createBoard(server.baseUrl, admin, `Burst ${n}`);
+    const movesBoard = await createBoard(server.baseUrl, admin, `Moves beside ${n}`);
+    const cardIds = await seedCards(env.databaseUrl, movesBoard, 50);
+    const clients: WireClient[] = [];
+    for (let start = 0; start < n; start += 100) {
+      const batch = Array.from(
+        { length: Math.min(100, n - start) },
+        () => new WireClient(server.baseUrl, { cookie: admin.cookie }),
+      );
+      await Promise.all(batch.map((c) => c.connected));
+      clients.push(...batch);
+    }
+    const quiet = await movesWhile(server.baseUrl, admin.cookie, movesBoard, cardIds, sleep(3000));
+    admittedJoinMs.length = 0;
+    const cpu0 = server.cpuMs();
+    const t0 = performance.now();
+    const burst = Promise.all(clients.map((c) => joinPersistently(c, boardId)));
+    const loaded = await movesWhile(server.baseUrl, admin.cookie, movesBoard, cardIds, burst);
+    const refusals = (await burst).reduce((a, b) => a + b, 0);
+    const result = {
+      clients: n,
+      cpuMs: server.cpuMs() - cpu0,
+      seconds: round((performance.now() - t0) / 1000),
+      refusals,
+      'admitted join p50 ms': round(summarise(admittedJoinMs).p50),
+      quietP99: round(summarise(quiet).p99),
+      loadedP99: round(summarise(loaded).p99),
+    };
+    for (const c of clients) c.close();
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Bytes and frames one watcher receives for one more join, and for one drag start, with `audience` on the board. */
+async function presenceCost(env: Env, audience: number) {
+  const server = await serverProcess(env);
+  const clients: WireClient[] = [];
+  try {
+    const admin = await login(server.baseUrl);
+    const boardId = await createBoard(server.baseUrl, admin, `Audience ${audience}`);
+    const cookies = await people(env.databaseUrl, boardId, audience + 1);
+    const cardId = (await seedCards(env.databaseUrl, boardId, 1))[0]!;
+    const newcomerCookie = cookies.pop()!;
+    for (const cookie of cookies) {
+      const c = new WireClient(server.baseUrl, { cookie });
+      await c.connected;
+      await joinPersistently(c, boardId);
+      clients.push(c);
+    }
+    const watcher = new WireClient(server.baseUrl, { cookie: cookies[0]! });
+    await watcher.connected;
+    let bytes = 0;
+    let frames = 0;
+    watcher.on('presence', (frame) => {
+      bytes += JSON.stringify(['presence', frame]).length;
+      frames++;
+    });
+    await joinPersistently(watcher, boardId);
+    for (let i = 0; i < 500 && frames === 0; i++) await sleep(10); // the full list follows the answer
+    const fullListBytes = bytes;
+    await sleep(500);
+    const measure = async (act: () => Promise<unknown>) => {
+      bytes = 0;
+      frames = 0;
+      await act();
+      const deadline = Date.now() + 5000;
+      while (frames === 0 && Date.now() < deadline) await sleep(10);
+      await sleep(300); // anything else the act caused
+      return { bytes, frames };
+    };
+    const newcomer = new WireClient(server.baseUrl, { cookie: newcomerCookie });
+    await newcomer.connected;
+    clients.push(newcomer);
+    const join = await measure(() => joinPersistently(newcomer, boardId));
+    const drag = await measure(() => newcomer.emitWithAck('presence:drag', { boardId, cardId }));
+    watcher.close();
+    return { audience, fullListBytes, join, drag };
+  } finally {
+    for (const c of clients) c.close();
+    await server.stop();
+  }
+}
+
+/** `opens` concurrent opens of the big board on a fresh server: the peak of resident memory above before. */
+async function concurrentOpens(env: Env, boardId: string, opens: number) {
+  const server = await serverProcess(env);
+  try {
+    const admin = await login(server.baseUrl);
+    await sleep(1000);
+    const before = server.rssMiB();
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, server.rssMiB());
+    }, 10);
+    const t0 = performance.now();
+    const sizes = await Promise.all(
+      Array.from({ length: opens }, async () => {
+        const res = await fetch(`${server.baseUrl}/api/boards/${boardId}`, {
+          headers: { cookie: admin.cookie, 'accept-encoding': 'gzip' },
+        });
+        const body = (await res.json()) as { cards: unknown[] };
+        if (res.status !== 200 || body.cards.length < CARDS) throw new Error(`open failed: ${res.status}`);
+        return Number(res.headers.get('content-length') ?? 0);
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    return {
+      opens,
+      beforeMiB: round(before),
+      peakAboveMiB: round(peak - before),
+      seconds: round(seconds),
+      wireKiB: round(sizes[0]! / 1024),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function scale(databaseUrl: string, dataDir: string, baseUrl: string) {
+  const env = { databaseUrl, dataDir };
+  const rows: { figure: string; value: string | number }[] = [];
+
+  const half = await joinBurst(env, Math.round(CLIENTS / 2));
+  const full = await joinBurst(env, CLIENTS);
+  const cpuRatio = round(full.cpuMs / Math.max(1, half.cpuMs), 2);
+  const moveRatio = round(full.loadedP99 / Math.max(1, full.quietP99), 2);
+  console.log(
+    `\nScale: join bursts (one account, every socket on one board; moves at ${MOVES_PER_SECOND}/s on another board)`,
+  );
+  console.table([half, full]);
+  rows.push(
+    { figure: `join burst CPU, ${CLIENTS} vs ${half.clients} clients (goal ≤ 2.5)`, value: cpuRatio },
+    { figure: `move p99 during the ${CLIENTS} burst vs quiet (goal ≤ 2)`, value: moveRatio },
+  );
+
+  const small = await presenceCost(env, Math.round(USERS / 3));
+  const big = await presenceCost(env, USERS);
+  console.log('\nScale: presence bytes a watcher receives, by audience (distinct people)');
+  console.table(
+    [small, big].map((r) => ({
+      audience: r.audience,
+      'full list on join, bytes': r.fullListBytes,
+      'per join, bytes': r.join.bytes,
+      'per join, frames': r.join.frames,
+      'per drag start, bytes': r.drag.bytes,
+      'per drag start, frames': r.drag.frames,
+    })),
+  );
+  rows.push(
+    {
+      figure: `bytes per join, ${USERS} vs ${small.audience} people (goal ~1)`,
+      value: round(big.join.bytes / Math.max(1, small.join.bytes), 2),
+    },
+    {
+      figure: `bytes per drag start, ${USERS} vs ${small.audience} people (goal ~1)`,
+      value: round(big.drag.bytes / Math.max(1, small.drag.bytes), 2),
+    },
+  );
+
+  const admin = await login(baseUrl);
+  const bigBoard = await createBoard(baseUrl, admin, `${CARDS} cards`);
+  await seedCards(databaseUrl, bigBoard, CARDS);
+  const one = await concurrentOpens(env, bigBoard, 1);
+  const many = await concurrentOpens(env, bigBoard, OPENS);
+  console.log(`\nScale: concurrent opens of a ${CARDS}-card board, each on a fresh server`);
+  console.table([one, many]);
+  rows.push({
+    figure: `peak memory above idle, ${OPENS} opens vs 1 (goal ≤ 2)`,
+    value: round(many.peakAboveMiB / Math.max(1, one.peakAboveMiB), 2),
+  });
+  console.log('\nScale: ratios');
+  console.table(rows);
+}

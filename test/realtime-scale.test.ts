@@ -1,0 +1,181 @@
+/**
+ * Real time at scale, through real sockets on real server instances:
+ * - presence converges across two instances, also when one of them is killed (SIGKILL: no goodbye),
+ *   and a socket joining through one instance gets the people connected through the other;
+ * - a storm of joins is answered at once, the excess with spread retry hints, while moves on a board
+ *   already joined still go through.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JoinAck, MoveAck, PresenceUser } from '../protocol/socket.ts';
+import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
+import {
+  type ApiClient,
+  type ClientSocket,
+  eventually,
+  memberWithRole,
+  socketFor,
+  startServer,
+  TEST_SECRET_KEY,
+  type TestServer,
+} from './harness.ts';
+
+const HEARTBEAT_MS = '200';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A second instance as its own process (server/main.ts) on the same database, so it can be killed. */
+async function startProcess(databaseUrl: string): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'warn',
+      WEB_DIST: 'no-web-in-api-tests',
+      LOGIN_RATE_LIMIT: '1000',
+      PRESENCE_HEARTBEAT_MS: HEARTBEAT_MS,
+    },
+    stdio: 'ignore',
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, 60_000);
+  return { baseUrl, child };
+}
+
+interface Watcher {
+  socket: ClientSocket;
+  userId: string;
+  shown: () => PresenceUser[];
+}
+
+/** Connects `client` to the instance at `baseUrl`, joins the board and keeps what its screen shows. */
+async function watcherOn(baseUrl: string, client: ApiClient, boardId: string): Promise<Watcher> {
+  const socket = await socketFor({ baseUrl } as TestServer, client);
+  let state = noPresence;
+  socket.on('presence', (frame) => {
+    state = applyPresence(state, frame, boardId);
+  });
+  const ack = (await socket.emitWithAck('board:join', { boardId })) as JoinAck;
+  if (!ack.ok) throw new Error(`join failed: ${ack.message}`);
+  return { socket, userId: client.userId!, shown: () => presenceUsers(state) };
+}
+
+const ids = (users: PresenceUser[]) => users.map((u) => u.userId).sort();
+
+describe('presence across two instances', () => {
+  let server: TestServer;
+  let other: { baseUrl: string; child: ChildProcess } | null = null;
+  beforeAll(async () => {
+    server = await startServer({ PRESENCE_HEARTBEAT_MS: HEARTBEAT_MS });
+  });
+  afterAll(async () => {
+    other?.child.kill('SIGKILL');
+    await server.close();
+  });
+
+  it('every screen shows exactly who is on the board, after joins, a drag, a leave and a killed instance', async () => {
+    const boardId = (await server.admin.createBoard('Incident room')).id;
+    const card = await server.admin.createCard(boardId, { title: 'the fix' });
+    const [ann, bob, cy] = await Promise.all(
+      ['Ann', 'Bob', 'Cy'].map((name) => memberWithRole(server, boardId, 'developer', name)),
+    );
+    other = await startProcess(server.databaseUrl);
+    const farUrl = other.baseUrl;
+
+    const onA = [await watcherOn(server.baseUrl, server.admin, boardId)];
+    // Joining through the other instance: its first list already has the admin, connected to this one.
+    const first = await watcherOn(farUrl, ann!, boardId);
+    await eventually(() => ids(first.shown()).includes(server.admin.userId!), 10_000);
+    const onB = [first, await watcherOn(farUrl, bob!, boardId)];
+    onA.push(await watcherOn(server.baseUrl, cy!, boardId));
+    const everyone = [...onA, ...onB];
+    const expectAll = (userIds: (string | null)[], watchers = everyone) =>
+      eventually(
+        () => watchers.every((w) => JSON.stringify(ids(w.shown())) === JSON.stringify([...userIds].sort())),
+        10_000,
+      );
+
+    await expectAll([server.admin.userId, ann!.userId, bob!.userId, cy!.userId]);
+
+    onB[1]!.socket.emit('presence:drag', { boardId, cardId: card.id });
+    await eventually(() =>
+      everyone.every((w) => w.shown().find((u) => u.userId === bob!.userId)?.draggingCardId === card.id),
+    );
+
+    onA[1]!.socket.close(); // Cy leaves
+    await expectAll([server.admin.userId, ann!.userId, bob!.userId], [onA[0]!, ...onB]);
+
+    // Killed: no goodbye. This instance drops its people after three silent heartbeats.
+    other.child.kill('SIGKILL');
+    await expectAll([server.admin.userId], [onA[0]!]);
+    const late = await watcherOn(server.baseUrl, cy!, boardId);
+    await expectAll([server.admin.userId, cy!.userId], [onA[0]!, late]);
+    for (const w of [...everyone, late]) w.socket.close();
+  });
+});
+
+describe('a storm of joins', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ JOIN_RATE_PER_SECOND: '2' });
+  });
+  afterAll(() => server.close());
+
+  it('refuses the excess at once with spread retry hints, admits each after its hint, and moves go on', async () => {
+    const boardId = (await server.admin.createBoard('After the deploy')).id;
+    const [a, b] = [
+      await server.admin.createCard(boardId, { title: 'a' }),
+      await server.admin.createCard(boardId, { title: 'b' }),
+    ];
+    const mover = await socketFor(server, server.admin);
+    await eventually(async () => ((await mover.emitWithAck('board:join', { boardId })) as JoinAck).ok);
+    const storm = await Promise.all(Array.from({ length: 12 }, () => socketFor(server, server.admin)));
+    try {
+      const acks = (await Promise.all(
+        storm.map((s) => s.emitWithAck('board:join', { boardId })),
+      )) as JoinAck[];
+      const refused = acks.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused)
+        expect(r).toMatchObject({ error: 'OVERLOADED', retryAfterMs: expect.any(Number) });
+      const hints = refused.map((r) => (r.ok ? 0 : r.retryAfterMs!)).sort((x, y) => x - y);
+      // Spread at the admitted rate (2/s: a slot each 500 ms), not all told the same moment.
+      expect(hints.at(-1)! - hints[0]!).toBeGreaterThanOrEqual((hints.length - 2) * 500);
+
+      // A board already joined is not starved: its moves are accepted during the storm.
+      const move = (await mover.emitWithAck('card:move', {
+        boardId,
+        cardId: b.id,
+        beforeId: a.id,
+      })) as MoveAck;
+      expect(move.ok).toBe(true);
+
+      // Each refused client that comes back after its hint gets in (as the web app does).
+      await Promise.all(
+        storm.map(async (s, i) => {
+          let ack = acks[i]!;
+          while (!ack.ok) {
+            await new Promise((r) => setTimeout(r, ack.ok ? 0 : ack.retryAfterMs));
+            ack = (await s.emitWithAck('board:join', { boardId })) as JoinAck;
+          }
+        }),
+      );
+    } finally {
+      for (const s of [mover, ...storm]) s.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type JobCount, unfinishedJobs, type WebhookBacklog, webhookBacklog } from '../ops/backlog-repo.ts';
+import { type JobCount, unfinishedJobs, type WebhookBacklog, webhookBacklog } from './backlog-repo.ts';
 
 /** A scrape waits this long for the queue counts before reporting the database down. */
 const PROBE_TIMEOUT_MS = 2000;

@@ -1,7 +1,7 @@
 /** Board routes: list, create, open (snapshot), members, catch-up events. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { BoardEventSchema } from '../../protocol/events.ts';
 import {
-  BoardEventSchema,
   BoardSchema,
   CreateBoardBody,
   ErrorSchema,

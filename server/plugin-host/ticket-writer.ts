@@ -9,7 +9,7 @@
  * changes) through commitWithEvents, which publishes them after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { CardType } from '../../protocol/model.ts';
+import type { Card, CardType, Stream } from '../../protocol/model.ts';
 import type {
   ActionResult,
   KnownError,
@@ -35,7 +35,7 @@ import {
 } from '../domain/ticket-lifecycle.ts';
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
-import type { NewEvent, RecordEvent } from '../sync/event-log.ts';
+import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
 type Trx = Transaction<Database>;
@@ -46,34 +46,41 @@ const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
   problem: 'problem',
 };
 
-const STATE_EVENTS = ['card.updated', 'card.moved', 'card.created'] as const;
-const stateRank = (type: string) => STATE_EVENTS.indexOf(type as (typeof STATE_EVENTS)[number]);
+/** The events that carry a card's state. A plugin's moves carry the whole card, so any of them can fold. */
+type StateEvent =
+  | NewEventOf<'card.created'>
+  | NewEventOf<'card.updated'>
+  | (NewEventOf<'card.moved'> & { payload: { card: Card } });
+type SinkEvent = Exclude<NewEvent, { type: StateEvent['type'] }> | StateEvent;
+const isState = (e: SinkEvent): e is StateEvent =>
+  e.type === 'card.created' || e.type === 'card.moved' || e.type === 'card.updated';
+
+/** Two state changes of one card as one event carrying the final card (created > moved > updated). */
+function fold(prev: StateEvent, next: StateEvent): StateEvent {
+  const { card } = next.payload;
+  if (prev.type === 'card.created' || next.type === 'card.created')
+    return { ...prev, type: 'card.created', payload: { card } };
+  const changes = [...(prev.payload.changes ?? []), ...(next.payload.changes ?? [])];
+  const from =
+    prev.type === 'card.moved' ? prev.payload.from : next.type === 'card.moved' ? next.payload.from : null;
+  return from
+    ? { ...prev, type: 'card.moved', payload: { card, from, changes } }
+    : { ...prev, type: 'card.updated', payload: { card, changes } };
+}
 
 /**
  * Board events of one transaction. Successive state changes of one card by one actor fold into one
  * event carrying the final card (created > moved > updated), so a client sees one change per card.
  */
 export class EventSink {
-  private readonly pending: NewEvent[] = [];
+  private readonly pending: SinkEvent[] = [];
 
-  add(e: NewEvent): void {
-    if (stateRank(e.type) >= 0 && e.cardId) {
-      const prev = this.pending.findLast((p) => p.cardId === e.cardId);
-      if (prev && stateRank(prev.type) >= 0 && prev.actor.label === e.actor.label) {
-        const type = stateRank(prev.type) >= stateRank(e.type) ? prev.type : e.type;
-        const changes = [
-          ...((prev.payload.changes as unknown[] | undefined) ?? []),
-          ...((e.payload.changes as unknown[] | undefined) ?? []),
-        ];
-        prev.type = type;
-        prev.payload =
-          type === 'card.created'
-            ? { card: e.payload.card }
-            : {
-                card: e.payload.card,
-                ...(type === 'card.moved' ? { from: prev.payload.from ?? e.payload.from } : {}),
-                changes,
-              };
+  add(e: SinkEvent): void {
+    if (isState(e) && e.cardId) {
+      const at = this.pending.findLastIndex((p) => p.cardId === e.cardId);
+      const prev = this.pending[at];
+      if (prev && isState(prev) && prev.actor.label === e.actor.label) {
+        this.pending[at] = fold(prev, e);
         return;
       }
     }
@@ -641,7 +648,12 @@ export class TicketWriter {
       actor: scope.actor,
       payload: {
         card: cardRepo.toCard(row),
-        from: { rank: card.rank, columnId: card.column_id, sprintId: card.sprint_id, stream: card.stream },
+        from: {
+          rank: card.rank,
+          columnId: card.column_id,
+          sprintId: card.sprint_id,
+          stream: card.stream as Stream,
+        },
         ...(warning ? { warning } : {}),
       },
     });

@@ -168,7 +168,7 @@ async function main() {
       const quiet = { boardId: quietBoard, cardIds: await seedCards(databaseUrl, quietBoard, 50) };
       const result = await overload(baseUrl, cookie, moves, quiet, clients, sustainedMax!, seconds);
       console.log(
-        `\nOverload: 3x the highest sustained rate on one board (${clients} receivers), a quiet board at 10 moves/s`,
+        `\nOverload: 3x the highest sustained rate on one board (${clients} receivers), a quiet board at 25 moves/s`,
       );
       console.table(Object.entries(result).map(([figure, value]) => ({ figure, value })));
     }

@@ -19,7 +19,7 @@ import {
   StreamSchema,
   Uuid,
 } from './model.ts';
-import type { LinkKind } from './plugin.ts';
+import { ReleaseSchema } from './releases.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -111,8 +111,7 @@ export const CardLinkedEventSchema = kind(
     cardId: Uuid,
     linkedCardId: Uuid,
     linkedKey: Type.String(),
-    // The kinds are listed in the plugin API (LINK_KINDS); a type import keeps this module light.
-    kind: Type.Unsafe<LinkKind>(Type.String({ description: 'a plugin link kind, e.g. recurrence_of' })),
+    kind: Type.String({ description: 'a link kind of the plugin API (LINK_KINDS), e.g. recurrence_of' }),
   }),
 );
 export const SprintCreatedEventSchema = kind('sprint.created', NoCard, Type.Object({ sprint: SprintSchema }));
@@ -145,6 +144,19 @@ export const ColumnsReorderedEventSchema = kind(
 export const ColumnDeletedEventSchema = kind('column.deleted', NoCard, Type.Object({ columnId: Uuid }));
 export const MemberSetEventSchema = kind('member.set', NoCard, Type.Object({ member: MemberSchema }));
 export const MemberRemovedEventSchema = kind('member.removed', NoCard, Type.Object({ userId: Uuid }));
+export const ReleaseCreatedEventSchema = kind(
+  'release.created',
+  NoCard,
+  Type.Object({ release: ReleaseSchema }),
+);
+export const ReleaseUpdatedEventSchema = kind(
+  'release.updated',
+  NoCard,
+  Type.Object({
+    release: ReleaseSchema,
+    change: Type.String({ description: 'what changed, e.g. scope, deployed, live, stopped' }),
+  }),
+);
 
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
@@ -166,6 +178,8 @@ export const BoardEventSchema = Type.Union(
     ColumnDeletedEventSchema,
     MemberSetEventSchema,
     MemberRemovedEventSchema,
+    ReleaseCreatedEventSchema,
+    ReleaseUpdatedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

@@ -38,7 +38,7 @@ export const RoleSchema = lit(ROLES, { description: ROLES.join(' | ') });
 export const ColumnCategorySchema = lit(COLUMN_CATEGORIES);
 
 export const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** Every date a person types (due dates, sprint dates) must be on the calendar and in this range. */
 export const EARLIEST_DATE = '2000-01-01';
 export const LATEST_DATE = '2099-12-31';
@@ -47,7 +47,7 @@ export const LATEST_DATE = '2099-12-31';
  * 0000-00-00) and the bounds refuse absurd years, each as a 400 naming the field instead of a
  * PostgreSQL error (ajv-formats' `formatMinimum`/`formatMaximum`, which Fastify's validator loads).
  */
-const DateOnly = Type.String({
+export const DateOnly = Type.String({
   format: 'date',
   formatMinimum: EARLIEST_DATE,
   formatMaximum: LATEST_DATE,

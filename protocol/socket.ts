@@ -80,3 +80,10 @@ export interface ClientToServer {
 /** How many missed events a reconnecting client is sent before it gets a snapshot instead. */
 export const CATCH_UP_LIMIT = 500;
 export { SnapshotSchema };
+
+// ---- Feature flags (types in protocol/flags.ts). Kept as a block of its own: interface merging adds
+// the frame to ServerToClient above. Sent to every socket when a flag's override changes on any
+// instance; clients then fetch their evaluated flags again (GET /api/flags/evaluated).
+export interface ServerToClient {
+  'flags:changed': (frame: import('./flags.ts').FlagsChangedFrame) => void;
+}

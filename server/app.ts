@@ -15,6 +15,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { registerAuthentication } from './auth/http.ts';
 import { authRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { boardRoutes } from './boards/routes.ts';
@@ -24,11 +25,15 @@ import { CardService } from './cards/service.ts';
 import { columnRoutes } from './columns/routes.ts';
 import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
+import { flagRoutes } from './flags/routes.ts';
+import { FlagService } from './flags/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
-import { registerAuthentication, registerErrorHandling, registerInputGuard } from './infra/http.ts';
+import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
+import { releaseRoutes } from './releases/routes.ts';
+import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
@@ -54,7 +59,9 @@ export interface App {
     boards: BoardService;
     cards: CardService;
     sprints: SprintService;
+    releases: ReleaseService;
     columns: ColumnService;
+    flags: FlagService;
   };
 }
 
@@ -82,7 +89,14 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
+  const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
+  const flags = await FlagService.start({
+    db,
+    pool,
+    origin: bus.origin,
+    log: (err) => http.log.warn({ err }, 'feature flags'),
+  });
 
   await http.register(helmet, {
     contentSecurityPolicy: {
@@ -146,11 +160,13 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
 
   await http.register(authRoutes, { auth, config });
-  await http.register(boardRoutes, { boards, db });
+  await http.register(boardRoutes, { boards });
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
-  await http.register(reportRoutes, { reports });
+  await http.register(releaseRoutes, { releases });
+  await http.register(reportRoutes, { reports, flags });
+  await http.register(flagRoutes, { flags });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
@@ -162,6 +178,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     await http.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
     // Client-side routes (/boards/…) get the app shell; /api and unknown files stay JSON 404s.
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
+    http.get('/admin/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
   const realtime = await attachRealtime(http.server, {
@@ -174,6 +191,18 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     onConnectionCount: (n) => metrics.sockets.set(n),
   });
   http.addHook('onClose', () => realtime.close());
+  // Every instance applies every flag change (its own, and the others' through NOTIFY) and tells its sockets.
+  const stopFlagPush = flags.onChange((keys) => realtime.io.local.emit('flags:changed', { keys }));
+  http.addHook('onClose', async () => {
+    stopFlagPush();
+    await flags.close();
+  });
 
-  return { http, io: realtime.io, bus, metrics, services: { auth, boards, cards, sprints, columns } };
+  return {
+    http,
+    io: realtime.io,
+    bus,
+    metrics,
+    services: { auth, boards, cards, sprints, releases, columns, flags },
+  };
 }

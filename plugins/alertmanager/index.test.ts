@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
-import { verifyContext } from '../../server/plugin-host/context.ts';
+import type { InboundRequest } from '../../protocol/plugin.ts';
+import { configWithDefaults, testWebhookContext, verifyContext } from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.alerts!;

@@ -11,7 +11,6 @@ import {
   definePlugin,
   type Severity,
   SeveritySchema,
-  type Static,
   Type,
   ticketConfigFields,
 } from '../../protocol/plugin.ts';
@@ -32,7 +31,6 @@ const Notification = Type.Object({
   externalURL: Type.Optional(Type.String()),
   alerts: Type.Array(Alert),
 });
-type Notification = Static<typeof Notification>;
 
 const SEVERITY_WORDS: Record<string, Severity> = {
   critical: 'critical',
@@ -82,7 +80,7 @@ export default definePlugin({
         return ctx.safeEqual(presented, ctx.secret) || 'the credentials do not match';
       },
       payloadSchema: Notification,
-      handle(n: Notification, ctx) {
+      handle(n, ctx) {
         const { severityLabel, serviceLabel, defaultSeverity } = ctx.config;
         let firing = 0;
         let resolved = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, testWebhookContext } from '../../protocol/plugin.ts';
+import { configWithDefaults, testWebhookContext } from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.runs!;

@@ -6,7 +6,6 @@
 import {
   definePlugin,
   SeveritySchema,
-  type Static,
   Type,
   ticketConfigFields,
   verifyBearerOrSignature,
@@ -25,7 +24,6 @@ export const GenericCiPayload = Type.Object({
   severity: Type.Optional(SeveritySchema),
   occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
-type Payload = Static<typeof GenericCiPayload>;
 
 export default definePlugin({
   id: 'generic-ci',
@@ -48,13 +46,12 @@ export default definePlugin({
       description: 'POST one run result as JSON',
       verify: verifyBearerOrSignature,
       payloadSchema: GenericCiPayload,
-      deliveryId: (req, p) => {
-        const r = p as Payload;
+      deliveryId: (req, r) => {
         return (
           req.headers['idempotency-key'] ?? (r.runId ? `${r.pipeline}:${r.runId}:${r.status}` : undefined)
         );
       },
-      handle(r: Payload, ctx) {
+      handle(r, ctx) {
         const branch = r.branch ?? '';
         const dedupKey = `${r.pipeline}:${branch}`;
         const where = branch ? ` on ${branch}` : '';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, testWebhookContext } from '../../protocol/plugin.ts';
+import { configWithDefaults, testWebhookContext } from '../../protocol/plugin-testkit.ts';
 import plugin, { GenericIncidentPayload } from './index.ts';
 
 const webhook = plugin.webhooks!.incidents!;

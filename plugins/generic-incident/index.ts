@@ -6,7 +6,6 @@
 import {
   definePlugin,
   SeveritySchema,
-  type Static,
   Type,
   ticketConfigFields,
   verifyBearerOrSignature,
@@ -25,7 +24,6 @@ export const GenericIncidentPayload = Type.Object({
   environment: Type.Optional(Type.String({ maxLength: 100 })),
   occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
-type Payload = Static<typeof GenericIncidentPayload>;
 
 export default definePlugin({
   id: 'generic-incident',
@@ -48,13 +46,12 @@ export default definePlugin({
       description: 'POST one incident state change as JSON',
       verify: verifyBearerOrSignature,
       payloadSchema: GenericIncidentPayload,
-      deliveryId: (req, p) => {
-        const i = p as Payload;
+      deliveryId: (req, i) => {
         return (
           req.headers['idempotency-key'] ?? (i.occurredAt ? `${i.id}:${i.status}:${i.occurredAt}` : undefined)
         );
       },
-      handle(i: Payload, ctx) {
+      handle(i, ctx) {
         switch (i.status) {
           case 'triggered':
             ctx.tickets.raise({

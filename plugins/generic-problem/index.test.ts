@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type TicketView, testWebhookContext } from '../../protocol/plugin.ts';
+import type { TicketView } from '../../protocol/plugin.ts';
+import { configWithDefaults, testWebhookContext } from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.problems!;

@@ -8,7 +8,6 @@
 import {
   definePlugin,
   SeveritySchema,
-  type Static,
   Type,
   ticketConfigFields,
   verifyBearerOrSignature,
@@ -32,7 +31,6 @@ export const GenericProblemPayload = Type.Object({
     }),
   ),
 });
-type Payload = Static<typeof GenericProblemPayload>;
 
 export default definePlugin({
   id: 'generic-problem',
@@ -71,7 +69,7 @@ export default definePlugin({
       verify: verifyBearerOrSignature,
       payloadSchema: GenericProblemPayload,
       deliveryId: (req) => req.headers['idempotency-key'],
-      async handle(p: Payload, ctx) {
+      async handle(p, ctx) {
         if (p.status === 'resolved') {
           ctx.tickets.recover(p.id, {
             ...(p.note ? { note: p.note } : {}),

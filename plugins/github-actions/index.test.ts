@@ -1,8 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configWithDefaults, type InboundRequest, testWebhookContext } from '../../protocol/plugin.ts';
-import { verifyContext } from '../../server/plugin-host/context.ts';
+import type { InboundRequest } from '../../protocol/plugin.ts';
+import {
+  configWithDefaults,
+  parsePayload,
+  testWebhookContext,
+  verifyContext,
+} from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.events!;
@@ -24,7 +29,7 @@ const signed = (body: Buffer | string) => `sha256=${createHmac('sha256', secret)
 async function handle(name: string, event = 'workflow_run', cfg = config) {
   const req = request(raw(name), { 'x-github-event': event });
   const ctx = testWebhookContext(cfg, { headers: req.headers as Record<string, string> });
-  const result = await webhook.handle(webhook.parse!(req), ctx);
+  const result = await webhook.handle(parsePayload(webhook, req), ctx);
   return { actions: ctx.actions, result };
 }
 
@@ -79,9 +84,19 @@ describe('GitHub Actions plugin', () => {
   it('reads the form-encoded flavour GitHub can be set to send', () => {
     const json = raw('workflow_run.completed.failure').toString();
     const form = Buffer.from(new URLSearchParams({ payload: json }).toString());
-    const parsed = webhook.parse!(request(form, {}, 'application/x-www-form-urlencoded')) as {
-      action: string;
-    };
+    const parsed = parsePayload(webhook, request(form, {}, 'application/x-www-form-urlencoded'));
     expect(parsed.action).toBe('completed');
+  });
+
+  it('checks a run against the payload schema, and ignores a run that names no repository', async () => {
+    const run = JSON.parse(raw('workflow_run.completed.failure').toString());
+    const { html_url: _, ...withoutUrl } = run.workflow_run;
+    expect(() =>
+      parsePayload(webhook, request(Buffer.from(JSON.stringify({ ...run, workflow_run: withoutUrl })))),
+    ).toThrow(/workflow_run/);
+    const { repository: __, ...orphan } = run;
+    const ctx = testWebhookContext(config, { headers: { 'x-github-event': 'workflow_run' } });
+    await webhook.handle(parsePayload(webhook, request(Buffer.from(JSON.stringify(orphan)))), ctx);
+    expect(ctx.actions).toEqual([{ op: 'ignore', reason: 'the workflow run names no repository' }]);
   });
 });

@@ -10,30 +10,37 @@ import {
   matchesPattern,
   PayloadError,
   SeveritySchema,
+  type TSchema,
   Type,
   ticketConfigFields,
 } from '../../protocol/plugin.ts';
 
-interface WorkflowRunEvent {
-  action: string;
-  workflow_run: {
-    id: number;
-    name: string | null;
-    head_branch: string | null;
-    head_sha: string;
-    run_number: number;
-    run_attempt?: number;
-    event: string;
-    status: string | null;
-    conclusion: string | null;
-    workflow_id: number;
-    html_url: string;
-    updated_at?: string;
-    actor?: { login: string } | null;
-    head_commit?: { message?: string } | null;
-  };
-  repository: { full_name: string; default_branch?: string };
-}
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const WorkflowRun = Type.Object({
+  id: Type.Integer(),
+  name: Nullable(Type.String()),
+  head_branch: Nullable(Type.String()),
+  head_sha: Type.String(),
+  run_number: Type.Integer(),
+  run_attempt: Type.Optional(Type.Integer()),
+  event: Type.String(),
+  status: Nullable(Type.String()),
+  conclusion: Nullable(Type.String()),
+  workflow_id: Type.Integer(),
+  html_url: Type.String(),
+  updated_at: Type.Optional(Type.String()),
+  actor: Type.Optional(Nullable(Type.Object({ login: Type.String() }))),
+  head_commit: Type.Optional(Nullable(Type.Object({ message: Type.Optional(Type.String()) }))),
+});
+// Any event the webhook is subscribed to arrives here (a ping has no run, an organisation's ping no
+// repository), so only the run's fields are required, and only when there is a run.
+const WorkflowRunEvent = Type.Object({
+  action: Type.Optional(Type.String()),
+  workflow_run: Type.Optional(WorkflowRun),
+  repository: Type.Optional(
+    Type.Object({ full_name: Type.String(), default_branch: Type.Optional(Type.String()) }),
+  ),
+});
 
 const FAILURES = ['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required'] as const;
 
@@ -62,14 +69,14 @@ const configSchema = Type.Object(
   { additionalProperties: false },
 );
 
-function parse(req: InboundRequest): WorkflowRunEvent {
+function parse(req: InboundRequest): unknown {
   const text = new TextDecoder().decode(req.rawBody);
   // GitHub can be set to send application/x-www-form-urlencoded: payload=<json>.
   const json = req.contentType.startsWith('application/x-www-form-urlencoded')
     ? new URLSearchParams(text).get('payload')
     : text;
   try {
-    return JSON.parse(json ?? '') as WorkflowRunEvent;
+    return JSON.parse(json ?? '');
   } catch {
     throw new PayloadError('the body is not a JSON GitHub event', 'body');
   }
@@ -95,8 +102,9 @@ export default definePlugin({
         );
       },
       parse,
+      payloadSchema: WorkflowRunEvent,
       deliveryId: (req) => req.headers['x-github-delivery'],
-      handle(payload: WorkflowRunEvent, ctx) {
+      handle(payload, ctx) {
         const event = ctx.delivery.headers['x-github-event'];
         if (event === 'ping') return ctx.ignore('ping: the webhook is set up');
         if (event !== 'workflow_run')
@@ -107,6 +115,7 @@ export default definePlugin({
         const { branches, failOn, severity } = ctx.config;
         if (branches.length > 0 && !branches.some((b) => matchesPattern(b, branch)))
           return ctx.ignore(`branch ${branch} is not followed`);
+        if (!payload.repository) return ctx.ignore('the workflow run names no repository');
         const repo = payload.repository.full_name;
         const dedupKey = `${repo}:${run.workflow_id}:${branch}`;
         const onDefaultBranch = branch !== '' && branch === payload.repository.default_branch;

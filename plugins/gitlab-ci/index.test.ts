@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { InboundRequest, TicketView } from '../../protocol/plugin.ts';
 import {
   configWithDefaults,
-  type InboundRequest,
-  type TicketView,
+  inboundRequest,
+  parsePayload,
   testWebhookContext,
-} from '../../protocol/plugin.ts';
-import { verifyContext } from '../../server/plugin-host/context.ts';
+  verifyContext,
+} from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.pipeline!;
@@ -79,5 +80,16 @@ describe('GitLab CI plugin', () => {
     expect(
       (await actionsFor('pipeline.success', { '3314:main': {}, '3314:main:push': {} }))[0],
     ).toMatchObject({ ref: '3314:main:push' });
+  });
+
+  it('lets other event kinds through to be ignored, and refuses a pipeline event that is not one', async () => {
+    const push = parsePayload(webhook, inboundRequest(JSON.stringify({ object_kind: 'push', ref: 'main' })));
+    const ctx = testWebhookContext(config);
+    await webhook.handle(push, ctx);
+    expect(ctx.actions).toEqual([
+      { op: 'ignore', reason: '"push" events are not used; enable pipeline events only' },
+    ]);
+    const { object_attributes: _, ...broken } = fixture('pipeline.failed');
+    expect(() => parsePayload(webhook, inboundRequest(JSON.stringify(broken)))).toThrow();
   });
 });

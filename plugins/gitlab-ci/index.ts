@@ -10,29 +10,50 @@ import {
   keyOrOpenLegacy,
   matchesPattern,
   SeveritySchema,
+  type TSchema,
   Type,
   ticketConfigFields,
 } from '../../protocol/plugin.ts';
 
-interface PipelineEvent {
-  object_kind: string;
-  object_attributes: {
-    id: number;
-    iid?: number;
-    name?: string | null;
-    ref: string;
-    tag: boolean;
-    sha: string;
-    source?: string;
-    status: string;
-    finished_at?: string | null;
-    url?: string;
-  };
-  project: { id: number; path_with_namespace: string; web_url: string; default_branch?: string };
-  commit?: { title?: string; message?: string } | null;
-  user?: { username?: string; name?: string } | null;
-  builds?: { name: string; stage: string; status: string; failure_reason?: string | null }[];
-}
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A Pipeline Hook, the fields read here (GitLab sends more). */
+const Pipeline = Type.Object({
+  object_kind: Type.Literal('pipeline'),
+  object_attributes: Type.Object({
+    id: Type.Integer(),
+    iid: Type.Optional(Type.Integer()),
+    name: Type.Optional(Nullable(Type.String())),
+    ref: Type.String(),
+    tag: Type.Boolean(),
+    sha: Type.String(),
+    source: Type.Optional(Type.String()),
+    status: Type.String(),
+    url: Type.Optional(Type.String()),
+  }),
+  project: Type.Object({
+    id: Type.Integer(),
+    path_with_namespace: Type.String(),
+    web_url: Type.String(),
+    default_branch: Type.Optional(Type.String()),
+  }),
+  commit: Type.Optional(
+    Nullable(Type.Object({ title: Type.Optional(Type.String()), message: Type.Optional(Type.String()) })),
+  ),
+  builds: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        stage: Type.String(),
+        status: Type.String(),
+        failure_reason: Type.Optional(Nullable(Type.String())),
+      }),
+    ),
+  ),
+});
+// The webhook may be subscribed to other events too (push, merge requests…): they pass unchecked
+// and are ignored; a body that says it is a pipeline must be one.
+const OtherEvent = Type.Object({ object_kind: Type.Optional(Type.String({ not: { const: 'pipeline' } })) });
+const PipelineEvent = Type.Union([Pipeline, OtherEvent]);
 
 const configSchema = Type.Object(
   {
@@ -71,9 +92,11 @@ export default definePlugin({
         return ctx.safeEqual(token, ctx.secret) || 'X-Gitlab-Token does not match';
       },
       // Idempotency-Key stays the same across GitLab's retries of one delivery.
+      payloadSchema: PipelineEvent,
       deliveryId: (req) => req.headers['idempotency-key'] ?? req.headers['x-gitlab-event-uuid'],
-      async handle(p: PipelineEvent, ctx) {
-        if (p.object_kind !== 'pipeline')
+      async handle(p, ctx) {
+        // A pipeline kind always matched `Pipeline` (OtherEvent refuses it), so this only narrows.
+        if (p.object_kind !== 'pipeline' || !('object_attributes' in p))
           return ctx.ignore(`"${p.object_kind}" events are not used; enable pipeline events only`);
         const a = p.object_attributes;
         if (ctx.config.refs.length > 0 && !ctx.config.refs.some((r) => matchesPattern(r, a.ref)))

@@ -12,7 +12,6 @@ import {
   keyOrOpenLegacy,
   type Severity,
   SeveritySchema,
-  type Static,
   Type,
   ticketConfigFields,
 } from '../../protocol/plugin.ts';
@@ -35,7 +34,6 @@ const Notification = Type.Object({
   orgId: Type.Optional(Type.Integer()),
   alerts: Type.Array(Alert),
 });
-type Notification = Static<typeof Notification>;
 
 const SEVERITY_WORDS: Record<string, Severity> = {
   critical: 'critical',
@@ -106,7 +104,7 @@ export default definePlugin({
         return ctx.safeEqual(presented, ctx.secret) || 'the credentials do not match';
       },
       payloadSchema: Notification,
-      async handle(n: Notification, ctx) {
+      async handle(n, ctx) {
         const { severityLabel, serviceLabel, defaultSeverity } = ctx.config;
         const names = { firing: new Set<string>(), resolved: new Set<string>() };
         for (const a of n.alerts) {

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  configWithDefaults,
-  type InboundRequest,
-  type TicketView,
-  testWebhookContext,
-} from '../../protocol/plugin.ts';
-import { verifyContext } from '../../server/plugin-host/context.ts';
+import type { InboundRequest, TicketView } from '../../protocol/plugin.ts';
+import { configWithDefaults, testWebhookContext, verifyContext } from '../../protocol/plugin-testkit.ts';
 import plugin from './index.ts';
 
 const webhook = plugin.webhooks!.notification!;

@@ -6,20 +6,6 @@
  */
 import { definePlugin, SeveritySchema, Type, ticketConfigFields } from '../../protocol/plugin.ts';
 
-interface JenkinsNotification {
-  name: string;
-  display_name?: string;
-  url: string;
-  build: {
-    full_url?: string;
-    number: number;
-    phase: string;
-    status?: string;
-    url?: string;
-    scm?: { url?: string; branch?: string; commit?: string; culprits?: string[] };
-  };
-}
-
 const configSchema = Type.Object(
   {
     ...ticketConfigFields({
@@ -49,9 +35,23 @@ const configSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The Notification plugin's JSON, the fields read here (it sends more). */
 const payloadSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
-  build: Type.Object({ number: Type.Integer(), phase: Type.String() }),
+  display_name: Type.Optional(Type.String()),
+  build: Type.Object({
+    number: Type.Integer(),
+    phase: Type.String(),
+    status: Type.Optional(Type.String()),
+    full_url: Type.Optional(Type.String()),
+    scm: Type.Optional(
+      Type.Object({
+        branch: Type.Optional(Type.String()),
+        commit: Type.Optional(Type.String()),
+        culprits: Type.Optional(Type.Array(Type.String())),
+      }),
+    ),
+  }),
 });
 
 export default definePlugin({
@@ -71,11 +71,8 @@ export default definePlugin({
         return ctx.safeEqual(token, ctx.secret) || 'the token in the URL does not match';
       },
       payloadSchema,
-      deliveryId: (_req, p) => {
-        const n = p as JenkinsNotification;
-        return `${n.name}#${n.build.number}:${n.build.phase}`;
-      },
-      async handle(n: JenkinsNotification, ctx) {
+      deliveryId: (_req, n) => `${n.name}#${n.build.number}:${n.build.phase}`,
+      async handle(n, ctx) {
         const b = n.build;
         if (b.phase !== 'COMPLETED' && b.phase !== 'FINALIZED') return ctx.ignore(`phase ${b.phase}`);
         const branch = (b.scm?.branch ?? '').replace(/^(origin|refs\/heads)\//, '');

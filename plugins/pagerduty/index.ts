@@ -15,8 +15,10 @@ import {
 } from '../../protocol/plugin.ts';
 
 const Ref = Type.Object({ id: Type.String(), summary: Type.Optional(Type.String()) });
-const Incident = Type.Object({
-  id: Type.String({ minLength: 1 }),
+// `data` is the incident for incident.* events (for incident.annotated, the note with `content`);
+// other resource types are ignored, so every field is optional here.
+const EventData = Type.Object({
+  id: Type.Optional(Type.String()),
   type: Type.Optional(Type.String()),
   html_url: Type.Optional(Type.String()),
   number: Type.Optional(Type.Integer()),
@@ -26,6 +28,7 @@ const Incident = Type.Object({
   service: Type.Optional(Ref),
   priority: Type.Optional(Type.Union([Ref, Type.Null()])),
   urgency: Type.Optional(Type.String()),
+  content: Type.Optional(Type.String()),
 });
 const Webhook = Type.Object({
   event: Type.Object({
@@ -34,11 +37,10 @@ const Webhook = Type.Object({
     resource_type: Type.String(),
     occurred_at: Type.String(),
     agent: Type.Optional(Type.Union([Ref, Type.Null()])),
-    data: Type.Record(Type.String(), Type.Unknown()),
+    data: EventData,
   }),
 });
-type Webhook = Static<typeof Webhook>;
-type IncidentData = Static<typeof Incident>;
+type IncidentData = Static<typeof EventData>;
 
 const PRIORITY: Record<string, Severity> = { P1: 'critical', P2: 'high', P3: 'medium', P4: 'low', P5: 'low' };
 
@@ -77,11 +79,11 @@ export default definePlugin({
         return offered.some((s) => ctx.safeEqual(s, expected)) || 'X-PagerDuty-Signature does not match';
       },
       payloadSchema: Webhook,
-      deliveryId: (_req, p) => (p as Webhook).event.id,
-      handle(w: Webhook, ctx) {
+      deliveryId: (_req, w) => w.event.id,
+      handle(w, ctx) {
         const e = w.event;
         if (e.resource_type !== 'incident') return ctx.ignore(`${e.event_type} is not an incident event`);
-        const i = e.data as IncidentData;
+        const i = e.data;
         if (!i?.id) return ctx.ignore('the event has no incident');
         const who = e.agent?.summary ? ` by ${e.agent.summary}` : '';
         // What the delivery log shows: the event and the incident it is about.
@@ -112,7 +114,7 @@ export default definePlugin({
             ctx.tickets.comment(i.id, `Acknowledged in PagerDuty${who}.`);
             return { summary };
           case 'incident.annotated': {
-            const content = (e.data as { content?: string }).content;
+            const content = e.data.content;
             ctx.tickets.comment(i.id, `PagerDuty note${who}: ${content ?? '(empty)'}`);
             return { summary };
           }

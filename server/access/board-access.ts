@@ -3,6 +3,7 @@ import type { Role } from '../../protocol/model.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
 import { type Permission, roleAllows } from './permissions.ts';
+import { boardMembership } from './repo.ts';
 
 export interface Actor {
   /** null for a plugin acting on its own behalf */
@@ -12,14 +13,7 @@ export interface Actor {
 }
 
 export async function roleOnBoard(db: Db, actor: Actor, boardId: string): Promise<Role | null> {
-  const row = await db
-    .selectFrom('boards')
-    .leftJoin('board_members as m', (j) =>
-      j.onRef('m.board_id', '=', 'boards.id').on('m.user_id', '=', actor.userId),
-    )
-    .select(['boards.id', 'm.role'])
-    .where('boards.id', '=', boardId)
-    .executeTakeFirst();
+  const row = await boardMembership(db, boardId, actor.userId);
   if (!row) return null;
   if (actor.isAdmin) return 'admin';
   return (row.role as Role | null) ?? null;

@@ -1,47 +1,6 @@
 /**
- * Who may do what on a board: the one place that answers it. Pure: a role and a permission in,
- * yes or no out. Services call `requireBoardPermission` (board-access.ts), which looks up the role.
+ * Who may do what on a board. The table is in protocol/rules/permissions.ts, shared with the web app
+ * (which only shows or hides); the server is the authority: services call `requireBoardPermission`
+ * (board-access.ts), which looks up the role and asks `roleAllows`.
  */
-import type { Role } from '../../protocol/model.ts';
-
-export type Permission =
-  | 'board:read'
-  | 'board:manage' // rename, columns, WIP limits
-  | 'member:manage'
-  | 'card:create'
-  | 'card:edit'
-  | 'card:delete'
-  | 'card:move' // re-rank, change column or sprint
-  | 'card:change_stream' // hand work between the development and maintenance streams
-  | 'card:comment'
-  | 'sprint:manage'
-  | 'plugin:manage';
-
-const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
-
-const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>([
-    ...WORKER,
-    'board:manage',
-    'member:manage',
-    'card:delete',
-    'card:change_stream',
-    'sprint:manage',
-    'plugin:manage',
-  ]),
-  product_owner: new Set<Permission>([
-    ...WORKER,
-    'board:manage',
-    'card:delete',
-    'card:change_stream',
-    'sprint:manage',
-    'plugin:manage',
-  ]),
-  developer: new Set<Permission>(WORKER),
-  maintenance: new Set<Permission>(WORKER),
-  viewer: new Set<Permission>(['board:read']),
-};
-
-export function roleAllows(role: Role, permission: Permission): boolean {
-  return GRANTS[role].has(permission);
-}
+export { type Permission, roleAllows } from '../../protocol/rules/permissions.ts';

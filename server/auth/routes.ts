@@ -3,7 +3,8 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { ErrorSchema, UserSchema, Uuid } from '../../protocol/model.ts';
 import type { Config } from '../config.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy.ts';
-import { actor, SESSION_COOKIE } from '../infra/http.ts';
+import { SESSION_COOKIE } from '../infra/http.ts';
+import { actor } from './http.ts';
 import type { AuthService } from './service.ts';
 
 const Email = Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254, description: 'e-mail address' });

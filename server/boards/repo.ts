@@ -24,3 +24,52 @@ export async function keysStartingWith(db: Db, prefix: string): Promise<Set<stri
     .execute();
   return new Set(rows.map((r) => r.key));
 }
+
+export function addMember(db: Db, boardId: string, userId: string, role: string) {
+  return db.insertInto('board_members').values({ board_id: boardId, user_id: userId, role }).execute();
+}
+
+/** Adds the person to the board, or changes their role there. */
+export function upsertMember(db: Db, boardId: string, userId: string, role: string) {
+  return db
+    .insertInto('board_members')
+    .values({ board_id: boardId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['board_id', 'user_id']).doUpdateSet({ role }))
+    .execute();
+}
+
+/** Takes the person off the board; undefined when they were not on it. */
+export function deleteMember(db: Db, boardId: string, userId: string) {
+  return db
+    .deleteFrom('board_members')
+    .where('board_id', '=', boardId)
+    .where('user_id', '=', userId)
+    .returning('user_id')
+    .executeTakeFirst();
+}
+
+/** The board's members with their names, by name. */
+export function listMembers(db: Db, boardId: string) {
+  return db
+    .selectFrom('board_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'm.role'])
+    .where('m.board_id', '=', boardId)
+    .orderBy('u.name')
+    .execute();
+}
+
+/** Every board with the user's role on it (null when not a member), oldest first; `all` keeps the others too. */
+export function listBoards(db: Db, userId: string | null, all: boolean) {
+  return db
+    .selectFrom('boards as b')
+    .leftJoin('board_members as m', (j) => j.onRef('m.board_id', '=', 'b.id').on('m.user_id', '=', userId))
+    .select(['b.id', 'b.name', 'b.key', 'b.seq', 'm.role'])
+    .$if(!all, (q) => q.where('m.role', 'is not', null))
+    .orderBy('b.created_at')
+    .execute();
+}
+
+export function getBoard(db: Db, boardId: string) {
+  return db.selectFrom('boards').selectAll().where('id', '=', boardId).executeTakeFirstOrThrow();
+}

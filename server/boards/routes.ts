@@ -10,19 +10,13 @@ import {
   SnapshotSchema,
   Uuid,
 } from '../../protocol/model.ts';
-import { requireBoardPermission } from '../access/board-access.ts';
-import type { Db } from '../infra/database.ts';
-import { actor } from '../infra/http.ts';
-import { eventsSince } from '../sync/event-log.ts';
+import { actor } from '../auth/http.ts';
 import type { BoardService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
 
-export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: Db }> = async (
-  app,
-  { boards, db },
-) => {
+export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService }> = async (app, { boards }) => {
   app.get(
     '/api/boards',
     {
@@ -85,15 +79,13 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService; db: 
         response: { 200: Type.Array(BoardEventSchema), ...errors },
       },
     },
-    async (req) => {
-      await requireBoardPermission(db, actor(req), req.params.boardId, 'board:read');
-      return eventsSince(
-        db,
+    async (req) =>
+      boards.eventsSince(
+        actor(req),
         req.params.boardId,
         Number(req.query.after),
         Math.min(Number(req.query.limit ?? 500), 1000),
-      );
-    },
+      ),
   );
 
   app.get(

@@ -1,12 +1,14 @@
 /** Boards: create (with default columns for both streams), list, open (snapshot), members. */
-import type { Board, Column, Member, Role, Snapshot, Sprint } from '../../protocol/model.ts';
+import type { Board, BoardEvent, Member, Role, Snapshot } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
+import * as authRepo from '../auth/repo.ts';
 import * as cardRepo from '../cards/repo.ts';
+import * as columnRepo from '../columns/repo.ts';
 import { firstFreeKey, keyFromName } from '../domain/board-key.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
-import type { ColumnRow, SprintRow } from '../infra/schema.ts';
-import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
+import * as sprintRepo from '../sprints/repo.ts';
+import { type BoardEventBus, commitWithEvents, eventsSince } from '../sync/event-log.ts';
 import * as boardRepo from './repo.ts';
 
 /** A new board starts with a sprint board for development and a WIP-limited Kanban for maintenance. */
@@ -21,40 +23,6 @@ const DEFAULT_COLUMNS = [
   { stream: 'maintenance', name: 'Done', category: 'done', wip_limit: null },
 ] as const;
 
-export function toColumn(r: ColumnRow): Column {
-  return {
-    id: r.id,
-    stream: r.stream as Column['stream'],
-    name: r.name,
-    position: r.position,
-    category: r.category as Column['category'],
-    wipLimit: r.wip_limit,
-    wipPolicy: r.wip_policy as Column['wipPolicy'],
-    expediteExempt: r.expedite_exempt,
-    entryPolicy: r.entry_policy,
-    exitPolicy: r.exit_policy,
-    version: r.version,
-  };
-}
-
-const num = (v: string | null) => (v === null ? null : Number(v));
-export function toSprint(r: SprintRow): Sprint {
-  return {
-    id: r.id,
-    name: r.name,
-    goal: r.goal,
-    state: r.state as Sprint['state'],
-    capacity: num(r.capacity),
-    startDate: r.start_date,
-    endDate: r.end_date,
-    startedAt: r.started_at?.toISOString() ?? null,
-    completedAt: r.completed_at?.toISOString() ?? null,
-    committedPoints: num(r.committed_points),
-    completedPoints: num(r.completed_points),
-    carryOver: r.carry_over,
-  };
-}
-
 export class BoardService {
   constructor(
     private readonly db: Db,
@@ -67,14 +35,11 @@ export class BoardService {
     if (!name) throw invalid('name', 'must not be blank');
     const board = await this.db.transaction().execute(async (trx) => {
       const b = await this.insertUnderFreeKey(trx, name, input.key, actor.userId!);
-      await trx
-        .insertInto('board_members')
-        .values({ board_id: b.id, user_id: actor.userId!, role: 'admin' })
-        .execute();
-      await trx
-        .insertInto('board_columns')
-        .values(DEFAULT_COLUMNS.map((c, i) => ({ ...c, board_id: b.id, position: i })))
-        .execute();
+      await boardRepo.addMember(trx, b.id, actor.userId!, 'admin');
+      await columnRepo.insertColumns(
+        trx,
+        DEFAULT_COLUMNS.map((c, i) => ({ ...c, board_id: b.id, position: i })),
+      );
       return b;
     });
     return { id: board.id, name: board.name, key: board.key, role: 'admin', seq: Number(board.seq) };
@@ -103,15 +68,7 @@ export class BoardService {
   }
 
   async list(actor: Actor): Promise<Board[]> {
-    const rows = await this.db
-      .selectFrom('boards as b')
-      .leftJoin('board_members as m', (j) =>
-        j.onRef('m.board_id', '=', 'b.id').on('m.user_id', '=', actor.userId),
-      )
-      .select(['b.id', 'b.name', 'b.key', 'b.seq', 'm.role'])
-      .$if(!actor.isAdmin, (q) => q.where('m.role', 'is not', null))
-      .orderBy('b.created_at')
-      .execute();
+    const rows = await boardRepo.listBoards(this.db, actor.userId, actor.isAdmin);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -141,32 +98,18 @@ export class BoardService {
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
-        const board = await trx
-          .selectFrom('boards')
-          .selectAll()
-          .where('id', '=', boardId)
-          .executeTakeFirstOrThrow();
+        const board = await boardRepo.getBoard(trx, boardId);
         const [members, columns, sprints, cards] = await Promise.all([
           this.members(trx, boardId),
-          trx
-            .selectFrom('board_columns')
-            .selectAll()
-            .where('board_id', '=', boardId)
-            .orderBy('position')
-            .execute(),
-          trx
-            .selectFrom('sprints')
-            .selectAll()
-            .where('board_id', '=', boardId)
-            .orderBy('created_at')
-            .execute(),
+          columnRepo.boardColumns(trx, boardId),
+          sprintRepo.listSprints(trx, boardId),
           loadCards(trx),
         ]);
         return {
           board: { id: board.id, name: board.name, key: board.key, role, seq: Number(board.seq) },
           members,
-          columns: columns.map(toColumn),
-          sprints: sprints.map(toSprint),
+          columns: columns.map(columnRepo.toColumn),
+          sprints: sprints.map(sprintRepo.toSprint),
           seq: Number(board.seq),
           cards,
         };
@@ -174,14 +117,14 @@ export class BoardService {
   }
 
   private async members(db: Db, boardId: string): Promise<Member[]> {
-    const rows = await db
-      .selectFrom('board_members as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['u.id', 'u.name', 'u.email', 'm.role'])
-      .where('m.board_id', '=', boardId)
-      .orderBy('u.name')
-      .execute();
+    const rows = await boardRepo.listMembers(db, boardId);
     return rows.map((r) => ({ userId: r.id, name: r.name, email: r.email, role: r.role as Role }));
+  }
+
+  /** The board's events after sequence number `after`, for a client catching up. */
+  async eventsSince(actor: Actor, boardId: string, after: number, limit: number): Promise<BoardEvent[]> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    return eventsSince(this.db, boardId, after, limit);
   }
 
   async listMembers(actor: Actor, boardId: string): Promise<Member[]> {
@@ -192,19 +135,11 @@ export class BoardService {
   /** Adds a person by e-mail, or changes their role. */
   async setMember(actor: Actor, boardId: string, email: string, role: Role): Promise<Member> {
     await requireBoardPermission(this.db, actor, boardId, 'member:manage');
-    const user = await this.db
-      .selectFrom('users')
-      .select(['id', 'name', 'email'])
-      .where('email', '=', email.toLowerCase())
-      .executeTakeFirst();
+    const user = await authRepo.findUserByEmail(this.db, email);
     if (!user) throw invalid('email', `no account with e-mail ${email}`);
     const member: Member = { userId: user.id, name: user.name, email: user.email, role };
     await commitWithEvents(this.db, this.bus, async (trx, record) => {
-      await trx
-        .insertInto('board_members')
-        .values({ board_id: boardId, user_id: user.id, role })
-        .onConflict((oc) => oc.columns(['board_id', 'user_id']).doUpdateSet({ role }))
-        .execute();
+      await boardRepo.upsertMember(trx, boardId, user.id, role);
       await record({ boardId, type: 'member.set', cardId: null, actor, payload: { member } });
     });
     return member;
@@ -217,12 +152,7 @@ export class BoardService {
   async removeMember(actor: Actor, boardId: string, userId: string): Promise<void> {
     await requireBoardPermission(this.db, actor, boardId, 'member:manage');
     const removed = await commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const row = await trx
-        .deleteFrom('board_members')
-        .where('board_id', '=', boardId)
-        .where('user_id', '=', userId)
-        .returning('user_id')
-        .executeTakeFirst();
+      const row = await boardRepo.deleteMember(trx, boardId, userId);
       if (row) await record({ boardId, type: 'member.removed', cardId: null, actor, payload: { userId } });
       return row;
     });

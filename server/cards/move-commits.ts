@@ -1,8 +1,7 @@
 /**
  * Group commit for card moves. Every move on a board takes the board's next sequence number, so
- * moves on one board queue on the board's row, and each holds it until its commit reaches the disk.
- * Under load that flush, not the work, bounded a board's moves per second. Here the moves that
- * arrive for a board while its previous write is in flight go together in ONE statement and one
+ * moves on one board queue on the board's row, and each holds it until its commit reaches the disk
+ * (docs/performance.md, "Group commit"). Here the moves that arrive for a board while its previous write is in flight go together in ONE statement and one
  * commit: an idle board's move is written at once (a group of one), a busy board's moves share a
  * flush. Nothing is held back on a timer.
  *
@@ -16,7 +15,7 @@
  */
 import type { BoardEvent } from '../../protocol/model.ts';
 import type { Db } from '../infra/database.ts';
-import { BoardGroups } from '../sync/board-groups.ts';
+import { GroupCommit } from '../infra/group-commit.ts';
 import { appendEvent, appendGuardedEvents, type BoardEventBus, type NewEvent } from '../sync/event-log.ts';
 import { type MoveWrite, moveCard, moveCards } from './repo.ts';
 
@@ -31,7 +30,7 @@ interface Pending {
 }
 
 export class MoveCommits {
-  private readonly groups = new BoardGroups<Pending>(
+  private readonly groups = new GroupCommit<Pending>(
     (boardId, group) => this.writeGroup(boardId, group),
     takeGroup,
     (items, err) => {

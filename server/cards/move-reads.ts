@@ -4,7 +4,7 @@
  * an idle board's move reads at once, alone.
  */
 import type { Db } from '../infra/database.ts';
-import { BoardGroups } from '../sync/board-groups.ts';
+import { GroupCommit } from '../infra/group-commit.ts';
 import { loadMoves, type MoveRead, type MoveRow } from './repo.ts';
 
 /** Reads per statement at most. */
@@ -17,7 +17,7 @@ interface Pending {
 }
 
 export class MoveReads {
-  private readonly groups = new BoardGroups<Pending>(
+  private readonly groups = new GroupCommit<Pending>(
     async (boardId, group) => {
       try {
         const rows = await loadMoves(

@@ -1,11 +1,13 @@
 /** SQL for cards: Kysely only, no rules (a new card goes to the top or bottom by rank, nothing more). */
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Card } from '../../protocol/model.ts';
 import { rankBetween } from '../domain/rank.ts';
 import { PREPARED } from '../infra/database.ts';
-import type { CardRow, Database, NewCard } from '../infra/schema.ts';
+import type { CardCommentsTable, CardRow, CardUpdate, Database, NewCard } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
+type NewCardComment = Insertable<CardCommentsTable>;
+type CardCommentRow = Selectable<CardCommentsTable>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -296,4 +298,153 @@ export async function columnOccupancy(
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
+/** Writes `set` on a card (held by the caller) and counts the change in its version. */
+export function updateCard(db: Q, cardId: string, version: number, set: CardUpdate, now: Date) {
+  return db
+    .updateTable('cards')
+    .set({ ...set, version: version + 1, updated_at: now })
+    .where('id', '=', cardId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Deletes a card of the board; what the event names it by, or undefined when it was not there. */
+export function deleteCard(db: Q, boardId: string, cardId: string) {
+  return db
+    .deleteFrom('cards')
+    .where('id', '=', cardId)
+    .where('board_id', '=', boardId)
+    .returning(['key', 'title'])
+    .executeTakeFirst();
+}
+
+/** The card a Kanban pull takes: the maintenance backlog's top unblocked card, expedite first. */
+export function lockPullCandidate(db: Q, boardId: string) {
+  return db
+    .selectFrom('cards')
+    .select('id')
+    .where('board_id', '=', boardId)
+    .where('stream', '=', 'maintenance')
+    .where('column_id', 'is', null)
+    .where('blocked', '=', false)
+    .orderBy(sql`class_of_service = 'expedite'`, 'desc')
+    .orderBy('rank')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+/** The board's cards among `cardIds`, in rank order, locked for a bulk move. */
+export function lockCardsOf(db: Q, boardId: string, cardIds: string[]) {
+  return db
+    .selectFrom('cards')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('id', 'in', cardIds)
+    .orderBy('rank')
+    .forUpdate()
+    .execute();
+}
+
+export function cardsByIds(db: Q, cardIds: string[]) {
+  return db.selectFrom('cards').selectAll().where('id', 'in', cardIds).orderBy('rank').execute();
+}
+
+/** The rank at the top or bottom of the board leaving `cardIds` out. */
+export async function edgeRankExcept(
+  db: Q,
+  boardId: string,
+  edge: 'top' | 'bottom',
+  cardIds: string[],
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('cards')
+    .select('rank')
+    .where('board_id', '=', boardId)
+    .where('id', 'not in', cardIds)
+    .orderBy('rank', edge === 'top' ? 'asc' : 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.rank ?? null;
+}
+
+/**
+ * A bulk move's write: each card to its rank, to `stream` when given (leaving its column when that
+ * changes its stream), and into `sprintId` when given (out of any sprint outside development).
+ */
+export async function bulkMoveCards(
+  db: Q,
+  ranks: { id: string; rank: string }[],
+  stream: string | null,
+  sprintId: string | null | undefined,
+) {
+  const values = ranks.map((r) => sql`(${r.id}::uuid, ${r.rank})`);
+  await sql`
+    update cards c set
+      rank = v.rank collate "C",
+      stream = coalesce(${stream}, c.stream),
+      column_id = case when ${stream}::text is not null and ${stream} <> c.stream then null else c.column_id end,
+      sprint_id = case when coalesce(${stream}, c.stream) <> 'development' then null
+                       when ${sprintId !== undefined} then ${sprintId ?? null}::uuid else c.sprint_id end,
+      version = c.version + 1, updated_at = now()
+    from (values ${sql.join(values)}) as v(id, rank)
+    where c.id = v.id`.execute(db);
+}
+
+/** The state of a sprint of the board, or undefined. */
+export function sprintState(db: Q, boardId: string, sprintId: string) {
+  return db
+    .selectFrom('sprints')
+    .select('state')
+    .where('id', '=', sprintId)
+    .where('board_id', '=', boardId)
+    .executeTakeFirst();
+}
+
+export function isMember(db: Q, boardId: string, userId: string) {
+  return db
+    .selectFrom('board_members')
+    .select('user_id')
+    .where('board_id', '=', boardId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export function insertComment(db: Q, comment: NewCardComment) {
+  return db.insertInto('card_comments').values(comment).returningAll().executeTakeFirstOrThrow();
+}
+
+export function listComments(db: Q, cardId: string) {
+  return db
+    .selectFrom('card_comments')
+    .selectAll()
+    .where('card_id', '=', cardId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export function toComment(r: CardCommentRow) {
+  return {
+    id: r.id,
+    cardId: r.card_id,
+    author: r.author_label,
+    body: r.body,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Links two cards (a plugin's ticket links); false when the link was there already. */
+export async function insertLink(
+  db: Q,
+  row: { board_id: string; card_id: string; linked_card_id: string; kind: string; created_by_label: string },
+): Promise<boolean> {
+  const r = await db
+    .insertInto('plugin_ticket_links')
+    .values(row)
+    .onConflict((oc) => oc.columns(['card_id', 'linked_card_id', 'kind']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }

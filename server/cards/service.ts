@@ -5,32 +5,29 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type Transaction } from 'kysely';
 import type {
   BoardEvent,
   BulkMoveInput,
   Card,
-  CardPlacement,
   CreateCardInput,
   MoveCardInput,
-  Role,
   Stream,
   UpdateCardInput,
 } from '../../protocol/model.ts';
-import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
+import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import * as columnRepo from '../columns/repo.ts';
-import { type MovePlan, refuseSprintOutsideDevelopment } from '../domain/card-move.ts';
+import { refuseSprintOutsideDevelopment } from '../domain/card-move.ts';
 import { generateRanksBefore, ranksAfter } from '../domain/rank.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
-import type { CardUpdate, Database } from '../infra/schema.ts';
+import type { CardUpdate } from '../infra/schema.ts';
 import { BoardSlots } from '../sync/board-slots.ts';
-import { type BoardEventBus, cardHistory, commitWithEvents, type NewEvent } from '../sync/event-log.ts';
+import { type BoardEventBus, cardHistory, commitWithEvents } from '../sync/event-log.ts';
 import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
-import { decideMove, decideWipUnderLock } from './move-facts.ts';
 import { MoveReads } from './move-reads.ts';
 import * as repo from './repo.ts';
+import * as writes from './writes.ts';
 
 const RETRIES = 12;
 const LOCK_AFTER_ATTEMPTS = 3;
@@ -60,12 +57,7 @@ const EDITABLE = {
   dueDate: 'due_date',
 } as const;
 
-/** One title rule for create and edit: trimmed, and not blank (a whitespace-only title is refused). */
-function cardTitle(title: string): string {
-  const trimmed = title.trim();
-  if (trimmed === '') throw invalid('title', 'must not be blank');
-  return trimmed;
-}
+const { cardTitle } = writes;
 
 export class CardService {
   private readonly moveReads: MoveReads;
@@ -110,29 +102,13 @@ export class CardService {
     extra: { source?: Record<string, unknown> } = {},
   ): Promise<Card> {
     await requireBoardPermission(this.db, actor, boardId, 'card:create');
-    const title = cardTitle(input.title);
+    const fields = writes.fieldsOf(input, actor, extra.source);
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
     return this.withRetry(() =>
-      commitWithEvents(this.db, this.bus, async (trx, record) => {
-        const row = await repo.insertCard(trx, boardId, position, {
-          title,
-          description: input.description ?? '',
-          type: input.type,
-          stream: input.stream ?? 'development',
-          priority: input.priority ?? 'medium',
-          class_of_service: input.classOfService ?? 'standard',
-          estimate: input.estimate ?? null,
-          labels: input.labels ?? [],
-          assignee_id: input.assigneeId ?? null,
-          due_date: input.dueDate ?? null,
-          source: extra.source ? JSON.stringify(extra.source) : null,
-          created_by: actor.userId,
-        });
-        const card = repo.toCard(row);
-        await record({ boardId, type: 'card.created', cardId: card.id, actor, payload: { card } });
-        return card;
-      }),
+      commitWithEvents(this.db, this.bus, async (trx, record) =>
+        repo.toCard(await writes.createCard(trx, record, actor, boardId, position, fields)),
+      ),
     );
   }
 
@@ -169,15 +145,7 @@ export class CardService {
         // Columns belong to a stream: handing a card over returns it to the other stream's backlog.
         set.column_id = null;
       }
-      const row = await trx
-        .updateTable('cards')
-        .set({ ...set, version: before.version + 1, updated_at: new Date() })
-        .where('id', '=', cardId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const card = repo.toCard(row);
-      await record({ boardId, type: 'card.updated', cardId, actor, payload: { card, changes } });
-      return card;
+      return repo.toCard(await writes.updateCard(trx, record, actor, boardId, before, set, changes));
     });
   }
 
@@ -220,17 +188,18 @@ export class CardService {
       // optimistic race; from the third try the move queues on row locks instead (lockedMove).
       if (attempt >= LOCK_AFTER_ATTEMPTS)
         return this.moveTransactions.run(boardId, () => this.lockedMove(actor, boardId, cardId, input));
-      const prepared = await this.prepareMove(this.db, actor, boardId, cardId, input, true);
+      const prepared = await this.prepareMove(actor, boardId, cardId, input);
       if (!prepared.plan.wipCheck) {
-        const { write, event, card } = this.moveWrite(actor, boardId, prepared);
-        return this.moved(await this.moveCommits.commit(write, event), card);
+        const { write, event, card } = writes.moveWrite(actor, boardId, prepared);
+        const recorded = await this.moveCommits.commit(write, event);
+        // No row changed: the card moved (or vanished) between the read and the write. Read again.
+        if (!recorded) throw new MovedMeanwhile();
+        return { card, event: recorded };
       }
       return this.moveTransactions.run(boardId, () =>
-        commitWithEvents(this.db, this.bus, async (trx, record) => {
-          const warning = await this.checkWip(trx, prepared);
-          const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-          return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
-        }),
+        commitWithEvents(this.db, this.bus, async (trx, record) =>
+          this.moved(await writes.commitPreparedMove(trx, record, actor, boardId, prepared)),
+        ),
       );
     });
   }
@@ -247,10 +216,7 @@ export class CardService {
       // card lines them up, and each then reads the neighbour the one before it has just become.
       const anchorId = input.afterId ?? input.beforeId;
       if (anchorId && anchorId !== cardId) await repo.lockCard(trx, boardId, anchorId);
-      const prepared = await this.prepareMove(trx, actor, boardId, cardId, input);
-      const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-      const { write, event, card } = this.moveWrite(actor, boardId, prepared, undefined, warning);
-      return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
+      return this.moved(await writes.moveCard(trx, record, actor, boardId, cardId, input));
     });
   }
 
@@ -264,136 +230,45 @@ export class CardService {
       commitWithEvents(this.db, this.bus, async (trx, record) => {
         // Column before card, the order every WIP-checked move takes its locks in (no deadlock).
         await columnRepo.lockColumn(trx, boardId, columnId);
-        const candidate = await trx
-          .selectFrom('cards')
-          .select('id')
-          .where('board_id', '=', boardId)
-          .where('stream', '=', 'maintenance')
-          .where('column_id', 'is', null)
-          .where('blocked', '=', false)
-          .orderBy(sql`class_of_service = 'expedite'`, 'desc')
-          .orderBy('rank')
-          .limit(1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
+        const candidate = await repo.lockPullCandidate(trx, boardId);
         if (!candidate)
           throw new AppError('NOT_FOUND', 'nothing to pull: the maintenance backlog has no unblocked items');
-        const prepared = await this.prepareMove(trx, actor, boardId, candidate.id, { columnId });
-        const warning = prepared.plan.wipCheck ? await this.checkWip(trx, prepared) : undefined;
-        const { write, event, card } = this.moveWrite(actor, boardId, prepared, actor.userId, warning);
-        return this.moved(await record(event, repo.moveCard(trx, write)), card, warning);
+        return this.moved(
+          await writes.moveCard(trx, record, actor, boardId, candidate.id, { columnId }, actor.userId),
+        );
       }),
     );
   }
 
+  /**
+   * The move's facts, read outside a transaction (sharing a statement with other moves on the board,
+   * move-reads.ts), and the rules' decision on them; a refusal is thrown.
+   */
   private async prepareMove(
-    db: Db,
     actor: Actor,
     boardId: string,
     cardId: string,
     input: MoveCardInput,
-    grouped = false,
-  ): Promise<PreparedMove> {
-    const read: repo.MoveRead = { cardId, userId: actor.userId, ...input };
-    // Outside a transaction the read may share a statement with other moves on the board.
-    const row = grouped
-      ? await this.moveReads.read(boardId, read)
-      : (await repo.loadMoves(db, boardId, [read]))[0];
+  ): Promise<writes.PreparedMove> {
+    const row = await this.moveReads.read(boardId, { cardId, userId: actor.userId, ...input });
     if (!row) {
       // Tell a hidden or missing board (404 board) from a missing card (404 card), in that order.
-      await requireBoardPermission(db, actor, boardId, 'card:move');
+      await requireBoardPermission(this.db, actor, boardId, 'card:move');
       throw notFound('card');
     }
-    const role = requireRole(actor.isAdmin ? 'admin' : (row.member_role as Role | null), 'card:move');
-    if (input.stream && input.stream !== row.stream) requireRole(role, 'card:change_stream');
-    const now = new Date();
-    const { before, decision } = decideMove(row, input, now);
-    if (!decision.ok) throw invalid(decision.refusal.field, decision.refusal.message);
-    return { before, plan: decision.plan, now };
+    const prepared = writes.decideCardMove(actor, row, input, new Date());
+    if ('ok' in prepared) throw prepared.error;
+    return prepared;
   }
 
-  /** Counts the column under its lock (taken first, so concurrent moves into it queue) and rules on it. */
-  private async checkWip(trx: Transaction<Database>, { before, plan }: PreparedMove) {
-    const counted = await decideWipUnderLock(trx, before.boardId, plan.wipCheck!.id, before);
-    if (!counted) throw invalid('columnId', 'no such column on this board');
-    const { column, wip } = counted;
-    if (wip.kind === 'refuse') {
-      throw new AppError('WIP_LIMIT_REACHED', wip.message, {
-        columnId: column.id,
-        columnName: column.name,
-        limit: column.wip_limit,
-        card: before,
-      });
-    }
-    return wip.kind === 'warn' ? wip.message : undefined;
-  }
-
-  /** The guarded write and the event it records; the card in the event is the card after the write. */
-  private moveWrite(
-    actor: Actor,
-    boardId: string,
-    { before, plan, now }: PreparedMove,
-    assignTo?: string | null,
-    warning?: string,
-  ) {
-    const write: repo.MoveWrite = {
-      id: before.id,
-      version: before.version,
-      rank: plan.rank,
-      columnId: plan.columnId,
-      sprintId: plan.sprintId,
-      stream: plan.stream,
-      startedAt: plan.startedAt,
-      doneAt: plan.doneAt,
-      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
-      updatedAt: now,
-    };
-    const card: Card = {
-      ...before,
-      rank: plan.rank,
-      columnId: plan.columnId,
-      sprintId: plan.sprintId,
-      stream: plan.stream,
-      startedAt: plan.startedAt?.toISOString() ?? null,
-      doneAt: plan.doneAt?.toISOString() ?? null,
-      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
-      version: before.version + 1,
-      updatedAt: now.toISOString(),
-    };
-    const from = {
-      rank: before.rank,
-      columnId: before.columnId,
-      sprintId: before.sprintId,
-      stream: before.stream,
-    };
-    // Every watcher gets the event: it carries the card's new place, not the whole card.
-    const placement: CardPlacement = {
-      id: card.id,
-      version: card.version,
-      rank: card.rank,
-      columnId: card.columnId,
-      sprintId: card.sprintId,
-      stream: card.stream,
-      startedAt: card.startedAt,
-      doneAt: card.doneAt,
-      updatedAt: card.updatedAt,
-      ...(assignTo !== undefined ? { assigneeId: assignTo } : {}),
-    };
-    const event: NewEvent = {
-      boardId,
-      type: 'card.moved',
-      cardId: before.id,
-      actor,
-      payload: { card: placement, from, ...(warning ? { warning } : {}) },
-    };
-    return { write, event, card };
-  }
-
-  /** The mover's answer: the whole card after the move, and the event every watcher got. */
-  private moved(event: BoardEvent | null, card: Card, warning?: string): MoveResult {
-    // No row changed: the card moved (or vanished) between the read and the write. Read again.
-    if (!event) throw new MovedMeanwhile();
+  /**
+   * The mover's answer: the whole card after the move, and the event every watcher got. A refusal is
+   * thrown; no outcome (the card moved between the read and the write) is read again.
+   */
+  private moved(outcome: writes.Moved<BoardEvent> | writes.Refused | null): MoveResult {
+    if (!outcome) throw new MovedMeanwhile();
+    if (!outcome.ok) throw outcome.error;
+    const { card, event, warning } = outcome;
     return { card, event, ...(warning ? { warning } : {}) };
   }
 
@@ -406,14 +281,7 @@ export class CardService {
     if (input.stream) await requireBoardPermission(this.db, actor, boardId, 'card:change_stream');
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
-        const rows = await trx
-          .selectFrom('cards')
-          .selectAll()
-          .where('board_id', '=', boardId)
-          .where('id', 'in', input.cardIds)
-          .orderBy('rank')
-          .forUpdate()
-          .execute();
+        const rows = await repo.lockCardsOf(trx, boardId, input.cardIds);
         if (rows.length !== new Set(input.cardIds).size)
           throw invalid('cardIds', 'some cards are not on this board');
         const refusal = refuseSprintOutsideDevelopment(
@@ -422,49 +290,23 @@ export class CardService {
         );
         if (refusal) throw invalid(refusal.field, refusal.message);
         if (input.sprintId) {
-          const sprint = await trx
-            .selectFrom('sprints')
-            .select('state')
-            .where('id', '=', input.sprintId)
-            .where('board_id', '=', boardId)
-            .executeTakeFirst();
+          const sprint = await repo.sprintState(trx, boardId, input.sprintId);
           if (!sprint || sprint.state === 'completed')
             throw invalid('sprintId', 'must be a planned or active sprint on this board');
         }
         let ranks: string[] | null = null;
         if (input.position) {
-          const others = await trx
-            .selectFrom('cards')
-            .select('rank')
-            .where('board_id', '=', boardId)
-            .where('id', 'not in', input.cardIds)
-            .orderBy('rank', input.position === 'top' ? 'asc' : 'desc')
-            .limit(1)
-            .executeTakeFirst();
+          const edge = await repo.edgeRankExcept(trx, boardId, input.position, input.cardIds);
           ranks =
-            input.position === 'top'
-              ? generateRanksBefore(others?.rank ?? null, rows.length)
-              : ranksAfter(others?.rank ?? null, rows.length);
+            input.position === 'top' ? generateRanksBefore(edge, rows.length) : ranksAfter(edge, rows.length);
         }
-        const values = rows.map((r, i) => sql`(${r.id}::uuid, ${ranks ? ranks[i]! : r.rank})`);
-        const stream = input.stream ?? null;
-        const sprintId = input.sprintId === undefined ? undefined : input.sprintId;
-        await sql`
-          update cards c set
-            rank = v.rank collate "C",
-            stream = coalesce(${stream}, c.stream),
-            column_id = case when ${stream}::text is not null and ${stream} <> c.stream then null else c.column_id end,
-            sprint_id = case when coalesce(${stream}, c.stream) <> 'development' then null
-                             when ${sprintId !== undefined} then ${sprintId ?? null}::uuid else c.sprint_id end,
-            version = c.version + 1, updated_at = now()
-          from (values ${sql.join(values)}) as v(id, rank)
-          where c.id = v.id`.execute(trx);
-        const updated = await trx
-          .selectFrom('cards')
-          .selectAll()
-          .where('id', 'in', input.cardIds)
-          .orderBy('rank')
-          .execute();
+        await repo.bulkMoveCards(
+          trx,
+          rows.map((r, i) => ({ id: r.id, rank: ranks ? ranks[i]! : r.rank })),
+          input.stream ?? null,
+          input.sprintId,
+        );
+        const updated = await repo.cardsByIds(trx, input.cardIds);
         const cards = updated.map(repo.toCard);
         await record({ boardId, type: 'cards.moved', cardId: null, actor, payload: { cards } });
         return cards;
@@ -475,12 +317,7 @@ export class CardService {
   async remove(actor: Actor, boardId: string, cardId: string): Promise<void> {
     await requireBoardPermission(this.db, actor, boardId, 'card:delete');
     await commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const row = await trx
-        .deleteFrom('cards')
-        .where('id', '=', cardId)
-        .where('board_id', '=', boardId)
-        .returning(['key', 'title'])
-        .executeTakeFirst();
+      const row = await repo.deleteCard(trx, boardId, cardId);
       if (!row) throw notFound('card');
       await record({
         boardId,
@@ -498,49 +335,19 @@ export class CardService {
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const card = await repo.findCard(trx, boardId, cardId);
       if (!card) throw notFound('card');
-      const row = await trx
-        .insertInto('card_comments')
-        .values({ card_id: cardId, author_id: actor.userId, author_label: actor.label, body: body.trim() })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const comment = {
-        id: row.id,
-        cardId,
-        author: row.author_label,
-        body: row.body,
-        createdAt: row.created_at.toISOString(),
-      };
-      await record({ boardId, type: 'card.commented', cardId, actor, payload: { comment } });
-      return comment;
+      return writes.addComment(trx, record, actor, boardId, cardId, body.trim());
     });
   }
 
   async comments(actor: Actor, boardId: string, cardId: string) {
     await this.get(actor, boardId, cardId);
-    const rows = await this.db
-      .selectFrom('card_comments')
-      .selectAll()
-      .where('card_id', '=', cardId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      cardId,
-      author: r.author_label,
-      body: r.body,
-      createdAt: r.created_at.toISOString(),
-    }));
+    return (await repo.listComments(this.db, cardId)).map(repo.toComment);
   }
 
   private async assertAssignable(boardId: string, assigneeId: string | null | undefined) {
     if (!assigneeId) return;
-    const member = await this.db
-      .selectFrom('board_members')
-      .select('user_id')
-      .where('board_id', '=', boardId)
-      .where('user_id', '=', assigneeId)
-      .executeTakeFirst();
-    if (!member) throw invalid('assigneeId', 'the assignee is not a member of this board');
+    if (!(await repo.isMember(this.db, boardId, assigneeId)))
+      throw invalid('assigneeId', 'the assignee is not a member of this board');
   }
 
   /**
@@ -573,9 +380,3 @@ export class CardService {
 
 /** The card changed between a move's read and its write. */
 class MovedMeanwhile extends Error {}
-
-interface PreparedMove {
-  before: Card;
-  plan: MovePlan;
-  now: Date;
-}

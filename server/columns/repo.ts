@@ -1,14 +1,50 @@
 /** SQL for board columns: Kysely only, no rules. */
 import { type Kysely, sql } from 'kysely';
-import type { Stream } from '../../protocol/model.ts';
+import type { Column, Stream } from '../../protocol/model.ts';
 import type { PlacedColumn } from '../domain/column-order.ts';
-import type { ColumnUpdate, Database, NewColumn } from '../infra/schema.ts';
+import type { ColumnRow, ColumnUpdate, Database, NewColumn } from '../infra/schema.ts';
 
 type Q = Kysely<Database>;
+
+export function toColumn(r: ColumnRow): Column {
+  return {
+    id: r.id,
+    stream: r.stream as Column['stream'],
+    name: r.name,
+    position: r.position,
+    category: r.category as Column['category'],
+    wipLimit: r.wip_limit,
+    wipPolicy: r.wip_policy as Column['wipPolicy'],
+    expediteExempt: r.expedite_exempt,
+    entryPolicy: r.entry_policy,
+    exitPolicy: r.exit_policy,
+    version: r.version,
+  };
+}
 
 /** Serialises the column changes of one board (positions are per board). */
 export async function lockBoard(db: Q, boardId: string): Promise<void> {
   await sql`select 1 from boards where id = ${boardId} for update`.execute(db);
+}
+
+/** The ids of the board's done columns (of either stream). */
+export function doneColumns(db: Q, boardId: string) {
+  return db
+    .selectFrom('board_columns')
+    .select('id')
+    .where('board_id', '=', boardId)
+    .where('category', '=', 'done')
+    .execute();
+}
+
+/** All the board's columns, left to right. */
+export function boardColumns(db: Q, boardId: string) {
+  return db
+    .selectFrom('board_columns')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .orderBy('position')
+    .execute();
 }
 
 /** A stream's columns, left to right. */
@@ -39,6 +75,10 @@ export async function shiftFrom(db: Q, boardId: string, position: number): Promi
     .where('board_id', '=', boardId)
     .where('position', '>=', position)
     .execute();
+}
+
+export async function insertColumns(db: Q, columns: NewColumn[]): Promise<void> {
+  await db.insertInto('board_columns').values(columns).execute();
 }
 
 export function insertColumn(db: Q, column: NewColumn) {

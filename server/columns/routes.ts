@@ -9,7 +9,7 @@ import {
   UpdateColumnBody,
   Uuid,
 } from '../../protocol/model.ts';
-import { actor } from '../infra/http.ts';
+import { actor } from '../auth/http.ts';
 import type { ColumnService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

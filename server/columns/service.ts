@@ -10,13 +10,13 @@ import type {
   UpdateColumnInput,
 } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
-import { toColumn } from '../boards/service.ts';
 import { planColumnOrder } from '../domain/column-order.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ColumnUpdate } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
+import { toColumn } from './repo.ts';
 
 const FIELD_TO_COLUMN = {
   name: 'name',

@@ -7,6 +7,7 @@
  * the plan says which column must be counted (`wipCheck`) and `decideWip` rules on the count.
  */
 import type { ClassOfService, Stream } from '../../protocol/model.ts';
+import { anchorOf, landing } from '../../protocol/rules/placement.ts';
 import { type Category, flowAfterMove } from './flow.ts';
 import { placeRank, type Rank } from './rank.ts';
 import type { WipColumn } from './wip.ts';
@@ -101,11 +102,12 @@ export function planMove(facts: MoveFacts, request: MoveRequest, now: Date): Mov
       'a card cannot be placed next to itself',
     );
   }
-  const stream = request.stream ?? card.stream;
+  // Where the card lands (the rule the web app shows at once): stream, column, sprint.
+  const landed = landing(card, request);
+  const { stream } = landed;
   const changesStream = stream !== card.stream;
-
-  // Column: the named one; else cleared by a stream change (columns belong to a stream); else kept.
-  let columnId = request.columnId !== undefined ? request.columnId : changesStream ? null : card.columnId;
+  let columnId = landed.columnId;
+  const sprintId = landed.sprintId;
   let category: Category | null = null;
   let wipCheck: MovePlan['wipCheck'] = null;
   if (columnId) {
@@ -128,8 +130,6 @@ export function planMove(facts: MoveFacts, request: MoveRequest, now: Date): Mov
   // refused, as the bulk move refuses it; a handover to another stream just leaves the sprint.
   const sprintRefusal = refuseSprintOutsideDevelopment([card], request);
   if (sprintRefusal) return { ok: false, refusal: sprintRefusal };
-  let sprintId = request.sprintId !== undefined ? request.sprintId : card.sprintId;
-  if (stream !== 'development') sprintId = null;
   if (sprintId && sprintId !== card.sprintId) {
     if (facts.targetSprintState === 'missing' || facts.targetSprintState === null) {
       return refuse('sprintId', 'no such sprint on this board');
@@ -154,13 +154,15 @@ export function planMove(facts: MoveFacts, request: MoveRequest, now: Date): Mov
   }
 
   let rank: Rank;
-  if (request.afterId || request.beforeId) {
-    const field = request.afterId ? 'afterId' : 'beforeId';
+  const anchor = anchorOf(request);
+  if (anchor) {
+    const field = anchor.side === 'after' ? 'afterId' : 'beforeId';
     if (facts.anchor === null || facts.anchor === 'missing')
       return refuse(field, 'no such card on this board');
-    rank = request.afterId
-      ? placeRank({ kind: 'after', anchor: facts.anchor.anchor, next: facts.anchor.neighbour })
-      : placeRank({ kind: 'before', anchor: facts.anchor.anchor, previous: facts.anchor.neighbour });
+    rank =
+      anchor.side === 'after'
+        ? placeRank({ kind: 'after', anchor: facts.anchor.anchor, next: facts.anchor.neighbour })
+        : placeRank({ kind: 'before', anchor: facts.anchor.anchor, previous: facts.anchor.neighbour });
   } else {
     rank = card.rank;
   }

@@ -8,8 +8,10 @@
  * order: it lands where the user dropped it in every view.
  */
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
+import type { Rank } from '../../protocol/rules/placement.ts';
 
-export type Rank = string;
+// Order is a rule the web app shares (protocol/rules/placement.ts); making keys is the server's.
+export { compareRanks, type Rank } from '../../protocol/rules/placement.ts';
 
 /** A key strictly between lo and hi (null = open end). */
 export function rankBetween(lo: Rank | null, hi: Rank | null): Rank {
@@ -19,11 +21,6 @@ export function rankBetween(lo: Rank | null, hi: Rank | null): Rank {
 /** n increasing keys after `after` (null = from the start). */
 export function ranksAfter(after: Rank | null, n: number): Rank[] {
   return generateNKeysBetween(after, null, n);
-}
-
-/** Byte-wise comparison: the order PostgreSQL gives with COLLATE "C". */
-export function compareRanks(a: Rank, b: Rank): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,35 +1,10 @@
 /**
- * WIP policy for Kanban columns, pure. A column may have a limit; with the `hard` policy a move that
- * would exceed it is refused, with `warn` it is accepted and flagged. Expedite items may be exempt
- * (by column policy): they neither count toward the limit nor are stopped by it.
+ * WIP policy for Kanban columns: the pure rules live in protocol/rules/wip.ts, shared with the web
+ * app's warnings; the server rules on each move with them (server/cards/move-facts.ts).
  */
-import type { ClassOfService } from '../../protocol/model.ts';
-
-export interface WipColumn {
-  name: string;
-  wipLimit: number | null;
-  wipPolicy: 'hard' | 'warn';
-  expediteExempt: boolean;
-}
-
-export type WipDecision =
-  | { kind: 'allow' }
-  | { kind: 'warn'; message: string }
-  | { kind: 'refuse'; message: string };
-
-/** Whether a card of this class counts toward the column's limit. */
-export function countsTowardLimit(column: WipColumn, classOfService: ClassOfService): boolean {
-  return !(column.expediteExempt && classOfService === 'expedite');
-}
-
-/**
- * @param occupancy cards already in the column that count toward its limit (not the moving card)
- */
-export function decideWip(column: WipColumn, occupancy: number, incoming: ClassOfService): WipDecision {
-  if (column.wipLimit === null || !countsTowardLimit(column, incoming)) return { kind: 'allow' };
-  if (occupancy < column.wipLimit) return { kind: 'allow' };
-  const message = `column "${column.name}" is at its WIP limit of ${column.wipLimit}`;
-  return column.wipPolicy === 'hard'
-    ? { kind: 'refuse', message }
-    : { kind: 'warn', message: `${message} (over the limit, by warn policy)` };
-}
+export {
+  countsTowardLimit,
+  decideWip,
+  type WipColumn,
+  type WipDecision,
+} from '../../protocol/rules/wip.ts';

@@ -1,21 +1,14 @@
 /**
- * HTTP plumbing shared by every feature: who is calling (session cookie or bearer token), CSRF for
- * cookie-authenticated writes, input no route can store or walk safely, and the one error shape
- * {error, message, field?}.
+ * HTTP plumbing shared by every feature: the credentials' names, input no route can store or walk
+ * safely, and the one error shape {error, message, field?}. Who is calling is auth/http.ts.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../access/board-access.ts';
-import { type AuthenticatedUser, type AuthService, actorOf } from '../auth/service.ts';
 import { AppError, invalid } from './errors.ts';
 
 export const SESSION_COOKIE = 'bb_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    user: AuthenticatedUser | null;
-    authVia: 'session' | 'token' | null;
-  }
   interface FastifyContextConfig {
     /** Reachable without signing in. */
     public?: boolean;
@@ -25,45 +18,6 @@ declare module 'fastify' {
 export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return m?.[1] ?? null;
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Resolves the caller for /api routes and refuses the unauthenticated or a write without CSRF token. */
-export function registerAuthentication(app: FastifyInstance, auth: AuthService): void {
-  app.decorateRequest('user', null);
-  app.decorateRequest('authVia', null);
-  app.addHook('onRequest', async (req: FastifyRequest) => {
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || req.is404) return;
-    const token = bearerToken(req.headers.authorization);
-    if (token) {
-      req.user = await auth.fromToken(token);
-      if (req.user) req.authVia = 'token';
-      else throw new AppError('UNAUTHENTICATED', 'the API token is unknown or revoked');
-    } else {
-      const cookie = req.cookies[SESSION_COOKIE];
-      if (cookie) {
-        req.user = await auth.fromSession(cookie);
-        if (req.user) req.authVia = 'session';
-      }
-    }
-    if (req.routeOptions.config.public) return;
-    if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
-    if (req.authVia === 'session' && !SAFE_METHODS.has(req.method)) {
-      if (req.headers[CSRF_HEADER] !== req.user.csrfToken) {
-        throw new AppError(
-          'CSRF_FAILED',
-          `missing or wrong ${CSRF_HEADER} header for a cookie-authenticated write`,
-        );
-      }
-    }
-  });
-}
-
-/** The signed-in actor; routes that are not public can rely on it. */
-export function actor(req: FastifyRequest): Actor {
-  if (!req.user) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
-  return actorOf(req.user);
 }
 
 /** How deep a request's JSON may nest; no route's input comes near it (plugin configs: a few levels). */

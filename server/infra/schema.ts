@@ -256,3 +256,71 @@ export interface Database {
 export type InstallationRow = Selectable<PluginInstallationsTable>;
 export type DeliveryRow = Selectable<PluginDeliveriesTable>;
 export type PluginTicketRow = Selectable<PluginTicketsTable>;
+
+// ---- Releases (migrations/2026-12-04T0080-releases.ts) -------------------------------------------
+
+export interface BoardReleaseSettingsTable {
+  board_id: string;
+  environments: Json;
+  approvers: Json;
+  readiness: Json;
+}
+
+export interface ReleasesTable {
+  id: Generated<string>;
+  board_id: string;
+  version: string;
+  target_date: ColumnType<string | null, string | null | undefined, string | null>;
+  stream: string;
+  notes: Generated<string>;
+  state: Generated<string>;
+  environments: Json;
+  reached: Generated<number>;
+  stop: NullableJson;
+  firebreak: NullableJson;
+  shadow_url: string | null;
+  readiness: Json;
+  approvers: Json;
+  live_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  revision: Generated<number>;
+}
+
+export interface ReleaseCardsTable {
+  release_id: string;
+  card_id: string;
+  added_at: Generated<Date>;
+}
+
+export interface ReleaseRunsTable {
+  id: Generated<string>;
+  release_id: string;
+  environment: string;
+  run_id: string;
+  kind: string;
+  outcome: string;
+  url: string | null;
+  reported_by: string | null;
+  reported_at: Generated<Date>;
+}
+
+export interface ReleaseVerdictsTable {
+  id: Generated<string>;
+  release_id: string;
+  user_id: string;
+  role: string;
+  verdict: string;
+  reason: string;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  board_release_settings: BoardReleaseSettingsTable;
+  releases: ReleasesTable;
+  release_cards: ReleaseCardsTable;
+  release_runs: ReleaseRunsTable;
+  release_verdicts: ReleaseVerdictsTable;
+}
+
+export type ReleaseRow = Selectable<ReleasesTable>;

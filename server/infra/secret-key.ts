@@ -7,7 +7,6 @@
  */
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.ts';
 import { newSecretKeyText, parseSecretKey, SecretBox } from './secret-box.ts';
 
 export interface ServerKey {
@@ -20,7 +19,7 @@ export interface ServerKey {
 
 export const keyFileOf = (dataDir: string) => path.resolve(dataDir, 'secret.key');
 
-export function loadServerKey(config: Pick<Config, 'SECRET_KEY' | 'DATA_DIR'>): ServerKey {
+export function loadServerKey(config: { SECRET_KEY?: string; DATA_DIR: string }): ServerKey {
   if (config.SECRET_KEY) {
     return { box: new SecretBox(parseSecretKey(config.SECRET_KEY)), source: 'SECRET_KEY', created: false };
   }

@@ -104,6 +104,7 @@ export async function applyActions(trx: Transaction<Database>, input: ApplyInput
   await writer.apply(input.actions);
   const results = [...writer.results];
   const cardIds = new Set(writer.cardIds);
+  const refusals = [...writer.refusals];
 
   if (rule && writer.newIncidents.length > 0) {
     const problems = new TicketWriter(
@@ -156,8 +157,9 @@ export async function applyActions(trx: Transaction<Database>, input: ApplyInput
     }
     for (const r of problems.results) results.push({ ...r, message: r.message ?? 'recurring-incident rule' });
     for (const id of problems.cardIds) cardIds.add(id);
+    refusals.push(...problems.refusals);
   }
-  return { results, cardIds: [...cardIds] };
+  return { results, cardIds: [...cardIds], refusals };
 }
 
 const RETRYABLE_CONSTRAINTS = new Set([

@@ -3,25 +3,14 @@
  * from node:crypto), a logger bound to the installation, the read-only ticket lookup, and a guard
  * that runs plugin code with a time limit.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { PluginLogger, TicketView, VerifyContext } from '../../protocol/plugin.ts';
+import type { PluginLogger, TicketView } from '../../protocol/plugin.ts';
 import * as cardRepo from '../cards/repo.ts';
 import type { Db } from '../infra/database.ts';
 import * as repo from './repo.ts';
 
-export function verifyContext<Config>(secret: string, config: Config): VerifyContext<Config> {
-  return {
-    secret,
-    config,
-    hmacSha256: (data, encoding = 'hex') => createHmac('sha256', secret).update(data).digest(encoding),
-    safeEqual: (a, b) => {
-      const x = Buffer.from(a);
-      const y = Buffer.from(b);
-      return x.length === y.length && timingSafeEqual(x, y);
-    },
-  };
-}
+/** One implementation for the host and the plugin test kit. */
+export { verifyContext } from '../../protocol/plugin/verify-context.ts';
 
 export function pluginLogger(log: FastifyBaseLogger, bindings: Record<string, unknown>): PluginLogger {
   const child = log.child({ ...bindings, component: 'plugin' });

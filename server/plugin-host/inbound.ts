@@ -12,6 +12,7 @@ import { Value } from 'typebox/value';
 import { type InboundRequest, PayloadError, type WebhookHandler } from '../../protocol/plugin.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
+import { type Answer, GroupCommit, rejectAll, submit, upTo } from '../infra/group-commit.ts';
 import { checkInput } from '../infra/http.ts';
 import type { InstallationRow } from '../infra/schema.ts';
 import { type SecretBox, SecretUnreadableError } from '../infra/secret-box.ts';
@@ -50,70 +51,67 @@ export function storableHeaders(headers: Record<string, string | undefined>): Re
   return out;
 }
 
+/** Deliveries per transaction at most. */
+const MAX_DELIVERIES = 500;
+
+type NewDeliveryRow = repo.NewDelivery & { delivery_key: string };
+type Stored = { id: string; inserted: boolean };
+
+/** One delivery: the installation's delivery id, or the body's hash when the tool sends none. */
+const deliveryKeyOf = (r: { installation_id: string; delivery_key: string | null }) =>
+  `${r.installation_id}|${r.delivery_key}`;
+
 /**
- * Stores accepted deliveries durably, group-commit style: while one write is in flight, newly
- * arrived deliveries queue up and go together in the next transaction (one multi-row insert plus
- * their queue jobs). Idle, a delivery is written at once; under load, many share one commit. A
- * request is answered only after its transaction has committed.
+ * Stores accepted deliveries durably by group commit (infra/group-commit.ts), one queue for the
+ * whole server: the deliveries that arrive while a write is in flight go together in the next
+ * transaction (one multi-row insert plus their queue jobs). A request is answered only after its
+ * transaction has committed.
  */
 export class DeliveryWriter {
-  private pending: {
-    row: repo.NewDelivery & { delivery_key: string };
-    done: (r: { id: string; inserted: boolean } | Error) => void;
-  }[] = [];
-  private writing = false;
+  private readonly groups = new GroupCommit<{ row: NewDeliveryRow } & Answer<Stored>>(
+    (_key, batch) => this.write(batch),
+    upTo(MAX_DELIVERIES),
+    rejectAll,
+  );
 
   constructor(
     private readonly db: Db,
     private readonly queue: PluginQueue,
   ) {}
 
-  store(row: repo.NewDelivery & { delivery_key: string }): Promise<{ id: string; inserted: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ row, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
-      if (!this.writing) void this.drain();
-    });
+  store(row: NewDeliveryRow): Promise<Stored> {
+    return submit(this.groups, 'deliveries', { row });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
+  private async write(batch: ({ row: NewDeliveryRow } & Answer<Stored>)[]): Promise<void> {
+    // One delivery id twice in one batch: the first is the delivery, the rest are its duplicates.
+    const firsts = new Map<string, repo.NewDelivery>();
+    for (const { row } of batch) if (!firsts.has(deliveryKeyOf(row))) firsts.set(deliveryKeyOf(row), row);
+    const unique = [...firsts.values()];
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, 500);
-        const key = (r: { installation_id: string; delivery_key: string | null }) =>
-          `${r.installation_id}|${r.delivery_key}`;
-        // One delivery id twice in one batch: the first is the delivery, the rest are its duplicates.
-        const firsts = new Map<string, repo.NewDelivery>();
-        for (const { row } of batch) if (!firsts.has(key(row))) firsts.set(key(row), row);
-        const unique = [...firsts.values()];
-        try {
-          const rows = await this.db.transaction().execute(async (trx) => {
-            const stored = await repo.storeDeliveries(trx, unique);
-            await this.queue.sendDeliveries(
-              trx,
-              stored
-                .filter((r) => r.inserted)
-                .map((r) => ({ deliveryId: r.id, installationId: r.installation_id })),
-            );
-            return new Map(stored.map((r) => [key(r), r]));
-          });
-          const answered = new Set<string>();
-          for (const { row, done } of batch) {
-            const r = rows.get(key(row));
-            if (!r) {
-              done(new Error('the delivery was not stored'));
-              continue;
-            }
-            done({ id: r.id, inserted: r.inserted && !answered.has(key(row)) });
-            answered.add(key(row));
-          }
-          if ([...rows.values()].some((r) => r.inserted)) this.queue.wake();
-        } catch (err) {
-          for (const { done } of batch) done(err instanceof Error ? err : new Error(String(err)));
+      const rows = await this.db.transaction().execute(async (trx) => {
+        const stored = await repo.storeDeliveries(trx, unique);
+        await this.queue.sendDeliveries(
+          trx,
+          stored
+            .filter((r) => r.inserted)
+            .map((r) => ({ deliveryId: r.id, installationId: r.installation_id })),
+        );
+        return new Map(stored.map((r) => [deliveryKeyOf(r), r]));
+      });
+      const answered = new Set<string>();
+      for (const { row, resolve, reject } of batch) {
+        const r = rows.get(deliveryKeyOf(row));
+        if (!r) {
+          reject(new Error('the delivery was not stored'));
+          continue;
         }
+        resolve({ id: r.id, inserted: r.inserted && !answered.has(deliveryKeyOf(row)) });
+        answered.add(deliveryKeyOf(row));
       }
-    } finally {
-      this.writing = false;
+      if ([...rows.values()].some((r) => r.inserted)) this.queue.wake();
+    } catch (err) {
+      for (const { reject } of batch) reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 }

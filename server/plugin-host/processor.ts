@@ -11,6 +11,7 @@ import type { Counter } from 'prom-client';
 import type { HookContext, InboundRequest, TicketAction, WebhookContext } from '../../protocol/plugin.ts';
 import { recordActions } from '../../protocol/plugin.ts';
 import * as cardRepo from '../cards/repo.ts';
+import * as columnRepo from '../columns/repo.ts';
 import { hookNamesFor } from '../domain/plugin-hooks.ts';
 import { deliveryOutcome } from '../domain/ticket-lifecycle.ts';
 import type { Db } from '../infra/database.ts';
@@ -55,12 +56,7 @@ export class InstallationDirectory {
     if (hit && Date.now() - hit.at < this.ttlMs) return hit;
     const [installations, done] = await Promise.all([
       repo.enabledInstallationsOf(this.db, boardId),
-      this.db
-        .selectFrom('board_columns')
-        .select('id')
-        .where('board_id', '=', boardId)
-        .where('category', '=', 'done')
-        .execute(),
+      columnRepo.doneColumns(this.db, boardId),
     ]);
     const entry = { installations, doneColumnIds: new Set(done.map((d) => d.id)), at: Date.now() };
     if (this.byBoard.size > 10_000) this.byBoard.clear();

@@ -112,5 +112,18 @@ describe('plugin discovery', () => {
         },
       }),
     ).toThrow(/unknown hook "card.exploded"/);
+    // not emitted until releases exist, so not offered: a plugin relying on it would silently never run
+    expect(() =>
+      checkPluginModule({
+        default: {
+          id: 'ok-id',
+          name: 'n',
+          version: '1',
+          apiVersion: 1,
+          configSchema: { type: 'object' },
+          hooks: { 'card.released': () => {} },
+        },
+      }),
+    ).toThrow(/unknown hook "card.released"/);
   });
 });

@@ -463,18 +463,6 @@ export function recentOccurrences(db: Q, ticketId: string, cardId: string, limit
     .execute();
 }
 
-export async function insertLink(
-  db: Q,
-  row: { board_id: string; card_id: string; linked_card_id: string; kind: string; created_by_label: string },
-): Promise<boolean> {
-  const r = await db
-    .insertInto('plugin_ticket_links')
-    .values(row)
-    .onConflict((oc) => oc.columns(['card_id', 'linked_card_id', 'kind']).doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
 export async function linksOf(db: Q, cardId: string) {
   const outgoing = await db
     .selectFrom('plugin_ticket_links as l')

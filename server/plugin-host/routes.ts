@@ -24,8 +24,8 @@ import {
   UpdateInstallationBody,
   WebhookAckSchema,
 } from '../../protocol/plugin.ts';
+import { actor } from '../auth/http.ts';
 import { AppError } from '../infra/errors.ts';
-import { actor } from '../infra/http.ts';
 import type { WebhookReceiver } from './inbound.ts';
 import type { PluginService } from './service.ts';
 

@@ -1,15 +1,16 @@
 /**
  * Applies a plugin's ticket actions inside the caller's transaction: creates or updates the ticket
  * for a dedup key, counts occurrences, resolves / reviews / reopens, comments and links, always
- * attributed to the plugin's actor. Decisions come from the pure rules in server/domain; this module
- * only reads and writes rows. A plugin moves a card by the rules a person's move obeys: the same
- * facts and decision as the card service (cards/move-facts.ts, domain/card-move.ts), WIP counted
- * under the column's lock; what the rules refuse, a plugin cannot do either. Board events are
- * collected in an EventSink and appended at the end of the transaction (one per card per batch of
- * changes) through commitWithEvents, which publishes them after the commit.
+ * attributed to the plugin's actor. What is the plugin's own stays here: dedup keys, occurrences,
+ * routing (domain/ticket-routing.ts) and lifecycle decisions (domain/ticket-lifecycle.ts). Every card
+ * write goes through the card writes a person's request uses (cards/writes.ts): the same create,
+ * update, comment and link, and a move decided by the same facts and rules, WIP counted under the
+ * column's lock; what the rules refuse, a plugin cannot do either. Board events are collected in an
+ * EventSink and appended at the end of the transaction (one per card per batch of changes) through
+ * commitWithEvents, which publishes them after the commit.
  */
 import type { Transaction } from 'kysely';
-import type { Card, CardType, Stream } from '../../protocol/model.ts';
+import type { CardType } from '../../protocol/model.ts';
 import type {
   ActionResult,
   KnownError,
@@ -23,8 +24,9 @@ import type {
   TicketSignal,
 } from '../../protocol/plugin.ts';
 import type { Actor } from '../access/board-access.ts';
-import { decideMove, decideWipUnderLock } from '../cards/move-facts.ts';
 import * as cardRepo from '../cards/repo.ts';
+import * as cardWrites from '../cards/writes.ts';
+import * as columnRepo from '../columns/repo.ts';
 import type { MoveRequest } from '../domain/card-move.ts';
 import {
   decideOnFailure,
@@ -34,6 +36,7 @@ import {
   reviewColumn,
 } from '../domain/ticket-lifecycle.ts';
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
+import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
 import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
@@ -46,26 +49,37 @@ const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
   problem: 'problem',
 };
 
-/** The events that carry a card's state. A plugin's moves carry the whole card, so any of them can fold. */
-type StateEvent =
-  | NewEventOf<'card.created'>
-  | NewEventOf<'card.updated'>
-  | (NewEventOf<'card.moved'> & { payload: { card: Card } });
-type SinkEvent = Exclude<NewEvent, { type: StateEvent['type'] }> | StateEvent;
-const isState = (e: SinkEvent): e is StateEvent =>
+/** The events that carry a card's state. */
+type StateEvent = NewEventOf<'card.created'> | NewEventOf<'card.updated'> | NewEventOf<'card.moved'>;
+const isState = (e: NewEvent): e is StateEvent =>
   e.type === 'card.created' || e.type === 'card.moved' || e.type === 'card.updated';
 
-/** Two state changes of one card as one event carrying the final card (created > moved > updated). */
+/**
+ * Two state changes of one card as one event carrying the final card (created > moved > updated).
+ * A move's event carries only the card's new place: laid over the card the batch knew.
+ */
 function fold(prev: StateEvent, next: StateEvent): StateEvent {
-  const { card } = next.payload;
-  if (prev.type === 'card.created' || next.type === 'card.created')
-    return { ...prev, type: 'card.created', payload: { card } };
+  if (prev.type === 'card.created')
+    return { ...prev, payload: { card: { ...prev.payload.card, ...next.payload.card } } };
+  if (next.type === 'card.created')
+    return {
+      ...prev,
+      type: 'card.created',
+      payload: { card: { ...prev.payload.card, ...next.payload.card } },
+    };
+  const card = { ...prev.payload.card, ...next.payload.card };
   const changes = [...(prev.payload.changes ?? []), ...(next.payload.changes ?? [])];
-  const from =
-    prev.type === 'card.moved' ? prev.payload.from : next.type === 'card.moved' ? next.payload.from : null;
-  return from
-    ? { ...prev, type: 'card.moved', payload: { card, from, changes } }
-    : { ...prev, type: 'card.updated', payload: { card, changes } };
+  const warning =
+    (next.type === 'card.moved' ? next.payload.warning : undefined) ??
+    (prev.type === 'card.moved' ? prev.payload.warning : undefined);
+  const moved = (from: NewEventOf<'card.moved'>['payload']['from']): StateEvent => ({
+    ...prev,
+    type: 'card.moved',
+    payload: { card, from, changes, ...(warning ? { warning } : {}) },
+  });
+  if (prev.type === 'card.moved') return moved(prev.payload.from);
+  if (next.type === 'card.moved') return moved(next.payload.from);
+  return { ...prev, payload: { card: { ...prev.payload.card, ...next.payload.card }, changes } };
 }
 
 /**
@@ -73,9 +87,9 @@ function fold(prev: StateEvent, next: StateEvent): StateEvent {
  * event carrying the final card (created > moved > updated), so a client sees one change per card.
  */
 export class EventSink {
-  private readonly pending: SinkEvent[] = [];
+  private readonly pending: NewEvent[] = [];
 
-  add(e: SinkEvent): void {
+  add(e: NewEvent): void {
     if (isState(e) && e.cardId) {
       const at = this.pending.findLastIndex((p) => p.cardId === e.cardId);
       const prev = this.pending[at];
@@ -90,6 +104,16 @@ export class EventSink {
   get size(): number {
     return this.pending.length;
   }
+
+  /**
+   * The sink as the card writes' recorder: an event joins the batch; a guarded change runs first,
+   * and its event joins only when the change touched a row.
+   */
+  readonly recorder = (async (e: NewEvent, guardedBy?: cardWrites.GuardedChange) => {
+    if (guardedBy && (await guardedBy.execute()).length === 0) return null;
+    this.add(e);
+    return e;
+  }) as cardWrites.EventRecorder<NewEvent>;
 
   /** Record every pending event through commitWithEvents' `record`: logged now, published after the commit. */
   async flush(record: RecordEvent): Promise<void> {
@@ -129,6 +153,14 @@ interface Resolved {
 /** A plugin's move: done, or refused with the rules' own words. */
 type MoveOutcome = { ok: true; card: CardRow } | { ok: false; reason: string };
 
+/** A move the rules refused a plugin: the code and field a person would have been answered with. */
+export interface RefusedMove {
+  cardId: string;
+  code: ErrorCode;
+  field?: string;
+  reason: string;
+}
+
 const iso = (d: Date) => d.toISOString();
 
 /** The dedup keys of this plugin's own namespace an action list touches (to lock them up front). */
@@ -152,6 +184,8 @@ export class TicketWriter {
   readonly results: ActionResult[] = [];
   readonly cardIds = new Set<string>();
   readonly newIncidents: IncidentOccurrence[] = [];
+  /** the moves the rules refused, as a person would have been told */
+  readonly refusals: RefusedMove[] = [];
   private columns: ColumnRow[] | null = null;
 
   constructor(
@@ -265,7 +299,10 @@ export class TicketWriter {
         });
         const source = this.sourceFor(card!, ticket, { status: 'firing', url: signal.url });
         if (decision === 'reopen') {
-          card = await this.backToBacklog(card!, route.position, { source: JSON.stringify(source) });
+          card = await this.updateCard(card!, { source: JSON.stringify(source) }, [
+            { field: 'occurrences', from: ticket.occurrences - 1, to: ticket.occurrences },
+          ]);
+          card = await this.backToBacklog(card, route.position);
           await this.comment(
             card,
             `Reopened: failed again after it was resolved${signal.url ? ` (${signal.url})` : ''}.`,
@@ -340,6 +377,7 @@ export class TicketWriter {
     if (!quiet) await this.comment(card, ['Recovered.', note, url].filter(Boolean).join(' '));
     let result: ActionResult['result'] = quiet ? 'unchanged' : 'annotated';
     let message: string | undefined;
+    let moved = false;
     if (decision.kind !== 'annotate') {
       const columns = await this.boardColumns();
       const target =
@@ -350,17 +388,19 @@ export class TicketWriter {
         message = `the ${card.stream} stream has no ${decision.kind === 'resolve' ? 'done' : 'review'} column`;
       else if (target.id === card.column_id) result = decision.kind === 'resolve' ? 'resolved' : 'review';
       else {
-        const moved = await this.moveByRules(card, { columnId: target.id }, source ? { source } : {});
-        if (moved.ok) {
-          card = moved.card;
+        const outcome = await this.moveByRules(card, { columnId: target.id });
+        if (outcome.ok) {
+          card = outcome.card;
+          moved = true;
           result = decision.kind === 'resolve' ? 'resolved' : 'review';
         } else {
-          message = `not moved to "${target.name}": ${moved.reason}`;
-          if (!quiet) await this.comment(card, `Not moved to "${target.name}": ${moved.reason}.`);
+          message = `not moved to "${target.name}": ${outcome.reason}`;
+          if (!quiet) await this.comment(card, `Not moved to "${target.name}": ${outcome.reason}.`);
         }
       }
     }
-    if (result === 'annotated' && source)
+    // The ticket's new status rides with the move, or stands alone when nothing moved.
+    if (source && (moved || result === 'annotated'))
       card = await this.updateCard(card, { source }, [{ field: 'status', from: 'firing', to: 'recovered' }]);
     this.record('recover', result, refKey(ref), card, message);
   }
@@ -460,24 +500,9 @@ export class TicketWriter {
 
   /** Links two cards (idempotent); a new link is a board event on the first card. */
   async insertLink(from: CardRow, to: CardRow, kind: LinkKind): Promise<boolean> {
-    if (from.id === to.id) return false;
-    const inserted = await repo.insertLink(this.trx, {
-      board_id: this.scope.boardId,
-      card_id: from.id,
-      linked_card_id: to.id,
-      kind,
-      created_by_label: this.scope.actor.label,
-    });
-    if (inserted) {
-      this.sink.add({
-        boardId: this.scope.boardId,
-        type: 'card.linked',
-        cardId: from.id,
-        actor: this.scope.actor,
-        payload: { cardId: from.id, linkedCardId: to.id, linkedKey: to.key, kind },
-      });
-      this.cardIds.add(from.id);
-    }
+    const { boardId, actor } = this.scope;
+    const inserted = await cardWrites.linkCards(this.trx, this.sink.recorder, actor, boardId, from, to, kind);
+    if (inserted) this.cardIds.add(from.id);
     return inserted;
   }
 
@@ -508,12 +533,7 @@ export class TicketWriter {
   }
 
   private async boardColumns(): Promise<ColumnRow[]> {
-    this.columns ??= await this.trx
-      .selectFrom('board_columns')
-      .selectAll()
-      .where('board_id', '=', this.scope.boardId)
-      .orderBy('position')
-      .execute();
+    this.columns ??= await columnRepo.boardColumns(this.trx, this.scope.boardId);
     return this.columns;
   }
 
@@ -552,27 +572,27 @@ export class TicketWriter {
       ...(signal.environment ? { environment: signal.environment } : {}),
       ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
     };
-    const row = await cardRepo.insertCard(trx, scope.boardId, route.position, {
-      title: signal.title.trim(),
-      description: signal.description ?? '',
-      type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
-      stream: route.stream,
-      priority: route.priority,
-      class_of_service: route.classOfService,
-      estimate: null,
-      labels,
-      assignee_id: null,
-      due_date: null,
-      source: JSON.stringify(source),
-      created_by: null,
-    });
-    this.sink.add({
-      boardId: scope.boardId,
-      type: 'card.created',
-      cardId: row.id,
-      actor: scope.actor,
-      payload: { card: cardRepo.toCard(row) },
-    });
+    const row = await cardWrites.createCard(
+      trx,
+      this.sink.recorder,
+      scope.actor,
+      scope.boardId,
+      route.position,
+      {
+        title: signal.title.trim(),
+        description: signal.description ?? '',
+        type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
+        stream: route.stream,
+        priority: route.priority,
+        class_of_service: route.classOfService,
+        estimate: null,
+        labels,
+        assignee_id: null,
+        due_date: null,
+        source: JSON.stringify(source),
+        created_by: null,
+      },
+    );
     this.cardIds.add(row.id);
     return row;
   }
@@ -582,128 +602,65 @@ export class TicketWriter {
     set: CardUpdate,
     changes: { field: string; from: unknown; to: unknown }[],
   ): Promise<CardRow> {
-    const row = await this.trx
-      .updateTable('cards')
-      .set({ ...set, version: card.version + 1, updated_at: new Date() })
-      .where('id', '=', card.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    this.sink.add({
-      boardId: this.scope.boardId,
-      type: 'card.updated',
-      cardId: card.id,
-      actor: this.scope.actor,
-      payload: { card: cardRepo.toCard(row), changes },
-    });
+    const { boardId, actor } = this.scope;
+    const row = await cardWrites.updateCard(this.trx, this.sink.recorder, actor, boardId, card, set, changes);
     this.cardIds.add(card.id);
     return row;
   }
 
   /**
-   * Moves the card as a person's move would be decided: the facts `loadMoves` reads, the pure rules,
-   * WIP counted under the column's lock. `extra` (the ticket's source) rides along in the same write.
-   * The card is already locked by this transaction, so nobody moves it between the read and the write.
+   * Moves the card by the card writes a person's move goes through (cards/writes.ts): the facts
+   * `loadMoves` reads, the pure rules, WIP counted under the column's lock. The card is already locked
+   * by this transaction, so nobody moves it between the read and the write. A refusal is kept with
+   * the code a person would get (`refusals`) and answered in the rules' own words.
    */
-  private async moveByRules(
-    card: CardRow,
-    request: MoveRequest,
-    extra: CardUpdate = {},
-  ): Promise<MoveOutcome> {
+  private async moveByRules(card: CardRow, request: MoveRequest): Promise<MoveOutcome> {
     const { trx, scope } = this;
-    const now = new Date();
-    const [facts] = await cardRepo.loadMoves(trx, scope.boardId, [
-      { cardId: card.id, userId: null, ...request },
-    ]);
-    if (!facts) return { ok: false, reason: 'no such card on this board' };
-    const { before, decision } = decideMove(facts, request, now);
-    if (!decision.ok) return { ok: false, reason: decision.refusal.message };
-    const { plan } = decision;
-    let warning: string | undefined;
-    if (plan.wipCheck) {
-      const counted = await decideWipUnderLock(trx, scope.boardId, plan.wipCheck.id, before);
-      if (!counted) return { ok: false, reason: 'no such column on this board' };
-      if (counted.wip.kind === 'refuse') return { ok: false, reason: counted.wip.message };
-      if (counted.wip.kind === 'warn') warning = counted.wip.message;
+    const outcome = await cardWrites.moveCard(
+      trx,
+      this.sink.recorder,
+      scope.actor,
+      scope.boardId,
+      card.id,
+      request,
+    );
+    if (outcome === null) throw new Error(`card ${card.key} changed under this transaction's lock`);
+    if (!outcome.ok) {
+      const field = outcome.error.details.field as string | undefined;
+      this.refusals.push({
+        cardId: card.id,
+        code: outcome.error.code,
+        ...(field ? { field } : {}),
+        reason: outcome.reason,
+      });
+      return { ok: false, reason: outcome.reason };
     }
-    const row = await trx
-      .updateTable('cards')
-      .set({
-        ...extra,
-        rank: plan.rank,
-        column_id: plan.columnId,
-        sprint_id: plan.sprintId,
-        stream: plan.stream,
-        started_at: plan.startedAt,
-        done_at: plan.doneAt,
-        version: card.version + 1,
-        updated_at: now,
-      })
-      .where('id', '=', card.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    this.sink.add({
-      boardId: scope.boardId,
-      type: 'card.moved',
-      cardId: card.id,
-      actor: scope.actor,
-      payload: {
-        card: cardRepo.toCard(row),
-        from: {
-          rank: card.rank,
-          columnId: card.column_id,
-          sprintId: card.sprint_id,
-          stream: card.stream as Stream,
-        },
-        ...(warning ? { warning } : {}),
-      },
-    });
     this.cardIds.add(card.id);
-    return { ok: true, card: row };
+    return { ok: true, card: (await cardRepo.findCard(trx, scope.boardId, card.id))! };
   }
 
   /**
    * Out of its column and sprint, to the top or bottom of the backlog: what a person does by dropping
    * it before the first card (after the last). The rules never refuse this move.
    */
-  private async backToBacklog(
-    card: CardRow,
-    position: 'top' | 'bottom',
-    extra: CardUpdate = {},
-  ): Promise<CardRow> {
+  private async backToBacklog(card: CardRow, position: 'top' | 'bottom'): Promise<CardRow> {
     const edge = await cardRepo.edgeCard(this.trx, this.scope.boardId, position);
     const anchor =
       !edge || edge.id === card.id ? {} : position === 'top' ? { beforeId: edge.id } : { afterId: edge.id };
-    const moved = await this.moveByRules(card, { columnId: null, sprintId: null, ...anchor }, extra);
+    const moved = await this.moveByRules(card, { columnId: null, sprintId: null, ...anchor });
     if (!moved.ok) throw new Error(`moving ${card.key} back to the backlog was refused: ${moved.reason}`);
     return moved.card;
   }
 
   async comment(card: CardRow, body: string): Promise<void> {
-    const row = await this.trx
-      .insertInto('card_comments')
-      .values({
-        card_id: card.id,
-        author_id: this.scope.actor.userId,
-        author_label: this.scope.actor.label,
-        body,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    this.sink.add({
-      boardId: this.scope.boardId,
-      type: 'card.commented',
-      cardId: card.id,
-      actor: this.scope.actor,
-      payload: {
-        comment: {
-          id: row.id,
-          cardId: card.id,
-          author: row.author_label,
-          body: row.body,
-          createdAt: iso(row.created_at),
-        },
-      },
-    });
+    await cardWrites.addComment(
+      this.trx,
+      this.sink.recorder,
+      this.scope.actor,
+      this.scope.boardId,
+      card.id,
+      body,
+    );
     this.cardIds.add(card.id);
   }
 

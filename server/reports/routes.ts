@@ -1,16 +1,21 @@
 /** Report routes: the numbers behind the velocity, burndown and cumulative-flow charts. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { BurndownSchema, ErrorSchema, FlowReportSchema, Uuid, VelocitySchema } from '../../protocol/model.ts';
-import { actor } from '../infra/http.ts';
+import { actor } from '../auth/http.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { ReportService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
 
-export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportService }> = async (
+export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportService; flags: FlagService }> = async (
   app,
-  { reports },
+  { reports, flags },
 ) => {
+  // Reports sit behind the `reports` feature flag: off, every report route answers 404 saying so.
+  app.addHook('preHandler', async (req) =>
+    flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'reports', 'reports'),
+  );
   app.get(
     '/api/boards/:boardId/reports/velocity',
     {

@@ -3,7 +3,6 @@
  * move), start (goal, dates; committed points fixed; sprint items land in the first To-do column),
  * complete (unfinished items to the top of the backlog or into the next sprint, recorded).
  */
-import { sql } from 'kysely';
 import type {
   Card,
   CompleteSprintInput,
@@ -12,7 +11,6 @@ import type {
   StartSprintInput,
 } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
-import { toSprint } from '../boards/service.ts';
 import * as cardRepo from '../cards/repo.ts';
 import { generateRanksBefore } from '../domain/rank.ts';
 import {
@@ -26,6 +24,8 @@ import {
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
+import * as repo from './repo.ts';
+import { toSprint } from './repo.ts';
 
 export class SprintService {
   constructor(
@@ -35,29 +35,18 @@ export class SprintService {
 
   async list(actor: Actor, boardId: string): Promise<Sprint[]> {
     await requireBoardPermission(this.db, actor, boardId, 'board:read');
-    const rows = await this.db
-      .selectFrom('sprints')
-      .selectAll()
-      .where('board_id', '=', boardId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map(toSprint);
+    return (await repo.listSprints(this.db, boardId)).map(toSprint);
   }
 
   async create(actor: Actor, boardId: string, input: CreateSprintInput): Promise<Sprint> {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const row = await trx
-        .insertInto('sprints')
-        .values({
-          board_id: boardId,
-          name: input.name.trim(),
-          goal: input.goal ?? '',
-          state: 'planned',
-          capacity: input.capacity ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await repo.insertSprint(trx, {
+        boardId,
+        name: input.name.trim(),
+        goal: input.goal ?? '',
+        capacity: input.capacity ?? null,
+      });
       const sprint = toSprint(row);
       await record({
         boardId,
@@ -81,46 +70,19 @@ export class SprintService {
     if (badDates) throw invalid(badDates.field, badDates.message);
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       // One board-level lock: two "start" clicks cannot both find no active sprint.
-      await sql`select pg_advisory_xact_lock(hashtext(${`sprint-start:${boardId}`}))`.execute(trx);
-      const current = await trx
-        .selectFrom('sprints')
-        .selectAll()
-        .where('id', '=', sprintId)
-        .where('board_id', '=', boardId)
-        .forUpdate()
-        .executeTakeFirst();
+      await repo.lockSprintStart(trx, boardId);
+      const current = await repo.lockSprint(trx, boardId, sprintId);
       if (!current) throw notFound('sprint');
-      const active = await trx
-        .selectFrom('sprints')
-        .select('id')
-        .where('board_id', '=', boardId)
-        .where('state', '=', 'active')
-        .executeTakeFirst();
+      const active = await repo.findActiveSprint(trx, boardId);
       const violation = checkStart(current.state as SprintState, active !== undefined);
       if (violation)
         throw new AppError('CONFLICT', `${violation.field}: ${violation.message}`, {
           field: violation.field,
         });
 
-      const todo = await trx
-        .selectFrom('board_columns')
-        .select('id')
-        .where('board_id', '=', boardId)
-        .where('stream', '=', 'development')
-        .where('category', '=', 'todo')
-        .orderBy('position')
-        .executeTakeFirst();
+      const todo = await repo.firstTodoColumn(trx, boardId);
       if (!todo) throw invalid('columns', 'the development stream needs a To-do column to start a sprint');
-      const cards = await trx
-        .updateTable('cards')
-        .set((eb) => ({
-          column_id: eb.fn.coalesce('column_id', eb.val(todo.id)),
-          version: eb('version', '+', 1),
-          updated_at: new Date(),
-        }))
-        .where('sprint_id', '=', sprintId)
-        .returningAll()
-        .execute();
+      const cards = await repo.placeSprintCards(trx, sprintId, todo.id, new Date());
       const committed = points(
         cards.map((c) => ({
           id: c.id,
@@ -128,20 +90,15 @@ export class SprintService {
           done: false,
         })),
       );
-      const row = await trx
-        .updateTable('sprints')
-        .set({
-          state: 'active',
-          goal: input.goal,
-          start_date: input.startDate,
-          end_date: input.endDate,
-          capacity: input.capacity !== undefined ? input.capacity : current.capacity,
-          started_at: new Date(),
-          committed_points: committed,
-        })
-        .where('id', '=', sprintId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await repo.updateSprint(trx, sprintId, {
+        state: 'active',
+        goal: input.goal,
+        start_date: input.startDate,
+        end_date: input.endDate,
+        capacity: input.capacity !== undefined ? input.capacity : current.capacity,
+        started_at: new Date(),
+        committed_points: committed,
+      });
       const sprint = toSprint(row);
       const changed = cards.sort((a, b) => (a.rank < b.rank ? -1 : 1)).map(cardRepo.toCard);
       await record({
@@ -165,13 +122,7 @@ export class SprintService {
     if (input.carryOver === 'next_sprint' && !input.nextSprintId)
       throw invalid('nextSprintId', 'required when carryOver is next_sprint');
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const current = await trx
-        .selectFrom('sprints')
-        .selectAll()
-        .where('id', '=', sprintId)
-        .where('board_id', '=', boardId)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await repo.lockSprint(trx, boardId, sprintId);
       if (!current) throw notFound('sprint');
       const violation = checkComplete(current.state as SprintState);
       if (violation)
@@ -179,24 +130,12 @@ export class SprintService {
           field: violation.field,
         });
       if (input.carryOver === 'next_sprint') {
-        const next = await trx
-          .selectFrom('sprints')
-          .select('state')
-          .where('id', '=', input.nextSprintId!)
-          .where('board_id', '=', boardId)
-          .executeTakeFirst();
+        const next = await repo.findSprintState(trx, boardId, input.nextSprintId!);
         if (next?.state !== 'planned')
           throw invalid('nextSprintId', 'must be a planned sprint on this board');
       }
 
-      const items = await trx
-        .selectFrom('cards')
-        .leftJoin('board_columns as col', 'col.id', 'cards.column_id')
-        .select(['cards.id', 'cards.estimate', 'cards.rank', 'col.category'])
-        .where('cards.sprint_id', '=', sprintId)
-        .orderBy('cards.rank')
-        .forUpdate(['cards'])
-        .execute();
+      const items = await repo.lockSprintItems(trx, sprintId);
       const { unfinished, completedPoints } = splitAtCompletion(
         items.map((i) => ({
           id: i.id,
@@ -211,38 +150,23 @@ export class SprintService {
         const top = await cardRepo.edgeRank(trx, boardId, 'top');
         // Carried-over work goes to the very top of the backlog, keeping its order.
         const ranks = input.carryOver === 'backlog' ? generateRanksBefore(top, unfinished.length) : null;
-        const values = unfinished.map(
-          (item, index) => sql`(${item.id}::uuid, ${ranks ? ranks[index]! : item.rank})`,
+        await repo.carryOver(
+          trx,
+          unfinished.map((item, index) => ({ id: item.id, rank: ranks ? ranks[index]! : item.rank })),
+          input.carryOver === 'next_sprint' ? input.nextSprintId! : null,
         );
-        // One statement for all carried-over cards (ranks come from the C-collated key space).
-        await sql`
-          update cards c set sprint_id = ${input.carryOver === 'next_sprint' ? input.nextSprintId! : null},
-            column_id = null, done_at = null, rank = v.rank collate "C", version = c.version + 1, updated_at = now()
-          from (values ${sql.join(values)}) as v(id, rank)
-          where c.id = v.id`.execute(trx);
-        const rows = await trx
-          .selectFrom('cards')
-          .selectAll()
-          .where(
-            'id',
-            'in',
-            unfinished.map((u) => u.id),
-          )
-          .orderBy('rank')
-          .execute();
+        const rows = await cardRepo.cardsByIds(
+          trx,
+          unfinished.map((u) => u.id),
+        );
         changed = rows.map(cardRepo.toCard);
       }
-      const row = await trx
-        .updateTable('sprints')
-        .set({
-          state: 'completed',
-          completed_at: new Date(),
-          completed_points: completedPoints,
-          carry_over: input.carryOver,
-        })
-        .where('id', '=', sprintId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await repo.updateSprint(trx, sprintId, {
+        state: 'completed',
+        completed_at: new Date(),
+        completed_points: completedPoints,
+        carry_over: input.carryOver,
+      });
       const sprint = toSprint(row);
       await record({
         boardId,
@@ -269,17 +193,11 @@ export class SprintService {
     await requireBoardPermission(this.db, actor, boardId, 'sprint:manage');
     if (input.name !== undefined && input.name.trim() === '') throw invalid('name', 'must not be blank');
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const row = await trx
-        .updateTable('sprints')
-        .set({
-          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-          ...(input.goal !== undefined ? { goal: input.goal } : {}),
-          ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
-        })
-        .where('id', '=', sprintId)
-        .where('board_id', '=', boardId)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await repo.editSprint(trx, boardId, sprintId, {
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.goal !== undefined ? { goal: input.goal } : {}),
+        ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
+      });
       if (!row) throw notFound('sprint');
       const sprint = toSprint(row);
       await record({

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { BoardEvent, BoardEventOf } from '../../protocol/model.ts';
+import type { BoardEvent, BoardEventOf, Card, MoveCardInput, Snapshot } from '../../protocol/model.ts';
 import {
   CATCH_UP_LIMIT,
   type ClientToServer,
@@ -23,8 +23,6 @@ import {
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import { roleAllows } from '../access/permissions.ts';
 import { type AuthenticatedUser, type AuthService, actorOf, type SignedIn } from '../auth/service.ts';
-import type { BoardService } from '../boards/service.ts';
-import type { CardService } from '../cards/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
@@ -113,11 +111,27 @@ function broadcastInBatches(io: RealtimeServer) {
   };
 }
 
+/**
+ * What the socket layer asks of the board and card services. Declared here and handed over by app.ts,
+ * so sync/ imports no feature folder (those import sync/ for the event log).
+ */
+export interface BoardSnapshots {
+  snapshot(actor: Actor, boardId: string): Promise<Snapshot>;
+}
+export interface CardMoves {
+  move(
+    actor: Actor,
+    boardId: string,
+    cardId: string,
+    input: MoveCardInput,
+  ): Promise<{ card: Card; event: BoardEvent; warning?: string }>;
+}
+
 export interface RealtimeDeps {
   db: Db;
   auth: AuthService;
-  boards: BoardService;
-  cards: CardService;
+  boards: BoardSnapshots;
+  cards: CardMoves;
   bus: BoardEventBus;
   /** share rooms with other server instances through this PostgreSQL pool */
   clusterPool?: pg.Pool;

@@ -1,12 +1,18 @@
 /**
- * Client-side routes on the History API: `/` (boards), `/boards/<id>` (backlog) and
- * `/boards/<id>/<view>`. The server answers every /boards/* path with the app shell.
+ * Client-side routes on the History API: `/` (boards), `/boards/<id>` (backlog),
+ * `/boards/<id>/<view>` and `/admin/flags` (feature flags, site administrators). The server answers
+ * every /boards/* and /admin/* path with the app shell.
  */
 
 export const BOARD_VIEWS = ['backlog', 'sprint', 'kanban', 'reports', 'integrations'] as const;
 export type BoardView = (typeof BOARD_VIEWS)[number];
 
-export type Route = { name: 'boards' } | { name: 'board'; boardId: string; view: BoardView };
+export type Route =
+  | { name: 'boards' }
+  | { name: 'board'; boardId: string; view: BoardView }
+  | { name: 'flags' };
+
+export const FLAGS_PATH = '/admin/flags';
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/boards\/([0-9a-f-]{36})(?:\/([a-z]+))?\/?$/i.exec(pathname);
@@ -14,6 +20,7 @@ export function parseRoute(pathname: string): Route {
     const view = (BOARD_VIEWS as readonly string[]).includes(m[2] ?? '') ? (m[2] as BoardView) : 'backlog';
     return { name: 'board', boardId: m[1], view };
   }
+  if (/^\/admin\/flags\/?$/.test(pathname)) return { name: 'flags' };
   return { name: 'boards' };
 }
 

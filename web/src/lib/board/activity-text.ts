@@ -80,6 +80,8 @@ export function describeEvent(e: BoardEvent): string {
     case 'column.deleted':
     case 'member.set':
     case 'member.removed':
+    case 'release.created':
+    case 'release.updated':
       return kind.replace('.', ' ');
     default:
       exhaustive(e);

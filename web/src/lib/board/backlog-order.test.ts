@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, CardPlacement } from '../../../../protocol/model.ts';
-import { applyPlacement } from './backlog-order.ts';
+import { applyPlacement, placeCard } from './backlog-order.ts';
 import { aCard } from './test-builders.ts';
 
 const card = (id: string, rank: string, extra: Partial<Card> = {}): Card =>
@@ -47,5 +47,35 @@ describe('applyPlacement (a card.moved event on the client)', () => {
     const cards = [card('a', 'a0')];
     expect(applyPlacement(cards, placement(card('z', 'a1'), {}))).toBe('unknown');
     expect(cards.map((x) => x.id)).toEqual(['a']);
+  });
+});
+
+describe('an optimistic move (placeCard), by the rules the server will apply', () => {
+  const ids = (cards: readonly Card[]) => cards.map((x) => x.id);
+
+  it('puts the card right after the card above it, even when the card below is named too', () => {
+    const cards = [card('a', 'a0'), card('b', 'a1'), card('c', 'a2'), card('d', 'a3')];
+    placeCard(cards, { cardId: 'd', afterId: 'a', beforeId: 'c' });
+    expect(ids(cards)).toEqual(['a', 'd', 'b', 'c']);
+    placeCard(cards, { cardId: 'a', afterId: null, beforeId: 'c' });
+    expect(ids(cards)).toEqual(['d', 'b', 'a', 'c']);
+  });
+
+  it('handing a card to the other stream returns it to the backlog and takes it out of its sprint', () => {
+    const cards = [card('a', 'a0', { columnId: 'todo', sprintId: 's1' })];
+    placeCard(cards, { cardId: 'a', stream: 'maintenance' });
+    expect(cards[0]).toMatchObject({ stream: 'maintenance', columnId: null, sprintId: null });
+  });
+
+  it('into a column keeps the sprint', () => {
+    const cards = [card('a', 'a0', { sprintId: 's1' })];
+    placeCard(cards, { cardId: 'a', columnId: 'doing' });
+    expect(cards[0]).toMatchObject({ columnId: 'doing', sprintId: 's1' });
+  });
+
+  it('leaves the card where it is when its neighbour has vanished meanwhile', () => {
+    const cards = [card('a', 'a0'), card('b', 'a1')];
+    placeCard(cards, { cardId: 'a', afterId: 'gone' });
+    expect(ids(cards)).toEqual(['a', 'b']);
   });
 });

@@ -5,11 +5,11 @@
  * column, sprint or stream it was dropped on).
  */
 import type { Card, CardPlacement, Stream } from '../../../../protocol/model.ts';
+import { anchorOf, compareRanks, landing } from '../../../../protocol/rules/placement.ts';
 
-/** Byte order for ASCII ranks; the id breaks the (unexpected) tie so every client agrees. */
+/** Rank order, the server's; the id breaks the (unexpected) tie so every client agrees. */
 export function compareCards(a: Card, b: Card): number {
-  if (a.rank !== b.rank) return a.rank < b.rank ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareRanks(a.rank, b.rank) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function insertionIndex(cards: readonly Card[], card: Card): number {
@@ -79,31 +79,24 @@ export function changesPlace(p: Placement): boolean {
   return p.columnId !== undefined || p.sprintId !== undefined || p.stream !== undefined;
 }
 
-/**
- * The card as the server will have it after the move: a stream change returns it to the backlog
- * (columns belong to a stream) and only development work sits in sprints.
- */
+/** The card as the server will have it after the move (the shared landing rule). */
 export function withPlacement(card: Card, p: Placement): Card {
-  if (!changesPlace(p)) return card;
-  const stream = p.stream ?? card.stream;
-  const columnId = p.columnId !== undefined ? p.columnId : stream !== card.stream ? null : card.columnId;
-  const sprintId = stream !== 'development' ? null : p.sprintId !== undefined ? p.sprintId : card.sprintId;
-  return { ...card, stream, columnId, sprintId };
+  return changesPlace(p) ? { ...card, ...landing(card, p) } : card;
 }
 
 /**
- * Move a card next to its new neighbours (in place), the way the server will: after `afterId` when
- * given, else before `beforeId`. A neighbour that has meanwhile vanished leaves the card where it is.
+ * Move a card next to its new neighbours (in place), the way the server will (the shared anchor
+ * rule). A neighbour that has meanwhile vanished leaves the card where it is.
  */
 export function placeCard(cards: Card[], p: Placement): void {
   const from = cards.findIndex((c) => c.id === p.cardId);
   if (from < 0) return;
   cards[from] = withPlacement(cards[from]!, p);
-  const anchorId = p.afterId ?? p.beforeId;
-  if (!anchorId || !cards.some((c) => c.id === anchorId)) return;
+  const anchor = anchorOf(p);
+  if (!anchor || !cards.some((c) => c.id === anchor.id)) return;
   const [card] = cards.splice(from, 1);
-  const anchor = cards.findIndex((c) => c.id === anchorId);
-  cards.splice(p.afterId ? anchor + 1 : anchor, 0, card!);
+  const at = cards.findIndex((c) => c.id === anchor.id);
+  cards.splice(anchor.side === 'after' ? at + 1 : at, 0, card!);
 }
 
 /** The neighbours of the card at `index` once it sits there, as the server's move wants them. */

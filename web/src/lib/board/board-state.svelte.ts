@@ -33,6 +33,7 @@ import type {
   UpdateColumnInput,
   UpdateSprintInput,
 } from '../../../../protocol/model.ts';
+import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
@@ -102,13 +103,14 @@ export class BoardState {
         .map((u) => [u.draggingCardId as string, u.name]),
     ),
   );
-  canEdit = $derived(this.board !== null && this.board.role !== 'viewer');
-  canDelete = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
-  canManageMembers = $derived(this.board?.role === 'admin');
-  /** The server's `sprint:manage`, `board:manage` (columns, WIP limits) and `card:change_stream`: board admins and product owners. */
-  canManageSprints = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
-  canConfigureColumns = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
-  canChangeStream = $derived(this.board?.role === 'admin' || this.board?.role === 'product_owner');
+  /** Whether the user's role allows it, by the server's table (the server still rules on each request). */
+  can = (permission: Permission): boolean => this.board !== null && roleAllows(this.board.role, permission);
+  canEdit = $derived(this.can('card:edit'));
+  canDelete = $derived(this.can('card:delete'));
+  canManageMembers = $derived(this.can('member:manage'));
+  canManageSprints = $derived(this.can('sprint:manage'));
+  canConfigureColumns = $derived(this.can('board:manage'));
+  canChangeStream = $derived(this.can('card:change_stream'));
 
   #confirmed: Card[] = [];
   #pending: PendingMove[] = [];
@@ -576,6 +578,8 @@ export class BoardState {
         break;
       case 'card.commented':
       case 'card.linked':
+      case 'release.created':
+      case 'release.updated':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Card, Column } from '../../../../protocol/model.ts';
+import { type Card, CLASSES_OF_SERVICE, type Column } from '../../../../protocol/model.ts';
+import { decideWip } from '../../../../protocol/rules/wip.ts';
 import {
   ageInDays,
   ageLevel,
@@ -123,6 +124,23 @@ describe('the Kanban board', () => {
     expect(refusalFor(doing, { ...incoming, classOfService: 'expedite' }, full)).toBeNull();
     expect(refusalFor({ ...doing, wipPolicy: 'warn' }, incoming, full)).toBeNull();
     expect(wipStatus({ ...doing, expediteExempt: false }, full).level).toBe('over');
+  });
+
+  it('warns over a column exactly when the server’s WIP rule will refuse the card', () => {
+    const inDoing = (n: number, classOfService: Card['classOfService']) =>
+      Array.from({ length: n }, () => card({ stream: 'maintenance', columnId: 'doing', classOfService }));
+    for (const wipPolicy of ['hard', 'warn'] as const)
+      for (const expediteExempt of [true, false])
+        for (const wipLimit of [null, 1, 2])
+          for (const standing of [0, 1, 2, 3])
+            for (const classOfService of CLASSES_OF_SERVICE) {
+              const col = { ...doing, wipPolicy, expediteExempt, wipLimit };
+              const cards = [...inDoing(standing, 'standard'), ...inDoing(1, 'expedite')];
+              const incoming = card({ stream: 'maintenance', columnId: 'ready', classOfService });
+              const occupancy = wipStatus(col, cards).count;
+              const refused = decideWip(col, occupancy, classOfService).kind === 'refuse';
+              expect(refusalFor(col, incoming, cards) !== null).toBe(refused);
+            }
   });
 
   it('ages cards in whole days since they started', () => {

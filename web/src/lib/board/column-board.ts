@@ -4,6 +4,7 @@
  * it; how full a WIP-limited column is; how long a card has been in progress.
  */
 import type { Card, ClassOfService, Column, Stream } from '../../../../protocol/model.ts';
+import { decideWip, wipOccupancy } from '../../../../protocol/rules/wip.ts';
 import type { Placement } from './backlog-order.ts';
 
 /** Cards per drop group (a column, or a column within a swimlane), each in rank order. */
@@ -118,16 +119,11 @@ export function dropPlacement(
 
 // ---- WIP limits and ageing ---------------------------------------------------------------------
 
-/** Whether a card of this class counts toward the column's limit (mirrors the server's WIP policy). */
-export const countsTowardLimit = (column: Column, classOfService: ClassOfService): boolean =>
-  !(column.expediteExempt && classOfService === 'expedite');
-
 export type WipLevel = 'none' | 'under' | 'at' | 'over';
 
+/** How full the column is, counted by the server's WIP rules (protocol/rules/wip.ts). */
 export function wipStatus(column: Column, cards: readonly Card[]): { count: number; level: WipLevel } {
-  const count = cards.filter(
-    (c) => c.columnId === column.id && countsTowardLimit(column, c.classOfService),
-  ).length;
+  const count = wipOccupancy(column, cards);
   if (column.wipLimit === null) return { count, level: 'none' };
   return {
     count,
@@ -146,13 +142,12 @@ export type AgeLevel = 'fresh' | 'ageing' | 'stale';
 export const ageLevel = (days: number): AgeLevel => (days >= 7 ? 'stale' : days >= 3 ? 'ageing' : 'fresh');
 
 /**
- * What a hard-limited, full column will say to a card held over it (the server decides; this is the
- * warning while the card is still in the air). Null when the column will take it.
+ * What a full column will say to a card held over it, by the server's WIP rule (the server decides
+ * on the drop; this is the warning while the card is still in the air). Null when it will take it.
  */
 export function refusalFor(column: Column, card: Card, cards: readonly Card[]): string | null {
-  if (column.wipLimit === null || column.wipPolicy !== 'hard' || card.columnId === column.id) return null;
-  if (!countsTowardLimit(column, card.classOfService)) return null;
-  return wipStatus(column, cards).count >= column.wipLimit
+  if (card.columnId === column.id) return null; // already in it: not counted again
+  return decideWip(column, wipOccupancy(column, cards), card.classOfService).kind === 'refuse'
     ? `${column.name} is full: WIP limit ${column.wipLimit}`
     : null;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, Column, Sprint } from '../../../../protocol/model.ts';
-import { withPlacement } from './backlog-order.ts';
 import {
   currentOrLastSprint,
   daysLeft,
@@ -80,20 +79,5 @@ describe('sprint planning', () => {
     expect(sprintDates(new Date(2026, 10, 20))).toEqual({ startDate: '2026-11-20', endDate: '2026-12-03' });
     expect(daysLeft('2026-12-03', new Date(2026, 11, 1, 15, 0))).toBe(2);
     expect(daysLeft('2026-12-03', new Date(2026, 11, 4))).toBe(-1);
-  });
-});
-
-describe('an optimistic move', () => {
-  it('handing a card to the other stream returns it to the backlog and takes it out of its sprint', () => {
-    const moved = withPlacement(card('a', { columnId: 'todo', sprintId: 's1' }), {
-      cardId: 'a',
-      stream: 'maintenance',
-    });
-    expect(moved).toMatchObject({ stream: 'maintenance', columnId: null, sprintId: null });
-  });
-
-  it('into a column keeps the sprint', () => {
-    const moved = withPlacement(card('a', { sprintId: 's1' }), { cardId: 'a', columnId: 'doing' });
-    expect(moved).toMatchObject({ columnId: 'doing', sprintId: 's1' });
   });
 });

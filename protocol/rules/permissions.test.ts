@@ -31,4 +31,15 @@ describe('board roles', () => {
     expect(roleAllows('product_owner', 'member:manage')).toBe(false);
     expect(roleAllows('admin', 'member:manage')).toBe(true);
   });
+
+  it('lets only admins and product owners configure columns and integrations', () => {
+    for (const role of ['admin', 'product_owner'] as const) {
+      expect(roleAllows(role, 'board:manage')).toBe(true);
+      expect(roleAllows(role, 'plugin:manage')).toBe(true);
+    }
+    for (const role of ['developer', 'maintenance', 'viewer'] as const) {
+      expect(roleAllows(role, 'board:manage')).toBe(false);
+      expect(roleAllows(role, 'plugin:manage')).toBe(false);
+    }
+  });
 });

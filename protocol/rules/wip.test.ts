@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideWip, type WipColumn } from './wip.ts';
+import { decideWip, type WipColumn, wipOccupancy } from './wip.ts';
 
 const column = (over: Partial<WipColumn> = {}): WipColumn => ({
   name: 'In progress',
@@ -35,5 +35,18 @@ describe('WIP policy', () => {
 
   it('never limits a column without a limit', () => {
     expect(decideWip(column({ wipLimit: null }), 1000, 'standard')).toEqual({ kind: 'allow' });
+  });
+
+  it('counts the cards in the column toward its limit, without exempt expedite items', () => {
+    const doing = { ...column({ wipLimit: 2 }), id: 'doing' };
+    const cards = [
+      { columnId: 'doing', classOfService: 'standard' },
+      { columnId: 'doing', classOfService: 'expedite' },
+      { columnId: 'doing', classOfService: 'fixed_date' },
+      { columnId: 'review', classOfService: 'standard' },
+      { columnId: null, classOfService: 'standard' },
+    ] as const;
+    expect(wipOccupancy(doing, cards)).toBe(2);
+    expect(wipOccupancy({ ...doing, expediteExempt: false }, cards)).toBe(3);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * The plugin test kit: what a plugin's tests import besides the plugin API (protocol/plugin.ts).
+ * It runs a plugin's `verify`, `parse` and `handle` the way the host does, without a server:
+ * `verifyContext` is the host's own (same HMAC and constant-time compare), `testWebhookContext`
+ * records the ticket actions a handler asks for (validated like the host validates them),
+ * `configWithDefaults` gives the config an install would store, `inboundRequest` builds the request
+ * `verify` and `parse` see, and `parsePayload` parses and checks it against `payloadSchema` as the
+ * host does before storing a delivery. A plugin's tests never import server/ (npm run lint checks it).
+ * To test a plugin through the real endpoint and database, see server/plugin-host/test-tools.ts.
+ */
+import { Value } from 'typebox/value';
+import {
+  type InboundRequest,
+  PayloadError,
+  type PayloadOf,
+  recordActions,
+  type TicketAction,
+  type TicketView,
+  type WebhookContext,
+  type WebhookHandler,
+} from './plugin.ts';
+
+export { verifyContext } from './plugin/verify-context.ts';
+export { configWithDefaults } from './plugin.ts';
+
+/** A request as the host hands it to `verify` and `parse`: raw bytes, lower-case header names. */
+export function inboundRequest(
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
+  contentType = 'application/json',
+): InboundRequest {
+  return {
+    headers: { 'content-type': contentType, ...headers },
+    query: {},
+    rawBody: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+    contentType,
+  };
+}
+
+/**
+ * The payload `handle` gets for a request, as the host makes it before storing a delivery: `parse`
+ * (default: JSON), then the `payloadSchema` check. A mismatch throws a PayloadError naming the field
+ * (the host answers 400 with it).
+ */
+export function parsePayload<Config, Schema>(
+  webhook: WebhookHandler<Config, Schema>,
+  req: InboundRequest,
+): PayloadOf<Schema> {
+  const payload: unknown = webhook.parse
+    ? webhook.parse(req)
+    : JSON.parse(new TextDecoder().decode(req.rawBody));
+  if (webhook.payloadSchema && !Value.Check(webhook.payloadSchema, payload)) {
+    const first = [...Value.Errors(webhook.payloadSchema, payload)][0];
+    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
+    throw new PayloadError(`${field}: ${first?.message ?? 'does not match the expected payload'}`, field);
+  }
+  // Checked against the schema just above: this is the type the schema describes.
+  return payload as PayloadOf<Schema>;
+}
+
+/** A webhook context for unit tests of a plugin: no database, the actions land in `actions`. */
+export function testWebhookContext<Config>(
+  config: Config,
+  options: { find?: (dedupKey: string) => Promise<TicketView | null>; headers?: Record<string, string> } = {},
+): WebhookContext<Config> & { actions: TicketAction[] } {
+  const recorder = recordActions(options.find);
+  const quiet = () => {};
+  return {
+    config,
+    installation: {
+      id: '00000000-0000-4000-8000-000000000001',
+      boardId: '00000000-0000-4000-8000-000000000002',
+    },
+    delivery: {
+      id: '00000000-0000-4000-8000-000000000003',
+      receivedAt: new Date(0).toISOString(),
+      headers: options.headers ?? {},
+    },
+    log: { info: quiet, warn: quiet, error: quiet },
+    tickets: recorder.tickets,
+    ignore: recorder.ignore,
+    actions: recorder.actions,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Releases on the path to live: the wire format of the release API (issue 16). The rules behind it
+ * are in server/domain/release.ts.
+ */
+import { type Static, Type } from 'typebox';
+import { DateOnly, Nullable, RoleSchema, StreamSchema, Uuid } from './model.ts';
+
+export const RELEASE_STATES = [
+  'planned',
+  'on_path',
+  'stopped',
+  'firebreak',
+  'awaiting_go',
+  'live',
+  'cancelled',
+] as const;
+
+const EnvironmentName = Type.String({
+  pattern: '^[a-z0-9][a-z0-9-]{0,39}$',
+  description: 'lower-case letters, digits and hyphens, 1–40 characters',
+});
+
+export const FailedRunSchema = Type.Object({
+  environment: Type.String(),
+  runId: Type.String(),
+  kind: Type.Union([Type.Literal('deployment'), Type.Literal('check')]),
+  url: Type.Optional(Type.String()),
+});
+
+export const FirebreakSchema = Type.Object({
+  environment: Type.String(),
+  reason: Type.String(),
+  approvers: Type.Array(RoleSchema),
+  approvedBy: Type.Array(Type.Object({ userId: Uuid, role: RoleSchema })),
+  manualTests: Type.Array(Type.Object({ name: Type.String(), passed: Type.Boolean() })),
+});
+
+export const ReadinessItemSchema = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  done: Type.Boolean(),
+  waivedReason: Type.Optional(Type.String()),
+});
+
+export const VerdictSchema = Type.Object({
+  userId: Uuid,
+  userName: Type.String(),
+  role: RoleSchema,
+  verdict: Type.Union([Type.Literal('go'), Type.Literal('no_go')]),
+  reason: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export const ReleaseSchema = Type.Object({
+  id: Uuid,
+  boardId: Uuid,
+  version: Type.String(),
+  targetDate: Nullable(DateOnly),
+  stream: StreamSchema,
+  notes: Type.String(),
+  state: Type.Union(RELEASE_STATES.map((s) => Type.Literal(s))),
+  environments: Type.Array(Type.String()),
+  /** index into `environments` of the furthest one passed; -1 before the first */
+  reached: Type.Integer(),
+  stop: Nullable(FailedRunSchema),
+  firebreak: Nullable(FirebreakSchema),
+  shadowUrl: Nullable(Type.String()),
+  readiness: Type.Array(ReadinessItemSchema),
+  approvers: Type.Array(RoleSchema),
+  verdicts: Type.Array(VerdictSchema),
+  cardIds: Type.Array(Uuid),
+  liveAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  revision: Type.Integer({ description: 'bumped by every change of the release' }),
+});
+export type Release = Static<typeof ReleaseSchema>;
+
+export const CreateReleaseBody = Type.Object(
+  {
+    version: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }),
+    targetDate: Type.Optional(Nullable(DateOnly)),
+    stream: StreamSchema,
+    notes: Type.Optional(Type.String({ maxLength: 20_000 })),
+    firebreak: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            environment: EnvironmentName,
+            reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }),
+            approvers: Type.Array(RoleSchema, { minItems: 1, maxItems: 5 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateReleaseInput = Static<typeof CreateReleaseBody>;
+
+export const ReleaseScopeBody = Type.Object(
+  {
+    add: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+    remove: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type ReleaseScopeInput = Static<typeof ReleaseScopeBody>;
+
+export const DeploymentReportBody = Type.Object(
+  {
+    environment: EnvironmentName,
+    runId: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: Type.Union([Type.Literal('deployment'), Type.Literal('check')]),
+    outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type DeploymentReportInput = Static<typeof DeploymentReportBody>;
+
+export const GateAnswerSchema = Type.Object({
+  allowed: Type.Boolean(),
+  environment: Type.String(),
+  reason: Type.Optional(Type.String()),
+  state: Type.String(),
+});
+
+export const VerdictBody = Type.Object(
+  {
+    verdict: Type.Union([Type.Literal('go'), Type.Literal('no_go')]),
+    reason: Type.String({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+export type VerdictInput = Static<typeof VerdictBody>;
+
+export const ReadinessBody = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 60 }),
+    done: Type.Boolean(),
+    waivedReason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type ReadinessInput = Static<typeof ReadinessBody>;

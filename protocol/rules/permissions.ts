@@ -1,0 +1,58 @@
+/**
+ * Who may do what on a board, by role: the one table, pure. The server enforces it
+ * (server/access/board-access.ts looks up the role and refuses); the web app reads the same table
+ * only to show or hide what the role cannot do.
+ */
+import type { Role } from '../model.ts';
+
+export type Permission =
+  | 'board:read'
+  | 'board:manage' // rename, columns, WIP limits
+  | 'member:manage'
+  | 'card:create'
+  | 'card:edit'
+  | 'card:delete'
+  | 'card:move' // re-rank, change column or sprint
+  | 'card:change_stream' // hand work between the development and maintenance streams
+  | 'card:comment'
+  | 'sprint:manage'
+  | 'plugin:manage'
+  | 'release:manage' // plan releases, their scope, firebreak and readiness
+  | 'release:deploy' // report deployments and checks, ask the gate
+  | 'release:decide'; // approve a firebreak, give a go/no-go verdict
+
+const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([
+    ...WORKER,
+    'board:manage',
+    'member:manage',
+    'card:delete',
+    'card:change_stream',
+    'sprint:manage',
+    'plugin:manage',
+    'release:manage',
+    'release:deploy',
+    'release:decide',
+  ]),
+  product_owner: new Set<Permission>([
+    ...WORKER,
+    'board:manage',
+    'card:delete',
+    'card:change_stream',
+    'sprint:manage',
+    'plugin:manage',
+    'release:manage',
+    'release:deploy',
+    'release:decide',
+  ]),
+  developer: new Set<Permission>([...WORKER, 'release:deploy']),
+  // the AMS team accepts what goes live into its service
+  maintenance: new Set<Permission>([...WORKER, 'release:deploy', 'release:decide']),
+  viewer: new Set<Permission>(['board:read']),
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return GRANTS[role].has(permission);
+}

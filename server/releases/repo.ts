@@ -1,0 +1,223 @@
+/** SQL of releases: rows, scope, reported runs and verdicts. Kysely only; the rules are elsewhere. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Role } from '../../protocol/model.ts';
+import type { Database, ReleaseRow } from '../infra/schema.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export interface ReleaseSettings {
+  environments: string[];
+  approvers: Role[];
+  readiness: { key: string; label: string }[];
+}
+
+export async function settings(db: Q, boardId: string): Promise<ReleaseSettings | null> {
+  const row = await db
+    .selectFrom('board_release_settings')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    environments: row.environments as string[],
+    approvers: row.approvers as Role[],
+    readiness: row.readiness as ReleaseSettings['readiness'],
+  };
+}
+
+export async function saveSettings(db: Q, boardId: string, s: ReleaseSettings): Promise<void> {
+  const values = {
+    environments: JSON.stringify(s.environments),
+    approvers: JSON.stringify(s.approvers),
+    readiness: JSON.stringify(s.readiness),
+  };
+  await db
+    .insertInto('board_release_settings')
+    .values({ board_id: boardId, ...values })
+    .onConflict((oc) => oc.column('board_id').doUpdateSet(values))
+    .execute();
+}
+
+export async function versionTaken(db: Q, boardId: string, version: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('releases')
+    .select('id')
+    .where('board_id', '=', boardId)
+    .where((eb) => eb(eb.fn('lower', ['version']), '=', version.toLowerCase()))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type NewReleaseRow = {
+  board_id: string;
+  version: string;
+  target_date: string | null;
+  stream: string;
+  notes: string;
+  environments: string;
+  firebreak: string | null;
+  readiness: string;
+  approvers: string;
+  created_by: string | null;
+};
+
+export async function insertRelease(db: Q, values: NewReleaseRow): Promise<ReleaseRow> {
+  return db.insertInto('releases').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function list(db: Q, boardId: string): Promise<ReleaseRow[]> {
+  return db
+    .selectFrom('releases')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .orderBy('target_date', (ob) => ob.asc().nullsLast())
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function find(db: Q, boardId: string, releaseId: string): Promise<ReleaseRow | undefined> {
+  return db
+    .selectFrom('releases')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('id', '=', releaseId)
+    .executeTakeFirst();
+}
+
+/** The release's row, locked until the transaction ends: every change of a release is decided under it. */
+export async function lock(trx: Transaction<Database>, boardId: string, releaseId: string) {
+  return trx
+    .selectFrom('releases')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('id', '=', releaseId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export type ReleaseChange = Partial<{
+  state: string;
+  reached: number;
+  stop: string | null;
+  firebreak: string | null;
+  readiness: string;
+  shadow_url: string | null;
+  live_at: Date | null;
+}>;
+
+export async function update(db: Q, releaseId: string, change: ReleaseChange): Promise<ReleaseRow> {
+  return db
+    .updateTable('releases')
+    .set((eb) => ({ ...change, revision: eb('revision', '+', 1) }))
+    .where('id', '=', releaseId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Card ids in each release's scope, oldest addition first. */
+export async function scopes(db: Q, releaseIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(releaseIds.map((id) => [id, []]));
+  if (releaseIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('release_cards')
+    .select(['release_id', 'card_id'])
+    .where('release_id', 'in', releaseIds)
+    .orderBy('added_at')
+    .orderBy('card_id')
+    .execute();
+  for (const r of rows) out.get(r.release_id)?.push(r.card_id);
+  return out;
+}
+
+/** Of these cards, the ones on the board and the release each already travels in (if any). */
+export async function cardsOnBoard(db: Q, boardId: string, cardIds: string[]) {
+  if (cardIds.length === 0) return [];
+  return db
+    .selectFrom('cards')
+    .leftJoin('release_cards as rc', 'rc.card_id', 'cards.id')
+    .select(['cards.id', 'rc.release_id'])
+    .where('cards.board_id', '=', boardId)
+    .where('cards.id', 'in', cardIds)
+    .execute();
+}
+
+export async function addCards(db: Q, releaseId: string, cardIds: string[]): Promise<void> {
+  if (cardIds.length === 0) return;
+  await db
+    .insertInto('release_cards')
+    .values(cardIds.map((card_id) => ({ release_id: releaseId, card_id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function removeCards(db: Q, releaseId: string, cardIds: string[]): Promise<void> {
+  if (cardIds.length === 0) return;
+  await db
+    .deleteFrom('release_cards')
+    .where('release_id', '=', releaseId)
+    .where('card_id', 'in', cardIds)
+    .execute();
+}
+
+/** Records a reported run; false when the same report was recorded before (a redelivery). */
+export async function insertRun(
+  db: Q,
+  run: {
+    release_id: string;
+    environment: string;
+    run_id: string;
+    kind: string;
+    outcome: string;
+    url: string | null;
+    reported_by: string | null;
+  },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('release_runs')
+    .values(run)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function verdicts(db: Q, releaseIds: string[]) {
+  if (releaseIds.length === 0) return [];
+  return db
+    .selectFrom('release_verdicts as v')
+    .innerJoin('users as u', 'u.id', 'v.user_id')
+    .select(['v.release_id', 'v.user_id', 'u.name', 'v.role', 'v.verdict', 'v.reason', 'v.created_at'])
+    .where('v.release_id', 'in', releaseIds)
+    .orderBy('v.created_at')
+    .execute();
+}
+
+export async function insertVerdict(
+  db: Q,
+  v: { release_id: string; user_id: string; role: string; verdict: string; reason: string },
+): Promise<void> {
+  await db.insertInto('release_verdicts').values(v).execute();
+}
+
+/** Who worked on the release's cards (created or assigned) or reported its deployments. */
+export async function contributors(db: Q, releaseId: string): Promise<Set<string>> {
+  const cards = await db
+    .selectFrom('release_cards as rc')
+    .innerJoin('cards as c', 'c.id', 'rc.card_id')
+    .select(['c.created_by', 'c.assignee_id'])
+    .where('rc.release_id', '=', releaseId)
+    .execute();
+  const runs = await db
+    .selectFrom('release_runs')
+    .select('reported_by')
+    .where('release_id', '=', releaseId)
+    .where('kind', '=', 'deployment')
+    .execute();
+  const ids = new Set<string>();
+  for (const c of cards) {
+    if (c.created_by) ids.add(c.created_by);
+    if (c.assignee_id) ids.add(c.assignee_id);
+  }
+  for (const r of runs) if (r.reported_by) ids.add(r.reported_by);
+  return ids;
+}

@@ -1,0 +1,139 @@
+/** Every role against every release route: what each may do, and that a refusal changes nothing. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../protocol/model.ts';
+import type { Release } from '../protocol/releases.ts';
+import { type ApiClient, memberWithRole, startServer, type TestServer } from './harness.ts';
+
+const ROLES = ['admin', 'product_owner', 'developer', 'maintenance', 'viewer'] as const;
+let server: TestServer;
+let boardId: string;
+const clients = {} as Record<Role, ApiClient>;
+let deployer: ApiClient;
+let outsider: ApiClient;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startServer();
+  boardId = (await server.admin.createBoard('Release access')).id;
+  for (const role of ROLES) clients[role] = await memberWithRole(server, boardId, role);
+  deployer = await memberWithRole(server, boardId, 'developer', 'deployer');
+  outsider = await memberWithRole(server, (await server.admin.createBoard('Elsewhere')).id, 'product_owner');
+});
+afterAll(() => server.close());
+
+const base = () => `/api/boards/${boardId}/releases`;
+
+/** A fresh release, at the shadow when asked (deployed by someone who is not the role under test). */
+async function fresh(atShadow = false, firebreak = false): Promise<Release> {
+  const r = await server.admin.ok(
+    server.admin.post<Release>(base(), {
+      version: `9.${++n}.0`,
+      stream: 'development',
+      ...(firebreak
+        ? {
+            firebreak: {
+              environment: 'test',
+              reason: 'manual checks',
+              approvers: ['admin', 'product_owner', 'maintenance'],
+            },
+          }
+        : {}),
+    }),
+  );
+  if (atShadow)
+    for (const environment of ['test', 'system-test', 'pre-production', 'production-shadow'])
+      await deployer.ok(
+        deployer.post(`${base()}/${r.id}/runs`, {
+          environment,
+          runId: `${environment}-${n}`,
+          kind: 'deployment',
+          outcome: 'success',
+        }),
+      );
+  return server.admin.ok(server.admin.get<Release>(`${base()}/${r.id}`));
+}
+
+type Action = (c: ApiClient, r: Release) => Promise<{ status: number }>;
+const actions: Record<string, { setup?: () => Promise<Release>; run: Action; allowed: Role[] }> = {
+  'plan a release': {
+    run: (c) => c.post(base(), { version: `x-${++n}`, stream: 'maintenance' }),
+    allowed: ['admin', 'product_owner'],
+  },
+  'change a release’s scope': {
+    run: async (c, r) => {
+      const card = await server.admin.createCard(boardId, { title: 'in scope' });
+      return c.post(`${base()}/${r.id}/scope`, { add: [card.id] });
+    },
+    allowed: ['admin', 'product_owner'],
+  },
+  'report a deployment': {
+    run: (c, r) =>
+      c.post(`${base()}/${r.id}/runs`, {
+        environment: 'test',
+        runId: `t-${++n}`,
+        kind: 'deployment',
+        outcome: 'success',
+      }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
+  'ask the gate': {
+    run: (c, r) => c.get(`${base()}/${r.id}/gate?environment=test`),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
+  'tick a readiness item': {
+    run: (c, r) => c.post(`${base()}/${r.id}/readiness`, { key: 'runbook', done: true }),
+    allowed: ['admin', 'product_owner'],
+  },
+  'record a firebreak test': {
+    setup: () => fresh(false, true),
+    run: (c, r) => c.post(`${base()}/${r.id}/firebreak/tests`, { name: 'smoke', passed: true }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
+  'approve a firebreak': {
+    setup: () => fresh(false, true),
+    run: (c, r) => c.post(`${base()}/${r.id}/firebreak/approve`),
+    allowed: ['admin', 'product_owner', 'maintenance'],
+  },
+  'give a go/no-go verdict': {
+    setup: () => fresh(true),
+    run: (c, r) => c.post(`${base()}/${r.id}/verdicts`, { verdict: 'no_go', reason: 'not yet' }),
+    allowed: ['admin', 'product_owner', 'maintenance'],
+  },
+};
+
+describe('each role against each release route', () => {
+  for (const [action, { setup, run, allowed }] of Object.entries(actions)) {
+    for (const role of ROLES) {
+      const ok = allowed.includes(role);
+      it(`${role} ${ok ? 'may' : 'may not'} ${action}`, { timeout: 60_000 }, async () => {
+        const r = await (setup ?? (() => fresh()))();
+        const res = await run(clients[role], r);
+        if (ok) {
+          expect(res.status).toBeLessThan(300);
+        } else {
+          expect(res.status).toBe(403);
+          const now = await server.admin.ok(server.admin.get<Release>(`${base()}/${r.id}`));
+          expect(now).toEqual(r);
+        }
+      });
+    }
+  }
+
+  it('every role may read the schedule; someone from another board finds no release, an anonymous caller is asked to sign in', async () => {
+    const r = await fresh();
+    for (const role of ROLES) expect((await clients[role].get(`${base()}/${r.id}`)).status).toBe(200);
+    expect((await outsider.get(`${base()}/${r.id}`)).status).toBe(404);
+    expect(
+      (
+        await outsider.post(`${base()}/${r.id}/runs`, {
+          environment: 'test',
+          runId: 'o',
+          kind: 'deployment',
+          outcome: 'success',
+        })
+      ).status,
+    ).toBe(404);
+    const anonymous = await fetch(`${server.baseUrl}${base()}`);
+    expect(anonymous.status).toBe(401);
+  });
+});

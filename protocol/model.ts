@@ -275,19 +275,13 @@ export type Sprint = Static<typeof SprintSchema>;
 
 export const Actor = Type.Object({ id: Nullable(Type.String()), label: Type.String() });
 
-export const BoardEventSchema = Type.Object({
-  boardId: Uuid,
-  seq: Type.Integer(),
-  type: Type.String({
-    description:
-      'card.created | card.updated (payload.card: the whole card) | card.moved (payload.card: a CardPlacement, payload.from: where it was) | card.deleted | ...',
-  }),
-  cardId: Nullable(Uuid),
-  actor: Actor,
-  at: Type.String(),
-  payload: Type.Record(Type.String(), Type.Unknown()),
-});
-export type BoardEvent = Static<typeof BoardEventSchema>;
+/**
+ * Board events are one discriminated union in events.ts. Only their types are re-exported here:
+ * events.ts builds on this module's schemas, so a runtime re-export would be an import cycle (the
+ * schemas would be read before they exist). Import the schemas (BoardEventSchema,
+ * ColumnsReorderedSchema) from events.ts.
+ */
+export type { BoardEvent, BoardEventOf, BoardEventType, ColumnsReordered } from './events.ts';
 
 export const SnapshotSchema = Type.Object({
   board: BoardSchema,
@@ -362,12 +356,6 @@ export const ReorderColumnsBody = Type.Object(
   { additionalProperties: false },
 );
 export type ReorderColumnsInput = Static<typeof ReorderColumnsBody>;
-
-export const ColumnsReorderedSchema = Type.Object({
-  columns: Type.Array(ColumnSchema, { description: "the stream's columns in their new order" }),
-  event: BoardEventSchema,
-});
-export type ColumnsReordered = Static<typeof ColumnsReorderedSchema>;
 
 // ---- Sprints -----------------------------------------------------------------------------------
 

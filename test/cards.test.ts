@@ -74,7 +74,7 @@ describe('the backlog', () => {
     );
     expect(history.map((e) => e.type)).toEqual(['card.updated', 'card.created']);
     expect(history[0]!.actor.label).toBe('admin');
-    expect(history[0]!.payload.changes).toEqual([
+    expect(history[0]!.type === 'card.updated' && history[0]!.payload.changes).toEqual([
       { field: 'title', from: 'Fix refund rounding', to: 'Fix refund rounding in EUR' },
       { field: 'estimate', from: null, to: 3 },
       { field: 'labels', from: [], to: ['payments'] },

@@ -81,9 +81,9 @@ function replica(initial: Card[], fromSeq: number) {
       for (let next = ahead.get(lastSeq + 1); next; next = ahead.get(lastSeq + 1)) {
         ahead.delete(next.seq);
         lastSeq = next.seq;
-        const one = next.payload.card as Card | undefined;
+        const { payload } = next;
         // A move carries only the card's new place: merge onto the card held, as the web app does.
-        for (const c of one ? [one] : ((next.payload.cards as Card[] | undefined) ?? []))
+        for (const c of 'card' in payload ? [payload.card] : 'cards' in payload ? payload.cards : [])
           cards.set(c.id, { ...cards.get(c.id)!, ...c });
         if (next.type === 'card.deleted') cards.delete(next.cardId!);
       }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent, Card } from '../protocol/model.ts';
 import { MoveCommits } from '../server/cards/move-commits.ts';
 import { loadMoves, type MoveWrite } from '../server/cards/repo.ts';
-import { BoardEventBus, type NewEvent } from '../server/sync/event-log.ts';
+import { BoardEventBus, type NewEventOf } from '../server/sync/event-log.ts';
 import { eventually, holdBoardRow, memberWithRole, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -30,7 +30,12 @@ async function boardWithCards(n: number) {
 }
 
 /** A move of `card` to `rank` (read at `version`), and the event that records it. */
-function moveTo(boardId: string, card: Card, rank: string, version = card.version): [MoveWrite, NewEvent] {
+function moveTo(
+  boardId: string,
+  card: Card,
+  rank: string,
+  version = card.version,
+): [MoveWrite, NewEventOf<'card.moved'>] {
   const write: MoveWrite = {
     id: card.id,
     version,
@@ -42,12 +47,25 @@ function moveTo(boardId: string, card: Card, rank: string, version = card.versio
     doneAt: null,
     updatedAt: new Date(),
   };
-  const event: NewEvent = {
+  const event: NewEventOf<'card.moved'> = {
     boardId,
     type: 'card.moved',
     cardId: card.id,
     actor,
-    payload: { card: { id: card.id, rank } },
+    payload: {
+      card: {
+        id: card.id,
+        version: version + 1,
+        rank,
+        columnId: null,
+        sprintId: null,
+        stream: card.stream,
+        startedAt: null,
+        doneAt: null,
+        updatedAt: write.updatedAt.toISOString(),
+      },
+      from: { rank: card.rank, columnId: card.columnId, sprintId: card.sprintId, stream: card.stream },
+    },
   };
   return [write, event];
 }
@@ -141,7 +159,7 @@ describe('moves waiting for a board write commit together', () => {
     const fourth = commits.commit(write4, {
       ...event4,
       actor: awkwardActor,
-      payload: { note: 'a "quoted" \\ ✓' },
+      payload: { ...event4.payload, warning: 'a "quoted" \\ ✓' },
     });
     await lock.release();
     const [e1, e2, e3, e4] = await Promise.all([first, second, stale, fourth]);
@@ -173,7 +191,10 @@ describe('moves waiting for a board write commit together', () => {
       [seqs[0]! + 2, d.id],
     ]);
     // Quotes, backslashes, braces and the word NULL travel through the array parameters intact.
-    expect(log[2]).toMatchObject({ actor_label: awkwardActor.label, payload: { note: 'a "quoted" \\ ✓' } });
+    expect(log[2]).toMatchObject({
+      actor_label: awkwardActor.label,
+      payload: { warning: 'a "quoted" \\ ✓' },
+    });
     expect(e4).toMatchObject({ actor: { label: awkwardActor.label } });
   });
 

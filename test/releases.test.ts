@@ -257,10 +257,9 @@ describe('races against real PostgreSQL', () => {
       );
       expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
       const events = await t.po.ok(t.po.get<BoardEvent[]>(`/api/boards/${t.boardId}/events?after=0`));
-      const live = events.filter((e) => {
-        const p = e.payload as { release: Release; change: string };
-        return e.type === 'release.updated' && p.release.id === r.id && p.change === 'live';
-      });
+      const live = events.filter(
+        (e) => e.type === 'release.updated' && e.payload.release.id === r.id && e.payload.change === 'live',
+      );
       expect(live).toHaveLength(1);
     }
   });

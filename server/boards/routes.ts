@@ -2,8 +2,8 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { BoardEventSchema } from '../../protocol/events.ts';
 import {
-  BoardEventSchema,
   BoardSchema,
   CreateBoardBody,
   ErrorSchema,

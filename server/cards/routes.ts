@@ -1,7 +1,7 @@
 /** Card routes: thin wrappers over CardService. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { BoardEventSchema } from '../../protocol/events.ts';
 import {
-  BoardEventSchema,
   BulkMoveBody,
   CardSchema,
   CreateCardBody,

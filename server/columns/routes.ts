@@ -1,8 +1,8 @@
 /** Column routes (board admins and product owners configure columns and WIP limits). */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { ColumnsReorderedSchema } from '../../protocol/events.ts';
 import {
   ColumnSchema,
-  ColumnsReorderedSchema,
   CreateColumnBody,
   ErrorSchema,
   ReorderColumnsBody,

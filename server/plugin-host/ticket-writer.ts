@@ -38,7 +38,7 @@ import {
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
-import type { NewEvent, RecordEvent } from '../sync/event-log.ts';
+import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
 type Trx = Transaction<Database>;
@@ -49,8 +49,38 @@ const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
   problem: 'problem',
 };
 
-const STATE_EVENTS = ['card.updated', 'card.moved', 'card.created'] as const;
-const stateRank = (type: string) => STATE_EVENTS.indexOf(type as (typeof STATE_EVENTS)[number]);
+/** The events that carry a card's state. */
+type StateEvent = NewEventOf<'card.created'> | NewEventOf<'card.updated'> | NewEventOf<'card.moved'>;
+const isState = (e: NewEvent): e is StateEvent =>
+  e.type === 'card.created' || e.type === 'card.moved' || e.type === 'card.updated';
+
+/**
+ * Two state changes of one card as one event carrying the final card (created > moved > updated).
+ * A move's event carries only the card's new place: laid over the card the batch knew.
+ */
+function fold(prev: StateEvent, next: StateEvent): StateEvent {
+  if (prev.type === 'card.created')
+    return { ...prev, payload: { card: { ...prev.payload.card, ...next.payload.card } } };
+  if (next.type === 'card.created')
+    return {
+      ...prev,
+      type: 'card.created',
+      payload: { card: { ...prev.payload.card, ...next.payload.card } },
+    };
+  const card = { ...prev.payload.card, ...next.payload.card };
+  const changes = [...(prev.payload.changes ?? []), ...(next.payload.changes ?? [])];
+  const warning =
+    (next.type === 'card.moved' ? next.payload.warning : undefined) ??
+    (prev.type === 'card.moved' ? prev.payload.warning : undefined);
+  const moved = (from: NewEventOf<'card.moved'>['payload']['from']): StateEvent => ({
+    ...prev,
+    type: 'card.moved',
+    payload: { card, from, changes, ...(warning ? { warning } : {}) },
+  });
+  if (prev.type === 'card.moved') return moved(prev.payload.from);
+  if (next.type === 'card.moved') return moved(next.payload.from);
+  return { ...prev, payload: { card: { ...prev.payload.card, ...next.payload.card }, changes } };
+}
 
 /**
  * Board events of one transaction. Successive state changes of one card by one actor fold into one
@@ -60,27 +90,11 @@ export class EventSink {
   private readonly pending: NewEvent[] = [];
 
   add(e: NewEvent): void {
-    if (stateRank(e.type) >= 0 && e.cardId) {
-      const prev = this.pending.findLast((p) => p.cardId === e.cardId);
-      if (prev && stateRank(prev.type) >= 0 && prev.actor.label === e.actor.label) {
-        const type = stateRank(prev.type) >= stateRank(e.type) ? prev.type : e.type;
-        const changes = [
-          ...((prev.payload.changes as unknown[] | undefined) ?? []),
-          ...((e.payload.changes as unknown[] | undefined) ?? []),
-        ];
-        prev.type = type;
-        // A move's event carries only the card's new place: laid over the card the batch knew.
-        const card = { ...(prev.payload.card as object), ...(e.payload.card as object) };
-        const warning = e.payload.warning ?? prev.payload.warning;
-        prev.payload =
-          type === 'card.created'
-            ? { card }
-            : {
-                card,
-                ...(type === 'card.moved' ? { from: prev.payload.from ?? e.payload.from } : {}),
-                changes,
-                ...(warning ? { warning } : {}),
-              };
+    if (isState(e) && e.cardId) {
+      const at = this.pending.findLastIndex((p) => p.cardId === e.cardId);
+      const prev = this.pending[at];
+      if (prev && isState(prev) && prev.actor.label === e.actor.label) {
+        this.pending[at] = fold(prev, e);
         return;
       }
     }

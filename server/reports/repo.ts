@@ -4,7 +4,22 @@
  * counting and summing, so neither the server's memory nor its event loop grows with the history.
  */
 import { sql } from 'kysely';
+import type { BoardEventPayload, BoardEventType } from '../../protocol/events.ts';
+import type { Card, Sprint } from '../../protocol/model.ts';
 import type { Db } from '../infra/database.ts';
+
+/**
+ * The event kinds and payload keys these statements read, as SQL literals checked against the event
+ * union (protocol/events.ts): renaming a kind or a payload field fails the build here. Literals, not
+ * parameters, so the partial indexes on `type` and `payload -> 'sprint' ->> 'id'` still apply.
+ */
+const kind = (type: BoardEventType) => sql.lit(type);
+const key = <T>(name: keyof T & string) => sql.lit(name);
+type Moved = BoardEventPayload<'card.moved'>;
+/** The kinds whose payload's `card` says where the card is after the event. */
+type Placing = BoardEventPayload<'card.created' | 'card.moved' | 'card.updated'>;
+type Completed = BoardEventPayload<'sprint.completed'>;
+type CardsMoved = BoardEventPayload<'cards.moved'>;
 
 /**
  * Runs a report's statement without PostgreSQL's JIT: these statements are planned as costly (a
@@ -52,9 +67,10 @@ export async function burntPerDay(
     with items as (
       select estimate, done_at from cards where sprint_id = ${sprintId}
       union all
-      select (c ->> 'estimate')::numeric, null
-      from board_events e cross join lateral jsonb_array_elements(e.payload -> 'cards') c
-      where e.board_id = ${boardId} and e.type = 'sprint.completed' and e.payload -> 'sprint' ->> 'id' = ${sprintId}
+      select (c ->> ${key<Card>('estimate')})::numeric, null
+      from board_events e cross join lateral jsonb_array_elements(e.payload -> ${key<Completed>('cards')}) c
+      where e.board_id = ${boardId} and e.type = ${kind('sprint.completed')}
+        and e.payload -> ${key<Completed>('sprint')} ->> ${key<Sprint>('id')} = ${sprintId}
     ),
     done as materialized (  -- one row per day with work done, summed once (not once per shown day)
       select (done_at at time zone 'UTC')::date as day, sum(estimate) as points
@@ -73,7 +89,9 @@ export async function burntPerDay(
 }
 
 /** Card events that place a card: their payload's card (or `cards`) carries its column after the event. */
-const PLACING = sql`('card.created', 'card.moved', 'card.updated', 'card.deleted')`;
+const PLACING = sql`(${sql.join(
+  (['card.created', 'card.moved', 'card.updated', 'card.deleted'] as const).map(kind),
+)})`;
 
 /**
  * Cumulative flow: how many cards sat in each of `columnIds` at the end of each day from `from` to
@@ -114,33 +132,33 @@ export async function cumulativeFlowCounts(
     window_start as (select max(lo) as seq from search),
     placed as (
       select e.seq, e.created_at as at, e.card_id, e.type,
-             case when e.type <> 'card.deleted' then e.payload -> 'card' ->> 'columnId' end as to_col,
-             e.payload -> 'from' ->> 'columnId' as from_col
+             case when e.type <> ${kind('card.deleted')} then e.payload -> ${key<Placing>('card')} ->> ${key<Card>('columnId')} end as to_col,
+             e.payload -> ${key<Moved>('from')} ->> ${key<Moved['from']>('columnId')} as from_col
       from board_events e
       where e.board_id = ${boardId} and e.seq > (select seq from window_start)
         and e.card_id is not null and e.type in ${PLACING}
       union all
-      select e.seq, e.created_at, (c ->> 'id')::uuid, e.type, c ->> 'columnId', null
-      from board_events e cross join lateral jsonb_array_elements(e.payload -> 'cards') c
-      where e.board_id = ${boardId} and e.seq > (select seq from window_start) and e.type = 'cards.moved'
+      select e.seq, e.created_at, (c ->> ${key<Card>('id')})::uuid, e.type, c ->> ${key<Card>('columnId')}, null
+      from board_events e cross join lateral jsonb_array_elements(e.payload -> ${key<CardsMoved>('cards')}) c
+      where e.board_id = ${boardId} and e.seq > (select seq from window_start) and e.type = ${kind('cards.moved')}
     ),
     moves as (
       select (at at time zone 'UTC')::date as day, to_col,
-        case when type = 'card.moved' then from_col
-             when type = 'card.created' then null
+        case when type = ${kind('card.moved')} then from_col
+             when type = ${kind('card.created')} then null
              -- an edit or a bulk move keeps the column unless it hands the card to the other stream
-             when type in ('card.updated', 'cards.moved') and to_col is not null then to_col
+             when type in (${kind('card.updated')}, ${kind('cards.moved')}) and to_col is not null then to_col
              else (
                select p.col from (
-                 (select seq, case when type <> 'card.deleted' then payload -> 'card' ->> 'columnId' end as col
+                 (select seq, case when type <> ${kind('card.deleted')} then payload -> ${key<Placing>('card')} ->> ${key<Card>('columnId')} end as col
                   from board_events
                   where card_id = placed.card_id and seq < placed.seq and type in ${PLACING}
                   order by seq desc limit 1)
                  union all
-                 (select b.seq, c ->> 'columnId'
-                  from board_events b cross join lateral jsonb_array_elements(b.payload -> 'cards') c
-                  where b.board_id = ${boardId} and b.type = 'cards.moved' and b.seq < placed.seq
-                    and c ->> 'id' = placed.card_id::text
+                 (select b.seq, c ->> ${key<Card>('columnId')}
+                  from board_events b cross join lateral jsonb_array_elements(b.payload -> ${key<CardsMoved>('cards')}) c
+                  where b.board_id = ${boardId} and b.type = ${kind('cards.moved')} and b.seq < placed.seq
+                    and c ->> ${key<Card>('id')} = placed.card_id::text
                   order by b.seq desc limit 1)
                ) p
                order by p.seq desc limit 1)

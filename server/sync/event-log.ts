@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type OperationNodeSource, sql, type Transaction } from 'kysely';
-import type { BoardEvent } from '../../protocol/model.ts';
+import type { BoardEvent, BoardEventOf, BoardEventType } from '../../protocol/events.ts';
 import type { Actor } from '../access/board-access.ts';
 import { type Db, PREPARED } from '../infra/database.ts';
 import type { Database } from '../infra/schema.ts';
@@ -14,13 +14,16 @@ import type { Database } from '../infra/schema.ts';
 /** A data-modifying Kysely query with RETURNING, e.g. an update guarded by a version. */
 export type Change = OperationNodeSource;
 
-export interface NewEvent {
-  boardId: string;
-  type: string;
-  cardId: string | null;
+/**
+ * An event to record, checked against the union: the kind's payload and card id, by the server's
+ * actor. The log gives it its number and time.
+ */
+export type NewEventOf<T extends BoardEventType> = Omit<BoardEventOf<T>, 'seq' | 'at' | 'actor'> & {
   actor: Actor;
-  payload: Record<string, unknown>;
-}
+};
+export type NewEvent = { [T in BoardEventType]: NewEventOf<T> }[BoardEventType];
+/** What recording `E` gives back: the event of the same kind. */
+export type Recorded<E extends NewEvent> = BoardEventOf<E['type']>;
 
 /**
  * Every committed event is announced on this channel as `boardId:seq:origin` (PostgreSQL sends a
@@ -33,19 +36,19 @@ export const EVENTS_CHANNEL = 'blendboard_board_events';
  * `guardedBy` (a data-modifying query with RETURNING), the change, the number and the event are one
  * statement, and nothing is recorded when the change touched no row: then the result is null.
  */
-export async function appendEvent(trx: Db, e: NewEvent, origin: string): Promise<BoardEvent>;
-export async function appendEvent(
+export async function appendEvent<E extends NewEvent>(trx: Db, e: E, origin: string): Promise<Recorded<E>>;
+export async function appendEvent<E extends NewEvent>(
   trx: Db,
-  e: NewEvent,
+  e: E,
   origin: string,
   guardedBy: Change,
-): Promise<BoardEvent | null>;
-export async function appendEvent(
+): Promise<Recorded<E> | null>;
+export async function appendEvent<E extends NewEvent>(
   trx: Db,
-  e: NewEvent,
+  e: E,
   origin: string,
   guardedBy?: Change,
-): Promise<BoardEvent | null> {
+): Promise<Recorded<E> | null> {
   const next = guardedBy
     ? sql`change as (${guardedBy}),
           next as (update boards set seq = seq + 1 where id = ${e.boardId} and exists (select 1 from change) returning seq)`
@@ -66,16 +69,15 @@ export async function appendEvent(
 }
 
 /** The event as recorded: what was asked for, under the number and time the log gave it. */
-function recorded(e: NewEvent, row: { seq: number | string; created_at: Date }): BoardEvent {
+function recorded<E extends NewEvent>(e: E, row: { seq: number | string; created_at: Date }): Recorded<E> {
+  const { actor, ...event } = e;
+  // The kind and its payload are carried over together; TypeScript cannot follow that through a spread.
   return {
-    boardId: e.boardId,
+    ...event,
     seq: Number(row.seq),
-    type: e.type,
-    cardId: e.cardId,
-    actor: { id: e.actor.userId, label: e.actor.label },
+    actor: { id: actor.userId, label: actor.label },
     at: row.created_at.toISOString(),
-    payload: e.payload,
-  };
+  } as BoardEvent as Recorded<E>;
 }
 
 /**
@@ -160,6 +162,10 @@ export async function cardHistory(db: Db, cardId: string, limit = 200): Promise<
   return rows.map(toEvent);
 }
 
+/**
+ * A stored row as the event it records. Rows are written only from the union (NewEvent), and rows
+ * of shapes that changed since are migrated, so the row is taken as the kind its type names.
+ */
 function toEvent(r: {
   board_id: string;
   seq: number | string;
@@ -177,8 +183,8 @@ function toEvent(r: {
     cardId: r.card_id,
     actor: { id: r.actor_id, label: r.actor_label },
     at: r.created_at.toISOString(),
-    payload: r.payload as Record<string, unknown>,
-  };
+    payload: r.payload,
+  } as BoardEvent;
 }
 
 /** The one in-process event bus: committed board events, in the order they were committed. */
@@ -196,9 +202,9 @@ export class BoardEventBus {
 }
 
 export interface RecordEvent {
-  (event: NewEvent): Promise<BoardEvent>;
+  <E extends NewEvent>(event: E): Promise<Recorded<E>>;
   /** record the event in one statement with `change`; null (nothing recorded) when it touched no row */
-  (event: NewEvent, guardedBy: Change): Promise<BoardEvent | null>;
+  <E extends NewEvent>(event: E, guardedBy: Change): Promise<Recorded<E> | null>;
 }
 
 /**

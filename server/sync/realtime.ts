@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { BoardEvent, Card, Member, MoveCardInput, Snapshot } from '../../protocol/model.ts';
+import type { BoardEvent, BoardEventOf, Card, MoveCardInput, Snapshot } from '../../protocol/model.ts';
 import {
   CATCH_UP_LIMIT,
   type ClientToServer,
@@ -257,11 +257,9 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
    * member whose new role cannot move cards stops being shown dragging one. Moves and drags check
    * the role the database has at each frame, so nothing else is cached to correct.
    */
-  function applyMembership(event: BoardEvent) {
-    const p = event.payload as { userId?: string; member?: Member };
-    const userId = p.userId ?? p.member?.userId;
-    const role = p.member?.role;
-    if (!userId) return;
+  function applyMembership(event: BoardEventOf<'member.removed' | 'member.set'>) {
+    const userId = event.type === 'member.removed' ? event.payload.userId : event.payload.member.userId;
+    const role = event.type === 'member.set' ? event.payload.member.role : undefined;
     for (const socket of socketsOnBoard(userId, event.boardId)) {
       if (event.type === 'member.removed' && !socket.data.user.isAdmin) {
         socket.data.boards.delete(event.boardId);

@@ -1,12 +1,6 @@
 /** Card history in words: "Ada changed priority from Medium to High". Pure, for the activity tab. */
-import type { BoardEvent } from '../../../../protocol/model.ts';
+import { type BoardEvent, exhaustive, type FieldChange } from '../../../../protocol/events.ts';
 import { CARD_TYPE, CLASS_OF_SERVICE, PRIORITY, STREAM } from './vocabulary.ts';
-
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
 
 const FIELD_NAMES: Record<string, string> = {
   title: 'title',
@@ -57,14 +51,14 @@ export function describeChange(c: FieldChange, names: ReadonlyMap<string, string
 
 /** One line of what happened, without the actor (shown separately). */
 export function describeEvent(e: BoardEvent): string {
+  const kind: string = e.type;
   switch (e.type) {
     case 'card.created':
       return 'created the card';
     case 'card.updated':
       return 'edited';
     case 'card.moved': {
-      const from = (e.payload.from ?? {}) as { columnId?: string | null; sprintId?: string | null };
-      const card = (e.payload.card ?? {}) as { columnId?: string | null; sprintId?: string | null };
+      const { from, card } = e.payload;
       if (from.columnId !== card.columnId) return 'moved it to another column';
       if (from.sprintId !== card.sprintId)
         return card.sprintId ? 'planned it into a sprint' : 'took it out of the sprint';
@@ -74,13 +68,29 @@ export function describeEvent(e: BoardEvent): string {
       return 'commented';
     case 'card.deleted':
       return 'deleted the card';
+    case 'card.linked':
+    case 'cards.moved':
+    case 'sprint.created':
+    case 'sprint.updated':
+    case 'sprint.started':
+    case 'sprint.completed':
+    case 'column.created':
+    case 'column.updated':
+    case 'columns.reordered':
+    case 'column.deleted':
+    case 'member.set':
+    case 'member.removed':
+    case 'release.created':
+    case 'release.updated':
+      return kind.replace('.', ' ');
     default:
-      return e.type.replace('.', ' ');
+      exhaustive(e);
+      return kind.replace('.', ' ');
   }
 }
 
 export function changesOf(e: BoardEvent): FieldChange[] {
-  return Array.isArray(e.payload.changes) ? (e.payload.changes as FieldChange[]) : [];
+  return e.type === 'card.updated' || e.type === 'card.moved' ? (e.payload.changes ?? []) : [];
 }
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });

@@ -12,12 +12,12 @@
  * positions change only by the server's events (in sequence order); their settings only move
  * forward in version, so a late HTTP answer never undoes a later change.
  */
+import { exhaustive } from '../../../../protocol/events.ts';
 import type {
   Board,
   BoardEvent,
   BulkMoveInput,
   Card,
-  CardPlacement,
   Column,
   CompleteSprintInput,
   CreateCardInput,
@@ -509,7 +509,7 @@ export class BoardState {
       this.#moveBackoff.accepted();
       this.#receive([reply.event]);
       // A column with the `warn` policy accepts the card over its limit; the mover is told.
-      const warning = reply.event.payload.warning;
+      const warning = reply.event.type === 'card.moved' ? reply.event.payload.warning : undefined;
       if (typeof warning === 'string')
         this.notify(`${this.byId.get(move.cardId)?.key ?? 'The card'}: ${warning}`, 'warning');
     } else {
@@ -574,55 +574,62 @@ export class BoardState {
   }
 
   #apply(event: BoardEvent): void {
-    const p = event.payload as Record<string, unknown>;
     switch (event.type) {
       case 'card.created':
       case 'card.updated':
-        this.#upsert(p.card as Card);
+        this.#upsert(event.payload.card);
         break;
       case 'card.moved': {
         // A move carries the card's new place only; it lands on the card this client holds.
-        const placement = p.card as CardPlacement;
+        const placement = event.payload.card;
         if (this.#deleted.has(placement.id)) break;
         if (applyPlacement(this.#confirmed, placement) === 'unknown') void this.#reload();
         break;
       }
       case 'cards.moved':
-        for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
+        for (const card of event.payload.cards) this.#upsert(card);
         break;
       case 'card.deleted':
-        this.#deleted.add(p.cardId as string);
-        removeCard(this.#confirmed, p.cardId as string);
+        this.#deleted.add(event.payload.cardId);
+        removeCard(this.#confirmed, event.payload.cardId);
+        break;
+      case 'card.commented':
+      case 'card.linked':
+      case 'release.created':
+      case 'release.updated':
         break;
       case 'sprint.created':
       case 'sprint.updated':
-      case 'sprint.started':
-      case 'sprint.completed': {
-        this.sprints = upsertSprint(this.sprints, p.sprint as Sprint);
-        for (const card of (p.cards as Card[] | undefined) ?? []) this.#upsert(card);
+        this.sprints = upsertSprint(this.sprints, event.payload.sprint);
         break;
-      }
+      case 'sprint.started':
+      case 'sprint.completed':
+        this.sprints = upsertSprint(this.sprints, event.payload.sprint);
+        for (const card of event.payload.cards) this.#upsert(card);
+        break;
       case 'member.set': {
-        const member = p.member as Member;
+        const { member } = event.payload;
         this.members = upsertBy(this.members, member, (m) => m.userId === member.userId);
         break;
       }
       case 'member.removed':
-        this.members = this.members.filter((m) => m.userId !== p.userId);
+        this.members = this.members.filter((m) => m.userId !== event.payload.userId);
         break;
       case 'column.created':
       case 'column.updated':
-        this.#mergeColumn(p.column as Column, true);
+        this.#mergeColumn(event.payload.column, true);
         this.#publishColumns();
         break;
       case 'columns.reordered':
-        for (const column of p.columns as Column[]) this.#mergeColumn(column, true);
+        for (const column of event.payload.columns) this.#mergeColumn(column, true);
         this.#publishColumns();
         break;
       case 'column.deleted':
-        this.#removeColumn(p.columnId as string);
+        this.#removeColumn(event.payload.columnId);
         this.#publishColumns();
         break;
+      default:
+        exhaustive(event);
     }
     this.#lastSeq = event.seq;
     for (const listener of this.#listeners) listener(event);

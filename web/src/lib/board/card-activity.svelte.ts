@@ -64,8 +64,7 @@ export class CardActivity {
   #follow(e: BoardEvent): void {
     if (e.cardId !== this.#cardId) return;
     this.history = mergeHistory(this.history, [e]);
-    if (e.type === 'card.commented')
-      this.comments = mergeComments(this.comments, [e.payload.comment as CardComment]);
+    if (e.type === 'card.commented') this.comments = mergeComments(this.comments, [e.payload.comment]);
   }
 }
 

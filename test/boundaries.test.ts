@@ -94,7 +94,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('import boundaries (npm run lint)', () => {
   it('npm run lint runs biome check over the whole repository', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    expect(pkg.scripts.lint).toBe('biome check .');
+    expect(pkg.scripts.lint).toMatch(/^biome check \. && /);
   });
 
   it.each(cases.map((c, i) => ({ ...c, i })))('$file importing $from: refused=$refused', (c) => {

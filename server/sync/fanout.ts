@@ -24,6 +24,8 @@ export async function listenForRemoteEvents(
   origin: string,
   deliver: (events: BoardEvent[]) => void,
   onError: (err: unknown) => void = () => {},
+  /** called each time it listens again after losing its connection (not at the first start) */
+  onRelistened: () => void = () => {},
 ): Promise<RemoteEvents> {
   const pending = new Map<string, number[]>();
   let scheduled = false;
@@ -60,7 +62,7 @@ export async function listenForRemoteEvents(
     const onClientError = (err: Error) => {
       onError(err);
       release(err);
-      // Events announced while disconnected reach clients by their catch-up (they see a seq gap).
+      // Events announced while disconnected are sent once it listens again (onRelistened).
       reconnectLater();
     };
     const release = (err?: Error) => {
@@ -82,7 +84,7 @@ export async function listenForRemoteEvents(
     if (closed) return;
     setTimeout(() => {
       if (closed) return;
-      connect().catch((err) => {
+      connect().then(onRelistened, (err) => {
         onError(err);
         reconnectLater();
       });

@@ -230,14 +230,52 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   // applies membership changes to its own sockets before sending anything committed after them.
   const broadcast = (event: BoardEvent) => {
     if (event.type === 'member.removed' || event.type === 'member.set') applyMembership(event);
+    noteSent(event.boardId, event.seq);
     broadcastBatched(event);
   };
   const unsubscribe = deps.bus.subscribe(broadcast);
+
+  /** boardId → the highest sequence this instance's sockets on it have been sent (or joined at). */
+  const sent = new Map<string, number>();
+  function noteSent(boardId: string, seq: number) {
+    if (seq > (sent.get(boardId) ?? 0)) sent.set(boardId, seq);
+  }
+  /**
+   * After the listening connection was lost (PostgreSQL restarted), other instances' events of that
+   * time were announced to nobody here: send each board's sockets what the log holds past what they
+   * were sent. Without it a quiet board's watchers stayed behind until its next change.
+   */
+  async function resend() {
+    for (const [boardId, seq] of sent) {
+      if (!io.sockets.adapter.rooms.get(room(boardId))?.size) {
+        sent.delete(boardId);
+        continue;
+      }
+      try {
+        for (let from = seq, pages = 0; pages < 10; pages++) {
+          const events = await eventsSince(deps.db, boardId, from, CATCH_UP_LIMIT);
+          for (const event of events) broadcast(event);
+          if (events.length < CATCH_UP_LIMIT) break;
+          from = events.at(-1)!.seq;
+        }
+      } catch {
+        // the database went away again: the next reconnect sends it
+      }
+    }
+  }
+
   // Presence and socket lookups cross instances through the adapter; board events through the log.
   const remote = deps.clusterPool
-    ? await listenForRemoteEvents(deps.clusterPool, deps.db, deps.bus.origin, (events) => {
-        for (const event of events) broadcast(event);
-      })
+    ? await listenForRemoteEvents(
+        deps.clusterPool,
+        deps.db,
+        deps.bus.origin,
+        (events) => {
+          for (const event of events) broadcast(event);
+        },
+        undefined,
+        () => void resend(),
+      )
     : null;
   // The adapter carries the disconnect to the instances holding that session's or token's sockets.
   const stopRevocations = deps.auth.onRevoked((credential) =>
@@ -332,6 +370,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         // Still on the board (a removal may have taken it off meanwhile): shown to the others, and
         // sent the whole list once, after the answer; changes made since reach it as changes.
         if (socket.data.boards.has(f.boardId)) presence.joined(f.boardId, socket.id, socket.data.user);
+        noteSent(f.boardId, answer.seq);
         reply(answer);
         if (socket.data.boards.has(f.boardId))
           socket.emit('presence', { boardId: f.boardId, full: true, entries: presence.entries(f.boardId) });

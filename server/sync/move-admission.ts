@@ -2,9 +2,9 @@
  * Admission control for card moves: under overload a move is refused at once (OVERLOADED, with a
  * retry hint) instead of queueing behind work the server cannot finish in time. A queued move reads
  * the card, then waits; the longer it waits, the likelier the card moved meanwhile and the move must
- * read again, so an unbounded queue does not merely grow, it wastes the server's work (offered
- * 3,000 moves/s, delivery fell to 500–600/s and answers took over 10 s). Bounding the work keeps the
- * answers quick and the accepted rate near the most the server can sustain.
+ * read again, so an unbounded queue does not merely grow, it wastes the server's work (the figures
+ * are in docs/performance.md). Bounding the work keeps the answers quick and the accepted rate near
+ * the most the server can sustain.
  *
  * `decideAdmission` is the rule (pure); `MoveAdmission` holds the counts it is decided on. A quiet
  * board (fewer than `busyBoardInFlight` moves in flight) is refused only at the process-wide bound,

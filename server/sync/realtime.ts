@@ -81,8 +81,7 @@ function parseCookie(header: string | undefined, name: string): string | null {
  * of a board is twice what sending the last one took (BATCH_GAP_FACTOR): a board with many watchers
  * and many moves batches more, a quiet board's event leaves at once (next turn of the event loop),
  * and broadcasting takes at most about a third of the event loop, leaving the rest for the moves.
- * Measured with `npm run bench` (200 watchers): a factor of 2 halved the delay at 100 moves/s
- * against 4 (median 8 ms, not 20) without lowering the rate reached at the top; 0 (no gap) did.
+ * Why 2 and not 4 or 0: docs/performance.md, "Batched broadcasts".
  */
 const BATCH_GAP_FACTOR = 2;
 const MAX_BATCH_GAP_MS = 50;

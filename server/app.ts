@@ -165,7 +165,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
-  await http.register(releaseRoutes, { releases });
+  await http.register(releaseRoutes, { releases, flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 

@@ -174,6 +174,25 @@ describe('changing a flag', () => {
   });
 });
 
+describe('releases behind their flag', () => {
+  it('off for a board: the release routes answer 404 saying so and plan nothing; on again, they work', async () => {
+    const releases = `/api/boards/${boardId}/releases`;
+    expect((await clients.viewer.get(releases)).status).toBe(200);
+    await server.admin.ok(
+      setOverride(server.admin, 'releases', { boardId, value: false, reason: 'not yet' }),
+    );
+    try {
+      const planned = await server.admin.post(releases, { version: 'off-1', stream: 'development' });
+      expect(planned).toMatchObject({ status: 404, body: { flag: 'releases' } });
+      expect(await clients.viewer.get(releases)).toMatchObject({ status: 404, body: { flag: 'releases' } });
+    } finally {
+      await server.admin.ok(setOverride(server.admin, 'releases', { boardId, value: null }));
+    }
+    const list = await server.admin.ok(server.admin.get<{ version: string }[]>(releases));
+    expect(list.map((r) => r.version)).not.toContain('off-1');
+  });
+});
+
 describe('the reports feature behind its flag', () => {
   it('off for a board: its report routes answer 404 saying so; other boards keep reports', async () => {
     expect((await velocity(clients.viewer)).status).toBe(200);

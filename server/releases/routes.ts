@@ -11,6 +11,7 @@ import {
   VerdictBody,
 } from '../../protocol/releases.ts';
 import { actor } from '../auth/http.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { ReleaseService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -18,10 +19,14 @@ const BoardParams = Type.Object({ boardId: Uuid });
 const Params = Type.Object({ boardId: Uuid, releaseId: Uuid });
 const tags = ['releases'];
 
-export const releaseRoutes: FastifyPluginAsyncTypebox<{ releases: ReleaseService }> = async (
-  app,
-  { releases },
-) => {
+export const releaseRoutes: FastifyPluginAsyncTypebox<{
+  releases: ReleaseService;
+  flags: FlagService;
+}> = async (app, { releases, flags }) => {
+  // Releases sit behind the `releases` feature flag (default on): off, every route answers 404 saying so.
+  app.addHook('preHandler', async (req) =>
+    flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'releases', 'releases'),
+  );
   app.get(
     '/api/boards/:boardId/releases',
     {

@@ -112,3 +112,27 @@ export async function connectSocketIo(
   });
   return socket;
 }
+
+interface JoinReply {
+  ok: boolean;
+  seq?: number;
+  error?: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * Joins a board as the web client does: a join refused as OVERLOADED (the server admits joins at a
+ * bounded rate) is sent again after its retry hint.
+ */
+export async function joinBoard(
+  client: { emitWithAck(event: 'board:join', payload: unknown): Promise<unknown> },
+  payload: { boardId: string; sinceSeq?: number },
+): Promise<JoinReply & { seq: number }> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const reply = (await client.emitWithAck('board:join', payload)) as JoinReply;
+    if (reply.ok) return reply as JoinReply & { seq: number };
+    if (reply.error !== 'OVERLOADED') throw new Error(`join failed: ${JSON.stringify(reply)}`);
+    await sleep(reply.retryAfterMs ?? 100);
+  }
+  throw new Error('join refused as OVERLOADED 100 times');
+}

@@ -6,7 +6,7 @@
  * within 1 s, accepted ≥ 80% of the sustained maximum, B's p99 within 2x of its unloaded figure.
  */
 import type { Socket } from 'socket.io-client';
-import { connectSocketIo, paced, round, sleep, summarise } from './lib.ts';
+import { connectSocketIo, joinBoard, paced, round, sleep, summarise } from './lib.ts';
 import { ReceiverPool } from './realtime.ts';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -45,8 +45,7 @@ async function joined(url: string, cookie: string, boardId: string, n: number): 
   );
   let seq = 0;
   for (const s of sockets) {
-    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean; seq: number };
-    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+    const ack = await joinBoard(s, { boardId });
     seq = ack.seq;
   }
   return [sockets, seq];

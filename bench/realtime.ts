@@ -6,7 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Socket } from 'socket.io-client';
-import { connectSocketIo, paced, round, sleep, summarise } from './lib.ts';
+import { connectSocketIo, joinBoard, paced, round, sleep, summarise } from './lib.ts';
 import type { ReceiverKind } from './receivers.ts';
 
 /** Which client the receivers run: see wire-client.ts for why the default is not socket.io-client. */
@@ -213,8 +213,7 @@ export async function boardMoves(
   const movers = await connectAll(url, 4, { extraHeaders: { cookie } });
   let seq = 0;
   for (const s of movers) {
-    const ack = (await s.emitWithAck('board:join', { boardId })) as { ok: boolean; seq: number };
-    if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+    const ack = await joinBoard(s, { boardId });
     seq = ack.seq;
   }
   // The receivers join as the web client does after loading the board over HTTP: with the

@@ -4,7 +4,7 @@
  * of its clients received it and when the last one did (absolute ms: timeOrigin + now).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectSocketIo } from './lib.ts';
+import { connectSocketIo, joinBoard } from './lib.ts';
 import { WireClient } from './wire-client.ts';
 
 export type ReceiverKind = 'wire' | 'socket.io-client';
@@ -45,11 +45,10 @@ async function main() {
     const batch = await Promise.all(Array.from({ length: Math.min(20, setup.count - i) }, connect));
     if (setup.boardId) {
       for (const c of batch) {
-        const ack = (await c.emitWithAck('board:join', {
+        await joinBoard(c, {
           boardId: setup.boardId,
           ...(setup.sinceSeq === undefined ? {} : { sinceSeq: setup.sinceSeq }),
-        })) as { ok: boolean };
-        if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+        });
       }
     }
     clients.push(...batch);

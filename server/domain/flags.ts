@@ -28,7 +28,12 @@ export const FLAG_CATALOGUE: readonly FlagDefinition[] = [
     type: 'boolean',
     defaultValue: true,
   },
-  { key: 'releases', description: 'Releases (not built yet)', type: 'boolean', defaultValue: true },
+  {
+    key: 'releases',
+    description: 'Releases: the release API (plan, deployments, the gate, go/no-go); no screens yet',
+    type: 'boolean',
+    defaultValue: true,
+  },
   {
     key: 'hypercare',
     description: 'Hyper-care windows (not built yet)',

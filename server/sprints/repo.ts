@@ -54,15 +54,6 @@ export function lockSprint(db: Q, boardId: string, sprintId: string) {
     .executeTakeFirst();
 }
 
-export function findSprintState(db: Q, boardId: string, sprintId: string) {
-  return db
-    .selectFrom('sprints')
-    .select('state')
-    .where('id', '=', sprintId)
-    .where('board_id', '=', boardId)
-    .executeTakeFirst();
-}
-
 export function findActiveSprint(db: Q, boardId: string) {
   return db
     .selectFrom('sprints')

@@ -130,7 +130,7 @@ export class SprintService {
           field: violation.field,
         });
       if (input.carryOver === 'next_sprint') {
-        const next = await repo.findSprintState(trx, boardId, input.nextSprintId!);
+        const next = await cardRepo.sprintState(trx, boardId, input.nextSprintId!);
         if (next?.state !== 'planned')
           throw invalid('nextSprintId', 'must be a planned sprint on this board');
       }

@@ -10,13 +10,10 @@
 import type pg from 'pg';
 import type { BoardEvent } from '../../protocol/model.ts';
 import type { Db } from '../infra/database.ts';
+import { type ChannelListener, listenOnChannel } from '../infra/pg-listen.ts';
 import { EVENTS_CHANNEL, eventsBySeq } from './event-log.ts';
 
-const RECONNECT_MS = 1000;
-
-export interface RemoteEvents {
-  close(): Promise<void>;
-}
+export type RemoteEvents = ChannelListener;
 
 export async function listenForRemoteEvents(
   pool: pg.Pool,
@@ -29,7 +26,6 @@ export async function listenForRemoteEvents(
 ): Promise<RemoteEvents> {
   const pending = new Map<string, number[]>();
   let scheduled = false;
-  let closed = false;
 
   const fetchPending = async () => {
     scheduled = false;
@@ -44,8 +40,8 @@ export async function listenForRemoteEvents(
     }
   };
 
-  const onNotification = (msg: pg.Notification) => {
-    const [boardId, seq, from] = (msg.payload ?? '').split(':');
+  const onPayload = (payload: string) => {
+    const [boardId, seq, from] = payload.split(':');
     if (!boardId || !seq || from === origin) return;
     const seqs = pending.get(boardId);
     if (seqs) seqs.push(Number(seq));
@@ -56,65 +52,5 @@ export async function listenForRemoteEvents(
     }
   };
 
-  /** The listening connection; released to the pool once, by an error or by close(), never twice. */
-  const listen = (c: pg.PoolClient) => {
-    let released = false;
-    const onClientError = (err: Error) => {
-      onError(err);
-      release(err);
-      // Events announced while disconnected are sent once it listens again (onRelistened).
-      reconnectLater();
-    };
-    const release = (err?: Error) => {
-      if (released) return;
-      released = true;
-      if (client?.c === c) client = null;
-      c.off('notification', onNotification);
-      c.off('error', onClientError); // from here on the pool's own idle listener hears its errors
-      c.release(err);
-    };
-    c.on('notification', onNotification);
-    c.on('error', onClientError);
-    return { c, release };
-  };
-  let client: ReturnType<typeof listen> | null = null;
-
-  // Until it listens again: PostgreSQL may stay away longer than one try (a restart, a failover).
-  const reconnectLater = () => {
-    if (closed) return;
-    setTimeout(() => {
-      if (closed) return;
-      connect().then(onRelistened, (err) => {
-        onError(err);
-        reconnectLater();
-      });
-    }, RECONNECT_MS);
-  };
-
-  const connect = async (): Promise<void> => {
-    const held = listen(await pool.connect());
-    try {
-      await held.c.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (err) {
-      held.release(err as Error);
-      throw err;
-    }
-    if (closed) held.release();
-    else client = held;
-  };
-  await connect();
-
-  return {
-    async close() {
-      closed = true;
-      const held = client;
-      client = null;
-      if (!held) return;
-      try {
-        await held.c.query(`UNLISTEN ${EVENTS_CHANNEL}`);
-      } finally {
-        held.release();
-      }
-    },
-  };
+  return listenOnChannel(pool, EVENTS_CHANNEL, onPayload, { onError, onRelistened });
 }

@@ -33,7 +33,14 @@ beforeAll(async () => {
     admin.post<{ id: string }>(`/api/boards/${boardId}/plugins`, { pluginId: 'generic-ci' }),
   );
   const token = await admin.ok(admin.post<{ id: string }>('/api/tokens', { name: 'bad input' }));
+  const release = await admin.ok(
+    admin.post<{ id: string }>(`/api/boards/${boardId}/releases`, {
+      version: '1.0.0',
+      stream: 'development',
+    }),
+  );
   Object.assign(ids, {
+    releaseId: release.id,
     boardId,
     cardId: card.id,
     afterId: other.id,

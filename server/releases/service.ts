@@ -285,6 +285,8 @@ export class ReleaseService {
     const row = await repo.find(this.db, boardId, releaseId);
     if (!row) throw notFound('release');
     const facts = factsOf(row);
+    if (!facts.environments.includes(environment))
+      throw invalid('environment', `not on this board's path (${facts.environments.join(', ')})`);
     const stoppedHere = facts.stop?.environment === environment;
     const refusal = stoppedHere ? null : mayDeploy(facts, environment);
     return refusal

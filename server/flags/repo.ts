@@ -225,13 +225,15 @@ export interface AuditRow {
   at: Date;
 }
 
-/** The newest audit entries first, of one flag or of all. */
+/**
+ * The newest audit entries first, of one flag or of all. By id, not time: ids are taken under the
+ * flag's lock, in the order the changes were made, while `at` is when each transaction began.
+ */
 export async function auditLog(db: Db, opts: { key?: string; limit: number }): Promise<AuditRow[]> {
   const rows = await flagTables(db)
     .selectFrom('feature_flag_audit')
     .selectAll()
     .$if(opts.key !== undefined, (q) => q.where('flag_key', '=', opts.key!))
-    .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .limit(opts.limit)
     .execute();

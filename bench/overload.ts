@@ -2,10 +2,13 @@
  * Overload: board A is offered 3x the highest rate it sustained (measured earlier in the same run)
  * while a quiet board B gets 25 moves/s. Measures what the server answers and how fast (accepted or
  * refused OVERLOADED, both count as answered), the accepted rate against the sustained maximum, and
- * B's move p99 (the mover's answer) loaded against unloaded. The goals (issue 14): ≥ 99% answered
+ * B's move p99 (the mover's answer) loaded against unloaded. The flood is sent from a worker thread
+ * (bench/flood.ts), so the quiet mover's timings are not delayed by the bench's own sending. The goals (issue 14): ≥ 99% answered
  * within 1 s, accepted ≥ 80% of the sustained maximum, B's p99 within 2x of its unloaded figure.
  */
+import { Worker } from 'node:worker_threads';
 import type { Socket } from 'socket.io-client';
+import type { FloodResult, FloodSetup } from './flood.ts';
 import { connectSocketIo, joinBoard, paced, round, sleep, summarise } from './lib.ts';
 import { ReceiverPool } from './realtime.ts';
 
@@ -78,6 +81,21 @@ async function quietMoves(mover: Socket, boardId: string, cardIds: string[], sec
   return delays;
 }
 
+/** The flooding worker thread: joined and waiting for a command. */
+async function startFlood(setup: FloodSetup): Promise<{ worker: Worker; seq: number }> {
+  const worker = new Worker(new URL('./flood-boot.mjs', import.meta.url), { workerData: setup });
+  const first = await nextMessage<{ ready?: boolean; seq?: number; error?: string }>(worker);
+  if (!first.ready) throw new Error(`flood worker: ${first.error ?? JSON.stringify(first)}`);
+  return { worker, seq: first.seq! };
+}
+
+function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
 export async function overload(
   url: string,
   cookie: string,
@@ -87,10 +105,10 @@ export async function overload(
   sustainedMax: number,
   seconds: number,
 ): Promise<OverloadResult> {
-  const [movers, seq] = await joined(url, cookie, busy.boardId, 4);
+  const flood = await startFlood({ url, cookie, boardId: busy.boardId, cardIds: busy.cardIds, movers: 4 });
   const [[quietMover]] = await joined(url, cookie, quiet.boardId, 1);
   const pool = await ReceiverPool.start(
-    { url, cookie, boardId: busy.boardId, sinceSeq: seq, event: 'board:events', idField: 'seq' },
+    { url, cookie, boardId: busy.boardId, sinceSeq: flood.seq, event: 'board:events', idField: 'seq' },
     clients,
   );
   try {
@@ -100,57 +118,27 @@ export async function overload(
 
     await pool.collect();
     const rate = 3 * sustainedMax;
-    const sentAt = new Map<number, number>(); // accepted move's seq → send time
-    const answerMs: number[] = [];
-    const failures: Record<string, number> = {};
-    let accepted = 0;
-    let refused = 0;
-    let inFlight = 0;
-    let cursor = 0;
-    let lastAccepted = 0;
-    const firstSend = now();
-    const loaded = quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds);
-    const sent = await paced(rate, seconds, () => {
-      const card = busy.cardIds[cursor++ % busy.cardIds.length]!;
-      const anchor = busy.cardIds[(cursor * 7919) % busy.cardIds.length]!;
-      const t0 = now();
-      inFlight++;
-      movers[cursor % movers.length]!.emit(
-        'card:move',
-        { boardId: busy.boardId, cardId: card, ...(anchor === card ? {} : { afterId: anchor }) },
-        (ack: Ack) => {
-          inFlight--;
-          const t = now();
-          answerMs.push(t - t0);
-          if (ack.ok && ack.event) {
-            accepted++;
-            lastAccepted = t;
-            sentAt.set(ack.event.seq, t0);
-          } else if (ack.error === 'OVERLOADED') refused++;
-          else failures[ack.error ?? 'no event'] = (failures[ack.error ?? 'no event'] ?? 0) + 1;
-        },
-      );
-    });
-    const quietLoaded = summarise(await loaded);
-    for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await sleep(50);
-    const unanswered = inFlight;
+    const answered = nextMessage<{ result: FloodResult }>(flood.worker);
+    flood.worker.postMessage({ rate, seconds });
+    const quietLoaded = summarise(await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds));
+    const { result: r } = await answered;
+    const drained = nextMessage<{ drained: boolean }>(flood.worker);
     await sleep(1500);
     const got = await pool.collect();
     let delivered = 0;
-    for (const id of sentAt.keys()) if ((got.get(id)?.count ?? 0) >= clients) delivered++;
-    // Let anything still queued finish before the bench moves on.
-    for (let waited = 0; inFlight > 0 && waited < 180_000; waited += 100) await sleep(100);
+    for (const [seq] of r.accepted) if ((got.get(seq)?.count ?? 0) >= clients) delivered++;
+    await drained;
 
     const shed: Record<string, number> = {};
     const metrics = await (await fetch(`${url}/metrics`, { headers: { cookie } })).text();
     for (const m of metrics.matchAll(/blendboard_moves_shed_total\{reason="(\w+)"\} (\d+)/g))
       shed[m[1]!] = Number(m[2]);
-    const elapsed = Math.max(seconds, (lastAccepted - firstSend) / 1000);
-    const answeredPct = (100 * answerMs.filter((ms) => ms <= 1000).length) / sent;
-    const acceptedPerSecond = accepted / elapsed;
+    const elapsed = Math.max(seconds, (r.lastAccepted - r.firstSend) / 1000);
+    const answeredPct = (100 * r.answerMs.filter((ms) => ms <= 1000).length) / r.sent;
+    const acceptedPerSecond = r.accepted.length / elapsed;
     const acceptedPct = (100 * acceptedPerSecond) / sustainedMax;
     const ratio = quietLoaded.p99 / unloaded.p99;
-    const answers = summarise(answerMs);
+    const answers = summarise(r.answerMs);
     const goals = [
       answeredPct >= 99 ? 'answered ok' : 'answered MISSED',
       acceptedPct >= 80 ? 'throughput ok' : 'throughput MISSED',
@@ -159,14 +147,14 @@ export async function overload(
     return {
       'sustained max/s': sustainedMax,
       'offered/s': round(rate),
-      sent,
+      sent: r.sent,
       'answered ≤1s %': round(answeredPct),
       'accepted/s': round(acceptedPerSecond),
       'accepted % of max': round(acceptedPct),
       'accepted, delivered to all/s': round(delivered / elapsed),
-      refused,
-      'other failures': JSON.stringify(failures),
-      unanswered,
+      refused: r.refused,
+      'other failures': JSON.stringify(r.failures),
+      unanswered: r.unanswered,
       'refused since start, by reason': JSON.stringify(shed),
       'ack p50 ms': round(answers.p50),
       'ack p99 ms': round(answers.p99),
@@ -176,7 +164,7 @@ export async function overload(
       goals,
     };
   } finally {
-    for (const s of movers) s.close();
+    flood.worker.postMessage('close');
     quietMover!.close();
     await pool.close();
   }

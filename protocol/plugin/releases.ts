@@ -51,15 +51,20 @@ export const EnvironmentMapSchema = Type.Record(
   Type.String({ minLength: 1, maxLength: 100 }),
   Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }),
   {
-    default: {},
     description:
-      "the tool's environment name → the board's (e.g. production → live); a name not listed is used as it is, lower-cased",
+      "the tool's environment name → the board's (e.g. staging → pre-production); a name not listed is used as it is, lower-cased",
   },
 );
 
+/** What most pipelines call the two environments a board's default path names otherwise. */
+export const DEFAULT_ENVIRONMENT_MAP = {
+  staging: 'pre-production',
+  production: 'production-shadow',
+} as const;
+
 /** The config field the host reads when it applies release reports (`environments`). */
-export function releaseConfigFields() {
-  return { environments: EnvironmentMapSchema };
+export function releaseConfigFields(defaults: Record<string, string> = DEFAULT_ENVIRONMENT_MAP) {
+  return { environments: { ...EnvironmentMapSchema, default: { ...defaults } } };
 }
 
 /** The board environment a tool's environment name maps to under an installation's config. */

@@ -179,6 +179,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     log: http.log,
     secrets,
     releases,
+    flags,
   });
   await plugins.routes(http);
   http.addHook('onClose', () => plugins.close());

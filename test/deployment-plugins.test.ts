@@ -265,35 +265,68 @@ describe('generic deployment JSON', () => {
   });
 });
 
-describe('two failures racing', () => {
+describe('failures racing', () => {
   it('raises one defect when failures from two tools are processed at the same time', async () => {
     const s = await stage('Racing failures', { version: '2.4.0' }, ['test', 'system-test']);
     const jenkins = await install(server.admin, s.boardId, 'jenkins-deployments');
     const generic = await install(server.admin, s.boardId, 'generic-deployment');
     const jenkinsBody = fixtureText('jenkins-deployments', 'post.failure');
-    const genericBody = JSON.stringify({
-      version: '2.4.0',
-      environment: 'pre-production',
-      status: 'failure',
-      runId: 'smoke-99',
-      kind: 'check',
-    });
-    const replies = await Promise.all([
-      postHook(server.baseUrl, jenkins.inboundUrl, jenkinsBody, {
-        'x-blendboard-signature': `sha256=${hmacHex(jenkins.secret, jenkinsBody)}`,
+    const jenkinsBodies = [jenkinsBody, jenkinsBody.replaceAll('412', '414')];
+    const genericBodies = ['smoke-99', 'smoke-100'].map((runId) =>
+      JSON.stringify({
+        version: '2.4.0',
+        environment: 'pre-production',
+        status: 'failure',
+        runId,
+        kind: 'check',
       }),
-      postHook(server.baseUrl, generic.inboundUrl, genericBody, sign.blendboard(generic.secret, genericBody)),
+    );
+    // Each installation's deliveries are applied one at a time, the two installations' side by side.
+    const replies = await Promise.all([
+      ...jenkinsBodies.map((body) =>
+        postHook(server.baseUrl, jenkins.inboundUrl, body, {
+          'x-blendboard-signature': `sha256=${hmacHex(jenkins.secret, body)}`,
+        }),
+      ),
+      ...genericBodies.map((body) =>
+        postHook(server.baseUrl, generic.inboundUrl, body, sign.blendboard(generic.secret, body)),
+      ),
     ]);
-    expect(replies.map((r) => r.status)).toEqual([202, 202]);
-    await processed(s, jenkins, 1);
-    await processed(s, generic, 1);
+    expect(replies.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    await processed(s, jenkins, 2);
+    await processed(s, generic, 2);
     const release = await releaseNow(s);
     expect(release.state).toBe('stopped');
     const found = await defects(s);
     expect(found).toHaveLength(1);
-    // The later failure is a comment on the one defect.
+    // Every later failure is a comment on the one defect.
     const notes = await comments(s, found[0]!.id);
-    expect(notes).toHaveLength(1);
-    expect(notes[0]!.body).toMatch(/^Failed again: /);
+    expect(notes).toHaveLength(3);
+    expect(notes.every((n) => n.body.startsWith('Failed again: '))).toBe(true);
+  });
+});
+
+describe('releases switched off on the board', () => {
+  it('records the report as not applied, naming the flag, and leaves the release alone', async () => {
+    const s = await stage('Flagged off', { version: '2.4.0' }, ['test']);
+    const inst = await install(server.admin, s.boardId, 'generic-deployment');
+    await server.admin.ok(
+      server.admin.put(`/api/flags/releases/overrides`, {
+        boardId: s.boardId,
+        value: false,
+        reason: 'not yet',
+      }),
+    );
+    const body = fixtureText('generic-deployment', 'failure');
+    expect(
+      (await postHook(server.baseUrl, inst.inboundUrl, body, sign.blendboard(inst.secret, body))).status,
+    ).toBe(202);
+    const [latest] = await processed(s, inst, 1);
+    expect(latest).toMatchObject({ status: 'processed', outcome: 'ignored', retrying: false });
+    expect(latest!.summary).toMatch(/releases are turned off on this board \(feature flag "releases"\)/);
+    await server.admin.ok(
+      server.admin.put(`/api/flags/releases/overrides`, { boardId: s.boardId, value: null }),
+    );
+    expect(await releaseNow(s)).toMatchObject({ state: 'on_path', stop: null, revision: s.release.revision });
   });
 });

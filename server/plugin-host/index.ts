@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { Db } from '../infra/database.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { SecretBox } from '../infra/secret-box.ts';
@@ -30,6 +31,8 @@ export interface PluginHostDeps {
   secrets: SecretBox;
   /** applies the deployment and check runs plugins report on releases */
   releases?: ReleaseService;
+  /** feature flags: release reports respect the board's `releases` flag */
+  flags?: FlagService;
 }
 
 export interface PluginHost {
@@ -56,6 +59,7 @@ export async function createPluginHost({
   log,
   secrets,
   releases,
+  flags,
 }: PluginHostDeps): Promise<PluginHost> {
   const registry = await discoverPlugins({
     pluginDir: config.PLUGIN_DIR,
@@ -88,6 +92,7 @@ export async function createPluginHost({
     concurrency: config.PLUGIN_CONCURRENCY,
     log,
     releases,
+    flags,
     processed: metrics.counter(
       'blendboard_webhook_processed_total',
       'webhook deliveries processed, by plugin and outcome',

@@ -29,7 +29,7 @@ import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketF
 import { defaultParse } from './inbound.ts';
 import { type HookJob, type JobAttempt, mapLimit, type PluginQueue } from './queue.ts';
 import type { PluginRegistry } from './registry.ts';
-import { applyReleaseReports, type ReleaseReporter } from './release-reports.ts';
+import { applyReleaseReports, type FeatureCheck, type ReleaseReporter } from './release-reports.ts';
 import * as repo from './repo.ts';
 import { EventSink } from './ticket-writer.ts';
 
@@ -89,6 +89,8 @@ export interface ProcessorDeps {
   processed: Counter;
   /** applies `ctx.releases.report` (absent: such reports are recorded as not applied) */
   releases?: ReleaseReporter;
+  /** feature flags (releases are behind the `releases` flag) */
+  flags?: FeatureCheck;
 }
 
 export function storedRequest(d: DeliveryRow): InboundRequest {
@@ -251,7 +253,12 @@ export class DeliveryProcessor {
           trx,
           record,
           this.deps.releases,
-          { boardId: installation.board_id, pluginId: installation.plugin_id, config: installation.config },
+          {
+            boardId: installation.board_id,
+            pluginId: installation.plugin_id,
+            config: installation.config,
+            flags: this.deps.flags,
+          },
           p.releaseReports,
         );
         results.push(...reported);
@@ -389,7 +396,7 @@ export class HookRunner {
             trx,
             record,
             this.deps.releases,
-            { boardId: installation.board_id, pluginId, config: installation.config },
+            { boardId: installation.board_id, pluginId, config: installation.config, flags: this.deps.flags },
             recorder.releaseReports,
           );
           await sink.flush(record);

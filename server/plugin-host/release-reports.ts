@@ -13,6 +13,8 @@ import {
   describeMatch,
   type ReleaseReport,
 } from '../../protocol/plugin.ts';
+import type { FlagService } from '../flags/service.ts';
+import { AppError } from '../infra/errors.ts';
 import type { Database } from '../infra/schema.ts';
 import * as releaseRepo from '../releases/repo.ts';
 import type { ReleaseService } from '../releases/service.ts';
@@ -21,10 +23,14 @@ import { pluginActor } from './apply.ts';
 
 /** The part of the release service the host uses. */
 export type ReleaseReporter = Pick<ReleaseService, 'reportWithin'>;
+/** Refuses when a feature flag is off on the board (FlagService.requireEnabled). */
+export type FeatureCheck = Pick<FlagService, 'requireEnabled'>;
 
 export interface ReleaseReportScope {
   boardId: string;
   pluginId: string;
+  /** releases sit behind the `releases` flag: off on the board, a report is recorded as not applied */
+  flags?: FeatureCheck;
   /** the installation's config: its `environments` map names the board's environments */
   config: unknown;
 }
@@ -39,10 +45,19 @@ export async function applyReleaseReports(
   reports: readonly ReleaseReport[],
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
+  let off: string | null = null;
+  if (reports.length > 0 && scope.flags) {
+    off = await scope.flags
+      .requireEnabled(pluginActor(scope.pluginId), scope.boardId, 'releases', 'releases')
+      .then(
+        () => null,
+        (err: unknown) => (err instanceof AppError ? err.message : Promise.reject(err)),
+      );
+  }
   for (const report of reports) {
     const ignored = (message: string) => results.push({ op: OP, result: 'ignored', message });
-    if (!releases) {
-      ignored('releases are not available on this server');
+    if (!releases || off) {
+      ignored(off ?? 'releases are not available on this server');
       continue;
     }
     const row = await releaseRepo.findByRef(trx, scope.boardId, report.match);

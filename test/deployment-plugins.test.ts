@@ -17,6 +17,7 @@ import {
   postHook,
   sign,
 } from '../server/plugin-host/test-tools.ts';
+import { findByRef } from '../server/releases/repo.ts';
 import { type ApiClient, eventually, memberWithRole, startServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -326,5 +327,37 @@ describe('releases switched off on the board', () => {
       server.admin.put(`/api/flags/releases/overrides`, { boardId: s.boardId, value: null }),
     );
     expect(await releaseNow(s)).toMatchObject({ state: 'on_path', stop: null, revision: s.release.revision });
+  });
+});
+
+describe('which release an event names', () => {
+  it('prefers version, then tag, then commit; an exact tag or commit, then the newest; never a live or cancelled one', async () => {
+    const boardId = (await server.admin.createBoard('Matching')).id;
+    const plan = (body: Record<string, unknown>) =>
+      server.admin.ok(
+        server.admin.post<Release>(`/api/boards/${boardId}/releases`, { stream: 'development', ...body }),
+      );
+    const older = await plan({ version: '1.0.0', commit: 'aaaaaaa111' });
+    const newer = await plan({ version: '1.1.0', commit: 'aaaaaaa111bbbb' });
+    const tagged = await plan({ version: 'Spring-2027', tag: 'v1.0.0', commit: 'ccccccc' });
+    const find = async (ref: Parameters<typeof findByRef>[2]) =>
+      (await findByRef(server.db, boardId, ref))?.version;
+
+    expect(await find({ version: 'spring-2027', tag: 'v1.1.0', commit: 'aaaaaaa111' })).toBe(tagged.version);
+    // A release's own tag wins over another release's version written as a tag.
+    expect(await find({ tag: 'v1.0.0' })).toBe(tagged.version);
+    expect(await find({ tag: 'refs/tags/1.1.0' })).toBe(newer.version);
+    // Exact commit before a prefix, either way round; then the most recently planned.
+    expect(await find({ commit: 'AAAAAAA111' })).toBe(older.version);
+    expect(await find({ commit: 'aaaaaaa111bbbbcccc' })).toBe(newer.version);
+    expect(await find({ commit: 'aaaaaaa' })).toBe(newer.version);
+    expect(await find({ commit: 'aaaaaa' })).toBeUndefined();
+    expect(await find({ version: '9.9.9', tag: 'v9.9.9', commit: 'ccccccc0123' })).toBe(tagged.version);
+    expect(await find({})).toBeUndefined();
+
+    await server.db.updateTable('releases').set({ state: 'cancelled' }).where('id', '=', newer.id).execute();
+    expect(await find({ commit: 'aaaaaaa' })).toBe(older.version);
+    expect(await find({ version: '1.1.0' })).toBeUndefined();
+    expect(older.id).not.toBe(newer.id);
   });
 });

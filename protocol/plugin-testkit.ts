@@ -2,7 +2,7 @@
  * The plugin test kit: what a plugin's tests import besides the plugin API (protocol/plugin.ts).
  * It runs a plugin's `verify`, `parse` and `handle` the way the host does, without a server:
  * `verifyContext` is the host's own (same HMAC and constant-time compare), `testWebhookContext`
- * records the ticket actions a handler asks for (validated like the host validates them),
+ * records the ticket actions and release reports a handler asks for (validated like the host validates them),
  * `configWithDefaults` gives the config an install would store, `inboundRequest` builds the request
  * `verify` and `parse` see, and `parsePayload` parses and checks it against `payloadSchema` as the
  * host does before storing a delivery. A plugin's tests never import server/ (npm run lint checks it).
@@ -13,6 +13,7 @@ import {
   type InboundRequest,
   PayloadError,
   type PayloadOf,
+  type ReleaseReport,
   recordActions,
   type TicketAction,
   type TicketView,
@@ -62,7 +63,7 @@ export function parsePayload<Config, Schema>(
 export function testWebhookContext<Config>(
   config: Config,
   options: { find?: (dedupKey: string) => Promise<TicketView | null>; headers?: Record<string, string> } = {},
-): WebhookContext<Config> & { actions: TicketAction[] } {
+): WebhookContext<Config> & { actions: TicketAction[]; releaseReports: ReleaseReport[] } {
   const recorder = recordActions(options.find);
   const quiet = () => {};
   return {
@@ -78,7 +79,9 @@ export function testWebhookContext<Config>(
     },
     log: { info: quiet, warn: quiet, error: quiet },
     tickets: recorder.tickets,
+    releases: recorder.releases,
     ignore: recorder.ignore,
     actions: recorder.actions,
+    releaseReports: recorder.releaseReports,
   };
 }

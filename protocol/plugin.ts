@@ -11,7 +11,8 @@
  *    and gets an inbound URL `/hooks/<installation id>` and a generated secret.
  * 2. A tool posts to that URL. `verify` checks the raw bytes (401 if it says no), `parse` and
  *    `payloadSchema` check the body (400), the delivery is stored, then acknowledged (202).
- * 3. From a durable queue, `handle` turns the payload into ticket actions through `ctx.tickets`.
+ * 3. From a durable queue, `handle` turns the payload into ticket actions through `ctx.tickets`
+ *    (and deployment or check runs on a release through `ctx.releases`).
  *    The host applies them in one transaction, attributed to `plugin:<id>`. A throw, a timeout or an
  *    invalid result fails the delivery; it is retried with backoff and can be replayed.
  * 4. `hooks` run after board events (a card created, moved, resolved, ...), with the same context.
@@ -23,4 +24,5 @@ export * from './plugin/definition.ts';
 export * from './plugin/hooks.ts';
 export * from './plugin/http.ts';
 export * from './plugin/inbound.ts';
+export * from './plugin/releases.ts';
 export * from './plugin/tickets.ts';

@@ -20,6 +20,20 @@ const EnvironmentName = Type.String({
   description: 'lower-case letters, digits and hyphens, 1–40 characters',
 });
 
+/** A git tag as CI names it (refs/tags/ stripped), for matching deployment events to a release. */
+export const ReleaseTag = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[^\\s]+$',
+  description: 'the git tag, e.g. v2.4.0',
+});
+
+/** A commit SHA, full or abbreviated (at least 7 hex digits). */
+export const CommitSha = Type.String({
+  pattern: '^[0-9a-fA-F]{7,64}$',
+  description: 'the commit SHA, full or at least 7 hex digits',
+});
+
 export const FailedRunSchema = Type.Object({
   environment: Type.String(),
   runId: Type.String(),
@@ -55,6 +69,10 @@ export const ReleaseSchema = Type.Object({
   id: Uuid,
   boardId: Uuid,
   version: Type.String(),
+  /** the git tag CI deploys it from, if known: deployment events find the release by it */
+  tag: Nullable(Type.String()),
+  /** the commit SHA (lower-case hex) CI deploys it from, if known */
+  commit: Nullable(Type.String()),
   targetDate: Nullable(DateOnly),
   stream: StreamSchema,
   notes: Type.String(),
@@ -78,6 +96,8 @@ export type Release = Static<typeof ReleaseSchema>;
 export const CreateReleaseBody = Type.Object(
   {
     version: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }),
+    tag: Type.Optional(Nullable(ReleaseTag)),
+    commit: Type.Optional(Nullable(CommitSha)),
     targetDate: Type.Optional(Nullable(DateOnly)),
     stream: StreamSchema,
     notes: Type.Optional(Type.String({ maxLength: 20_000 })),

@@ -170,7 +170,17 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(flagRoutes, { flags });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
-  const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
+  const plugins = await createPluginHost({
+    config,
+    db,
+    pool,
+    bus,
+    metrics,
+    log: http.log,
+    secrets,
+    releases,
+    flags,
+  });
   await plugins.routes(http);
   http.addHook('onClose', () => plugins.close());
 

@@ -1,8 +1,9 @@
 /**
  * The narrow context a plugin's handlers and hooks receive: its installation's config, a logger,
- * the ticket actions it may ask for, and (for webhooks) the delivery being handled. Passed as an
+ * the ticket actions it may ask for, the runs it may report on releases, and (for webhooks) the delivery being handled. Passed as an
  * explicit argument, so a plugin reaches only what the context grants.
  */
+import type { ReleaseActions } from './releases.ts';
 import type { TicketActions } from './tickets.ts';
 
 export interface PluginLogger {
@@ -16,6 +17,8 @@ export interface PluginContext<Config> {
   readonly installation: { readonly id: string; readonly boardId: string };
   readonly log: PluginLogger;
   readonly tickets: TicketActions;
+  /** deployment and check runs on the board's releases (protocol/plugin/releases.ts) */
+  readonly releases: ReleaseActions;
   /** record why nothing was done (shown in the delivery log) */
   ignore(reason: string): void;
 }

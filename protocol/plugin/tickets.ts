@@ -7,6 +7,7 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { CardTypeSchema, Uuid } from '../model.ts';
 import { PayloadError } from './inbound.ts';
+import { type ReleaseActions, type ReleaseReport, ReleaseReportSchema } from './releases.ts';
 import { oneOf } from './schema-builders.ts';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -228,6 +229,9 @@ export class PluginContextClosed extends Error {}
 export interface ActionRecorder {
   readonly tickets: TicketActions;
   readonly actions: TicketAction[];
+  readonly releases: ReleaseActions;
+  /** release reports (protocol/plugin/releases.ts), applied in the same transaction as `actions` */
+  readonly releaseReports: ReleaseReport[];
   ignore(reason: string): void;
   /** after the handler settles (or times out): later calls throw */
   close(): void;
@@ -246,16 +250,37 @@ function check(action: TicketAction): TicketAction {
   );
 }
 
+function checkReport(report: ReleaseReport): ReleaseReport {
+  if (Value.Check(ReleaseReportSchema, report)) {
+    const { version, tag, commit } = report.match;
+    if (version || tag || commit) return report;
+    throw new PayloadError('invalid release report at /match: name the release by version, tag or commit');
+  }
+  const first = [...Value.Errors(ReleaseReportSchema, report)][0];
+  const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+  throw new PayloadError(`invalid release report${where}: ${first?.message ?? 'not a release report'}`);
+}
+
 /** Records ticket actions (validated as they are made) for the host to apply in one transaction. */
 export function recordActions(
   find: (dedupKey: string) => Promise<TicketView | null> = async () => null,
 ): ActionRecorder {
   const actions: TicketAction[] = [];
+  const releaseReports: ReleaseReport[] = [];
   let closed = false;
-  const push = (a: TicketAction) => {
+  const open = () => {
     if (closed)
       throw new PluginContextClosed('the plugin context is closed (the handler returned or timed out)');
+  };
+  const push = (a: TicketAction) => {
+    open();
     actions.push(check(a));
+  };
+  const releases: ReleaseActions = {
+    report: (report) => {
+      open();
+      releaseReports.push(checkReport(report));
+    },
   };
   const tickets: TicketActions = {
     raise: (ticket) => push({ op: 'raise', ticket }),
@@ -273,6 +298,8 @@ export function recordActions(
   return {
     tickets,
     actions,
+    releases,
+    releaseReports,
     ignore: (reason) => push({ op: 'ignore', reason }),
     close: () => {
       closed = true;

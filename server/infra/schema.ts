@@ -271,6 +271,9 @@ export interface ReleasesTable {
   board_id: string;
   version: string;
   target_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** migrations/2026-12-04T0100-release-refs.ts: the git tag and commit CI knows the release by */
+  tag: ColumnType<string | null, string | null | undefined, string | null>;
+  commit_sha: ColumnType<string | null, string | null | undefined, string | null>;
   stream: string;
   notes: Generated<string>;
   state: Generated<string>;

@@ -42,6 +42,8 @@ export async function applyRepeats(
   const rule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
   const candidates = prepared.filter(
     (p) =>
+      // release reports go through the release service, on the one-by-one path
+      p.releaseReports.length === 0 &&
       p.actions.every((a) => a.op === 'raise' || a.op === 'ignore') &&
       // incidents feed the recurring-incident rule, which the one-by-one path runs
       !(rule && raisesOf(p).some((a) => a.ticket.kind === 'incident')),

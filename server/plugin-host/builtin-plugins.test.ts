@@ -505,3 +505,41 @@ describe('problems from recurring incidents', () => {
     expect(ticket.links.map((l) => l.kind)).toEqual(['problem_for', 'problem_for']);
   });
 });
+
+describe('deployment plugins (release reports; the full journey is in test/deployment-plugins.test.ts)', () => {
+  const cases: {
+    plugin: string;
+    fixture: string;
+    headers: (secret: string, body: string) => Record<string, string>;
+  }[] = [
+    {
+      plugin: 'github-deployments',
+      fixture: 'deployment_status.failure',
+      headers: (secret, body) => sign.github(secret, body, 'deployment_status'),
+    },
+    {
+      plugin: 'gitlab-deployments',
+      fixture: 'deployment.failed',
+      headers: (secret) => ({ ...sign.gitlab(secret), 'x-gitlab-event': 'Deployment Hook' }),
+    },
+    { plugin: 'jenkins-deployments', fixture: 'post.failure', headers: sign.blendboard },
+    { plugin: 'generic-deployment', fixture: 'failure', headers: sign.blendboard },
+  ];
+  for (const c of cases) {
+    it(`${c.plugin}: its fixture, signed as the tool signs, is reported on the board's releases`, async () => {
+      const b = await board(`No releases (${c.plugin})`);
+      const inst = await install(server.admin, b.id, c.plugin);
+      const body = fixtureText(c.plugin, c.fixture);
+      expect((await postHook(server.baseUrl, inst.inboundUrl, body, c.headers('wrong', body))).status).toBe(
+        401,
+      );
+      expect(
+        (await postHook(server.baseUrl, inst.inboundUrl, body, c.headers(inst.secret, body))).status,
+      ).toBe(202);
+      await settle(b.id, inst, 2);
+      const [latest] = (await deliveries(server.admin, b.id, inst.id)).items;
+      expect(latest).toMatchObject({ status: 'processed', outcome: 'ignored', retrying: false });
+      expect(latest!.summary).toMatch(/^no release on its way matches /);
+    });
+  }
+});

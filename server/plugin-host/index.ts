@@ -6,9 +6,11 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { Db } from '../infra/database.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { SecretBox } from '../infra/secret-box.ts';
+import type { ReleaseService } from '../releases/service.ts';
 import type { BoardEventBus } from '../sync/event-log.ts';
 import { DeliveryWriter, WebhookReceiver } from './inbound.ts';
 import { DeliveryProcessor, HookRunner, InstallationDirectory } from './processor.ts';
@@ -27,6 +29,10 @@ export interface PluginHostDeps {
   log: FastifyBaseLogger;
   /** seals installation secrets when stored, opens them to verify inbound webhooks */
   secrets: SecretBox;
+  /** applies the deployment and check runs plugins report on releases */
+  releases?: ReleaseService;
+  /** feature flags: release reports respect the board's `releases` flag */
+  flags?: FlagService;
 }
 
 export interface PluginHost {
@@ -52,6 +58,8 @@ export async function createPluginHost({
   metrics,
   log,
   secrets,
+  releases,
+  flags,
 }: PluginHostDeps): Promise<PluginHost> {
   const registry = await discoverPlugins({
     pluginDir: config.PLUGIN_DIR,
@@ -83,6 +91,8 @@ export async function createPluginHost({
     timeoutMs: config.PLUGIN_TIMEOUT_MS,
     concurrency: config.PLUGIN_CONCURRENCY,
     log,
+    releases,
+    flags,
     processed: metrics.counter(
       'blendboard_webhook_processed_total',
       'webhook deliveries processed, by plugin and outcome',

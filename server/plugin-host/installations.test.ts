@@ -24,12 +24,16 @@ describe('the plugins a server offers', () => {
     expect(res.plugins.map((p) => p.id).sort()).toEqual([
       'alertmanager',
       'generic-ci',
+      'generic-deployment',
       'generic-incident',
       'generic-problem',
       'github-actions',
+      'github-deployments',
       'gitlab-ci',
+      'gitlab-deployments',
       'grafana',
       'jenkins',
+      'jenkins-deployments',
       'pagerduty',
     ]);
     expect(res.loadErrors).toEqual([]);

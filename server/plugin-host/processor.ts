@@ -8,7 +8,13 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
-import type { HookContext, InboundRequest, TicketAction, WebhookContext } from '../../protocol/plugin.ts';
+import type {
+  HookContext,
+  InboundRequest,
+  ReleaseReport,
+  TicketAction,
+  WebhookContext,
+} from '../../protocol/plugin.ts';
 import { recordActions } from '../../protocol/plugin.ts';
 import * as cardRepo from '../cards/repo.ts';
 import * as columnRepo from '../columns/repo.ts';
@@ -23,6 +29,7 @@ import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketF
 import { defaultParse } from './inbound.ts';
 import { type HookJob, type JobAttempt, mapLimit, type PluginQueue } from './queue.ts';
 import type { PluginRegistry } from './registry.ts';
+import { applyReleaseReports, type FeatureCheck, type ReleaseReporter } from './release-reports.ts';
 import * as repo from './repo.ts';
 import { EventSink } from './ticket-writer.ts';
 
@@ -80,6 +87,10 @@ export interface ProcessorDeps {
   concurrency: number;
   log: FastifyBaseLogger;
   processed: Counter;
+  /** applies `ctx.releases.report` (absent: such reports are recorded as not applied) */
+  releases?: ReleaseReporter;
+  /** feature flags (releases are behind the `releases` flag) */
+  flags?: FeatureCheck;
 }
 
 export function storedRequest(d: DeliveryRow): InboundRequest {
@@ -96,6 +107,8 @@ export interface PreparedDelivery {
   delivery: DeliveryRow;
   installation: InstallationRow;
   actions: TicketAction[];
+  /** runs reported on releases; applied after the ticket actions, in the same transaction */
+  releaseReports: ReleaseReport[];
   summary: string | null;
   final: boolean;
 }
@@ -164,7 +177,14 @@ export class DeliveryProcessor {
     const { delivery, installation } = row;
     const pluginId = installation.plugin_id;
     if (!installation.enabled) {
-      return { delivery, installation, actions: [], summary: 'the installation is disabled', final };
+      return {
+        delivery,
+        installation,
+        actions: [],
+        releaseReports: [],
+        summary: 'the installation is disabled',
+        final,
+      };
     }
     const plugin = this.deps.registry.get(pluginId);
     if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
@@ -182,6 +202,7 @@ export class DeliveryProcessor {
         delivery: delivery.id,
       }),
       tickets: recorder.tickets,
+      releases: recorder.releases,
       ignore: recorder.ignore,
     };
     try {
@@ -194,6 +215,7 @@ export class DeliveryProcessor {
         delivery,
         installation,
         actions: recorder.actions,
+        releaseReports: recorder.releaseReports,
         summary: checkHandlerResult(result),
         final,
       };
@@ -227,10 +249,29 @@ export class DeliveryProcessor {
           },
           sink,
         );
+        const reported = await applyReleaseReports(
+          trx,
+          record,
+          this.deps.releases,
+          {
+            boardId: installation.board_id,
+            pluginId: installation.plugin_id,
+            config: installation.config,
+            flags: this.deps.flags,
+          },
+          p.releaseReports,
+        );
+        results.push(...reported);
         const outcome = deliveryOutcome(results.map((r) => r.result));
+        // What happened to a release is the line the delivery log shows, unless the plugin said more.
+        const releaseSummary =
+          reported
+            .map((r) => r.message)
+            .join('; ')
+            .slice(0, 500) || null;
         await repo.markProcessed(trx, delivery.id, {
           outcome,
-          summary: summaryOf(results, p.summary),
+          summary: summaryOf(results, p.summary ?? releaseSummary),
           results,
           cardIds,
         });
@@ -317,6 +358,7 @@ export class HookRunner {
           seq: job.seq,
         }),
         tickets: recorder.tickets,
+        releases: recorder.releases,
         ignore: recorder.ignore,
       };
       try {
@@ -330,7 +372,7 @@ export class HookRunner {
       } finally {
         recorder.close();
       }
-      if (recorder.actions.every((a) => a.op === 'ignore')) return;
+      if (recorder.actions.every((a) => a.op === 'ignore') && recorder.releaseReports.length === 0) return;
       const board = await this.deps.directory.forBoard(installation.board_id);
       const problemRule = problemRuleOf(board.installations.find((i) => i.plugin_id === PROBLEM_PLUGIN_ID));
       await withTransactionRetry(() =>
@@ -349,6 +391,13 @@ export class HookRunner {
               problemRule,
             },
             sink,
+          );
+          await applyReleaseReports(
+            trx,
+            record,
+            this.deps.releases,
+            { boardId: installation.board_id, pluginId, config: installation.config, flags: this.deps.flags },
+            recorder.releaseReports,
           );
           await sink.flush(record);
         }),

@@ -53,11 +53,11 @@ export default definePlugin({
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('plugin discovery', () => {
-  it('finds the nine built-ins in plugins/', async () => {
+  it('finds the thirteen built-ins in plugins/', async () => {
     const registry = await discoverPlugins();
     expect(registry.errors).toEqual([]);
     expect(registry.list().every((p) => p.source === 'builtin')).toBe(true);
-    expect(registry.list()).toHaveLength(9);
+    expect(registry.list()).toHaveLength(13);
     expect(registry.get('pagerduty')?.webhookNames).toEqual(['events']);
   });
 

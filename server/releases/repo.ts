@@ -1,5 +1,5 @@
 /** SQL of releases: rows, scope, reported runs and verdicts. Kysely only; the rules are elsewhere. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Role } from '../../protocol/model.ts';
 import type { Database, ReleaseRow } from '../infra/schema.ts';
 
@@ -51,6 +51,8 @@ export async function versionTaken(db: Q, boardId: string, version: string): Pro
 export type NewReleaseRow = {
   board_id: string;
   version: string;
+  tag: string | null;
+  commit_sha: string | null;
   target_date: string | null;
   stream: string;
   notes: string;
@@ -239,4 +241,63 @@ export async function recordDefect(db: Q, releaseId: string, environment: string
     .values({ release_id: releaseId, environment, card_id: cardId })
     .onConflict((oc) => oc.columns(['release_id', 'environment']).doUpdateSet({ card_id: cardId }))
     .execute();
+}
+
+/** What CI names a release by: its version, its git tag or the commit it was built from. */
+export interface ReleaseRef {
+  version?: string;
+  tag?: string;
+  commit?: string;
+}
+
+/**
+ * The release still on its way (not live, not cancelled) that CI means by `ref`. The first of
+ * version, tag and commit that names one decides: version case-insensitively; tag as the release's
+ * tag, or, for a release planned without one, its version written as a tag ("v2.4.0" or "2.4.0" for
+ * 2.4.0); commit equal, or one a prefix of the other (at least 7 hex digits, so a short SHA finds a
+ * full one and the other way round). Several on one criterion: an exact tag or commit before a
+ * looser match, then the most recently planned.
+ */
+export async function findByRef(db: Q, boardId: string, ref: ReleaseRef): Promise<ReleaseRow | undefined> {
+  const open = () =>
+    db
+      .selectFrom('releases')
+      .selectAll()
+      .where('board_id', '=', boardId)
+      .where('state', 'not in', ['live', 'cancelled']);
+  const version = ref.version?.trim().toLowerCase();
+  if (version) {
+    const row = await open()
+      .where((eb) => eb(eb.fn('lower', ['version']), '=', version))
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (row) return row;
+  }
+  const tag = ref.tag?.trim().replace(/^refs\/tags\//, '');
+  if (tag) {
+    const asVersion = [tag.toLowerCase(), tag.replace(/^v(?=\d)/i, '').toLowerCase()];
+    const row = await open()
+      .where((eb) =>
+        eb.or([
+          eb('tag', '=', tag),
+          eb.and([eb('tag', 'is', null), eb(eb.fn('lower', ['version']), 'in', asVersion)]),
+        ]),
+      )
+      .orderBy(sql`tag is null`)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (row) return row;
+  }
+  const commit = ref.commit?.trim().toLowerCase();
+  if (commit && /^[0-9a-f]{7,64}$/.test(commit)) {
+    // Both sides are hex only (checked here, and on the way in), so neither can carry a LIKE wildcard.
+    return open()
+      .where((eb) =>
+        eb.or([eb('commit_sha', 'like', `${commit}%`), sql<boolean>`${commit} like commit_sha || '%'`]),
+      )
+      .orderBy(sql`commit_sha = ${commit}`, 'desc')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+  return undefined;
 }

@@ -51,12 +51,21 @@ export type ReleaseChangeKind =
   | 'live';
 
 type VerdictRow = Awaited<ReturnType<typeof repo.verdicts>>[number];
+type Trx = Parameters<Parameters<typeof commitWithEvents>[2]>[0];
+/** What one change of a release writes (null: nothing, e.g. a redelivered report), decided under its row lock. */
+type Decide = (
+  trx: Trx,
+  row: ReleaseRow,
+  record: RecordEvent,
+) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange } | null>;
 
 function toRelease(row: ReleaseRow, cardIds: string[], verdicts: VerdictRow[]): Release {
   return {
     id: row.id,
     boardId: row.board_id,
     version: row.version,
+    tag: row.tag,
+    commit: row.commit_sha,
     targetDate: row.target_date,
     stream: row.stream as Release['stream'],
     notes: row.notes,
@@ -141,6 +150,8 @@ export class ReleaseService {
         .insertRelease(trx, {
           board_id: boardId,
           version,
+          tag: input.tag ?? null,
+          commit_sha: input.commit?.toLowerCase() ?? null,
           target_date: input.targetDate ?? null,
           stream: input.stream,
           notes: input.notes ?? '',
@@ -200,39 +211,75 @@ export class ReleaseService {
     input: DeploymentReportInput,
   ): Promise<{ release: Release; duplicate: boolean }> {
     await requireBoardPermission(this.db, actor, boardId, 'release:deploy');
+    const result = await commitWithEvents(this.db, this.bus, (trx, record) =>
+      this.reportWithin(trx, record, actor, boardId, releaseId, input),
+    );
+    if ('refusal' in result) throw conflict(result.refusal);
+    return result;
+  }
+
+  /**
+   * The one write path of a reported run, for the HTTP route and for plugins (server/plugin-host),
+   * inside the caller's transaction and attributed to `actor`. A report the rules refuse is returned
+   * as a refusal, not thrown, so a plugin's delivery can record why and still commit.
+   */
+  async reportWithin(
+    trx: Trx,
+    record: RecordEvent,
+    actor: Actor,
+    boardId: string,
+    releaseId: string,
+    input: DeploymentReportInput,
+  ): Promise<{ release: Release; duplicate: boolean } | { refusal: Refusal }> {
     let duplicate = false;
-    const release = await this.change(actor, boardId, releaseId, 'deployed', async (trx, row, record) => {
-      const outcome = applyReport(factsOf(row), input);
-      if (outcome.kind === 'refused') throw conflict(outcome.refusal);
-      const fresh = await repo.insertRun(trx, {
-        release_id: releaseId,
-        environment: input.environment,
-        run_id: input.runId,
-        kind: input.kind,
-        outcome: input.outcome,
-        url: input.url ?? null,
-        reported_by: actor.userId,
-      });
-      if (!fresh) {
-        duplicate = true;
-        return null;
-      }
-      if (outcome.stopped) await this.raiseDefect(trx, record, actor, row, outcome.stopped);
-      const next = outcome.next;
-      const kind: ReleaseChangeKind = outcome.stopped ? 'stopped' : outcome.resumed ? 'resumed' : 'deployed';
-      const atShadow =
-        input.environment === shadowEnvironment(next.environments) && input.outcome === 'success';
-      return {
-        kind,
-        set: {
-          state: next.state,
-          reached: next.reached,
-          stop: next.stop ? JSON.stringify(next.stop) : null,
-          ...(atShadow && input.url ? { shadow_url: input.url } : {}),
-        },
-      };
-    });
-    return { release, duplicate };
+    const refused: { refusal?: Refusal } = {};
+    const release = await this.changeWithin(
+      trx,
+      record,
+      actor,
+      boardId,
+      releaseId,
+      'deployed',
+      async (trx, row, record) => {
+        const outcome = applyReport(factsOf(row), input);
+        if (outcome.kind === 'refused') {
+          refused.refusal = outcome.refusal;
+          return null;
+        }
+        const fresh = await repo.insertRun(trx, {
+          release_id: releaseId,
+          environment: input.environment,
+          run_id: input.runId,
+          kind: input.kind,
+          outcome: input.outcome,
+          url: input.url ?? null,
+          reported_by: actor.userId,
+        });
+        if (!fresh) {
+          duplicate = true;
+          return null;
+        }
+        if (outcome.stopped) await this.raiseDefect(trx, record, actor, row, outcome.stopped);
+        const next = outcome.next;
+        const kind: ReleaseChangeKind = outcome.stopped
+          ? 'stopped'
+          : outcome.resumed
+            ? 'resumed'
+            : 'deployed';
+        const atShadow =
+          input.environment === shadowEnvironment(next.environments) && input.outcome === 'success';
+        return {
+          kind,
+          set: {
+            state: next.state,
+            reached: next.reached,
+            stop: next.stop ? JSON.stringify(next.stop) : null,
+            ...(atShadow && input.url ? { shadow_url: input.url } : {}),
+          },
+        };
+      },
+    );
+    return refused.refusal ? { refusal: refused.refusal } : { release, duplicate };
   }
 
   /**
@@ -417,28 +464,36 @@ export class ReleaseService {
     boardId: string,
     releaseId: string,
     kind: ReleaseChangeKind,
-    decide: (
-      trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
-      row: ReleaseRow,
-      record: RecordEvent,
-    ) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange } | null>,
+    decide: Decide,
   ): Promise<Release> {
-    return commitWithEvents(this.db, this.bus, async (trx, record: RecordEvent) => {
-      const row = await repo.lock(trx, boardId, releaseId);
-      if (!row) throw notFound('release');
-      const decided = await decide(trx, row, record);
-      if (decided === null) return (await this.withDetails(trx, [row]))[0]!;
-      const updated = await repo.update(trx, releaseId, decided.set ?? {});
-      const release = (await this.withDetails(trx, [updated]))[0]!;
-      await record({
-        boardId,
-        type: 'release.updated',
-        cardId: null,
-        actor,
-        payload: { release, change: decided.kind ?? kind },
-      });
-      return release;
+    return commitWithEvents(this.db, this.bus, (trx, record: RecordEvent) =>
+      this.changeWithin(trx, record, actor, boardId, releaseId, kind, decide),
+    );
+  }
+
+  private async changeWithin(
+    trx: Trx,
+    record: RecordEvent,
+    actor: Actor,
+    boardId: string,
+    releaseId: string,
+    kind: ReleaseChangeKind,
+    decide: Decide,
+  ): Promise<Release> {
+    const row = await repo.lock(trx, boardId, releaseId);
+    if (!row) throw notFound('release');
+    const decided = await decide(trx, row, record);
+    if (decided === null) return (await this.withDetails(trx, [row]))[0]!;
+    const updated = await repo.update(trx, releaseId, decided.set ?? {});
+    const release = (await this.withDetails(trx, [updated]))[0]!;
+    await record({
+      boardId,
+      type: 'release.updated',
+      cardId: null,
+      actor,
+      payload: { release, change: decided.kind ?? kind },
     });
+    return release;
   }
 
   private async settings(boardId: string): Promise<repo.ReleaseSettings> {

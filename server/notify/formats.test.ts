@@ -32,7 +32,7 @@ function aRelease(over: Record<string, unknown> = {}): Release {
     createdAt: '2026-12-01T10:00:00.000Z',
     revision: 2,
     ...over,
-  } as Release;
+  } as unknown as Release;
 }
 
 function updated(

@@ -3,6 +3,7 @@
  * process: signatures, one delivery per state change per target, retries with backoff, no retry of
  * a 4xx, delivery after a restart, and bad input named by field.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -13,8 +14,11 @@ import type {
   NotificationEnvelope,
 } from '../protocol/notifications.ts';
 import type { Release } from '../protocol/releases.ts';
+import { createDb } from '../server/infra/database.ts';
+import { parseSecretKey, SecretBox } from '../server/infra/secret-box.ts';
 import { verifySignature } from '../server/notify/signature.ts';
-import { eventually, startServer, type TestServer } from './harness.ts';
+import { rekeySecrets } from '../server/ops/rekey.ts';
+import { eventually, startServer, TEST_SECRET_KEY, type TestServer } from './harness.ts';
 
 const ENV = { NOTIFY_ALLOW_PRIVATE: 'true', NOTIFY_RETRY_DELAY_SECONDS: '1', NOTIFY_TIMEOUT_MS: '3000' };
 
@@ -267,6 +271,37 @@ describe('a restart between the commit and the delivery', () => {
       expect(receiver.at('/restart')[0]!.headers['x-blendboard-delivery']).toBe(pending!.id);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('a server-key rotation', () => {
+  it('re-seals targets’ secrets with the installations’, so signatures still verify after it', {
+    timeout: 40_000,
+  }, async () => {
+    const first = await startServer(ENV);
+    const boardId = (await first.admin.createBoard('Rotated')).id;
+    const t = await addTarget(first, boardId, '/rotated');
+    await first.close();
+    const newKey = randomBytes(32).toString('base64');
+    const { db } = createDb(first.databaseUrl, 1);
+    try {
+      await rekeySecrets(
+        db,
+        new SecretBox(parseSecretKey(TEST_SECRET_KEY)),
+        new SecretBox(parseSecretKey(newKey)),
+      );
+    } finally {
+      await db.destroy();
+    }
+    const after = await startServer({ ...ENV, SECRET_KEY: newKey }, first.databaseUrl);
+    try {
+      await after.admin.ok(after.admin.post(`${targets(boardId)}/${t.target.id}/test`));
+      await eventually(() => receiver.at('/rotated').length === 1, 10_000);
+      const req = receiver.at('/rotated')[0]!;
+      expect(verifySignature(t.secret, req.headers['x-blendboard-signature'] as string, req.raw)).toBe(true);
+    } finally {
+      await after.close();
     }
   });
 });

@@ -185,3 +185,25 @@ export function boardName(db: Db, boardId: string): Promise<string | undefined> 
     .executeTakeFirst()
     .then((r) => r?.name);
 }
+
+/** Every target's sealed values, locked until the transaction ends (the server-key rotation, ops/rekey.ts). */
+export function allTargetSecretsForUpdate(trx: Transaction<Database>) {
+  return trx
+    .selectFrom('notification_targets')
+    .select(['id', 'secret', 'routing_key'])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export async function setTargetSecrets(
+  trx: Transaction<Database>,
+  rows: { id: string; secret: string; routing_key: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map((r) => sql`(${r.id}::uuid, ${r.secret}::text, ${r.routing_key}::text)`);
+  await sql`update notification_targets as t
+    set secret = v.secret, routing_key = v.routing_key
+    from (values ${sql.join(values)}) as v(id, secret, routing_key)
+    where t.id = v.id`.execute(trx);
+}

@@ -23,6 +23,8 @@ const env: NodeJS.ProcessEnv = {
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   // Specs sign in many times a minute from one address; the production default would refuse them.
   LOGIN_RATE_LIMIT: '1000',
+  // Specs start their notification receivers on 127.0.0.1, which production refuses (request forgery).
+  NOTIFY_ALLOW_PRIVATE: 'true',
   // A separate build can be served while another run rebuilds dist/ in the same checkout.
   WEB_DIST: process.env.E2E_WEB_DIST ?? 'dist',
 };

@@ -155,6 +155,9 @@ export const ReleaseUpdatedEventSchema = kind(
   Type.Object({
     release: ReleaseSchema,
     change: Type.String({ description: 'what changed, e.g. scope, deployed, live, stopped' }),
+    previousState: Type.Optional(
+      Type.String({ description: 'the state before this change (absent in events recorded before it was added)' }),
+    ),
   }),
 );
 

@@ -31,7 +31,8 @@ import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
-import { createPluginHost } from './plugin-host/index.ts';
+import { createNotifier } from './notify/index.ts';
+import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -183,6 +184,18 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
   await plugins.routes(http);
   http.addHook('onClose', () => plugins.close());
+
+  // ---- Outgoing notifications: targets, the outbox written with release events, delivery (pg-boss)
+  const notifier = await createNotifier({
+    config,
+    db,
+    connectionString: connectionStringOf(config, pool),
+    bus,
+    secrets,
+    log: http.log,
+  });
+  await notifier.routes(http);
+  http.addHook('onClose', () => notifier.close());
 
   const webRoot = path.resolve(config.WEB_DIST);
   if (existsSync(path.join(webRoot, 'index.html'))) {

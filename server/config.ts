@@ -112,13 +112,42 @@ const Env = Type.Object({
       description: 'the URL tools reach this server at, for inbound webhook URLs',
     }),
   ),
+  NOTIFY_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 120_000,
+    default: 10_000,
+    description: 'how long one outgoing notification may take before it counts as failed (and is retried)',
+  }),
+  NOTIFY_MAX_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 20,
+    default: 6,
+    description: 'attempts at one notification delivery in all, the first one included',
+  }),
+  NOTIFY_RETRY_DELAY_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    default: 10,
+    description: 'first retry delay of a notification; doubles with each retry (with jitter)',
+  }),
+  NOTIFY_CONCURRENCY: Type.Integer({
+    minimum: 0,
+    maximum: 64,
+    default: 4,
+    description: 'notifications sent at once by this instance; 0: it records and queues them but sends none',
+  }),
+  NOTIFY_ALLOW_PRIVATE: Type.Boolean({
+    default: false,
+    description:
+      'allow notification targets on private, loopback and link-local addresses (tests, in-house receivers); off guards against request forgery',
+  }),
   WEB_DIST: Type.String({ minLength: 1, default: 'dist', description: 'built web app to serve' }),
 });
 export type Config = Static<typeof Env>;
 
 export class ConfigError extends Error {}
 
-const BOOLEANS = new Set(['COOKIE_SECURE', 'REALTIME_CLUSTER']);
+const BOOLEANS = new Set(['COOKIE_SECURE', 'REALTIME_CLUSTER', 'NOTIFY_ALLOW_PRIVATE']);
 
 /** Turn raw strings into the schema's types; unknown variables are ignored. */
 function coerce(env: Record<string, string | undefined>): Record<string, unknown> {

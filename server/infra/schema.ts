@@ -335,3 +335,47 @@ export interface Database {
 }
 
 export type ReleaseRow = Selectable<ReleasesTable>;
+
+// ---- Notifications (migrations/2026-12-04T0120-notifications.ts) ---------------------------------
+
+export interface NotificationTargetsTable {
+  id: Generated<string>;
+  board_id: string;
+  name: string;
+  url: string;
+  format: string;
+  events: string[];
+  enabled: Generated<boolean>;
+  /** sealed (infra/secret-box.ts) */
+  secret: string;
+  /** sealed; PagerDuty's routing key */
+  routing_key: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  target_id: string;
+  board_id: string;
+  event_seq: ColumnType<string | null, number | null | undefined, number | null>;
+  kind: string;
+  notice: Json;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  response_code: number | null;
+  last_error: string | null;
+  claimed_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export interface Database {
+  notification_targets: NotificationTargetsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+}
+
+export type NotificationTargetRow = Selectable<NotificationTargetsTable>;
+export type NotificationDeliveryRow = Selectable<NotificationDeliveriesTable>;

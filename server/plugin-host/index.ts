@@ -43,7 +43,7 @@ export interface PluginHost {
 }
 
 /** pg-boss gets the same database as the app: its URL from config, or the one the pool was made with. */
-function connectionStringOf(config: Config, pool: pg.Pool): string {
+export function connectionStringOf(config: Config, pool: pg.Pool): string {
   const fromPool = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
   const url = fromPool ?? config.DATABASE_URL;
   if (!url) throw new Error('the plugin queue needs the database URL the pool was created with');

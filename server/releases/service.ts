@@ -491,7 +491,7 @@ export class ReleaseService {
       type: 'release.updated',
       cardId: null,
       actor,
-      payload: { release, change: decided.kind ?? kind },
+      payload: { release, change: decided.kind ?? kind, previousState: row.state },
     });
     return release;
   }

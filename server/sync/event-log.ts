@@ -187,11 +187,37 @@ function toEvent(r: {
   } as BoardEvent;
 }
 
+/**
+ * Work that must commit together with events of some kinds, such as the notification outbox: it
+ * runs inside their transaction, after the change recorded them, so it is never lost to a crash
+ * between the commit and a subscriber. Only events of `types` reach it; other changes pay nothing.
+ */
+export interface InTransactionSubscriber {
+  types: ReadonlySet<BoardEventType>;
+  run(trx: Transaction<Database>, events: BoardEvent[]): Promise<void>;
+}
+
 /** The one in-process event bus: committed board events, in the order they were committed. */
 export class BoardEventBus {
   /** this server instance, named in the announcement of each event it records */
   readonly origin = randomUUID();
   private readonly emitter = new EventEmitter().setMaxListeners(100);
+  private readonly inTransaction: InTransactionSubscriber[] = [];
+  /** Run `subscriber` in the transaction of every event of its types (commitWithEvents). */
+  subscribeInTransaction(subscriber: InTransactionSubscriber): () => void {
+    this.inTransaction.push(subscriber);
+    return () => {
+      const i = this.inTransaction.indexOf(subscriber);
+      if (i >= 0) this.inTransaction.splice(i, 1);
+    };
+  }
+  /** Called by commitWithEvents just before the commit. */
+  async beforeCommit(trx: Transaction<Database>, events: readonly BoardEvent[]): Promise<void> {
+    for (const s of this.inTransaction) {
+      const mine = events.filter((e) => s.types.has(e.type));
+      if (mine.length > 0) await s.run(trx, mine);
+    }
+  }
   publish(event: BoardEvent): void {
     this.emitter.emit('event', event);
   }
@@ -217,7 +243,7 @@ export async function commitWithEvents<T>(
   work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
 ): Promise<T> {
   const recorded: BoardEvent[] = [];
-  const result = await db.transaction().execute((trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const record = (async (e: NewEvent, guardedBy?: Change) => {
       const event = guardedBy
         ? await appendEvent(trx, e, bus.origin, guardedBy)
@@ -225,7 +251,9 @@ export async function commitWithEvents<T>(
       if (event) recorded.push(event);
       return event;
     }) as RecordEvent;
-    return work(trx, record);
+    const result = await work(trx, record);
+    if (recorded.length > 0) await bus.beforeCommit(trx, recorded);
+    return result;
   });
   for (const event of recorded) bus.publish(event);
   return result;

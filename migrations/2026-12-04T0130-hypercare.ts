@@ -1,6 +1,6 @@
 /**
  * Hyper-care and handover (issue 17): each board's defaults (window, automatic extension, handover
- * point, checklist template), a release's own window and handover point, the hyper-care of a release
+ * point, checklist template), a release's own window, handover point and the services it changes (an incident on one of them is linked to it), the hyper-care of a release
  * from go-live (its row is the lock every hyper-care change and every incident link takes), and its
  * decisions (immutable: rows are only ever inserted). Frozen once landed.
  */
@@ -19,7 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table release_hypercare_plans (
       release_id uuid primary key references releases(id) on delete cascade,
       window_days double precision,
-      handover_point text
+      handover_point text,
+      services jsonb not null default '[]'
     )`.execute(db);
   await sql`
     create table release_hypercare (

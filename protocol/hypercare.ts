@@ -83,9 +83,19 @@ export const HypercareSettingsSchema = Type.Object(
 );
 export type HypercareSettings = Static<typeof HypercareSettingsSchema>;
 
-/** Per release, before or after go-live: its window (else the board's) and its handover point. */
+/**
+ * Per release, set before go-live: its window (else the board's), its handover point (else the
+ * board's), and the services or components it changes: an incident a plugin raises for one of them
+ * is linked to the release (the most recent live one naming it).
+ */
 export const HypercarePlanSchema = Type.Object(
-  { windowDays: Type.Optional(Nullable(Days)), handoverPoint: Type.Optional(Nullable(HandoverPointSchema)) },
+  {
+    windowDays: Type.Optional(Nullable(Days)),
+    handoverPoint: Type.Optional(Nullable(HandoverPointSchema)),
+    services: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, uniqueItems: true }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type HypercarePlan = Static<typeof HypercarePlanSchema>;

@@ -301,3 +301,18 @@ export function releaseReference(labels: readonly string[], versions: readonly s
   }
   return null;
 }
+
+/**
+ * The live release an incident on `service` belongs to: the most recently live one whose plan names
+ * the service (case-insensitive).
+ */
+export function releaseForService<R extends { services: readonly string[]; liveAt: Date | null }>(
+  service: string | undefined,
+  releases: readonly R[],
+): R | null {
+  if (!service) return null;
+  const wanted = service.trim().toLowerCase();
+  const naming = releases.filter((r) => r.services.some((s) => s.trim().toLowerCase() === wanted));
+  naming.sort((a, b) => (b.liveAt?.getTime() ?? 0) - (a.liveAt?.getTime() ?? 0));
+  return naming[0] ?? null;
+}

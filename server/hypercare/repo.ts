@@ -54,7 +54,7 @@ export async function plan(db: Q, releaseId: string) {
 export async function savePlan(
   db: Q,
   releaseId: string,
-  p: { window_days: number | null; handover_point: string | null },
+  p: { window_days: number | null; handover_point: string | null; services: string },
 ): Promise<void> {
   await db
     .insertInto('release_hypercare_plans')
@@ -186,14 +186,21 @@ export async function openTicketsOutside(trx: Transaction<Database>, releaseId: 
     .execute();
 }
 
-/** Live releases of the board with their hyper-care row (if any), for matching a ticket's reference. */
+/** Live releases of the board with the services their plans name, for matching a ticket to one. */
 export async function liveReleases(db: Q, boardId: string) {
-  return db
-    .selectFrom('releases')
-    .select(['id', 'version'])
-    .where('board_id', '=', boardId)
-    .where('state', '=', 'live')
+  const rows = await db
+    .selectFrom('releases as r')
+    .leftJoin('release_hypercare_plans as p', 'p.release_id', 'r.id')
+    .select(['r.id', 'r.version', 'r.live_at', 'p.services'])
+    .where('r.board_id', '=', boardId)
+    .where('r.state', '=', 'live')
     .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    liveAt: r.live_at,
+    services: (r.services as string[] | null) ?? [],
+  }));
 }
 
 /** The release the card travels in, if any. */

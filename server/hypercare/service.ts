@@ -27,6 +27,7 @@ import {
   type IncidentRoute,
   type Outcome,
   reject,
+  releaseForService,
   releaseReference,
   routeLinkedIncident,
   start,
@@ -181,21 +182,22 @@ export async function lockLinkTarget(
 }
 
 /**
- * The live release a plugin's ticket names by a label (`release:<version>` or `version:<version>`),
- * with its hyper-care row locked; null when it names none.
+ * The live release a plugin's ticket belongs to, with its hyper-care row locked: the one it names by
+ * a label (`release:<version>` or `version:<version>`), else the latest live one whose plan names
+ * its service or component. Null when none.
  */
 export async function linkTargetFor(
   trx: Trx,
   boardId: string,
-  labels: readonly string[],
+  signal: { labels?: readonly string[]; service?: string },
 ): Promise<LinkTarget | null> {
-  if (labels.length === 0) return null;
   const live = await repo.liveReleases(trx, boardId);
+  if (live.length === 0) return null;
   const version = releaseReference(
-    labels,
+    signal.labels ?? [],
     live.map((r) => r.version),
   );
-  const release = live.find((r) => r.version === version);
+  const release = live.find((r) => r.version === version) ?? releaseForService(signal.service, live);
   return release ? lockLinkTarget(trx, { id: release.id, version: release.version, boardId }) : null;
 }
 
@@ -297,9 +299,18 @@ export class HypercareService {
     if (!release) throw notFound('release');
     if (await repo.find(this.db, releaseId))
       throw new AppError('CONFLICT', 'state: hyper-care has started; extend it instead', { field: 'state' });
-    const p = { window_days: input.windowDays ?? null, handover_point: input.handoverPoint ?? null };
+    const services = [...new Set((input.services ?? []).map((s) => s.trim()).filter(Boolean))];
+    const p = {
+      window_days: input.windowDays ?? null,
+      handover_point: input.handoverPoint ?? null,
+      services: JSON.stringify(services),
+    };
     await repo.savePlan(this.db, releaseId, p);
-    return { windowDays: p.window_days, handoverPoint: p.handover_point as HypercarePlan['handoverPoint'] };
+    return {
+      windowDays: p.window_days,
+      handoverPoint: p.handover_point as HypercarePlan['handoverPoint'],
+      services,
+    };
   }
 
   async tick(actor: Actor, boardId: string, releaseId: string, key: string, done: boolean) {

@@ -23,10 +23,7 @@ export class HypercareTimer {
   private readonly boss: PgBoss;
   private started = false;
 
-  constructor(
-    connectionString: string,
-    onError: (err: unknown) => void,
-  ) {
+  constructor(connectionString: string, onError: (err: unknown) => void) {
     this.boss = new PgBoss({ connectionString, max: 2, application_name: 'blendboard-hypercare' });
     this.boss.on('error', (err) => {
       if (this.started) onError(err);

@@ -347,6 +347,7 @@ export interface ReleaseHypercarePlansTable {
   release_id: string;
   window_days: number | null;
   handover_point: string | null;
+  services: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface ReleaseHypercareTable {

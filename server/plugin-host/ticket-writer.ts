@@ -573,10 +573,9 @@ export class TicketWriter {
       ...(signal.environment ? { environment: signal.environment } : {}),
       ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
     };
-    // An incident or defect naming a live release (by a version label) is routed by its hyper-care:
+    // An incident or defect of a live release (a version label, or a service its plan names) is routed by its hyper-care:
     // the builders' stream, flagged and expedited during it; maintenance after it.
-    const target =
-      signal.kind === 'problem' ? null : await linkTargetFor(trx, scope.boardId, signal.labels ?? []);
+    const target = signal.kind === 'problem' ? null : await linkTargetFor(trx, scope.boardId, signal);
     const linked = target
       ? routeFor(target, { priority: route.priority, classOfService: route.classOfService, labels })
       : null;

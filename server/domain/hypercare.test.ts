@@ -9,6 +9,7 @@ import {
   type Hypercare,
   type Outcome,
   reject,
+  releaseForService,
   releaseReference,
   routeLinkedIncident,
   start,
@@ -238,6 +239,19 @@ describe('incidents linked to a release', () => {
     expect(releaseReference(['sla:gold', 'Release:2.4.0'], ['2.3.0', '2.4.0'])).toBe('2.4.0');
     expect(releaseReference(['version=2.3.0'], ['2.3.0'])).toBe('2.3.0');
     expect(releaseReference(['release:9.9.9', 'component:pay'], ['2.3.0'])).toBeNull();
+  });
+});
+
+describe('the release an incident on a service belongs to', () => {
+  const older = { id: 'a', services: ['Settlement', 'ledger'], liveAt: later(-30) };
+  const newer = { id: 'b', services: ['settlement'], liveAt: later(-1) };
+  it('is the most recently live release whose plan names the service', () => {
+    expect(releaseForService('settlement', [older, newer])?.id).toBe('b');
+    expect(releaseForService('LEDGER', [older, newer])?.id).toBe('a');
+  });
+  it('is none for an unnamed service or no service', () => {
+    expect(releaseForService('payments', [older, newer])).toBeNull();
+    expect(releaseForService(undefined, [older, newer])).toBeNull();
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hypercare } from '../protocol/hypercare.ts';
 import type { BoardEvent, Card, Role } from '../protocol/model.ts';
 import type { Release } from '../protocol/releases.ts';
+import type { JoinAck } from '../protocol/socket.ts';
 import { WINDOW_END_QUEUE } from '../server/hypercare/timer.ts';
 import { fixtureText, install, intoActiveSprint, postHook, sign } from '../server/plugin-host/test-tools.ts';
 import {
@@ -17,6 +18,7 @@ import {
   ApiClient,
   eventually,
   memberWithRole,
+  socketFor,
   startServer,
   type TestServer,
 } from './harness.ts';
@@ -240,6 +242,47 @@ describe('the handover', () => {
     const cards = await t.po.cards(t.boardId);
     expect(cards.find((c) => c.id === finished.id)?.stream).toBe('development');
     expect(cards.find((c) => c.id === a.id)?.stream).toBe('maintenance');
+  });
+});
+
+describe('live and on catch-up', () => {
+  it('a watcher sees the acceptance and the ownership move live; a client that was away catches up on them', async () => {
+    const t = await team();
+    const card = await server.admin.createCard(t.boardId, { title: 'Open work' });
+    const r = await goLive(t, { cards: [card] });
+    await checklistDone(t, r);
+    await t.dev.ok(t.dev.post(hc(t, r, '/handover/submit'), {}));
+    const watcher = await socketFor(server, t.viewer);
+    const away = await socketFor(server, t.po);
+    try {
+      const joined = (await watcher.emitWithAck('board:join', { boardId: t.boardId })) as JoinAck;
+      const left = (await away.emitWithAck('board:join', { boardId: t.boardId })) as JoinAck;
+      if (!joined.ok || !left.ok) throw new Error('join refused');
+      away.close();
+      const seen: BoardEvent[] = [];
+      watcher.on('board:events', (batch) => seen.push(...batch));
+      await t.ams.ok(t.ams.post(hc(t, r, '/handover/accept'), {}));
+      await eventually(() => (seen.some((e) => e.type === 'cards.moved') ? true : null));
+      expect(seen.map((e) => e.type)).toEqual(['hypercare.updated', 'cards.moved']);
+
+      const back = await socketFor(server, t.po);
+      try {
+        const ack = (await back.emitWithAck('board:join', {
+          boardId: t.boardId,
+          sinceSeq: left.seq,
+        })) as JoinAck;
+        if (!ack.ok || ack.mode !== 'events') throw new Error('expected events');
+        expect(ack.events.map((e) => e.type)).toEqual(['hypercare.updated', 'cards.moved']);
+        expect(ack.events[0]).toMatchObject({
+          payload: { change: 'accepted', hypercare: { handover: 'accepted' } },
+        });
+      } finally {
+        back.close();
+      }
+    } finally {
+      watcher.close();
+      away.close();
+    }
   });
 });
 

@@ -324,7 +324,7 @@ describe('incidents linked to a release', () => {
     expect(after.labels).not.toContain('hyper-care');
   });
 
-  it('refuses a story, a done card or an unknown card, naming cardId', async () => {
+  it('refuses a story or an unknown card, naming cardId', async () => {
     const t = await team();
     const r = await goLive(t);
     const story = await t.po.createCard(t.boardId, { title: 'A story', type: 'story' });

@@ -9,6 +9,7 @@
  * (migrations/2026-12-04T0010-column-event-versions.ts) so old rows still match.
  */
 import { type Static, type TSchema, Type } from 'typebox';
+import { HypercareIncidentSchema, HypercareSchema } from './hypercare.ts';
 import {
   Actor,
   CardPlacementSchema,
@@ -161,6 +162,25 @@ export const ReleaseUpdatedEventSchema = kind(
   }),
 );
 
+/** Hyper-care of a release changed (started, checklist, handover, extended, exited). */
+export const HypercareUpdatedEventSchema = kind(
+  'hypercare.updated',
+  NoCard,
+  Type.Object({
+    hypercare: HypercareSchema,
+    change: Type.String({ description: 'the decision kind, e.g. started, accepted, extended, exited' }),
+  }),
+);
+/**
+ * A ticket was linked to a release and routed: during hyper-care to the owning team (who are told by
+ * this event; outgoing notifications subscribe to it), after it to maintenance.
+ */
+export const HypercareIncidentEventSchema = kind(
+  'hypercare.incident',
+  OneCard,
+  Type.Object({ incident: HypercareIncidentSchema }),
+);
+
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
   [
@@ -183,6 +203,8 @@ export const BoardEventSchema = Type.Union(
     MemberRemovedEventSchema,
     ReleaseCreatedEventSchema,
     ReleaseUpdatedEventSchema,
+    HypercareUpdatedEventSchema,
+    HypercareIncidentEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

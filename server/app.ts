@@ -27,6 +27,8 @@ import { ColumnService } from './columns/service.ts';
 import type { Config } from './config.ts';
 import { flagRoutes } from './flags/routes.ts';
 import { FlagService } from './flags/service.ts';
+import { createHypercare } from './hypercare/index.ts';
+import type { HypercareService } from './hypercare/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
@@ -64,6 +66,7 @@ export interface App {
     releases: ReleaseService;
     columns: ColumnService;
     flags: FlagService;
+    hypercare: HypercareService;
   };
 }
 
@@ -170,6 +173,20 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 
+  // ---- Hyper-care after go-live: routes and the window-end timer (pg-boss, the app's database)
+  const hypercare = await createHypercare({
+    db,
+    bus,
+    flags,
+    connectionString:
+      (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString ??
+      config.DATABASE_URL ??
+      '',
+    log: http.log,
+  });
+  await hypercare.routes(http);
+  http.addHook('onClose', () => hypercare.close());
+
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({
     config,
@@ -234,6 +251,6 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns, flags },
+    services: { auth, boards, cards, sprints, releases, columns, flags, hypercare: hypercare.service },
   };
 }

@@ -42,4 +42,14 @@ describe('board roles', () => {
       expect(roleAllows(role, 'plugin:manage')).toBe(false);
     }
   });
+
+  it('lets the AMS lead (maintenance, admin) accept a handover, never a developer or product owner', () => {
+    for (const role of ['maintenance', 'admin'] as const)
+      expect(roleAllows(role, 'handover:accept')).toBe(true);
+    for (const role of ['developer', 'product_owner', 'viewer'] as const)
+      expect(roleAllows(role, 'handover:accept')).toBe(false);
+    for (const role of ['developer', 'product_owner', 'admin'] as const)
+      expect(roleAllows(role, 'hypercare:work')).toBe(true);
+    expect(roleAllows('developer', 'hypercare:decide')).toBe(false);
+  });
 });

@@ -19,7 +19,10 @@ export type Permission =
   | 'plugin:manage'
   | 'release:manage' // plan releases, their scope, firebreak and readiness
   | 'release:deploy' // report deployments and checks, ask the gate
-  | 'release:decide'; // approve a firebreak, give a go/no-go verdict
+  | 'release:decide' // approve a firebreak, give a go/no-go verdict
+  | 'hypercare:work' // the dev team works through the handover checklist and submits it
+  | 'hypercare:decide' // extend hyper-care or end it early
+  | 'handover:accept'; // the AMS lead accepts or rejects a handover
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -35,6 +38,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:manage',
     'release:deploy',
     'release:decide',
+    'hypercare:work',
+    'hypercare:decide',
+    'handover:accept',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -46,10 +52,18 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:manage',
     'release:deploy',
     'release:decide',
+    'hypercare:work',
+    'hypercare:decide',
   ]),
-  developer: new Set<Permission>([...WORKER, 'release:deploy']),
-  // the AMS team accepts what goes live into its service
-  maintenance: new Set<Permission>([...WORKER, 'release:deploy', 'release:decide']),
+  developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work']),
+  // the AMS team accepts what goes live into its service; its lead accepts the handover
+  maintenance: new Set<Permission>([
+    ...WORKER,
+    'release:deploy',
+    'release:decide',
+    'hypercare:decide',
+    'handover:accept',
+  ]),
   viewer: new Set<Permission>(['board:read']),
 };
 

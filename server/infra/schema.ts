@@ -379,3 +379,55 @@ export interface Database {
 
 export type NotificationTargetRow = Selectable<NotificationTargetsTable>;
 export type NotificationDeliveryRow = Selectable<NotificationDeliveriesTable>;
+
+// ---- Hyper-care and handover (migrations/2026-12-04T0130-hypercare.ts) ------------------------------
+
+export interface BoardHypercareSettingsTable {
+  board_id: string;
+  window_days: number;
+  extension_days: number;
+  handover_point: string;
+  checklist: Json;
+}
+
+export interface ReleaseHypercarePlansTable {
+  release_id: string;
+  window_days: number | null;
+  handover_point: string | null;
+  services: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface ReleaseHypercareTable {
+  release_id: string;
+  board_id: string;
+  state: string;
+  started_at: Timestamp;
+  ends_at: Timestamp;
+  exited_at: NullableTimestamp;
+  extension_days: number;
+  owner_stream: string;
+  handover_point: string;
+  handover: string;
+  checklist: Json;
+  revision: Generated<number>;
+}
+
+export interface HypercareDecisionsTable {
+  id: Generated<number>;
+  release_id: string;
+  kind: string;
+  by_user_id: string | null;
+  by_label: string;
+  reason: string;
+  ends_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  board_hypercare_settings: BoardHypercareSettingsTable;
+  release_hypercare_plans: ReleaseHypercarePlansTable;
+  release_hypercare: ReleaseHypercareTable;
+  hypercare_decisions: HypercareDecisionsTable;
+}
+
+export type HypercareRow = Selectable<ReleaseHypercareTable>;

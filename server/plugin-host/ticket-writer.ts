@@ -36,6 +36,7 @@ import {
   reviewColumn,
 } from '../domain/ticket-lifecycle.ts';
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
+import { linkTargetFor, recordLink, routeFor } from '../hypercare/service.ts';
 import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
 import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
@@ -572,6 +573,12 @@ export class TicketWriter {
       ...(signal.environment ? { environment: signal.environment } : {}),
       ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
     };
+    // An incident or defect of a live release (a version label, or a service its plan names) is routed by its hyper-care:
+    // the builders' stream, flagged and expedited during it; maintenance after it.
+    const target = signal.kind === 'problem' ? null : await linkTargetFor(trx, scope.boardId, signal);
+    const linked = target
+      ? routeFor(target, { priority: route.priority, classOfService: route.classOfService, labels })
+      : null;
     const row = await cardWrites.createCard(
       trx,
       this.sink.recorder,
@@ -582,17 +589,18 @@ export class TicketWriter {
         title: signal.title.trim(),
         description: signal.description ?? '',
         type: signal.type ?? CARD_TYPE_BY_KIND[signal.kind],
-        stream: route.stream,
-        priority: route.priority,
-        class_of_service: route.classOfService,
+        stream: linked?.stream ?? route.stream,
+        priority: linked?.priority ?? route.priority,
+        class_of_service: linked?.classOfService ?? route.classOfService,
         estimate: null,
-        labels,
+        labels: linked?.labels ?? labels,
         assignee_id: null,
         due_date: null,
         source: JSON.stringify(source),
         created_by: null,
       },
     );
+    if (target && linked) await recordLink(trx, this.sink.recorder, scope.actor, target, row, linked);
     this.cardIds.add(row.id);
     return row;
   }

@@ -33,6 +33,7 @@ import {
   shadowEnvironment,
   withFirebreak,
 } from '../domain/release.ts';
+import { startHypercare } from '../hypercare/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ReleaseRow } from '../infra/schema.ts';
@@ -413,7 +414,7 @@ export class ReleaseService {
     const reason = input.reason.trim();
     if (input.verdict === 'no_go' && reason.length === 0) throw invalid('reason', 'say why it is no-go');
     let live = false;
-    const release = await this.change(actor, boardId, releaseId, 'verdict', async (trx, row) => {
+    const release = await this.change(actor, boardId, releaseId, 'verdict', async (trx, row, record) => {
       const given = await repo.verdicts(trx, [releaseId]);
       const facts = {
         state: row.state as ReleaseState,
@@ -444,6 +445,7 @@ export class ReleaseService {
         verdicts: [...facts.verdicts, { userId, role, verdict: input.verdict, reason }],
       });
       if (decision.decided !== 'go') return {};
+      await startHypercare(trx, record, actor, row);
       live = true;
       return {
         kind: 'live' as const,

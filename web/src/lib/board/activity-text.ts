@@ -82,6 +82,8 @@ export function describeEvent(e: BoardEvent): string {
     case 'member.removed':
     case 'release.created':
     case 'release.updated':
+    case 'hypercare.updated':
+    case 'hypercare.incident':
       return kind.replace('.', ' ');
     default:
       exhaustive(e);

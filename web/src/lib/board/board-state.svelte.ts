@@ -597,6 +597,8 @@ export class BoardState {
       case 'card.linked':
       case 'release.created':
       case 'release.updated':
+      case 'hypercare.updated':
+      case 'hypercare.incident':
         break;
       case 'sprint.created':
       case 'sprint.updated':

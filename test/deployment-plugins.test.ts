@@ -211,9 +211,20 @@ describe('Jenkins pipeline step', () => {
       (await postHook(server.baseUrl, inst.inboundUrl, failure, sign.blendboard(inst.secret, failure)))
         .status,
     ).toBe(202);
-    await processed(s, inst, 2);
+    const [stopping] = await processed(s, inst, 2);
+    // A replay runs the delivery again: the run is already recorded, nothing changes.
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${s.boardId}/plugins/${inst.id}/deliveries/${stopping!.id}/replay`),
+    );
+    const replayed = await eventually(async () => {
+      const d = (await deliveries(server.admin, s.boardId, inst.id)).items.find((x) => x.id === stopping!.id);
+      return d?.status === 'processed' && d.attempts > stopping!.attempts ? d : null;
+    }, 15_000);
+    expect(replayed.summary).toMatch(/was already recorded/);
+    expect(await defects(s)).toHaveLength(1);
     expect(await releaseNow(s)).toMatchObject({
       state: 'stopped',
+      revision: s.release.revision + 1,
       stop: {
         runId: 'jenkins:payments-api/main#412',
         url: 'https://jenkins.example.com/job/payments-api/job/main/412/',

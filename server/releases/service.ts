@@ -221,8 +221,9 @@ export class ReleaseService {
 
   /**
    * The one write path of a reported run, for the HTTP route and for plugins (server/plugin-host),
-   * inside the caller's transaction and attributed to `actor`. A report the rules refuse is returned
-   * as a refusal, not thrown, so a plugin's delivery can record why and still commit.
+   * inside the caller's transaction and attributed to `actor`, who the caller has checked may deploy
+   * (a person: `release:deploy`; a plugin: installed on the board). A report the rules refuse is
+   * returned as a refusal, not thrown, so a plugin's delivery can record why and still commit.
    */
   async reportWithin(
     trx: Trx,

@@ -1,6 +1,6 @@
 /** Live board: broadcast to everyone on the board, socket moves, exact catch-up after a reconnect, presence. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardEvent, Card } from '../protocol/model.ts';
+import type { BoardEvent } from '../protocol/model.ts';
 import { CATCH_UP_LIMIT, type JoinAck, type PresenceUser } from '../protocol/socket.ts';
 import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
 import {

@@ -43,8 +43,6 @@ import type {
 import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
-import { mergeReleases, releaseOfCard, upsertRelease } from '../releases/release-list.ts';
-import * as releasesApi from '../releases/releases-api.ts';
 import type { BoardSocket } from '../socket.ts';
 import {
   applyPlacement,
@@ -57,6 +55,8 @@ import {
 import { arrangeStream } from './column-order.ts';
 import { MoveBackoff, secondsToWait } from './move-backoff.ts';
 import { applyPresence, noPresence, type PresenceState, presenceUsers } from './presence.ts';
+import { mergeReleases, releaseOfCard, upsertRelease } from './release-list.ts';
+import * as releasesApi from './releases-api.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -151,7 +151,7 @@ export class BoardState {
 
   constructor(
     readonly boardId: string,
-    private readonly me: string,
+    readonly me: string,
     private readonly api: Api,
     private readonly connect: () => BoardSocket,
     private readonly notify: Notify,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, Column, Sprint } from '../../../../protocol/model.ts';
-import { aRelease } from '../releases/test-builders.ts';
 import type { Groups } from './column-board.ts';
 import {
   type Announcements,
@@ -8,7 +7,7 @@ import {
   columnBoardScene,
   dragAnnouncements,
 } from './drag-announcements.ts';
-import { aColumn } from './test-builders.ts';
+import { aColumn, aRelease } from './test-builders.ts';
 
 type Event<K extends keyof Announcements> = Parameters<NonNullable<Announcements[K]>>[0];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { aRelease } from '../board/test-builders.ts';
 import { firebreakWaitingFor, goWaitingFor, mayApproveFirebreak, readinessOpen } from './decisions.ts';
-import { aRelease } from './test-builders.ts';
 
 const firebreak = {
   environment: 'pre-production',

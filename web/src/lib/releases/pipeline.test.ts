@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { aRelease } from '../board/test-builders.ts';
 import { type PipelineStep, pipelineSteps } from './pipeline.ts';
-import { aRelease } from './test-builders.ts';
 
 const statuses = (steps: PipelineStep[]) => steps.map((s) => `${s.environment}:${s.status}`);
 

@@ -76,7 +76,8 @@ export const ReleaseSchema = Type.Object({
   targetDate: Nullable(DateOnly),
   stream: StreamSchema,
   notes: Type.String(),
-  state: Type.Union(RELEASE_STATES.map((s) => Type.Literal(s))),
+  // an enum, not a union mapped from the array: the union's static type was `never`
+  state: Type.Enum([...RELEASE_STATES]),
   environments: Type.Array(Type.String()),
   /** index into `environments` of the furthest one passed; -1 before the first */
   reached: Type.Integer(),

@@ -1,23 +1,24 @@
 /**
  * Client-side routes on the History API: `/` (boards), `/boards/<id>` (backlog),
- * `/boards/<id>/<view>` and `/admin/flags` (feature flags, site administrators). The server answers
+ * `/boards/<id>/<view>`, `/boards/<id>/releases/<releaseId>` (one release) and `/admin/flags` (feature flags, site administrators). The server answers
  * every /boards/* and /admin/* path with the app shell.
  */
 
-export const BOARD_VIEWS = ['backlog', 'sprint', 'kanban', 'reports', 'integrations'] as const;
+export const BOARD_VIEWS = ['backlog', 'sprint', 'kanban', 'releases', 'reports', 'integrations'] as const;
 export type BoardView = (typeof BOARD_VIEWS)[number];
 
 export type Route =
   | { name: 'boards' }
-  | { name: 'board'; boardId: string; view: BoardView }
+  | { name: 'board'; boardId: string; view: BoardView; releaseId?: string }
   | { name: 'flags' };
 
 export const FLAGS_PATH = '/admin/flags';
 
 export function parseRoute(pathname: string): Route {
-  const m = /^\/boards\/([0-9a-f-]{36})(?:\/([a-z]+))?\/?$/i.exec(pathname);
+  const m = /^\/boards\/([0-9a-f-]{36})(?:\/([a-z]+)(?:\/([0-9a-f-]{36}))?)?\/?$/i.exec(pathname);
   if (m?.[1]) {
     const view = (BOARD_VIEWS as readonly string[]).includes(m[2] ?? '') ? (m[2] as BoardView) : 'backlog';
+    if (view === 'releases' && m[3]) return { name: 'board', boardId: m[1], view, releaseId: m[3] };
     return { name: 'board', boardId: m[1], view };
   }
   if (/^\/admin\/flags\/?$/.test(pathname)) return { name: 'flags' };
@@ -27,6 +28,9 @@ export function parseRoute(pathname: string): Route {
 export function boardPath(boardId: string, view: BoardView = 'backlog'): string {
   return view === 'backlog' ? `/boards/${boardId}` : `/boards/${boardId}/${view}`;
 }
+
+/** One release's page on the board's Releases view. */
+export const releasePath = (boardId: string, releaseId: string) => `/boards/${boardId}/releases/${releaseId}`;
 
 export class Router {
   route = $state<Route>(parseRoute(location.pathname));

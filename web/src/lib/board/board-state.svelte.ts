@@ -33,6 +33,13 @@ import type {
   UpdateColumnInput,
   UpdateSprintInput,
 } from '../../../../protocol/model.ts';
+import type {
+  CreateReleaseInput,
+  ReadinessInput,
+  Release,
+  ReleaseScopeInput,
+  VerdictInput,
+} from '../../../../protocol/releases.ts';
 import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
@@ -48,6 +55,8 @@ import {
 import { arrangeStream } from './column-order.ts';
 import { MoveBackoff, secondsToWait } from './move-backoff.ts';
 import { applyPresence, noPresence, type PresenceState, presenceUsers } from './presence.ts';
+import { mergeReleases, releaseOfCard, upsertRelease } from './release-list.ts';
+import * as releasesApi from './releases-api.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
 export type BoardStatus = 'loading' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -83,6 +92,8 @@ export class BoardState {
   /** Both streams' columns by position, the user's unconfirmed reorders included. */
   columns = $state.raw<Column[]>([]);
   sprints = $state.raw<Sprint[]>([]);
+  /** The board's releases (any order; see release-list.ts for the schedule's). */
+  releases = $state.raw<Release[]>([]);
   /** Every card in backlog order, the user's unconfirmed moves included. */
   cards = $state.raw<Card[]>([]);
   presence = $state.raw<PresenceUser[]>([]);
@@ -96,6 +107,8 @@ export class BoardState {
   openSprintNames = $derived(
     new Map(this.sprints.filter((s) => s.state !== 'completed').map((s) => [s.id, s.name])),
   );
+  /** cardId → the release it travels in */
+  releaseByCard = $derived(releaseOfCard(this.releases));
   /** cardId → name of the other person dragging it right now */
   draggedByOthers = $derived(
     new Map(
@@ -138,7 +151,7 @@ export class BoardState {
 
   constructor(
     readonly boardId: string,
-    private readonly me: string,
+    readonly me: string,
     private readonly api: Api,
     private readonly connect: () => BoardSocket,
     private readonly notify: Notify,
@@ -391,6 +404,50 @@ export class BoardState {
     this.#publish();
   }
 
+  // ---- releases (each answer is the release as it now is; its event brings the same revision) ----
+
+  async createRelease(input: CreateReleaseInput): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.createRelease(this.api, this.boardId, input));
+  }
+
+  async changeScope(releaseId: string, input: ReleaseScopeInput): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.changeScope(this.api, this.boardId, releaseId, input));
+  }
+
+  async setReadiness(releaseId: string, input: ReadinessInput): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.setReadiness(this.api, this.boardId, releaseId, input));
+  }
+
+  async recordManualTest(releaseId: string, input: { name: string; passed: boolean }): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.recordManualTest(this.api, this.boardId, releaseId, input));
+  }
+
+  async approveFirebreak(releaseId: string): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.approveFirebreak(this.api, this.boardId, releaseId));
+  }
+
+  async giveVerdict(releaseId: string, input: VerdictInput): Promise<Release> {
+    return this.#releaseChanged(await releasesApi.giveVerdict(this.api, this.boardId, releaseId, input));
+  }
+
+  #releaseChanged(release: Release): Release {
+    this.releases = upsertRelease(this.releases, release);
+    return release;
+  }
+
+  /**
+   * The releases are not in the snapshot: read them beside it. Merged by revision, so events applied
+   * meanwhile are never undone. Off (the `releases` flag) or refused, the board simply has none.
+   */
+  async #loadReleases(): Promise<void> {
+    try {
+      const list = await releasesApi.listReleases(this.api, this.boardId);
+      if (!this.#closed) this.releases = mergeReleases(this.releases, list);
+    } catch {
+      // the releases feature is off for this board, or the server is away: the board works without
+    }
+  }
+
   /** Add someone (by the e-mail of their account) or change their role; the board's event updates everyone. */
   async setMember(email: string, role: Role): Promise<Member> {
     const member = await this.api.setMember(this.boardId, email.trim(), role);
@@ -595,8 +652,11 @@ export class BoardState {
         break;
       case 'card.commented':
       case 'card.linked':
+        break;
       case 'release.created':
       case 'release.updated':
+        this.releases = upsertRelease(this.releases, event.payload.release);
+        break;
       case 'hypercare.updated':
       case 'hypercare.incident':
         break;
@@ -660,6 +720,7 @@ export class BoardState {
     this.#lastSeq = s.seq;
     this.#drain();
     this.#publish();
+    void this.#loadReleases();
   }
 
   #upsert(card: Card): void {

@@ -7,7 +7,7 @@ import {
   columnBoardScene,
   dragAnnouncements,
 } from './drag-announcements.ts';
-import { aColumn } from './test-builders.ts';
+import { aColumn, aRelease } from './test-builders.ts';
 
 type Event<K extends keyof Announcements> = Parameters<NonNullable<Announcements[K]>>[0];
 
@@ -192,7 +192,11 @@ describe('carrying a card in the ranked backlog', () => {
   const announcements = () =>
     dragAnnouncements(
       backlogScene(
-        { byId: new Map(rows.map((c) => [c.id, c])), sprints: [sprint] },
+        {
+          byId: new Map(rows.map((c) => [c.id, c])),
+          sprints: [sprint],
+          releases: [aRelease({ id: 'r1', version: '2.4.0' })],
+        },
         { rows: () => rows, offset: () => 20 },
       ),
     );
@@ -215,10 +219,22 @@ describe('carrying a card in the ranked backlog', () => {
     expect(carry.drop(zone)).toBe('DEV-21 dropped in Sprint 4.');
   });
 
+  it('names the release a card is held over and dropped on', () => {
+    const carry = drag(announcements(), { id: 'b20', index: 0 });
+    carry.pickUp();
+    const zone = { id: 'release:r1', data: { releaseId: 'r1' } };
+    expect(carry.over(zone)).toBe('DEV-21 is over release 2.4.0.');
+    expect(carry.drop(zone)).toBe('DEV-21 dropped in release 2.4.0.');
+  });
+
   it('says how many ticked cards go into the sprint with a ticked card, and none with an unticked one', () => {
     const ticked = new Set(['b20', 'b21', 'b25', 'b30']);
     const scene = backlogScene(
-      { byId: new Map(rows.map((c) => [c.id, c])), sprints: [sprint] },
+      {
+        byId: new Map(rows.map((c) => [c.id, c])),
+        sprints: [sprint],
+        releases: [aRelease({ id: 'r1', version: '2.4.0' })],
+      },
       {
         rows: () => rows,
         offset: () => 20,

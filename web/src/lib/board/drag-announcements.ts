@@ -35,6 +35,8 @@ export interface DragScene {
   list(group: string | null, cardId: string): CardList | undefined;
   /** a sprint's name: the backlog's Sprints panel takes cards dropped on a sprint */
   sprint?(sprintId: string): string | undefined;
+  /** a release's name ("release 2.4.0"): the backlog's Releases panel takes cards dropped on one */
+  release?(releaseId: string): string | undefined;
   /** how many other ticked cards join a sprint with this one (it is ticked too), else 0 */
   companions?(cardId: string): number;
 }
@@ -70,6 +72,11 @@ const sprintIdOf = (target: Droppable | null): string | null => {
   return typeof sprintId === 'string' ? sprintId : null;
 };
 
+const releaseIdOf = (target: Droppable | null): string | null => {
+  const releaseId = (target?.data as { releaseId?: unknown } | undefined)?.releaseId;
+  return typeof releaseId === 'string' ? releaseId : null;
+};
+
 const position = (index: number, total: number) => `position ${index + 1} of ${total}`;
 /** Capitalised and closed with a full stop (unless it ends in one already, as a title may). */
 const sentence = (text: string) =>
@@ -102,6 +109,14 @@ export function dragAnnouncements(scene: DragScene): Announcements {
       if (name === undefined) return null;
       const others = scene.companions?.(String(source.id)) ?? 0;
       return { kind: 'sprint', key: `sprint:${sprintId}`, name, others };
+    }
+    const releaseId = releaseIdOf(target);
+    if (releaseId !== null && !isColumn(source)) {
+      const name = scene.release?.(releaseId);
+      if (name === undefined) return null;
+      const others = scene.companions?.(String(source.id)) ?? 0;
+      // Said as a sprint drop is: "is over release 2.4.0", "dropped in release 2.4.0".
+      return { kind: 'sprint', key: `release:${releaseId}`, name, others };
     }
     const at = sortablePlace(source);
     if (!at) return null;
@@ -233,7 +248,7 @@ export function columnBoardScene(
 
 /** The scene of the ranked backlog: one list, drawn as a window onto `rows`, beside the sprints. */
 export function backlogScene(
-  board: Pick<BoardState, 'byId' | 'sprints'>,
+  board: Pick<BoardState, 'byId' | 'sprints' | 'releases'>,
   view: {
     /** the cards in the order the list shows them */
     rows: () => readonly Card[];
@@ -248,6 +263,10 @@ export function backlogScene(
     columns: () => [],
     list: () => ({ name: 'the backlog', size: view.rows().length, offset: view.offset() }),
     sprint: (sprintId) => board.sprints.find((s) => s.id === sprintId)?.name,
+    release: (releaseId) => {
+      const release = board.releases.find((r) => r.id === releaseId);
+      return release ? `release ${release.version}` : undefined;
+    },
     companions: (cardId) => (view.ticked?.has(cardId) ? view.ticked.size - 1 : 0),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Whole cards and columns for the web's unit tests: every field set to a plain default, the ones a
+ * Whole cards, columns and releases for the web's unit tests: every field set to a plain default, the ones a
  * test is about given as `over`. Imported by *.test.ts files only.
  */
 import type { Card, Column } from '../../../../protocol/model.ts';
+import type { Release } from '../../../../protocol/releases.ts';
 
 export const aCard = (over: Partial<Card> & Pick<Card, 'id'>): Card => ({
   boardId: 'b',
@@ -43,5 +44,30 @@ export const aColumn = (over: Partial<Column> & Pick<Column, 'id'>): Column => (
   entryPolicy: '',
   exitPolicy: '',
   version: 1,
+  ...over,
+});
+
+export const aRelease = (over: Partial<Release> = {}): Release => ({
+  id: 'r1',
+  boardId: 'b',
+  version: '1.0.0',
+  targetDate: null,
+  stream: 'development',
+  notes: '',
+  state: 'planned',
+  environments: ['test', 'system-test', 'pre-production', 'production-shadow', 'live'],
+  reached: -1,
+  stop: null,
+  firebreak: null,
+  shadowUrl: null,
+  readiness: [],
+  approvers: ['product_owner', 'maintenance'],
+  verdicts: [],
+  cardIds: [],
+  liveAt: null,
+  tag: null,
+  commit: null,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  revision: 1,
   ...over,
 });

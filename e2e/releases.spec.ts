@@ -1,0 +1,327 @@
+/**
+ * Releases on the path to live, in two (or three) browsers: a release planned and filled by dragging
+ * cards onto it, a failed deployment stopping it and raising a defect, a firebreak approved, and the
+ * go-live refused for a card's author and approved by others. What is not the point of a story is
+ * arranged through the public API.
+ */
+
+import type { Page } from '@playwright/test';
+import type { Board, Card } from '../protocol/model.ts';
+import type { CreateReleaseInput, DeploymentReportInput, Release } from '../protocol/releases.ts';
+import { Api, cardRow, dragOnto, expect, type Person, test } from './fixtures.ts';
+
+type Reporter = Pick<Api, 'send'>;
+
+const releases = (board: Board) => `/api/boards/${board.id}/releases`;
+
+function planRelease(api: Reporter, board: Board, input: CreateReleaseInput): Promise<Release> {
+  return api.send<Release>('POST', releases(board), input);
+}
+
+async function addToScope(api: Reporter, board: Board, release: Release, cards: Card[]): Promise<Release> {
+  return api.send<Release>('POST', `${releases(board)}/${release.id}/scope`, { add: cards.map((c) => c.id) });
+}
+
+/** A run CI reports for the release (success or failure) through the release API. */
+async function reportRun(api: Reporter, board: Board, release: Release, report: DeploymentReportInput) {
+  return api.send<{ release: Release; duplicate: boolean }>(
+    'POST',
+    `${releases(board)}/${release.id}/runs`,
+    report,
+  );
+}
+
+/** Successful deployments, in order, up to and including `until`. */
+async function deployThrough(api: Reporter, board: Board, release: Release, until: string, url?: string) {
+  for (const environment of release.environments) {
+    await reportRun(api, board, release, {
+      environment,
+      runId: `deploy-${environment}-${release.version}`,
+      kind: 'deployment',
+      outcome: 'success',
+      ...(environment === until && url ? { url } : {}),
+    });
+    if (environment === until) return;
+  }
+}
+
+/**
+ * CI reports a failed deployment of the release in `environment`. One place on purpose: once the
+ * deployment plugins land, this becomes a real GitHub `deployment_status` webhook delivery.
+ */
+async function reportFailedDeployment(
+  api: Reporter,
+  board: Board,
+  release: Release,
+  environment: string,
+  runId: string,
+) {
+  await reportRun(api, board, release, {
+    environment,
+    runId,
+    kind: 'deployment',
+    outcome: 'failure',
+    url: `https://ci.example/runs/${runId}`,
+  });
+}
+
+async function showReleases(page: Page) {
+  await page.getByRole('tab', { name: 'Releases' }).click();
+  await expect(page.getByRole('tab', { name: 'Releases' })).toHaveAttribute('aria-selected', 'true');
+}
+
+async function showBacklog(page: Page) {
+  await page.getByRole('tab', { name: 'Backlog' }).click();
+  await expect(page.getByRole('tab', { name: 'Backlog' })).toHaveAttribute('aria-selected', 'true');
+}
+
+const scheduleRow = (page: Page, version: string) =>
+  page.locator(`[data-testid="schedule-row"][data-version="${version}"]`);
+
+/** The Releases tab, then the release's row in the schedule: its page. */
+async function openRelease(page: Page, version: string) {
+  await showReleases(page);
+  await scheduleRow(page, version).click();
+  await expect(page.getByTestId('release-version')).toHaveText(version);
+}
+
+const step = (page: Page, environment: string) =>
+  page.getByTestId('pipeline').locator(`[data-testid="pipeline-step"][data-environment="${environment}"]`);
+const detailState = (page: Page) => page.getByTestId('release-detail').getByTestId('release-state').first();
+
+async function signedIn(person: Person): Promise<Api> {
+  return Api.signIn(person.email, person.password);
+}
+
+test('a release is planned and two cards are dragged onto it; the other browser sees scope and schedule change', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two or three browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments releases', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  const [phone, refund] = await team.cards(board, ['Pay by phone', 'Refund to card', 'Tidy the footer']);
+  await planRelease(team.admin, board, { version: '2.3.0', stream: 'development', targetDate: '2027-01-05' });
+  await planRelease(team.admin, board, { version: '3.0.0', stream: 'maintenance' });
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  await showReleases(other);
+  await expect(other.getByTestId('schedule-row')).toHaveCount(2);
+
+  // Pat plans 2.4.0 for mid-January; the developer's schedule takes it in between, by date.
+  await showReleases(po);
+  const form = po.getByTestId('plan-release');
+  await form.getByLabel('Version').fill('2.4.0');
+  await form.getByLabel('Target date').fill('2027-01-15');
+  await form.getByRole('button', { name: 'Plan release' }).click();
+  await expect(po.getByTestId('release-version')).toHaveText('2.4.0');
+  await expect
+    .poll(() =>
+      other
+        .getByTestId('schedule-row')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-version'))),
+    )
+    .toEqual(['2.3.0', '2.4.0', '3.0.0']);
+  await scheduleRow(other, '2.4.0').click();
+  await expect(other.getByTestId('release-scope')).toHaveCount(0);
+
+  // In the backlog she drags two cards onto the release with the mouse.
+  await showBacklog(po);
+  const zone = po.locator('[data-testid="release-zone"][data-version="2.4.0"]');
+  const zoneLit = po.locator('[data-testid="release-zone"][data-version="2.4.0"][data-drop-target="true"]');
+  await dragOnto(po, cardRow(po, phone!.key), zone, zoneLit);
+  await expect(zone.getByTestId('release-zone-count')).toHaveText('1 card');
+  await dragOnto(po, cardRow(po, refund!.key), zone, zoneLit);
+  await expect(zone.getByTestId('release-zone-count')).toHaveText('2 cards');
+
+  // The developer, on the release's page, sees the scope fill without reloading; the schedule too.
+  await expect(other.getByTestId('scope-card')).toHaveText([new RegExp(phone!.key), new RegExp(refund!.key)]);
+  await expect(scheduleRow(other, '2.4.0').getByTestId('schedule-scope')).toHaveText('2 cards');
+  // The cards stayed in the backlog where they were, and the server holds the scope.
+  const held = await team.admin.send<Release[]>('GET', releases(board));
+  expect(held.find((r) => r.version === '2.4.0')?.cardIds.sort()).toEqual([phone!.id, refund!.id].sort());
+
+  // A card's panel says which release it travels in.
+  await showBacklog(other);
+  await cardRow(other, phone!.key).click();
+  await expect(other.getByTestId('card-release')).toHaveText('Release 2.4.0');
+});
+
+test('a failed deployment stops the release: both browsers show the stop with its run, and the defect on the backlog', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two or three browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments stop the line', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  const cards = await team.cards(board, ['Pay by phone']);
+  const release = await planRelease(team.admin, board, { version: '5.0.0', stream: 'development' });
+  await addToScope(team.admin, board, release, cards);
+  await deployThrough(team.admin, board, release, 'test');
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  for (const page of [po, other]) {
+    await openRelease(page, '5.0.0');
+    await expect(step(page, 'test')).toHaveAttribute('data-status', 'current');
+    await expect(step(page, 'system-test')).toHaveAttribute('data-status', 'not_reached');
+  }
+
+  await reportFailedDeployment(team.admin, board, release, 'system-test', 'run-4711');
+
+  for (const page of [po, other]) {
+    await expect(step(page, 'system-test')).toHaveAttribute('data-status', 'stopped');
+    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveText('run-4711');
+    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveAttribute(
+      'href',
+      'https://ci.example/runs/run-4711',
+    );
+    await expect(step(page, 'test')).toHaveAttribute('data-status', 'passed');
+    await expect(detailState(page)).toHaveText('Stopped');
+    await expect(page.getByTestId('release-stop')).toContainText('run-4711');
+    await expect(scheduleRow(page, '5.0.0')).toHaveAttribute('data-state', 'stopped');
+    // The raised defect joined the release's scope…
+    await expect(page.getByTestId('scope-card')).toHaveCount(2);
+  }
+  // …and sits on top of both backlogs.
+  for (const page of [po, other]) {
+    await showBacklog(page);
+    const defect = page.getByTestId('card').first();
+    await expect(defect).toContainText('Release 5.0.0 stopped in system-test');
+  }
+});
+
+test('a firebreak holds the release until a manual test is recorded and both named roles approve', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two or three browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const max = await team.person('Max Service');
+  const board = await team.board('Payments firebreak', [pat, max]);
+  await team.role(board, pat, 'product_owner');
+  await team.role(board, max, 'maintenance');
+  const release = await planRelease(team.admin, board, {
+    version: '6.1.0',
+    stream: 'development',
+    firebreak: {
+      environment: 'pre-production',
+      reason: 'Schema change: the orders table',
+      approvers: ['product_owner', 'maintenance'],
+    },
+  });
+  await deployThrough(team.admin, board, release, 'pre-production');
+
+  const po = await openBoardAs(pat, board);
+  const ams = await openBoardAs(max, board);
+  for (const page of [po, ams]) {
+    await openRelease(page, '6.1.0');
+    await expect(detailState(page)).toHaveText('Firebreak');
+    await expect(step(page, 'pre-production')).toHaveAttribute('data-status', 'firebreak');
+    await expect(page.getByTestId('firebreak')).toContainText('Schema change: the orders table');
+  }
+  // The product owner may not approve for the maintenance team, nor it for her.
+  await expect(po.getByRole('button', { name: 'Approve as Maintenance' })).toHaveCount(0);
+
+  // Pat records the manual test; Max sees it.
+  const record = po.getByRole('form', { name: 'Record a manual test result' });
+  await record.getByLabel('Test name').fill('Refund journey on the new schema');
+  await record.getByRole('button', { name: 'Record' }).click();
+  await expect(ams.getByTestId('manual-test')).toHaveText([/Refund journey on the new schema/]);
+
+  // Both approve, each in their role; the release goes on, on both screens.
+  await po.getByRole('button', { name: 'Approve as Product owner' }).click();
+  await expect(
+    ams.locator('[data-testid="firebreak-approvers"] [data-role="product_owner"]'),
+  ).toHaveAttribute('data-approved', 'true');
+  await expect(detailState(ams)).toHaveText('Firebreak');
+  await ams.getByRole('button', { name: 'Approve as Maintenance' }).click();
+  for (const page of [po, ams]) {
+    await expect(detailState(page)).toHaveText('On the path');
+    await expect(page.getByTestId('firebreak')).toHaveAttribute('data-cleared', 'true');
+    await expect(step(page, 'pre-production')).toHaveAttribute('data-status', 'current');
+  }
+  // The pipeline may deploy on now: the gate says so, and the shadow deployment moves it on.
+  const gate = await team.admin.send<{ allowed: boolean }>(
+    'GET',
+    `${releases(board)}/${release.id}/gate?environment=production-shadow`,
+  );
+  expect(gate.allowed).toBe(true);
+  await deployThrough(team.admin, board, release, 'production-shadow', 'https://shadow.example/6.1.0');
+  for (const page of [po, ams]) {
+    await expect(detailState(page)).toHaveText('Awaiting go');
+    await expect(page.getByTestId('shadow-url')).toHaveText('https://shadow.example/6.1.0');
+  }
+});
+
+test("go-live is refused for a card's author and approved by others with the readiness checklist done", async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two or three browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const mia = await team.person('Mia Author');
+  const max = await team.person('Max Service');
+  const board = await team.board('Payments go-live', [pat, mia, max]);
+  await team.role(board, pat, 'product_owner');
+  await team.role(board, mia, 'maintenance');
+  await team.role(board, max, 'maintenance');
+  // Mia wrote the card that travels in the release.
+  const miaApi = await signedIn(mia);
+  const written = await miaApi.send<Card>('POST', `/api/boards/${board.id}/cards`, {
+    title: 'Faster refunds',
+    type: 'enhancement',
+    stream: 'maintenance',
+  });
+  await miaApi.dispose();
+  const release = await planRelease(team.admin, board, { version: '7.0.0', stream: 'maintenance' });
+  await addToScope(team.admin, board, release, [written]);
+  await deployThrough(team.admin, board, release, 'production-shadow', 'https://shadow.example/7.0.0');
+
+  const author = await openBoardAs(mia, board);
+  const po = await openBoardAs(pat, board);
+  const ams = await openBoardAs(max, board);
+  for (const page of [author, po, ams]) {
+    await openRelease(page, '7.0.0');
+    await expect(detailState(page)).toHaveText('Awaiting go');
+  }
+
+  // Mia may decide in her role, but not on work she did: the server refuses, the page says why.
+  await author.getByRole('button', { name: 'Go', exact: true }).click();
+  await expect(author.getByTestId('verdict-refused')).toContainText('separation of duties');
+  await expect(po.getByTestId('verdict')).toHaveCount(0);
+
+  // Pat works through the readiness checklist: three ticked, one waived with a reason.
+  const readiness = po.getByTestId('readiness');
+  for (const key of ['runbook', 'monitoring', 'service-desk']) {
+    const item = readiness.locator(`[data-testid="readiness-item"][data-key="${key}"]`);
+    await item.getByRole('checkbox').check();
+    await expect(item).toHaveAttribute('data-done', 'true');
+  }
+  const knownErrors = readiness.locator('[data-testid="readiness-item"][data-key="known-errors"]');
+  await knownErrors.getByRole('button', { name: 'Waive…' }).click();
+  await knownErrors.getByLabel('Reason for waiving').fill('No known errors: the change is behind a switch');
+  await knownErrors.getByRole('button', { name: 'Waive', exact: true }).click();
+  await expect(knownErrors).toHaveAttribute('data-waived', 'true');
+  await expect(ams.getByTestId('readiness-summary')).toHaveText('complete');
+
+  // Pat and Max, who did not work on it, say go; it goes live on every screen.
+  await po.getByLabel('Reason for the verdict').fill('Shadow verified by the service desk');
+  await po.getByRole('button', { name: 'Go', exact: true }).click();
+  await expect(ams.getByTestId('verdict')).toHaveCount(1);
+  await expect(detailState(ams)).toHaveText('Awaiting go');
+  await ams.getByRole('button', { name: 'Go', exact: true }).click();
+  for (const page of [author, po, ams]) {
+    await expect(detailState(page)).toHaveText('Live');
+    await expect(page.getByTestId('verdict')).toHaveCount(2);
+    await expect(scheduleRow(page, '7.0.0')).toHaveAttribute('data-state', 'live');
+    await expect(step(page, 'live')).toHaveAttribute('data-status', 'passed');
+  }
+  await expect(po.getByTestId('verdict').first()).toContainText('Pat Owner');
+  await expect(po.getByTestId('verdict').first()).toContainText('Shadow verified by the service desk');
+});

@@ -1,0 +1,29 @@
+/** The release routes (server/releases/routes.ts), over the app's one HTTP client. */
+import type {
+  CreateReleaseInput,
+  ReadinessInput,
+  Release,
+  ReleaseScopeInput,
+  VerdictInput,
+} from '../../../../protocol/releases.ts';
+import type { Api } from '../api.ts';
+
+const base = (boardId: string) => `/api/boards/${boardId}/releases`;
+
+export const listReleases = (api: Api, boardId: string) => api.request<Release[]>('GET', base(boardId));
+export const createRelease = (api: Api, boardId: string, input: CreateReleaseInput) =>
+  api.request<Release>('POST', base(boardId), input);
+export const changeScope = (api: Api, boardId: string, releaseId: string, input: ReleaseScopeInput) =>
+  api.request<Release>('POST', `${base(boardId)}/${releaseId}/scope`, input);
+export const setReadiness = (api: Api, boardId: string, releaseId: string, input: ReadinessInput) =>
+  api.request<Release>('POST', `${base(boardId)}/${releaseId}/readiness`, input);
+export const recordManualTest = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  input: { name: string; passed: boolean },
+) => api.request<Release>('POST', `${base(boardId)}/${releaseId}/firebreak/tests`, input);
+export const approveFirebreak = (api: Api, boardId: string, releaseId: string) =>
+  api.request<Release>('POST', `${base(boardId)}/${releaseId}/firebreak/approve`);
+export const giveVerdict = (api: Api, boardId: string, releaseId: string, input: VerdictInput) =>
+  api.request<Release>('POST', `${base(boardId)}/${releaseId}/verdicts`, input);

@@ -19,7 +19,7 @@ import {
   StreamSchema,
   Uuid,
 } from './model.ts';
-import { ReleaseSchema } from './releases.ts';
+import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -157,6 +157,16 @@ export const ReleaseUpdatedEventSchema = kind(
     change: Type.String({ description: 'what changed, e.g. scope, deployed, live, stopped' }),
   }),
 );
+export const ReleaseSettingsChangedEventSchema = kind(
+  'release.settings_changed',
+  NoCard,
+  Type.Object(
+    {
+      settings: ReleaseSettingsSchema,
+    },
+    { description: "the board's path-to-live settings now; releases planned before keep theirs" },
+  ),
+);
 
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
@@ -180,6 +190,7 @@ export const BoardEventSchema = Type.Union(
     MemberRemovedEventSchema,
     ReleaseCreatedEventSchema,
     ReleaseUpdatedEventSchema,
+    ReleaseSettingsChangedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

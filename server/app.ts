@@ -82,15 +82,18 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const auth = new AuthService(db, config.SESSION_TTL_HOURS);
   const boards = new BoardService(db, bus);
   const metrics = createMetrics(pool);
+  const releases = new ReleaseService(db, bus);
   const cards = new CardService(
     db,
     bus,
     (size) => metrics.moveGroups.observe(size),
     (reason) => metrics.movesShed.inc({ reason }),
+    // a card created into a release, or raised from a card in one, joins it (releases/service.ts)
+    (trx, record, actor, boardId, card, links) =>
+      releases.joinNewCard(trx, record, actor, boardId, card, links),
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
-  const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
   const flags = await FlagService.start({
     db,
@@ -165,7 +168,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
-  await http.register(releaseRoutes, { releases, flags });
+  await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 

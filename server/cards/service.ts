@@ -22,7 +22,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate } from '../infra/schema.ts';
 import { BoardSlots } from '../sync/board-slots.ts';
-import { type BoardEventBus, cardHistory, commitWithEvents } from '../sync/event-log.ts';
+import { type BoardEventBus, cardHistory, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
 import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { MoveReads } from './move-reads.ts';
@@ -59,6 +59,19 @@ const EDITABLE = {
 
 const { cardTitle } = writes;
 
+/**
+ * Told of each card created through this service, inside its transaction, with the release the card
+ * was named into or the card it was raised from (the release service: the card may join a release).
+ */
+export type CardCreatedHook = (
+  trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
+  record: RecordEvent,
+  actor: Actor,
+  boardId: string,
+  card: { id: string },
+  links: { releaseId?: string; raisedFrom?: string },
+) => Promise<void>;
+
 export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
@@ -72,6 +85,7 @@ export class CardService {
     onMoveGroup?: (size: number) => void,
     /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
     onMoveShed?: (reason: ShedReason) => void,
+    private readonly onCardCreated?: CardCreatedHook,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
@@ -105,10 +119,15 @@ export class CardService {
     const fields = writes.fieldsOf(input, actor, extra.source);
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
+    const { releaseId, raisedFrom } = input;
+    const links = { ...(releaseId ? { releaseId } : {}), ...(raisedFrom ? { raisedFrom } : {}) };
     return this.withRetry(() =>
-      commitWithEvents(this.db, this.bus, async (trx, record) =>
-        repo.toCard(await writes.createCard(trx, record, actor, boardId, position, fields)),
-      ),
+      commitWithEvents(this.db, this.bus, async (trx, record) => {
+        const row = await writes.createCard(trx, record, actor, boardId, position, fields);
+        if ((releaseId || raisedFrom) && this.onCardCreated)
+          await this.onCardCreated(trx, record, actor, boardId, row, links);
+        return repo.toCard(row);
+      }),
     );
   }
 

@@ -82,6 +82,7 @@ export function describeEvent(e: BoardEvent): string {
     case 'member.removed':
     case 'release.created':
     case 'release.updated':
+    case 'release.settings_changed':
       return kind.replace('.', ' ');
     default:
       exhaustive(e);

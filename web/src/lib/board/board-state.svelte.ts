@@ -597,6 +597,7 @@ export class BoardState {
       case 'card.linked':
       case 'release.created':
       case 'release.updated':
+      case 'release.settings_changed':
         break;
       case 'sprint.created':
       case 'sprint.updated':

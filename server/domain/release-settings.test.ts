@@ -29,13 +29,13 @@ describe('a board’s path-to-live settings', () => {
       field: 'environments',
     });
     expect(checkReleaseSettings(settings({ environments: path('test', 'test', 'live') }))).toMatchObject({
-      field: 'environments[1].name',
+      field: 'environments.1.name',
     });
     expect(checkReleaseSettings(settings({ environments: path('Test', 'live') }))).toMatchObject({
-      field: 'environments[0].name',
+      field: 'environments.0.name',
     });
     expect(checkReleaseSettings(settings({ environments: path('test', 'production') }))).toMatchObject({
-      field: 'environments[1].name',
+      field: 'environments.1.name',
       message: expect.stringContaining('live'),
     });
     expect(checkReleaseSettings(settings({ environments: path('uat', 'live') }))).toBeNull();
@@ -44,22 +44,22 @@ describe('a board’s path-to-live settings', () => {
   it('refuses a check named twice in one environment, a padded name, and any check on live', () => {
     const twice = [{ name: 'test', checks: ['unit', 'unit'] }, ...path('live')];
     expect(checkReleaseSettings(settings({ environments: twice }))).toMatchObject({
-      field: 'environments[0].checks[1]',
+      field: 'environments.0.checks.1',
     });
     const padded = [{ name: 'test', checks: [' unit'] }, ...path('live')];
     expect(checkReleaseSettings(settings({ environments: padded }))).toMatchObject({
-      field: 'environments[0].checks[0]',
+      field: 'environments.0.checks.0',
     });
     const onLive = [...path('test'), { name: 'live', checks: ['smoke'] }];
     expect(checkReleaseSettings(settings({ environments: onLive }))).toMatchObject({
-      field: 'environments[1].checks',
+      field: 'environments.1.checks',
     });
   });
 
   it('refuses a go/no-go policy without approvers or naming a role that can never decide', () => {
     expect(checkReleaseSettings(settings({ approvers: [] }))).toMatchObject({ field: 'approvers' });
     expect(checkReleaseSettings(settings({ approvers: ['product_owner', 'developer'] }))).toMatchObject({
-      field: 'approvers[1]',
+      field: 'approvers.1',
     });
     expect(checkReleaseSettings(settings({ approvers: ['maintenance', 'maintenance'] }))).toBeNull();
   });
@@ -70,10 +70,10 @@ describe('a board’s path-to-live settings', () => {
       { key: 'runbook', label: 'Again' },
     ];
     expect(checkReleaseSettings(settings({ readiness: repeated }))).toMatchObject({
-      field: 'readiness[1].key',
+      field: 'readiness.1.key',
     });
     expect(checkReleaseSettings(settings({ readiness: [{ key: 'a', label: '  ' }] }))).toMatchObject({
-      field: 'readiness[0].label',
+      field: 'readiness.0.label',
     });
     expect(checkReleaseSettings(settings({ readiness: [] }))).toBeNull();
   });

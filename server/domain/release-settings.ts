@@ -46,7 +46,10 @@ export const DEFAULT_RELEASE_SETTINGS: ReleaseSettings = {
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const refuse = (field: string, message: string): Refusal => ({ field, message });
 
-/** The first thing wrong with the settings, or null. Names are compared as given (the schema trims nothing). */
+/**
+ * The first thing wrong with the settings, or null. Fields are named as the route's schema names them
+ * (`environments.1.name`), so a client reads one format whichever check refused.
+ */
 export function checkReleaseSettings(s: ReleaseSettings): Refusal | null {
   const envs = s.environments;
   if (envs.length < 2)
@@ -56,41 +59,41 @@ export function checkReleaseSettings(s: ReleaseSettings): Refusal | null {
   for (const [i, env] of envs.entries()) {
     if (!NAME.test(env.name))
       return refuse(
-        `environments[${i}].name`,
+        `environments.${i}.name`,
         'lower-case letters, digits and hyphens, 1–40 characters, starting with a letter or digit',
       );
-    if (seen.has(env.name)) return refuse(`environments[${i}].name`, `"${env.name}" is named twice`);
+    if (seen.has(env.name)) return refuse(`environments.${i}.name`, `"${env.name}" is named twice`);
     seen.add(env.name);
     const checks = new Set<string>();
     for (const [j, check] of env.checks.entries()) {
       if (check.trim() !== check || check === '')
-        return refuse(`environments[${i}].checks[${j}]`, 'a check name without leading or trailing spaces');
+        return refuse(`environments.${i}.checks.${j}`, 'a check name without leading or trailing spaces');
       if (checks.has(check))
-        return refuse(`environments[${i}].checks[${j}]`, `"${check}" is named twice in ${env.name}`);
+        return refuse(`environments.${i}.checks.${j}`, `"${check}" is named twice in ${env.name}`);
       checks.add(check);
     }
   }
   const last = envs.length - 1;
   if (envs[last]!.name !== LIVE)
-    return refuse(`environments[${last}].name`, `the last environment is the live one: name it ${LIVE}`);
+    return refuse(`environments.${last}.name`, `the last environment is the live one: name it ${LIVE}`);
   if (envs[last]!.checks.length > 0)
     return refuse(
-      `environments[${last}].checks`,
+      `environments.${last}.checks`,
       'live is reached by the go/no-go decision, where nothing runs: put verification checks on the environment before it (the shadow)',
     );
 
   if (s.approvers.length === 0) return refuse('approvers', 'name at least one role that decides go-live');
   for (const [i, role] of s.approvers.entries())
     if (NEVER_APPROVES.has(role))
-      return refuse(`approvers[${i}]`, `the ${role} role can never decide a go-live`);
+      return refuse(`approvers.${i}`, `the ${role} role can never decide a go-live`);
 
   const keys = new Set<string>();
   for (const [i, item] of s.readiness.entries()) {
     if (!NAME.test(item.key))
-      return refuse(`readiness[${i}].key`, 'lower-case letters, digits and hyphens, 1–40 characters');
-    if (keys.has(item.key)) return refuse(`readiness[${i}].key`, `"${item.key}" is named twice`);
+      return refuse(`readiness.${i}.key`, 'lower-case letters, digits and hyphens, 1–40 characters');
+    if (keys.has(item.key)) return refuse(`readiness.${i}.key`, `"${item.key}" is named twice`);
     keys.add(item.key);
-    if (item.label.trim() === '') return refuse(`readiness[${i}].label`, 'must not be blank');
+    if (item.label.trim() === '') return refuse(`readiness.${i}.label`, 'must not be blank');
   }
 
   if (s.firebreak) {

@@ -183,3 +183,43 @@ describe('automated checks configured on the path', () => {
     expect(promoted.release.reached).toBe(1);
   });
 });
+
+describe('the API document and the metrics', () => {
+  it('documents the release settings, edit, notes and calendar routes', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs/json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+      >;
+    };
+    const methods = (p: string) => Object.keys(doc.paths[p] ?? {}).sort();
+    expect(methods('/api/boards/{boardId}/release-settings')).toEqual(['get', 'put']);
+    expect(methods('/api/boards/{boardId}/releases/{releaseId}')).toEqual(['get', 'patch']);
+    expect(methods('/api/boards/{boardId}/releases/{releaseId}/notes.md')).toEqual(['get']);
+    expect(methods('/api/boards/{boardId}/releases/{releaseId}/notes/generate')).toEqual(['post']);
+    expect(methods('/api/boards/{boardId}/releases/feed-token')).toEqual(['post']);
+    const feed = doc.paths['/api/boards/{boardId}/releases.ics']?.get;
+    expect(Object.keys(feed?.responses['200']?.content ?? {})).toEqual(['text/calendar']);
+  });
+
+  it('exports releases by state, every state present, matching the database', async () => {
+    const { boardId, po } = await board();
+    const r = await plan(po, boardId, '9.9.9');
+    await po.ok(po.patch(`/api/boards/${boardId}/releases/${r.id}`, { cancel: { reason: 'metrics' } }));
+    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const exported = Object.fromEntries(
+      [...text.matchAll(/^blendboard_releases\{state="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
+    const counted = await server.db
+      .selectFrom('releases')
+      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('state')
+      .execute();
+    const expected = Object.fromEntries(
+      ['planned', 'on_path', 'stopped', 'firebreak', 'awaiting_go', 'live', 'cancelled'].map((s) => [s, 0]),
+    );
+    for (const c of counted) expected[c.state] = Number(c.n);
+    expect(exported).toEqual(expected);
+    expect(exported.cancelled).toBeGreaterThanOrEqual(1);
+  });
+});

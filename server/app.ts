@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { registerAuthentication } from './auth/http.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -28,7 +28,7 @@ import type { Config } from './config.ts';
 import { flagRoutes } from './flags/routes.ts';
 import { FlagService } from './flags/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
-import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
+import { loggedUrl, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
@@ -68,7 +68,19 @@ export interface App {
 
 export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<App> {
   const http = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: {
+      level: config.LOG_LEVEL,
+      serializers: {
+        // Fastify's request fields, with a calendar feed token in the URL redacted
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: loggedUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+    },
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

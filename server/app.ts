@@ -101,8 +101,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     (size) => metrics.moveGroups.observe(size),
     (reason) => metrics.movesShed.inc({ reason }),
     // a card created into a release, or raised from a card in one, joins it (releases/service.ts)
-    (trx, record, actor, boardId, card, links) =>
-      releases.joinNewCard(trx, record, actor, boardId, card, links),
+    (trx, record, actor, boardId, links) => releases.joinNewCard(trx, record, actor, boardId, links),
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);

@@ -255,6 +255,37 @@ describe('tickets raised later join the release', () => {
     expect((await t.po.ok(t.po.get<Release>(path(t, r)))).cardIds).toContain(next.id);
   });
 
+  it('tickets raised while the line stops and the scope changes all join, none lost, no deadlock', {
+    timeout: 120_000,
+  }, async () => {
+    const t = await team();
+    for (let round = 0; round < 5; round++) {
+      const seed = await t.po.createCard(t.boardId, { title: `Seed ${round}` });
+      const extra = await t.po.createCard(t.boardId, { title: `Extra ${round}` });
+      const r = await plan(t, `5.0.${round}`, { targetDate: null });
+      await t.po.ok(t.po.post(path(t, r, '/scope'), { add: [seed.id] }));
+      // the card's creation locks the board, the stop and the scope change lock the release first
+      const [raised, stop, scoped] = await Promise.all([
+        t.dev.post<Card>(`/api/boards/${t.boardId}/cards`, {
+          title: 'Raised',
+          type: 'story',
+          raisedFrom: seed.id,
+        }),
+        t.dev.post(path(t, r, '/runs'), {
+          environment: 'test',
+          runId: `f${round}`,
+          kind: 'check',
+          outcome: 'failure',
+        }),
+        t.po.post(path(t, r, '/scope'), { add: [extra.id] }),
+      ]);
+      expect([raised.status, stop.status, scoped.status]).toEqual([201, 200, 200]);
+      const now = await t.po.ok(t.po.get<Release>(path(t, r)));
+      expect(now.cardIds).toEqual(expect.arrayContaining([seed.id, extra.id, raised.body.id]));
+      expect(now.cardIds).toHaveLength(4); // and the defect the stop raised
+    }
+  });
+
   it('a ticket raised from a card of a live or cancelled release is linked but joins nothing', async () => {
     const t = await team();
     const card = await t.po.createCard(t.boardId, { title: 'Shipped' });

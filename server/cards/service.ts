@@ -60,17 +60,18 @@ const EDITABLE = {
 const { cardTitle } = writes;
 
 /**
- * Told of each card created through this service, inside its transaction, with the release the card
- * was named into or the card it was raised from (the release service: the card may join a release).
+ * Asked before a card named into a release (or raised from a card in one) is created, inside its
+ * transaction: the release service locks and checks the release first (refusing before anything is
+ * written, and taking locks in the order its own changes take them: release, then board) and answers
+ * with what to do once the card exists.
  */
-export type CardCreatedHook = (
+export type CardCreationHook = (
   trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
   record: RecordEvent,
   actor: Actor,
   boardId: string,
-  card: { id: string },
   links: { releaseId?: string; raisedFrom?: string },
-) => Promise<void>;
+) => Promise<(card: { id: string }) => Promise<void>>;
 
 export class CardService {
   private readonly moveReads: MoveReads;
@@ -85,7 +86,7 @@ export class CardService {
     onMoveGroup?: (size: number) => void,
     /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
     onMoveShed?: (reason: ShedReason) => void,
-    private readonly onCardCreated?: CardCreatedHook,
+    private readonly onCardCreation?: CardCreationHook,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
@@ -123,9 +124,12 @@ export class CardService {
     const links = { ...(releaseId ? { releaseId } : {}), ...(raisedFrom ? { raisedFrom } : {}) };
     return this.withRetry(() =>
       commitWithEvents(this.db, this.bus, async (trx, record) => {
+        const created =
+          (releaseId || raisedFrom) && this.onCardCreation
+            ? await this.onCardCreation(trx, record, actor, boardId, links)
+            : null;
         const row = await writes.createCard(trx, record, actor, boardId, position, fields);
-        if ((releaseId || raisedFrom) && this.onCardCreated)
-          await this.onCardCreated(trx, record, actor, boardId, row, links);
+        if (created) await created(row);
         return repo.toCard(row);
       }),
     );

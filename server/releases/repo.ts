@@ -333,11 +333,13 @@ export async function feedTokenMatches(db: Q, boardId: string, tokenHash: string
   return row !== undefined;
 }
 
+/** A card on the board, kept from deletion until the transaction ends (a link to it is on the way). */
 export async function cardOnBoard(db: Q, boardId: string, cardId: string) {
   return db
     .selectFrom('cards')
     .select(['id', 'key'])
     .where('board_id', '=', boardId)
     .where('id', '=', cardId)
+    .forKeyShare()
     .executeTakeFirst();
 }

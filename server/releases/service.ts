@@ -657,45 +657,42 @@ export class ReleaseService {
   // ---- cards that join a release when they are created -----------------------------------------
 
   /**
-   * Inside a card's creation: the new card joins the release named on creation (release:manage), or
-   * the release on its way that the card it was raised from travels in. Linked to that card, and the
-   * release's change recorded with the card's.
+   * Before a card's creation, in its transaction: the release it will join, locked and checked (the
+   * one named on creation, release:manage; else the release on its way that the card it was raised
+   * from travels in). Answers with what to do once the card exists: link it to the card it was raised
+   * from, add it to the scope, and record the release's change with the card's.
    */
   async joinNewCard(
     trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
     record: RecordEvent,
     actor: Actor,
     boardId: string,
-    card: { id: string },
     input: NewCardInRelease,
-  ): Promise<void> {
+  ): Promise<(card: { id: string }) => Promise<void>> {
     if (input.releaseId) await requireBoardPermission(this.db, actor, boardId, 'release:manage');
     const named = input.releaseId ? await repo.lock(trx, boardId, input.releaseId) : undefined;
     if (input.releaseId && !named) throw invalid('releaseId', 'no such release on this board');
-    let raisedFrom: { id: string; state: ReleaseState } | null = null;
-    if (input.raisedFrom) {
-      const from = await repo.cardOnBoard(trx, boardId, input.raisedFrom);
-      if (!from) throw invalid('raisedFrom', 'no such card on this board');
-      await cardWrites.linkCards(trx, record, actor, boardId, card, from, 'relates_to');
-      const release = await repo.lockReleaseOfCard(trx, boardId, from.id);
-      if (release) raisedFrom = { id: release.id, state: release.state as ReleaseState };
-    }
+    const from = input.raisedFrom ? await repo.cardOnBoard(trx, boardId, input.raisedFrom) : undefined;
+    if (input.raisedFrom && !from) throw invalid('raisedFrom', 'no such card on this board');
+    const travelsIn = from ? await repo.lockReleaseOfCard(trx, boardId, from.id) : undefined;
     const joining = releaseForNewCard({
       named: named ? { id: named.id, state: named.state as ReleaseState } : null,
-      raisedFrom,
+      raisedFrom: travelsIn ? { id: travelsIn.id, state: travelsIn.state as ReleaseState } : null,
     });
-    if (joining === null) return;
-    if ('refusal' in joining) throw conflict(joining.refusal);
-    await repo.addCards(trx, joining.releaseId, [card.id]);
-    const updated = await repo.update(trx, joining.releaseId, {});
-    const [release] = await this.withDetails(trx, [updated]);
-    await record({
-      boardId,
-      type: 'release.updated',
-      cardId: null,
-      actor,
-      payload: { release: release!, change: 'scope' },
-    });
+    if (joining && 'refusal' in joining) throw conflict(joining.refusal);
+    return async (card) => {
+      if (from) await cardWrites.linkCards(trx, record, actor, boardId, card, from, 'relates_to');
+      if (!joining) return;
+      await repo.addCards(trx, joining.releaseId, [card.id]);
+      const [release] = await this.withDetails(trx, [await repo.update(trx, joining.releaseId, {})]);
+      await record({
+        boardId,
+        type: 'release.updated',
+        cardId: null,
+        actor,
+        payload: { release: release!, change: 'scope' },
+      });
+    };
   }
 
   private async withDetails(db: Parameters<typeof repo.scopes>[0], rows: ReleaseRow[]): Promise<Release[]> {

@@ -1,8 +1,9 @@
 /**
- * Releases: plan (version, date, stream, scope), follow them along the board's path as CI reports
- * deployments and checks, answer the gate, and decide go-live. Every change is decided under the
- * release's row lock by the pure rules in domain/release.ts and recorded as a board event with it, so
- * two decisions at once record one outcome and a promotion cannot slip past a stop.
+ * Releases: the board's path-to-live settings, plan (version, date, stream, scope) and edit them
+ * until go-live, their notes, follow them along the board's path as CI reports deployments and checks,
+ * answer the gate, decide go-live, and serve the schedule as a calendar feed. Every change is decided
+ * under the release's row lock by the pure rules in domain/release*.ts and recorded as a board event
+ * with it, so two decisions at once record one outcome and a promotion cannot slip past a stop.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../protocol/model.ts';

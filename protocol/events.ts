@@ -20,7 +20,7 @@ import {
   StreamSchema,
   Uuid,
 } from './model.ts';
-import { ReleaseSchema } from './releases.ts';
+import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -163,6 +163,16 @@ export const ReleaseUpdatedEventSchema = kind(
     ),
   }),
 );
+export const ReleaseSettingsChangedEventSchema = kind(
+  'release.settings_changed',
+  NoCard,
+  Type.Object(
+    {
+      settings: ReleaseSettingsSchema,
+    },
+    { description: "the board's path-to-live settings now; releases planned before keep theirs" },
+  ),
+);
 
 /** Hyper-care of a release changed (started, checklist, handover, extended, exited). */
 export const HypercareUpdatedEventSchema = kind(
@@ -207,6 +217,7 @@ export const BoardEventSchema = Type.Union(
     ReleaseUpdatedEventSchema,
     HypercareUpdatedEventSchema,
     HypercareIncidentEventSchema,
+    ReleaseSettingsChangedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

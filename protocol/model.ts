@@ -155,6 +155,19 @@ export const CreateCardBody = Type.Object(
     assigneeId: Type.Optional(Nullable(Uuid)),
     dueDate: Type.Optional(Nullable(DateOnly)),
     position: Type.Optional(lit(['top', 'bottom'], { description: 'where in the backlog; default bottom' })),
+    releaseId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'put the new card straight into this release (release managers; not once it is live)',
+      }),
+    ),
+    raisedFrom: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          "the card this one was raised from (e.g. a release's defect): linked to it, and the new card joins the release that card travels in while that release is on its way",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -34,6 +34,10 @@ export const CommitSha = Type.String({
   description: 'the commit SHA, full or at least 7 hex digits',
 });
 
+const CheckNameOptions = { minLength: 1, maxLength: 60, pattern: '^\\S(.*\\S)?$' } as const;
+const CheckName = Type.String({ ...CheckNameOptions, description: 'no leading or trailing spaces' });
+const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
+
 export const FailedRunSchema = Type.Object({
   environment: Type.String(),
   runId: Type.String(),
@@ -91,6 +95,14 @@ export const ReleaseSchema = Type.Object({
   liveAt: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
   revision: Type.Integer({ description: 'bumped by every change of the release' }),
+  checks: Type.Record(Type.String(), Type.Array(Type.String()), {
+    description:
+      'environment → the automated checks run there, kept from the board settings it was planned with',
+  }),
+  userActions: Type.String({ description: 'what users must do (Markdown)' }),
+  changeWindow: Type.String({ description: 'when users are affected, e.g. a downtime window' }),
+  cancelReason: Nullable(Type.String()),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Release = Static<typeof ReleaseSchema>;
 
@@ -110,10 +122,15 @@ export const CreateReleaseBody = Type.Object(
             reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }),
             approvers: Type.Array(RoleSchema, { minItems: 1, maxItems: 5 }),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            description: "left out: the board's default firebreak (if any); null: none",
+          },
         ),
       ),
     ),
+    userActions: Type.Optional(Text(5_000, 'what users must do (Markdown)')),
+    changeWindow: Type.Optional(Text(200, 'when users are affected')),
   },
   { additionalProperties: false },
 );
@@ -135,6 +152,12 @@ export const DeploymentReportBody = Type.Object(
     kind: Type.Union([Type.Literal('deployment'), Type.Literal('check')]),
     outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
     url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+    check: Type.Optional(
+      Type.String({
+        ...CheckNameOptions,
+        description: "for kind check: which of the environment's configured checks ran",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -165,3 +188,97 @@ export const ReadinessBody = Type.Object(
   { additionalProperties: false },
 );
 export type ReadinessInput = Static<typeof ReadinessBody>;
+
+// ---- the board's path-to-live settings ----------------------------------------------------------
+
+const FirebreakPlan = Type.Object(
+  {
+    environment: EnvironmentName,
+    reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }),
+    approvers: Type.Array(RoleSchema, { minItems: 1, maxItems: 5 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ReleaseSettingsBody = Type.Object(
+  {
+    environments: Type.Array(
+      Type.Object(
+        {
+          name: EnvironmentName,
+          checks: Type.Array(CheckName, { maxItems: 20, description: 'automated checks run there' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        minItems: 2,
+        maxItems: 12,
+        description: 'in order; names unique; the last is live (reached by the go/no-go decision)',
+      },
+    ),
+    approvers: Type.Array(RoleSchema, {
+      minItems: 1,
+      maxItems: 6,
+      description:
+        'go/no-go policy: a go from each role named (named twice: two people); never developer or viewer',
+    }),
+    readiness: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }),
+          label: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20, description: 'the operational readiness checklist each new release starts with' },
+    ),
+    firebreak: Nullable(FirebreakPlan),
+  },
+  { additionalProperties: false },
+);
+export type ReleaseSettingsInput = Static<typeof ReleaseSettingsBody>;
+
+export const ReleaseSettingsSchema = Type.Object({
+  ...ReleaseSettingsBody.properties,
+  custom: Type.Boolean({ description: 'false: the board uses the defaults' }),
+});
+export type ReleaseSettings = Static<typeof ReleaseSettingsSchema>;
+
+// ---- editing a release before go-live ----------------------------------------------------------
+
+export const UpdateReleaseBody = Type.Object(
+  {
+    revision: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2_147_483_647,
+        description: 'the revision the edit was made on (or send If-Match); another change since is a 409',
+      }),
+    ),
+    version: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })),
+    targetDate: Type.Optional(Nullable(DateOnly)),
+    notes: Type.Optional(Text(20_000, 'release notes (Markdown)')),
+    userActions: Type.Optional(Text(5_000, 'what users must do (Markdown)')),
+    changeWindow: Type.Optional(
+      Text(200, 'when users are affected, e.g. "Sat 02:00–03:00 CET, 10 min downtime"'),
+    ),
+    cancel: Type.Optional(
+      Type.Object(
+        { reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }) },
+        { additionalProperties: false, description: 'cancel the release, saying why' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UpdateReleaseInput = Static<typeof UpdateReleaseBody>;
+
+// ---- the calendar feed ----------------------------------------------------------------------------
+
+export const FeedTokenSchema = Type.Object({
+  token: Type.String({ description: 'shown once; the feed URL carries it' }),
+  prefix: Type.String(),
+  feedUrl: Type.String({ description: 'the path to subscribe to, with the token' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type FeedToken = Static<typeof FeedTokenSchema>;

@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { registerAuthentication } from './auth/http.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -30,7 +30,7 @@ import { FlagService } from './flags/service.ts';
 import { createHypercare } from './hypercare/index.ts';
 import type { HypercareService } from './hypercare/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
-import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
+import { loggedUrl, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createNotifier } from './notify/index.ts';
@@ -72,7 +72,19 @@ export interface App {
 
 export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<App> {
   const http = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: {
+      level: config.LOG_LEVEL,
+      serializers: {
+        // Fastify's request fields, with a calendar feed token in the URL redacted
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: loggedUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+    },
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -86,15 +98,17 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const auth = new AuthService(db, config.SESSION_TTL_HOURS);
   const boards = new BoardService(db, bus);
   const metrics = createMetrics(pool);
+  const releases = new ReleaseService(db, bus);
   const cards = new CardService(
     db,
     bus,
     (size) => metrics.moveGroups.observe(size),
     (reason) => metrics.movesShed.inc({ reason }),
+    // a card created into a release, or raised from a card in one, joins it (releases/service.ts)
+    (trx, record, actor, boardId, links) => releases.joinNewCard(trx, record, actor, boardId, links),
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
-  const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
   const flags = await FlagService.start({
     db,
@@ -169,7 +183,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(cardRoutes, { cards });
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
-  await http.register(releaseRoutes, { releases, flags });
+  await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 

@@ -94,6 +94,49 @@ const actions: Record<string, { setup?: () => Promise<Release>; run: Action; all
     run: (c, r) => c.post(`${base()}/${r.id}/firebreak/approve`),
     allowed: ['admin', 'product_owner', 'maintenance'],
   },
+  'read the board’s path-to-live settings': {
+    run: (c) => c.get(`/api/boards/${boardId}/release-settings`),
+    allowed: [...ROLES],
+  },
+  'change the board’s path-to-live settings': {
+    run: async (c) => {
+      const current = await server.admin.ok(
+        server.admin.get<Record<string, unknown>>(`/api/boards/${boardId}/release-settings`),
+      );
+      const { custom: _, ...settings } = current;
+      return c.put(`/api/boards/${boardId}/release-settings`, settings);
+    },
+    allowed: ['admin', 'product_owner'],
+  },
+  'edit a release': {
+    run: (c, r) => c.patch(`${base()}/${r.id}`, { revision: r.revision, notes: 'edited' }),
+    allowed: ['admin', 'product_owner'],
+  },
+  'cancel a release': {
+    run: (c, r) => c.patch(`${base()}/${r.id}`, { cancel: { reason: 'not needed' } }),
+    allowed: ['admin', 'product_owner'],
+  },
+  'preview its notes': {
+    run: (c, r) => c.get(`${base()}/${r.id}/notes.md`),
+    allowed: [...ROLES],
+  },
+  'generate its notes': {
+    run: (c, r) => c.post(`${base()}/${r.id}/notes/generate`),
+    allowed: ['admin', 'product_owner'],
+  },
+  'create a card straight into a release': {
+    run: (c, r) =>
+      c.post(`/api/boards/${boardId}/cards`, { title: 'into it', type: 'story', releaseId: r.id }),
+    allowed: ['admin', 'product_owner'],
+  },
+  'rotate the calendar feed token': {
+    run: (c) => c.post(`${base()}/feed-token`),
+    allowed: ['admin', 'product_owner'],
+  },
+  'read the calendar feed': {
+    run: (c) => c.get(`${base()}.ics`),
+    allowed: [...ROLES],
+  },
   'give a go/no-go verdict': {
     setup: () => fresh(true),
     run: (c, r) => c.post(`${base()}/${r.id}/verdicts`, { verdict: 'no_go', reason: 'not yet' }),
@@ -123,6 +166,10 @@ describe('each role against each release route', () => {
     const r = await fresh();
     for (const role of ROLES) expect((await clients[role].get(`${base()}/${r.id}`)).status).toBe(200);
     expect((await outsider.get(`${base()}/${r.id}`)).status).toBe(404);
+    expect((await outsider.patch(`${base()}/${r.id}`, { notes: 'x' })).status).toBe(404);
+    expect((await outsider.get(`/api/boards/${boardId}/release-settings`)).status).toBe(404);
+    expect((await outsider.post(`${base()}/feed-token`)).status).toBe(404);
+    expect((await outsider.get(`${base()}.ics`)).status).toBe(404);
     expect(
       (
         await outsider.post(`${base()}/${r.id}/runs`, {
@@ -135,5 +182,11 @@ describe('each role against each release route', () => {
     ).toBe(404);
     const anonymous = await fetch(`${server.baseUrl}${base()}`);
     expect(anonymous.status).toBe(401);
+    for (const url of [
+      `/api/boards/${boardId}/release-settings`,
+      `${base()}.ics`,
+      `${base()}/${r.id}/notes.md`,
+    ])
+      expect((await fetch(`${server.baseUrl}${url}`)).status, url).toBe(401);
   });
 });

@@ -22,7 +22,7 @@ import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate } from '../infra/schema.ts';
 import { BoardSlots } from '../sync/board-slots.ts';
-import { type BoardEventBus, cardHistory, commitWithEvents } from '../sync/event-log.ts';
+import { type BoardEventBus, cardHistory, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
 import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { MoveReads } from './move-reads.ts';
@@ -59,6 +59,20 @@ const EDITABLE = {
 
 const { cardTitle } = writes;
 
+/**
+ * Asked before a card named into a release (or raised from a card in one) is created, inside its
+ * transaction: the release service locks and checks the release first (refusing before anything is
+ * written, and taking locks in the order its own changes take them: release, then board) and answers
+ * with what to do once the card exists.
+ */
+export type CardCreationHook = (
+  trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
+  record: RecordEvent,
+  actor: Actor,
+  boardId: string,
+  links: { releaseId?: string; raisedFrom?: string },
+) => Promise<(card: { id: string }) => Promise<void>>;
+
 export class CardService {
   private readonly moveReads: MoveReads;
   private readonly moveCommits: MoveCommits;
@@ -72,6 +86,7 @@ export class CardService {
     onMoveGroup?: (size: number) => void,
     /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
     onMoveShed?: (reason: ShedReason) => void,
+    private readonly onCardCreation?: CardCreationHook,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
@@ -105,10 +120,18 @@ export class CardService {
     const fields = writes.fieldsOf(input, actor, extra.source);
     await this.assertAssignable(boardId, input.assigneeId);
     const position = input.position ?? 'bottom';
+    const { releaseId, raisedFrom } = input;
+    const links = { ...(releaseId ? { releaseId } : {}), ...(raisedFrom ? { raisedFrom } : {}) };
     return this.withRetry(() =>
-      commitWithEvents(this.db, this.bus, async (trx, record) =>
-        repo.toCard(await writes.createCard(trx, record, actor, boardId, position, fields)),
-      ),
+      commitWithEvents(this.db, this.bus, async (trx, record) => {
+        const created =
+          (releaseId || raisedFrom) && this.onCardCreation
+            ? await this.onCardCreation(trx, record, actor, boardId, links)
+            : null;
+        const row = await writes.createCard(trx, record, actor, boardId, position, fields);
+        if (created) await created(row);
+        return repo.toCard(row);
+      }),
     );
   }
 

@@ -10,6 +10,7 @@ import {
   goDecision,
   mayDeploy,
   mayGiveVerdict,
+  passedChecks,
   type ReleaseFacts,
   withFirebreak,
 } from './release.ts';
@@ -274,5 +275,56 @@ describe('go / no-go', () => {
       { userId: 'ams', role: 'maintenance' as const, verdict: 'no_go' as const, reason: 'alerts not wired' },
     ];
     expect(goDecision(facts({ verdicts }))).toMatchObject({ decided: 'no_go', by: { userId: 'ams' } });
+  });
+});
+
+describe('automated checks on the path', () => {
+  const checked = (over: Partial<ReleaseFacts> = {}) =>
+    release({
+      checks: { test: ['unit', 'contract'], 'production-shadow': ['smoke'] },
+      ...over,
+    });
+
+  it('promotes past an environment only when every check configured there has passed, naming those missing', () => {
+    const inTest = walk(checked(), ok('test'));
+    expect(mayDeploy(inTest, 'system-test')).toMatchObject({
+      field: 'environment',
+      message: expect.stringContaining('unit, contract'),
+    });
+    expect(applyReport(inTest, ok('system-test'))).toMatchObject({ kind: 'refused' });
+    const halfway = { ...inTest, passedChecks: { test: ['unit'] } };
+    expect(mayDeploy(halfway, 'system-test')).toMatchObject({ message: expect.stringContaining('contract') });
+    const passed = { ...inTest, passedChecks: { test: ['contract', 'unit'] } };
+    expect(mayDeploy(passed, 'system-test')).toBeNull();
+    // a re-run where the release already is needs nothing further
+    expect(mayDeploy(inTest, 'test')).toBeNull();
+  });
+
+  it('counts a check by its latest result, in the order results were recorded', () => {
+    expect(
+      passedChecks([
+        { environment: 'test', check: 'unit', outcome: 'failure' },
+        { environment: 'test', check: 'unit', outcome: 'success' },
+        { environment: 'test', check: 'contract', outcome: 'success' },
+        { environment: 'test', check: 'contract', outcome: 'failure' },
+      ]),
+    ).toEqual({ test: ['unit'] });
+  });
+
+  it('keeps a go-live waiting while the shadow’s checks have not passed', () => {
+    const gos = [
+      { userId: 'po', role: 'product_owner' as const, verdict: 'go' as const, reason: '' },
+      { userId: 'ams', role: 'maintenance' as const, verdict: 'go' as const, reason: '' },
+    ];
+    const facts: GoFacts = {
+      state: 'awaiting_go',
+      policy: { approvers: ['product_owner', 'maintenance'] },
+      readiness: [],
+      contributors: new Set(),
+      verdicts: gos,
+      checksOpen: ['smoke'],
+    };
+    expect(goDecision(facts)).toMatchObject({ decided: null, waitingFor: [], checksOpen: ['smoke'] });
+    expect(goDecision({ ...facts, checksOpen: [] })).toEqual({ decided: 'go' });
   });
 });

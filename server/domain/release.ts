@@ -56,6 +56,10 @@ export interface ReleaseFacts {
   reached: number;
   stop: FailedRun | null;
   firebreak: Firebreak | null;
+  /** environment → the automated checks the path runs there (kept from when the release was planned) */
+  checks?: Readonly<Record<string, readonly string[]>>;
+  /** environment → the checks whose latest reported result there is a success */
+  passedChecks?: Readonly<Record<string, readonly string[]>>;
 }
 
 const refuse = (field: string, message: string): Refusal => ({ field, message });
@@ -121,7 +125,38 @@ export function mayDeploy(release: ReleaseFacts, environment: string): Refusal |
     const next = release.environments[release.reached + 1]!;
     return refuse('environment', `deploy to ${next} first: the path is taken in order`);
   }
+  if (index > release.reached && index > 0) {
+    const previous = release.environments[index - 1]!;
+    const open = checksOpen(release, previous);
+    if (open.length > 0)
+      return refuse(
+        'environment',
+        `the automated checks of ${previous} have not all passed (${open.join(', ')}): a release is promoted past an environment only when they have`,
+      );
+  }
   return null;
+}
+
+/** The checks configured for an environment whose latest result is not a success (or not in yet). */
+export function checksOpen(release: Pick<ReleaseFacts, 'checks' | 'passedChecks'>, environment: string) {
+  const passed = new Set(release.passedChecks?.[environment] ?? []);
+  return (release.checks?.[environment] ?? []).filter((c) => !passed.has(c));
+}
+
+/** Check results in the order they were recorded → per environment, the checks whose latest result passed. */
+export function passedChecks(
+  results: readonly { environment: string; check: string; outcome: 'success' | 'failure' }[],
+): Record<string, string[]> {
+  const latest = new Map<string, Map<string, boolean>>();
+  for (const r of results) {
+    const env = latest.get(r.environment) ?? new Map<string, boolean>();
+    env.set(r.check, r.outcome === 'success');
+    latest.set(r.environment, env);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [env, checks] of latest)
+    out[env] = [...checks].filter(([, passed]) => passed).map(([name]) => name);
+  return out;
 }
 
 /** A stop may be re-run in its own environment only: the gate allows exactly that one. */
@@ -304,10 +339,12 @@ export interface GoFacts {
   /** who worked on the release's cards (authors, assignees) or deployed it: they may not approve */
   contributors: ReadonlySet<string>;
   verdicts: readonly Verdict[];
+  /** automated checks of the shadow not passed: going live is a promotion past the shadow */
+  checksOpen?: readonly string[];
 }
 
 /** Roles that may never mark a release live, whatever the policy says. */
-const NEVER_APPROVES: ReadonlySet<Role> = new Set<Role>(['developer', 'viewer']);
+export const NEVER_APPROVES: ReadonlySet<Role> = new Set<Role>(['developer', 'viewer']);
 
 /** May this person give a verdict on the release's go-live? */
 export function mayGiveVerdict(facts: GoFacts, person: { userId: string; role: Role }): Refusal | null {
@@ -337,11 +374,12 @@ export const readinessOpen = (items: readonly ReadinessItem[]) =>
 export type GoOutcome =
   | { decided: 'go' }
   | { decided: 'no_go'; by: Verdict }
-  | { decided: null; waitingFor: Role[]; readinessOpen: ReadinessItem[] };
+  | { decided: null; waitingFor: Role[]; readinessOpen: ReadinessItem[]; checksOpen: string[] };
 
 /**
  * The decision so far: any no-go decides no-go (the release stays on the shadow); go needs every
- * role of the policy matched by a distinct person's go and the readiness checklist complete.
+ * role of the policy matched by a distinct person's go, the readiness checklist complete and the
+ * shadow's automated checks passed.
  */
 export function goDecision(facts: GoFacts): GoOutcome {
   const noGo = facts.verdicts.find((v) => v.verdict === 'no_go');
@@ -355,6 +393,7 @@ export function goDecision(facts: GoFacts): GoOutcome {
     else waitingFor.push(role);
   }
   const open = readinessOpen(facts.readiness);
-  if (waitingFor.length === 0 && open.length === 0) return { decided: 'go' };
-  return { decided: null, waitingFor, readinessOpen: open };
+  const checks = [...(facts.checksOpen ?? [])];
+  if (waitingFor.length === 0 && open.length === 0 && checks.length === 0) return { decided: 'go' };
+  return { decided: null, waitingFor, readinessOpen: open, checksOpen: checks };
 }

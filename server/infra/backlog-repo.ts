@@ -2,7 +2,8 @@
  * SQL for the queue gauges (server/infra/metrics.ts): the webhook deliveries acknowledged and not yet
  * processed, and pg-boss's unfinished jobs per queue and state. Both read only unfinished rows
  * (plugin_deliveries_unfinished_idx; pg-boss keeps finished jobs a few hours before archiving them),
- * so a scrape stays cheap however long the delivery log is.
+ * so a scrape stays cheap however long the delivery log is. Also the releases by state (one grouped
+ * count over a table of a few rows per release).
  */
 import type pg from 'pg';
 
@@ -45,4 +46,12 @@ export async function unfinishedJobs(pool: pg.Pool): Promise<JobCount[]> {
     jobs: r.jobs,
     oldestAgeSeconds: Math.max(0, r.oldest ?? 0),
   }));
+}
+
+/** Releases per state, every board together. */
+export async function releasesByState(pool: pg.Pool): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ state: string; releases: number }>(
+    `select state, count(*)::int as releases from releases group by state`,
+  );
+  return new Map(rows.map((r) => [r.state, r.releases]));
 }

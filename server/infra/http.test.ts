@@ -1,7 +1,7 @@
 /** checkInput: the guard every request's params, query and body pass before validation. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
-import { checkInput, MAX_INPUT_DEPTH } from './http.ts';
+import { checkInput, loggedUrl, MAX_INPUT_DEPTH } from './http.ts';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 'leaf';
@@ -46,5 +46,17 @@ describe('checkInput', () => {
     expect(refusal({ title: 'Payment fails', estimate: 3, labels: ['ci'], dueDate: null })).toBeNull();
     expect(refusal(Buffer.from('a\u0000b'))).toBeNull();
     expect(refusal(undefined)).toBeNull();
+  });
+});
+
+describe('loggedUrl', () => {
+  it('keeps a feed token in the query string out of the logs, and the rest of the URL as it was', () => {
+    expect(loggedUrl('/api/boards/b/releases.ics?token=bbcal_secret&x=1')).toBe(
+      '/api/boards/b/releases.ics?token=[redacted]&x=1',
+    );
+    expect(loggedUrl('/api/boards/b/releases.ics?x=1&TOKEN=s')).toBe(
+      '/api/boards/b/releases.ics?x=1&TOKEN=[redacted]',
+    );
+    expect(loggedUrl('/api/boards/b/cards?after=3')).toBe('/api/boards/b/cards?after=3');
   });
 });

@@ -21,6 +21,14 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /** How deep a request's JSON may nest; no route's input comes near it (plugin configs: a few levels). */
+/**
+ * A request URL as the logs keep it: a secret carried in the query string (the release calendar's
+ * `?token=`, which calendar apps can send no other way) replaced by `[redacted]`.
+ */
+export function loggedUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
 export const MAX_INPUT_DEPTH = 32;
 
 /**

@@ -1,13 +1,20 @@
 /**
  * Prometheus metrics: HTTP requests and latency, connected sockets, move groups and moves shed, the
- * database pool, the queues (webhook backlog, pg-boss jobs) and the running version. One registry per
+ * database pool, the queues (webhook backlog, pg-boss jobs), releases by state and the running version. One registry per
  * app. The names are the contract of ops/monitoring/ (alerts and dashboard; test/drills/monitoring.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type JobCount, unfinishedJobs, type WebhookBacklog, webhookBacklog } from './backlog-repo.ts';
+import { RELEASE_STATES } from '../../protocol/releases.ts';
+import {
+  type JobCount,
+  releasesByState,
+  unfinishedJobs,
+  type WebhookBacklog,
+  webhookBacklog,
+} from './backlog-repo.ts';
 
 /** A scrape waits this long for the queue counts before reporting the database down. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -110,14 +117,13 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
  * queue gauges empty rather than stale.
  */
 function registerQueueGauges(registry: Registry, pool: pg.Pool): void {
-  type Probe = { backlog: WebhookBacklog; jobs: JobCount[] } | null;
+  type Probe = { backlog: WebhookBacklog; jobs: JobCount[]; releases: Map<string, number> } | null;
   let current: { at: number; result: Promise<Probe> } | null = null;
   const probe = (): Promise<Probe> => {
     if (current && Date.now() - current.at < 1000) return current.result;
-    const work = Promise.all([webhookBacklog(pool), unfinishedJobs(pool)]).then(([backlog, jobs]) => ({
-      backlog,
-      jobs,
-    }));
+    const work = Promise.all([webhookBacklog(pool), unfinishedJobs(pool), releasesByState(pool)]).then(
+      ([backlog, jobs, releases]) => ({ backlog, jobs, releases }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), PROBE_TIMEOUT_MS);
@@ -174,6 +180,18 @@ function registerQueueGauges(registry: Registry, pool: pg.Pool): void {
       const p = await probe();
       this.reset();
       for (const j of p?.jobs ?? []) this.set({ queue: j.queue, state: j.state }, j.oldestAgeSeconds);
+    },
+  });
+  new Gauge({
+    name: 'blendboard_releases',
+    help: 'releases by state, every board (planned, on_path, stopped, firebreak, awaiting_go, live, cancelled)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const p = await probe();
+      this.reset();
+      // every state is exported, at 0 when no release is in it, so a panel or alert never sees a gap
+      if (p) for (const state of RELEASE_STATES) this.set({ state }, p.releases.get(state) ?? 0);
     },
   });
 }

@@ -160,6 +160,7 @@ export type SprintRow = Selectable<SprintsTable>;
 
 type Json = ColumnType<unknown, string, string>;
 type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+type DefaultedJson = ColumnType<unknown, string | undefined, string>;
 
 export interface PluginInstallationsTable {
   id: Generated<string>;
@@ -264,6 +265,10 @@ export interface BoardReleaseSettingsTable {
   environments: Json;
   approvers: Json;
   readiness: Json;
+  /** environment name → the automated checks it runs (migrations/2026-12-04T0110-release-settings-feed.ts) */
+  checks: DefaultedJson;
+  firebreak: NullableJson;
+  updated_at: Generated<Date>;
 }
 
 export interface ReleasesTable {
@@ -288,6 +293,11 @@ export interface ReleasesTable {
   created_by: string | null;
   created_at: Generated<Date>;
   revision: Generated<number>;
+  checks: DefaultedJson;
+  user_actions: Generated<string>;
+  change_window: Generated<string>;
+  cancel_reason: string | null;
+  updated_at: Generated<Date>;
 }
 
 export interface ReleaseCardsTable {
@@ -306,6 +316,16 @@ export interface ReleaseRunsTable {
   url: string | null;
   reported_by: string | null;
   reported_at: Generated<Date>;
+  check_name: ColumnType<string | null, string | null | undefined, string | null>;
+  position: ColumnType<string, never, never>;
+}
+
+export interface ReleaseFeedTokensTable {
+  board_id: string;
+  token_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface ReleaseDefectsTable {
@@ -332,6 +352,7 @@ export interface Database {
   release_runs: ReleaseRunsTable;
   release_defects: ReleaseDefectsTable;
   release_verdicts: ReleaseVerdictsTable;
+  release_feed_tokens: ReleaseFeedTokensTable;
 }
 
 export type ReleaseRow = Selectable<ReleasesTable>;

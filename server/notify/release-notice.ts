@@ -35,18 +35,9 @@ export function releaseNoticeKind(
   return 'release.state_changed';
 }
 
-/**
- * What users must do for this release. Another change adds `userActions` to releases; until then
- * (and for releases without any) it is absent, so read it defensively: text, or a list of lines.
- */
+/** What users must do for this release, if the release manager wrote it. */
 export function userActionsOf(release: Release): string | null {
-  const raw = (release as Release & { userActions?: unknown }).userActions;
-  if (typeof raw === 'string') return raw.trim() || null;
-  if (Array.isArray(raw)) {
-    const lines = raw.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-    return lines.length > 0 ? lines.join('\n') : null;
-  }
-  return null;
+  return release.userActions?.trim() || null;
 }
 
 export function releaseLink(

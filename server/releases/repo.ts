@@ -1,16 +1,12 @@
 /** SQL of releases: rows, scope, reported runs and verdicts. Kysely only; the rules are elsewhere. */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Role } from '../../protocol/model.ts';
+import type { CardType, Role } from '../../protocol/model.ts';
+import { checksByEnvironment, type ReleaseSettings } from '../domain/release-settings.ts';
 import type { Database, ReleaseRow } from '../infra/schema.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export interface ReleaseSettings {
-  environments: string[];
-  approvers: Role[];
-  readiness: { key: string; label: string }[];
-}
-
+/** The board's path-to-live settings as saved, or null while it uses the defaults. */
 export async function settings(db: Q, boardId: string): Promise<ReleaseSettings | null> {
   const row = await db
     .selectFrom('board_release_settings')
@@ -18,18 +14,23 @@ export async function settings(db: Q, boardId: string): Promise<ReleaseSettings 
     .where('board_id', '=', boardId)
     .executeTakeFirst();
   if (!row) return null;
+  const checks = (row.checks ?? {}) as Record<string, string[]>;
   return {
-    environments: row.environments as string[],
+    environments: (row.environments as string[]).map((name) => ({ name, checks: checks[name] ?? [] })),
     approvers: row.approvers as Role[],
     readiness: row.readiness as ReleaseSettings['readiness'],
+    firebreak: (row.firebreak as ReleaseSettings['firebreak']) ?? null,
   };
 }
 
 export async function saveSettings(db: Q, boardId: string, s: ReleaseSettings): Promise<void> {
   const values = {
-    environments: JSON.stringify(s.environments),
+    environments: JSON.stringify(s.environments.map((e) => e.name)),
+    checks: JSON.stringify(checksByEnvironment(s.environments)),
     approvers: JSON.stringify(s.approvers),
     readiness: JSON.stringify(s.readiness),
+    firebreak: s.firebreak ? JSON.stringify(s.firebreak) : null,
+    updated_at: new Date(),
   };
   await db
     .insertInto('board_release_settings')
@@ -38,12 +39,18 @@ export async function saveSettings(db: Q, boardId: string, s: ReleaseSettings): 
     .execute();
 }
 
-export async function versionTaken(db: Q, boardId: string, version: string): Promise<boolean> {
+export async function versionTaken(
+  db: Q,
+  boardId: string,
+  version: string,
+  exceptReleaseId?: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('releases')
     .select('id')
     .where('board_id', '=', boardId)
     .where((eb) => eb(eb.fn('lower', ['version']), '=', version.toLowerCase()))
+    .$if(exceptReleaseId !== undefined, (qb) => qb.where('id', '!=', exceptReleaseId!))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -61,6 +68,9 @@ export type NewReleaseRow = {
   readiness: string;
   approvers: string;
   created_by: string | null;
+  checks: string;
+  user_actions: string;
+  change_window: string;
 };
 
 export async function insertRelease(db: Q, values: NewReleaseRow): Promise<ReleaseRow> {
@@ -105,12 +115,18 @@ export type ReleaseChange = Partial<{
   readiness: string;
   shadow_url: string | null;
   live_at: Date | null;
+  version: string;
+  target_date: string | null;
+  notes: string;
+  user_actions: string;
+  change_window: string;
+  cancel_reason: string | null;
 }>;
 
 export async function update(db: Q, releaseId: string, change: ReleaseChange): Promise<ReleaseRow> {
   return db
     .updateTable('releases')
-    .set((eb) => ({ ...change, revision: eb('revision', '+', 1) }))
+    .set((eb) => ({ ...change, revision: eb('revision', '+', 1), updated_at: new Date() }))
     .where('id', '=', releaseId)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -172,6 +188,8 @@ export async function insertRun(
     outcome: string;
     url: string | null;
     reported_by: string | null;
+    /** for a check: which of the environment's configured checks ran */
+    check_name?: string | null;
   },
 ): Promise<boolean> {
   const row = await db
@@ -300,4 +318,89 @@ export async function findByRef(db: Q, boardId: string, ref: ReleaseRef): Promis
       .executeTakeFirst();
   }
   return undefined;
+}
+
+/** The named check results of a release, in the order they were recorded. */
+export async function checkResults(db: Q, releaseId: string) {
+  const rows = await db
+    .selectFrom('release_runs')
+    .select(['environment', 'check_name', 'outcome'])
+    .where('release_id', '=', releaseId)
+    .where('kind', '=', 'check')
+    .where('check_name', 'is not', null)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    environment: r.environment,
+    check: r.check_name as string,
+    outcome: r.outcome as 'success' | 'failure',
+  }));
+}
+
+/** Key, title and type of the cards in a release's scope (for its notes). */
+export async function scopeCards(db: Q, releaseId: string) {
+  const rows = await db
+    .selectFrom('release_cards as rc')
+    .innerJoin('cards as c', 'c.id', 'rc.card_id')
+    .select(['c.key', 'c.title', 'c.type'])
+    .where('rc.release_id', '=', releaseId)
+    .execute();
+  return rows.map((r) => ({ ...r, type: r.type as CardType }));
+}
+
+/** The release a card travels in, if any, with its row locked (a card joining it is decided under it). */
+export async function lockReleaseOfCard(trx: Transaction<Database>, boardId: string, cardId: string) {
+  return trx
+    .selectFrom('releases as r')
+    .innerJoin('release_cards as rc', 'rc.release_id', 'r.id')
+    .select(['r.id', 'r.state'])
+    .where('r.board_id', '=', boardId)
+    .where('rc.card_id', '=', cardId)
+    .forUpdate('r')
+    .executeTakeFirst();
+}
+
+export async function boardName(db: Q, boardId: string): Promise<string | undefined> {
+  return (await db.selectFrom('boards').select('name').where('id', '=', boardId).executeTakeFirst())?.name;
+}
+
+/** Replaces the board's calendar feed token (only its hash is kept); the previous one stops working. */
+export async function saveFeedToken(
+  db: Q,
+  row: { board_id: string; token_hash: string; prefix: string; created_by: string | null },
+) {
+  return db
+    .insertInto('release_feed_tokens')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('board_id').doUpdateSet({
+        token_hash: row.token_hash,
+        prefix: row.prefix,
+        created_by: row.created_by,
+        created_at: new Date(),
+      }),
+    )
+    .returning(['prefix', 'created_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function feedTokenMatches(db: Q, boardId: string, tokenHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('release_feed_tokens')
+    .select('board_id')
+    .where('board_id', '=', boardId)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A card on the board, kept from deletion until the transaction ends (a link to it is on the way). */
+export async function cardOnBoard(db: Q, boardId: string, cardId: string) {
+  return db
+    .selectFrom('cards')
+    .select(['id', 'key'])
+    .where('board_id', '=', boardId)
+    .where('id', '=', cardId)
+    .forKeyShare()
+    .executeTakeFirst();
 }

@@ -1,16 +1,22 @@
 /**
- * Releases: plan (version, date, stream, scope), follow them along the board's path as CI reports
- * deployments and checks, answer the gate, and decide go-live. Every change is decided under the
- * release's row lock by the pure rules in domain/release.ts and recorded as a board event with it, so
- * two decisions at once record one outcome and a promotion cannot slip past a stop.
+ * Releases: the board's path-to-live settings, plan (version, date, stream, scope) and edit them
+ * until go-live, their notes, follow them along the board's path as CI reports deployments and checks,
+ * answer the gate, decide go-live, and serve the schedule as a calendar feed. Every change is decided
+ * under the release's row lock by the pure rules in domain/release*.ts and recorded as a board event
+ * with it, so two decisions at once record one outcome and a promotion cannot slip past a stop.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../protocol/model.ts';
 import type {
   CreateReleaseInput,
   DeploymentReportInput,
+  FeedToken,
   ReadinessInput,
   Release,
   ReleaseScopeInput,
+  ReleaseSettings,
+  ReleaseSettingsInput,
+  UpdateReleaseInput,
   VerdictInput,
 } from '../../protocol/releases.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
@@ -18,14 +24,13 @@ import * as cardWrites from '../cards/writes.ts';
 import {
   applyReport,
   approveFirebreak,
-  DEFAULT_APPROVAL_POLICY,
-  DEFAULT_ENVIRONMENTS,
-  DEFAULT_READINESS,
+  checksOpen,
   type FailedRun,
   type Firebreak,
   goDecision,
   mayDeploy,
   mayGiveVerdict,
+  passedChecks,
   type ReadinessItem,
   type Refusal,
   type ReleaseFacts,
@@ -34,10 +39,19 @@ import {
   withFirebreak,
 } from '../domain/release.ts';
 import { startHypercare } from '../hypercare/service.ts';
+import { decideEdit, releaseForNewCard } from '../domain/release-edit.ts';
+import { releaseNotesMarkdown } from '../domain/release-notes.ts';
+import {
+  checkReleaseSettings,
+  checksByEnvironment,
+  DEFAULT_RELEASE_SETTINGS,
+  type ReleaseSettings as PathSettings,
+} from '../domain/release-settings.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ReleaseRow } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
+import { releaseCalendar } from './calendar.ts';
 import * as repo from './repo.ts';
 
 /** What a `release.updated` event says happened. */
@@ -49,14 +63,17 @@ export type ReleaseChangeKind =
   | 'firebreak'
   | 'readiness'
   | 'verdict'
-  | 'live';
+  | 'live'
+  | 'edited'
+  | 'notes'
+  | 'cancelled';
 
 type VerdictRow = Awaited<ReturnType<typeof repo.verdicts>>[number];
 type Trx = Parameters<Parameters<typeof commitWithEvents>[2]>[0];
 /** What one change of a release writes (null: nothing, e.g. a redelivered report), decided under its row lock. */
 type Decide = (
   trx: Trx,
-  row: ReleaseRow,
+  row: LockedRelease,
   record: RecordEvent,
 ) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange } | null>;
 
@@ -90,16 +107,34 @@ function toRelease(row: ReleaseRow, cardIds: string[], verdicts: VerdictRow[]): 
     liveAt: row.live_at ? row.live_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
     revision: row.revision,
+    checks: (row.checks ?? {}) as Record<string, string[]>,
+    userActions: row.user_actions,
+    changeWindow: row.change_window,
+    cancelReason: row.cancel_reason,
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
-const factsOf = (row: ReleaseRow): ReleaseFacts => ({
+/** A release's row as a change sees it: locked, with the checks that have passed on its path. */
+type LockedRelease = ReleaseRow & { passedChecks: Record<string, string[]> };
+
+const factsOf = (row: LockedRelease): ReleaseFacts => ({
   state: row.state as ReleaseState,
   environments: row.environments as string[],
   reached: row.reached,
   stop: (row.stop as FailedRun | null) ?? null,
   firebreak: (row.firebreak as Firebreak | null) ?? null,
+  checks: (row.checks ?? {}) as Record<string, string[]>,
+  passedChecks: row.passedChecks,
 });
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** What `CardService.create` asks of releases, inside the card's transaction (cards/service.ts). */
+export interface NewCardInRelease {
+  releaseId?: string;
+  raisedFrom?: string;
+}
 
 const conflict = (r: Refusal) => new AppError('CONFLICT', `${r.field}: ${r.message}`, { field: r.field });
 
@@ -124,20 +159,23 @@ export class ReleaseService {
 
   async create(actor: Actor, boardId: string, input: CreateReleaseInput): Promise<Release> {
     await requireBoardPermission(this.db, actor, boardId, 'release:manage');
-    const settings = await this.settings(boardId);
+    const settings = await this.pathSettings(boardId);
+    const environments = settings.environments.map((e) => e.name);
     const version = input.version.trim();
     let firebreak: Firebreak | null = null;
-    if (input.firebreak) {
-      const index = settings.environments.indexOf(input.firebreak.environment);
-      if (index < 0 || index >= settings.environments.length - 1)
+    // Left out, the board's default firebreak applies; null asks for none.
+    const plan = input.firebreak === undefined ? settings.firebreak : input.firebreak;
+    if (plan) {
+      const index = environments.indexOf(plan.environment);
+      if (index < 0 || index >= environments.length - 1)
         throw invalid(
           'firebreak.environment',
-          `a firebreak pauses at an environment before live: one of ${settings.environments.slice(0, -1).join(', ')}`,
+          `a firebreak pauses at an environment before live: one of ${environments.slice(0, -1).join(', ')}`,
         );
       firebreak = {
-        environment: input.firebreak.environment,
-        reason: input.firebreak.reason.trim(),
-        approvers: [...new Set(input.firebreak.approvers)],
+        environment: plan.environment,
+        reason: plan.reason.trim(),
+        approvers: [...new Set(plan.approvers)],
         approvedBy: [],
         manualTests: [],
       };
@@ -156,11 +194,14 @@ export class ReleaseService {
           target_date: input.targetDate ?? null,
           stream: input.stream,
           notes: input.notes ?? '',
-          environments: JSON.stringify(settings.environments),
+          environments: JSON.stringify(environments),
+          checks: JSON.stringify(checksByEnvironment(settings.environments)),
           firebreak: firebreak ? JSON.stringify(firebreak) : null,
           readiness: JSON.stringify(settings.readiness.map((i) => ({ ...i, done: false }))),
           approvers: JSON.stringify(settings.approvers),
           created_by: actor.userId,
+          user_actions: input.userActions?.trim() ?? '',
+          change_window: input.changeWindow?.trim() ?? '',
         })
         .catch((err: unknown) => {
           // two plans of one version at once: the unique index decides
@@ -256,6 +297,7 @@ export class ReleaseService {
           outcome: input.outcome,
           url: input.url ?? null,
           reported_by: actor.userId,
+          check_name: input.kind === 'check' ? (input.check ?? null) : null,
         });
         if (!fresh) {
           duplicate = true;
@@ -331,9 +373,9 @@ export class ReleaseService {
   /** The gate a pipeline asks before deploying: may this release go to this environment now? */
   async gate(actor: Actor, boardId: string, releaseId: string, environment: string) {
     await requireBoardPermission(this.db, actor, boardId, 'release:deploy');
-    const row = await repo.find(this.db, boardId, releaseId);
-    if (!row) throw notFound('release');
-    const facts = factsOf(row);
+    const found = await repo.find(this.db, boardId, releaseId);
+    if (!found) throw notFound('release');
+    const facts = factsOf(await this.withPassedChecks(this.db, found));
     if (!facts.environments.includes(environment))
       throw invalid('environment', `not on this board's path (${facts.environments.join(', ')})`);
     const stoppedHere = facts.stop?.environment === environment;
@@ -422,6 +464,7 @@ export class ReleaseService {
         policy: { approvers: row.approvers as Role[] },
         readiness: row.readiness as ReadinessItem[],
         contributors: await repo.contributors(trx, releaseId),
+        checksOpen: checksOpen(factsOf(row), shadowEnvironment(row.environments as string[]) ?? ''),
         verdicts: given.map((v) => ({
           userId: v.user_id,
           role: v.role as Role,
@@ -483,8 +526,9 @@ export class ReleaseService {
     kind: ReleaseChangeKind,
     decide: Decide,
   ): Promise<Release> {
-    const row = await repo.lock(trx, boardId, releaseId);
-    if (!row) throw notFound('release');
+    const locked = await repo.lock(trx, boardId, releaseId);
+    if (!locked) throw notFound('release');
+    const row = await this.withPassedChecks(trx, locked);
     const decided = await decide(trx, row, record);
     if (decided === null) return (await this.withDetails(trx, [row]))[0]!;
     const updated = await repo.update(trx, releaseId, decided.set ?? {});
@@ -499,14 +543,215 @@ export class ReleaseService {
     return release;
   }
 
-  private async settings(boardId: string): Promise<repo.ReleaseSettings> {
-    return (
-      (await repo.settings(this.db, boardId)) ?? {
-        environments: [...DEFAULT_ENVIRONMENTS],
-        approvers: [...DEFAULT_APPROVAL_POLICY.approvers],
-        readiness: DEFAULT_READINESS.map((i) => ({ key: i.key, label: i.label })),
-      }
-    );
+  private async withPassedChecks(db: Parameters<typeof repo.checkResults>[0], row: ReleaseRow) {
+    const configured = Object.keys((row.checks ?? {}) as object).length > 0;
+    const passed = configured ? passedChecks(await repo.checkResults(db, row.id)) : {};
+    return { ...row, passedChecks: passed };
+  }
+
+  private async pathSettings(boardId: string): Promise<PathSettings> {
+    return (await repo.settings(this.db, boardId)) ?? DEFAULT_RELEASE_SETTINGS;
+  }
+
+  // ---- the board's path-to-live settings --------------------------------------------------------
+
+  async getSettings(actor: Actor, boardId: string): Promise<ReleaseSettings> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    const saved = await repo.settings(this.db, boardId);
+    return { ...(saved ?? DEFAULT_RELEASE_SETTINGS), custom: saved !== null };
+  }
+
+  /**
+   * Replaces the board's path-to-live settings. Releases already planned keep the path, checks,
+   * policy and checklist they were planned with; the settings apply to releases planned afterwards.
+   */
+  async putSettings(actor: Actor, boardId: string, input: ReleaseSettingsInput): Promise<ReleaseSettings> {
+    await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    const next: PathSettings = {
+      environments: input.environments.map((e) => ({ name: e.name, checks: [...e.checks] })),
+      approvers: [...input.approvers],
+      readiness: input.readiness.map((i) => ({ key: i.key, label: i.label.trim() })),
+      firebreak: input.firebreak
+        ? {
+            environment: input.firebreak.environment,
+            reason: input.firebreak.reason.trim(),
+            approvers: [...new Set(input.firebreak.approvers)],
+          }
+        : null,
+    };
+    const refusal = checkReleaseSettings(next);
+    if (refusal) throw invalid(refusal.field, refusal.message);
+    return commitWithEvents(this.db, this.bus, async (trx, record) => {
+      await repo.saveSettings(trx, boardId, next);
+      const settings = { ...next, custom: true };
+      await record({
+        boardId,
+        type: 'release.settings_changed',
+        cardId: null,
+        actor,
+        payload: { settings },
+      });
+      return settings;
+    });
+  }
+
+  // ---- editing before go-live -------------------------------------------------------------------
+
+  /**
+   * Edits a release's version, date, notes, what users must do and when, or cancels it with a reason;
+   * refused once live (409 naming the field). With a revision (body or If-Match), an edit made on an
+   * older revision is refused: of two edits on one revision, one wins.
+   */
+  async edit(
+    actor: Actor,
+    boardId: string,
+    releaseId: string,
+    input: UpdateReleaseInput,
+    ifMatch?: number,
+  ): Promise<Release> {
+    await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    if (ifMatch !== undefined && input.revision !== undefined && ifMatch !== input.revision)
+      throw invalid('revision', 'If-Match and the body name different revisions');
+    const expected = input.revision ?? ifMatch;
+    const { revision: _, ...edit } = input;
+    const version = edit.version?.trim();
+    return this.change(actor, boardId, releaseId, 'edited', async (trx, row) => {
+      const refusal = decideEdit(
+        { state: row.state as ReleaseState, revision: row.revision },
+        edit,
+        expected,
+      );
+      if (refusal?.field === 'body') throw invalid(refusal.field, refusal.message);
+      if (refusal?.field === 'revision')
+        throw new AppError('STALE_VERSION', `revision: ${refusal.message}`, {
+          field: 'revision',
+          revision: row.revision,
+        });
+      if (refusal) throw conflict(refusal);
+      if (version !== undefined && (await repo.versionTaken(trx, boardId, version, releaseId)))
+        throw new AppError('CONFLICT', `version: ${version} is already planned on this board`, {
+          field: 'version',
+        });
+      const set: repo.ReleaseChange = {
+        ...(version !== undefined ? { version } : {}),
+        ...(edit.targetDate !== undefined ? { target_date: edit.targetDate } : {}),
+        ...(edit.notes !== undefined ? { notes: edit.notes } : {}),
+        ...(edit.userActions !== undefined ? { user_actions: edit.userActions.trim() } : {}),
+        ...(edit.changeWindow !== undefined ? { change_window: edit.changeWindow.trim() } : {}),
+        ...(edit.cancel ? { state: 'cancelled', cancel_reason: edit.cancel.reason.trim() } : {}),
+      };
+      return { kind: edit.cancel ? 'cancelled' : 'edited', set };
+    }).catch((err: unknown) => {
+      // two renames to one version at once: the unique index decides
+      if ((err as { code?: string }).code === '23505')
+        throw new AppError('CONFLICT', `version: ${version} is already planned on this board`, {
+          field: 'version',
+        });
+      throw err;
+    });
+  }
+
+  // ---- release notes ----------------------------------------------------------------------------
+
+  /** Release notes generated from the scope (Markdown), without saving them. */
+  async notesPreview(actor: Actor, boardId: string, releaseId: string): Promise<string> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    if (!(await repo.find(this.db, boardId, releaseId))) throw notFound('release');
+    return releaseNotesMarkdown(await repo.scopeCards(this.db, releaseId));
+  }
+
+  /** Generates the notes from the scope into the release's notes (editable afterwards until go-live). */
+  async generateNotes(actor: Actor, boardId: string, releaseId: string): Promise<Release> {
+    await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    return this.change(actor, boardId, releaseId, 'notes', async (trx, row) => {
+      const refusal = decideEdit({ state: row.state as ReleaseState, revision: row.revision }, { notes: '' });
+      if (refusal) throw conflict(refusal);
+      return { set: { notes: releaseNotesMarkdown(await repo.scopeCards(trx, releaseId)) } };
+    });
+  }
+
+  // ---- the calendar feed ------------------------------------------------------------------------
+
+  /** A new secret feed token for the board's release calendar; the previous one stops working. */
+  async rotateFeedToken(actor: Actor, boardId: string): Promise<FeedToken> {
+    await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    const token = `bbcal_${randomBytes(32).toString('base64url')}`;
+    const row = await repo.saveFeedToken(this.db, {
+      board_id: boardId,
+      token_hash: hashToken(token),
+      prefix: token.slice(0, 12),
+      created_by: actor.userId,
+    });
+    return {
+      token,
+      prefix: row.prefix,
+      feedUrl: `/api/boards/${boardId}/releases.ics?token=${encodeURIComponent(token)}`,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  /**
+   * The release schedule as iCalendar. A calendar app cannot sign in, so it sends the board's feed
+   * token in the URL; a signed-in caller (session or API token) reads it as any other board route.
+   */
+  async calendar(
+    who: { actor: Actor } | { feedToken: string },
+    boardId: string,
+    origin: string,
+  ): Promise<string> {
+    if ('actor' in who) await requireBoardPermission(this.db, who.actor, boardId, 'board:read');
+    else if (!(await repo.feedTokenMatches(this.db, boardId, hashToken(who.feedToken))))
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'the feed token is unknown or was replaced; ask for the new feed URL',
+        {
+          field: 'token',
+        },
+      );
+    const [name, rows] = await Promise.all([repo.boardName(this.db, boardId), repo.list(this.db, boardId)]);
+    if (name === undefined) throw notFound('board');
+    return releaseCalendar({ boardName: name, origin, releases: await this.withDetails(this.db, rows) });
+  }
+
+  // ---- cards that join a release when they are created -----------------------------------------
+
+  /**
+   * Before a card's creation, in its transaction: the release it will join, locked and checked (the
+   * one named on creation, release:manage; else the release on its way that the card it was raised
+   * from travels in). Answers with what to do once the card exists: link it to the card it was raised
+   * from, add it to the scope, and record the release's change with the card's.
+   */
+  async joinNewCard(
+    trx: Parameters<Parameters<typeof commitWithEvents>[2]>[0],
+    record: RecordEvent,
+    actor: Actor,
+    boardId: string,
+    input: NewCardInRelease,
+  ): Promise<(card: { id: string }) => Promise<void>> {
+    if (input.releaseId) await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    const named = input.releaseId ? await repo.lock(trx, boardId, input.releaseId) : undefined;
+    if (input.releaseId && !named) throw invalid('releaseId', 'no such release on this board');
+    const from = input.raisedFrom ? await repo.cardOnBoard(trx, boardId, input.raisedFrom) : undefined;
+    if (input.raisedFrom && !from) throw invalid('raisedFrom', 'no such card on this board');
+    const travelsIn = from ? await repo.lockReleaseOfCard(trx, boardId, from.id) : undefined;
+    const joining = releaseForNewCard({
+      named: named ? { id: named.id, state: named.state as ReleaseState } : null,
+      raisedFrom: travelsIn ? { id: travelsIn.id, state: travelsIn.state as ReleaseState } : null,
+    });
+    if (joining && 'refusal' in joining) throw conflict(joining.refusal);
+    return async (card) => {
+      if (from) await cardWrites.linkCards(trx, record, actor, boardId, card, from, 'relates_to');
+      if (!joining) return;
+      await repo.addCards(trx, joining.releaseId, [card.id]);
+      const [release] = await this.withDetails(trx, [await repo.update(trx, joining.releaseId, {})]);
+      await record({
+        boardId,
+        type: 'release.updated',
+        cardId: null,
+        actor,
+        payload: { release: release!, change: 'scope' },
+      });
+    };
   }
 
   private async withDetails(db: Parameters<typeof repo.scopes>[0], rows: ReleaseRow[]): Promise<Release[]> {

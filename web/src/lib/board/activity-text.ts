@@ -84,6 +84,7 @@ export function describeEvent(e: BoardEvent): string {
     case 'release.updated':
     case 'hypercare.updated':
     case 'hypercare.incident':
+    case 'release.settings_changed':
       return kind.replace('.', ' ');
     default:
       exhaustive(e);

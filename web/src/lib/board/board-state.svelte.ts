@@ -659,6 +659,7 @@ export class BoardState {
         break;
       case 'hypercare.updated':
       case 'hypercare.incident':
+      case 'release.settings_changed':
         break;
       case 'sprint.created':
       case 'sprint.updated':

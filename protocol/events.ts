@@ -156,7 +156,9 @@ export const ReleaseUpdatedEventSchema = kind(
     release: ReleaseSchema,
     change: Type.String({ description: 'what changed, e.g. scope, deployed, live, stopped' }),
     previousState: Type.Optional(
-      Type.String({ description: 'the state before this change (absent in events recorded before it was added)' }),
+      Type.String({
+        description: 'the state before this change (absent in events recorded before it was added)',
+      }),
     ),
   }),
 );

@@ -141,7 +141,13 @@ describe('notifications of release state changes', () => {
       (await deliveries(server, boardId, a.target.id)).every((d) => d.status === 'delivered'),
     );
 
-    const bodies = (path: string) => receiver.at(path).map((x) => JSON.parse(x.raw) as NotificationEnvelope);
+    // Deliveries to one target are sent side by side, so they may arrive in any order: receivers
+    // order them by occurredAt (docs/notifications.md).
+    const bodies = (path: string) =>
+      receiver
+        .at(path)
+        .map((x) => JSON.parse(x.raw) as NotificationEnvelope)
+        .sort((x, y) => x.occurredAt.localeCompare(y.occurredAt));
     expect(bodies('/a').map((e) => [e.kind, e.release?.previousState ?? null, e.release?.state])).toEqual([
       ['release.created', null, 'planned'],
       ['release.state_changed', 'planned', 'on_path'],

@@ -141,7 +141,13 @@ describe('notifications of release state changes', () => {
       (await deliveries(server, boardId, a.target.id)).every((d) => d.status === 'delivered'),
     );
 
-    const bodies = (path: string) => receiver.at(path).map((x) => JSON.parse(x.raw) as NotificationEnvelope);
+    // Deliveries to one target are sent side by side, so they may arrive in any order: receivers
+    // order them by occurredAt (docs/notifications.md).
+    const bodies = (path: string) =>
+      receiver
+        .at(path)
+        .map((x) => JSON.parse(x.raw) as NotificationEnvelope)
+        .sort((x, y) => x.occurredAt.localeCompare(y.occurredAt));
     expect(bodies('/a').map((e) => [e.kind, e.release?.previousState ?? null, e.release?.state])).toEqual([
       ['release.created', null, 'planned'],
       ['release.state_changed', 'planned', 'on_path'],
@@ -178,6 +184,27 @@ describe('notifications of release state changes', () => {
     expect(log.map((d) => [d.status, d.attempts, d.responseCode])).toEqual(
       Array(4).fill(['delivered', 1, 200]),
     );
+  });
+
+  it('racing failure reports stop the release once, and it is announced once', {
+    timeout: 30_000,
+  }, async () => {
+    const boardId = (await server.admin.createBoard('Racing reports')).id;
+    const t = await addTarget(server, boardId, '/race', { events: ['release.state_changed'] });
+    const r = await plan(server, boardId, '4.2.0');
+    await report(server, boardId, r, 'test', 'success', 'ok-1');
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => report(server, boardId, r, 'system-test', 'failure', `boom-${i}`)),
+    );
+    const log = await eventually(async () => {
+      const all = await deliveries(server, boardId, t.target.id);
+      return all.length === 2 && all.every((d) => d.status === 'delivered') ? all : null;
+    }, 15_000);
+    expect(log.map((d) => d.summary)).toEqual([
+      'Release 4.2.0 is stopped (was on the path to live)',
+      'Release 4.2.0 is on the path to live (was planned)',
+    ]);
+    expect(receiver.at('/race')).toHaveLength(2);
   });
 
   it('retries a 503 with backoff and delivers once: three attempts', { timeout: 30_000 }, async () => {

@@ -31,7 +31,13 @@ export async function deliver(deps: DelivererDeps, { deliveryId, final }: Delive
   const { db } = deps;
   // The lease outlasts one attempt's timeout, so it ends only when the attempt's worker is gone.
   const claimed = await repo.claimDelivery(db, deliveryId, Math.ceil(deps.timeoutMs / 1000) + 30);
-  if (!claimed) return;
+  if (!claimed) {
+    // Held by an attempt still in its lease (one whose outcome could not be recorded, say): look
+    // again later rather than leave it `sending`. Finished or gone: nothing to do.
+    const row = await repo.findDelivery(db, deliveryId);
+    if (row?.status === 'sending') throw new RetryLater('another attempt holds this delivery');
+    return;
+  }
   const { delivery, target } = claimed;
   if (!target.enabled) {
     await repo.finishAttempt(db, deliveryId, {

@@ -235,7 +235,9 @@ export interface RecordEvent {
 
 /**
  * The one way a change reaches the log and the screens: `work` runs in a transaction and records
- * its board events through `record`; after the commit (and only then) they are published, in order.
+ * its board events through `record`; in-transaction subscribers (e.g. the notification outbox) then
+ * add their rows for the kinds they asked for; after the commit (and only then) the events are
+ * published, in order.
  */
 export async function commitWithEvents<T>(
   db: Db,

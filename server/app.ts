@@ -36,6 +36,8 @@ import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
+import { slaRoutes } from './sla/routes.ts';
+import { SlaService } from './sla/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
 import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
@@ -63,6 +65,7 @@ export interface App {
     releases: ReleaseService;
     columns: ColumnService;
     flags: FlagService;
+    sla: SlaService;
   };
 }
 
@@ -92,6 +95,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const sprints = new SprintService(db, bus);
   const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
+  const sla = new SlaService(db, bus, (err, what) => http.log.warn({ err }, what));
   const flags = await FlagService.start({
     db,
     pool,
@@ -168,6 +172,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(releaseRoutes, { releases, flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
+  await http.register(slaRoutes, { sla });
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
@@ -206,11 +211,19 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     await flags.close();
   });
 
+  // SLA clocks follow every committed card change, and a scheduler announces warnings and breaches.
+  const stopSlaFollow = bus.subscribe((event) => sla.onEvent(event));
+  sla.start();
+  http.addHook('onClose', async () => {
+    stopSlaFollow();
+    await sla.stop();
+  });
+
   return {
     http,
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns, flags },
+    services: { auth, boards, cards, sprints, releases, columns, flags, sla },
   };
 }

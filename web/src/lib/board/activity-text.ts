@@ -82,7 +82,13 @@ export function describeEvent(e: BoardEvent): string {
     case 'member.removed':
     case 'release.created':
     case 'release.updated':
+    case 'sla.clock':
+    case 'sla.document':
       return kind.replace('.', ' ');
+    case 'sla.warning':
+      return `${e.payload.which} SLA at 75%`;
+    case 'sla.breached':
+      return `${e.payload.which} SLA breached`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

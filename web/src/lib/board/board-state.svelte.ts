@@ -597,6 +597,11 @@ export class BoardState {
       case 'card.linked':
       case 'release.created':
       case 'release.updated':
+      // SLA clocks are not shown on the board yet (the Kanban badge comes later)
+      case 'sla.clock':
+      case 'sla.warning':
+      case 'sla.breached':
+      case 'sla.document':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -156,6 +156,18 @@ export async function dueCardIds(db: Q, limit: number): Promise<string[]> {
   return rows.map((r) => r.card_id);
 }
 
+/** The earliest next due instant of all clocks (one index probe), or null when none is pending. */
+export async function nextDueAt(db: Q): Promise<Date | null> {
+  const row = await db
+    .selectFrom('sla_clocks')
+    .select('next_due_at')
+    .where('next_due_at', 'is not', null)
+    .orderBy('next_due_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.next_due_at ?? null;
+}
+
 /**
  * Open incidents and service requests that have no clock (their change was committed but the server
  * stopped before it started the clock): the start-up catches them up.

@@ -402,7 +402,10 @@ export class SlaService {
     return ids.length;
   }
 
-  /** Starts clocks missed while the server was down, then polls for due stages every `everyMs`. */
+  /**
+   * Starts clocks missed while the server was down, then polls for due stages every `everyMs`, or
+   * sooner when the next stage is due sooner.
+   */
   start(everyMs = 1000): void {
     if (!this.stopped) return;
     this.stopped = false;
@@ -419,8 +422,17 @@ export class SlaService {
       }
       while (!this.stopped) {
         let settled = 0;
+        let sleepMs = everyMs;
         try {
           settled = await this.tick();
+          // Sleep until the next instant due, if sooner than the next poll: a clock started meanwhile
+          // (here or on another instance) is seen at the next poll at the latest.
+          const next = await repo.nextDueAt(this.db);
+          // One already due is held by another instance, or failed: look again shortly, not in a spin.
+          if (next) {
+            const wait = next.getTime() - Date.now();
+            sleepMs = wait <= 0 ? Math.min(everyMs, 200) : Math.max(5, Math.min(everyMs, wait));
+          }
         } catch (err) {
           this.log(err, 'polling due SLA clocks');
         }
@@ -428,7 +440,7 @@ export class SlaService {
         if (settled >= DUE_BATCH) continue;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.timer = setTimeout(resolve, everyMs);
+          this.timer = setTimeout(resolve, sleepMs);
         });
       }
     };

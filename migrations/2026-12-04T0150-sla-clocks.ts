@@ -13,10 +13,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       document jsonb not null,
       revision integer not null default 1
     )`.execute(db);
+  // No foreign keys to cards or boards: checking one takes a KEY SHARE lock on the card, and the
+  // clock is written beside card changes that lock cards FOR UPDATE (a pull's SKIP LOCKED would pass
+  // the card over). A clock whose card is gone is deleted when it is next reconciled.
   await sql`
     create table sla_clocks (
-      card_id uuid primary key references cards(id) on delete cascade,
-      board_id uuid not null references boards(id) on delete cascade,
+      card_id uuid primary key,
+      board_id uuid not null,
       kind text not null check (kind in ('incident', 'request')),
       impact smallint,
       urgency smallint,

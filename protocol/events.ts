@@ -158,7 +158,11 @@ export const ReleaseUpdatedEventSchema = kind(
     change: Type.String({ description: 'what changed, e.g. scope, deployed, live, stopped' }),
   }),
 );
-/** A card's SLA clocks changed: started, responded, resolved, reopened, paused, resumed, tier, kind. */
+/**
+ * A person changed a card's SLA clock: paused or resumed it (waiting), or rated its impact and urgency
+ * (`tier` when that moved it). Changes that follow a card's own change (started, responded,
+ * resolved) are told by the card's event.
+ */
 export const SlaClockEventSchema = kind(
   'sla.clock',
   OneCard,

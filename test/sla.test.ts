@@ -264,6 +264,26 @@ describe('clocks follow their cards', () => {
     expect(resolved.nextDueAt).toBeNull();
   });
 
+  it('go with their card when it is deleted or leaves the maintenance stream', async () => {
+    const { boardId } = await slaBoard(quick(30, 240));
+    const gone = await incident(server, boardId);
+    const handed = await incident(server, boardId);
+    await clocksOf(server, boardId, gone.id);
+    await clocksOf(server, boardId, handed.id);
+    await server.admin.ok(server.admin.delete(`/api/boards/${boardId}/cards/${gone.id}`));
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${boardId}/cards/${handed.id}/move`, { stream: 'development' }),
+    );
+    await eventually(async () => (await server.admin.get(clockPath(boardId, gone.id))).status === 404);
+    await eventually(async () => (await server.admin.get(clockPath(boardId, handed.id))).status === 404);
+    const rows = await server.db
+      .selectFrom('sla_clocks')
+      .select('card_id')
+      .where('board_id', '=', boardId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it('pause while waiting on the customer, and the deadline moves by the time waited', async () => {
     const { boardId } = await slaBoard(quick(30, 240));
     const card = await incident(server, boardId);
@@ -342,6 +362,29 @@ describe('warnings and breaches', () => {
     const [warning] = await announced(server, card.id);
     expect(warning!.stage).toBe('resolution.warning');
     expect(warning!.lagMs).toBeLessThan(5000);
+  });
+
+  it('many schedulers racing at the due instant announce it once', async () => {
+    const { boardId } = await slaBoard(quick(0.05, 60));
+    const cards = await Promise.all([
+      incident(server, boardId),
+      incident(server, boardId),
+      incident(server, boardId),
+    ]);
+    const clocks = await Promise.all(cards.map((c) => clocksOf(server, boardId, c.id)));
+    const warningAt = Math.max(...clocks.map((c) => Date.parse(c.response.warningAt!)));
+    await sleep(Math.max(0, warningAt - Date.now()));
+    // eight passes at once beside the server's own loop, each settling what it finds due
+    await Promise.all(Array.from({ length: 8 }, () => server.app.services.sla.tick()));
+    for (const card of cards)
+      await eventually(async () => (await announced(server, card.id)).length >= 2, 10_000);
+    await Promise.all(Array.from({ length: 8 }, () => server.app.services.sla.tick()));
+    await sleep(1500);
+    for (const card of cards)
+      expect((await announced(server, card.id)).map((s) => s.stage)).toEqual([
+        'response.warning',
+        'response.breached',
+      ]);
   });
 
   it('fire once across a restart that spans the deadline', { timeout: 60_000 }, async () => {

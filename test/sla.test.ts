@@ -323,7 +323,7 @@ describe('clocks follow their cards', () => {
 });
 
 describe('warnings and breaches', () => {
-  it('are announced once each, within 5 s of their time, and seen live on the board', async () => {
+  it('are announced once each, within 5 s of their time', async () => {
     // response: warning at 2.25 s, breach at 3 s; resolution much later
     const { boardId } = await slaBoard(quick(0.05, 60));
     const card = await incident(server, boardId);

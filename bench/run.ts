@@ -4,7 +4,8 @@
  * the figures. Bounded: every loop has a fixed count and duration.
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
- * BENCH_PARTS (default all: baseline,moves,overload,load,reports,scale,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PARTS (default all: baseline,moves,overload,load,reports,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * sla's sizes: BENCH_SLA_CLOCKS, BENCH_SLA_DUE, BENCH_SLA_SECONDS (bench/sla.ts);
  * scale's sizes: BENCH_SCALE_CLIENTS, BENCH_SCALE_USERS, BENCH_SCALE_OPENS, BENCH_SCALE_CARDS (bench/scale.ts);
  * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first);
  * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
@@ -23,11 +24,12 @@ import { overload } from './overload.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
 import { fillReportBoard, timeReports } from './reports.ts';
 import { scale } from './scale.ts';
+import { slaDeadlines } from './sla.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,scale,webhooks').split(','),
+  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,scale,sla,webhooks').split(','),
 );
 const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
@@ -208,6 +210,7 @@ async function main() {
     }
 
     if (parts.has('scale')) await scale(databaseUrl, dataDir, baseUrl);
+    if (parts.has('sla')) await slaDeadlines(databaseUrl, dataDir);
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ import {
   Uuid,
 } from './model.ts';
 import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
+import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -193,6 +194,34 @@ export const HypercareIncidentEventSchema = kind(
   Type.Object({ incident: HypercareIncidentSchema }),
 );
 
+/**
+ * A person changed a card's SLA clock: paused or resumed it (waiting), or rated its impact and urgency
+ * (`tier` when that moved it). Changes that follow a card's own change (started, responded,
+ * resolved) are told by the card's event.
+ */
+export const SlaClockEventSchema = kind(
+  'sla.clock',
+  OneCard,
+  Type.Object({
+    clock: CardSlaSchema,
+    change: Type.String({ description: 'what changed, comma-separated, e.g. started or paused,tier' }),
+  }),
+);
+const SlaStagePayload = Type.Object({
+  clock: CardSlaSchema,
+  which: Type.Union([Type.Literal('response'), Type.Literal('resolution')]),
+  dueAt: Type.String({ description: 'the instant it was due (75% or 100% of the target)' }),
+});
+/** 75% of a clock's target has elapsed; announced once. */
+export const SlaWarningEventSchema = kind('sla.warning', OneCard, SlaStagePayload);
+/** A clock's target has elapsed; announced once. */
+export const SlaBreachedEventSchema = kind('sla.breached', OneCard, SlaStagePayload);
+export const SlaDocumentEventSchema = kind(
+  'sla.document',
+  NoCard,
+  Type.Object({ document: SlaDocumentSchema, revision: Type.Integer() }),
+);
+
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
   [
@@ -218,6 +247,10 @@ export const BoardEventSchema = Type.Union(
     HypercareUpdatedEventSchema,
     HypercareIncidentEventSchema,
     ReleaseSettingsChangedEventSchema,
+    SlaClockEventSchema,
+    SlaWarningEventSchema,
+    SlaBreachedEventSchema,
+    SlaDocumentEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

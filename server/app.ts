@@ -39,6 +39,8 @@ import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
+import { slaRoutes } from './sla/routes.ts';
+import { SlaService } from './sla/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
 import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
@@ -67,6 +69,7 @@ export interface App {
     columns: ColumnService;
     flags: FlagService;
     hypercare: HypercareService;
+    sla: SlaService;
   };
 }
 
@@ -110,6 +113,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
   const reports = new ReportService(db);
+  const sla = new SlaService(db, bus, (err, what) => http.log.warn({ err }, what));
   const flags = await FlagService.start({
     db,
     pool,
@@ -186,6 +190,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
+  await http.register(slaRoutes, { sla });
 
   // ---- Hyper-care after go-live: routes and the window-end timer (pg-boss, the app's database)
   const hypercare = await createHypercare({
@@ -260,11 +265,19 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     await flags.close();
   });
 
+  // SLA clocks follow every committed card change, and a scheduler announces warnings and breaches.
+  const stopSlaFollow = bus.subscribe((event) => sla.onEvent(event));
+  sla.start();
+  http.addHook('onClose', async () => {
+    stopSlaFollow();
+    await sla.stop();
+  });
+
   return {
     http,
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns, flags, hypercare: hypercare.service },
+    services: { auth, boards, cards, sprints, releases, columns, flags, hypercare: hypercare.service, sla },
   };
 }

@@ -452,3 +452,38 @@ export interface Database {
 }
 
 export type HypercareRow = Selectable<ReleaseHypercareTable>;
+
+// ---- SLA clocks (migrations/2026-12-04T0150-sla-clocks.ts) ---------------------------------------
+
+export interface BoardSlaTable {
+  board_id: string;
+  document: Json;
+  revision: Generated<number>;
+}
+
+export interface SlaClocksTable {
+  card_id: string;
+  board_id: string;
+  kind: string;
+  impact: number | null;
+  urgency: number | null;
+  started_at: Timestamp;
+  /** [{ at: ISO instant, tier }] in order */
+  tiers: Json;
+  /** [{ from, to: ISO instant | null, on: 'customer' | 'third_party' }] in order */
+  pauses: ColumnType<unknown, string | undefined, string>;
+  waiting: string | null;
+  response_met_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  fired: ColumnType<string[], string[] | undefined, string[]>;
+  next_due_at: NullableTimestamp;
+  next_stage: string | null;
+  revision: Generated<number>;
+}
+
+export interface Database {
+  board_sla: BoardSlaTable;
+  sla_clocks: SlaClocksTable;
+}
+
+export type SlaClockRow = Selectable<SlaClocksTable>;

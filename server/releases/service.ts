@@ -38,7 +38,6 @@ import {
   shadowEnvironment,
   withFirebreak,
 } from '../domain/release.ts';
-import { startHypercare } from '../hypercare/service.ts';
 import { decideEdit, releaseForNewCard } from '../domain/release-edit.ts';
 import { releaseNotesMarkdown } from '../domain/release-notes.ts';
 import {
@@ -47,6 +46,7 @@ import {
   DEFAULT_RELEASE_SETTINGS,
   type ReleaseSettings as PathSettings,
 } from '../domain/release-settings.ts';
+import { startHypercare } from '../hypercare/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ReleaseRow } from '../infra/schema.ts';

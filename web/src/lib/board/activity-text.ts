@@ -85,7 +85,13 @@ export function describeEvent(e: BoardEvent): string {
     case 'hypercare.updated':
     case 'hypercare.incident':
     case 'release.settings_changed':
+    case 'sla.clock':
+    case 'sla.document':
       return kind.replace('.', ' ');
+    case 'sla.warning':
+      return `${e.payload.which} SLA at 75%`;
+    case 'sla.breached':
+      return `${e.payload.which} SLA breached`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

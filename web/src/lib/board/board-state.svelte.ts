@@ -660,6 +660,11 @@ export class BoardState {
       case 'hypercare.updated':
       case 'hypercare.incident':
       case 'release.settings_changed':
+      // SLA clocks are not shown on the board yet (the Kanban badge comes later)
+      case 'sla.clock':
+      case 'sla.warning':
+      case 'sla.breached':
+      case 'sla.document':
         break;
       case 'sprint.created':
       case 'sprint.updated':

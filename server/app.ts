@@ -31,6 +31,10 @@ import { type Db, migrationsCurrent } from './infra/database.ts';
 import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
+import { EscalationEngine } from './oncall/escalation.ts';
+import { LogPager, type Pager } from './oncall/pager.ts';
+import { oncallRoutes } from './oncall/routes.ts';
+import { OncallService } from './oncall/service.ts';
 import { createPluginHost } from './plugin-host/index.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
@@ -48,6 +52,8 @@ export interface AppDeps {
   pool: pg.Pool;
   /** the server key (secret-key.ts at start-up; a fixed one in tests) sealing secrets at rest */
   secrets: SecretBox;
+  /** where on-call pages go out (default: the log) */
+  pager?: Pager;
 }
 
 export interface App {
@@ -63,10 +69,12 @@ export interface App {
     releases: ReleaseService;
     columns: ColumnService;
     flags: FlagService;
+    oncall: OncallService;
   };
+  escalations: EscalationEngine;
 }
 
-export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): Promise<App> {
   const http = Fastify({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -92,6 +100,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const sprints = new SprintService(db, bus);
   const releases = new ReleaseService(db, bus);
   const reports = new ReportService(db);
+  const oncall = new OncallService(db, bus);
   const flags = await FlagService.start({
     db,
     pool,
@@ -168,6 +177,15 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(releaseRoutes, { releases, flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
+  await http.register(oncallRoutes, { oncall });
+  const escalations = new EscalationEngine({
+    db,
+    bus,
+    pager: pager ?? new LogPager(http.log),
+    log: http.log,
+  });
+  escalations.start();
+  http.addHook('onClose', () => escalations.stop());
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({ config, db, pool, bus, metrics, log: http.log, secrets });
@@ -211,6 +229,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns, flags },
+    services: { auth, boards, cards, sprints, releases, columns, flags, oncall },
+    escalations,
   };
 }

@@ -19,7 +19,8 @@ export type Permission =
   | 'plugin:manage'
   | 'release:manage' // plan releases, their scope, firebreak and readiness
   | 'release:deploy' // report deployments and checks, ask the gate
-  | 'release:decide'; // approve a firebreak, give a go/no-go verdict
+  | 'release:decide' // approve a firebreak, give a go/no-go verdict
+  | 'oncall:manage'; // rotas, overrides and swaps, escalation policies
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -35,6 +36,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:manage',
     'release:deploy',
     'release:decide',
+    'oncall:manage',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -46,10 +48,11 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:manage',
     'release:deploy',
     'release:decide',
+    'oncall:manage',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy']),
   // the AMS team accepts what goes live into its service
-  maintenance: new Set<Permission>([...WORKER, 'release:deploy', 'release:decide']),
+  maintenance: new Set<Permission>([...WORKER, 'release:deploy', 'release:decide', 'oncall:manage']),
   viewer: new Set<Permission>(['board:read']),
 };
 

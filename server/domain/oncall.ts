@@ -181,7 +181,7 @@ function regionShifts(s: RegionalShift, startDate: string, from: Date, to: Date)
   const start = parseTime(s.start);
   const end = parseTime(s.end);
   const out: Shift[] = [];
-  let day = DateTime.fromJSDate(from, { zone: s.zone }).startOf('day').minus({ days: 1 });
+  let day: DateTime = DateTime.fromJSDate(from, { zone: s.zone }).startOf('day').minus({ days: 1 });
   if (day < first) day = first;
   const last = DateTime.fromJSDate(to, { zone: s.zone }).startOf('day');
   for (; day <= last; day = day.plus({ days: 1 })) {

@@ -597,6 +597,10 @@ export class BoardState {
       case 'card.linked':
       case 'release.created':
       case 'release.updated':
+      case 'oncall.paged':
+      case 'oncall.acknowledged':
+      case 'oncall.rota_changed':
+      case 'oncall.policy_changed':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -251,6 +251,23 @@ describe('escalation', () => {
     }
   });
 
+  it('an incident raised while no scheduler listened gets its escalation when one starts', async () => {
+    await policy([0, 60]);
+    await server.app.escalations.stop();
+    let card: Card;
+    try {
+      card = await criticalIncident(server, 'Missed start');
+      expect((await ada.get(`/api/boards/${boardId}/incidents/${card.id}/escalation`)).status).toBe(404);
+    } finally {
+      server.app.escalations.start();
+    }
+    await eventually(async () => (await pagedEvents(server, card.id)).length === 1);
+    expect((await pagedEvents(server, card.id))[0]!.payload).toMatchObject({
+      step: 0,
+      who: { userId: ada.userId },
+    });
+  });
+
   it('two schedulers racing over the same due steps page each step once', async () => {
     await policy([0, 0.02, 0.04]);
     const card = await criticalIncident(server, 'Raced');

@@ -48,7 +48,21 @@ export class EscalationEngine {
     });
     this.timer = setInterval(() => void this.tick(), this.deps.tickMs ?? 1000);
     this.timer.unref();
-    void this.tick();
+    void this.catchUp().then(() => this.tick());
+  }
+
+  /**
+   * Starts the escalations an instance missed: an incident's start follows its card's commit in
+   * memory, so a server stopped between the two would lose it. At start, the last day's open
+   * qualifying incidents without one get theirs.
+   */
+  async catchUp(): Promise<void> {
+    try {
+      const since = new Date(this.clock().getTime() - DAY_MS);
+      for (const cardId of await repo.unescalated(this.deps.db, since, 500)) await this.startFor(cardId);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'on-call escalation catch-up failed');
+    }
   }
 
   async stop(): Promise<void> {

@@ -178,6 +178,38 @@ export async function cardFacts(db: Q, cardId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * Incidents raised since `since` in the maintenance stream, still open, of a priority some policy of
+ * their board escalates, without an escalation: ones whose start was lost (the server stopped between
+ * the card's commit and its event's handling). Bounded by `limit`.
+ */
+export async function unescalated(db: Q, since: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('cards as c')
+    .select('c.id')
+    .where('c.type', '=', 'incident')
+    .where('c.stream', '=', 'maintenance')
+    .where('c.done_at', 'is', null)
+    .where('c.created_at', '>=', since)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('oncall_policies as p')
+          .select('p.id')
+          .whereRef('p.board_id', '=', 'c.board_id')
+          // a policy escalates incidents raised after it was made, not older ones
+          .whereRef('p.created_at', '<=', 'c.created_at')
+          .where(sql<boolean>`p.priorities ? c.priority`),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('oncall_escalations as e').select('e.id').whereRef('e.card_id', '=', 'c.id'))),
+    )
+    .orderBy('c.created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Starts an escalation unless the card already has one; null when it had. */
 export async function insertEscalation(
   db: Q,

@@ -207,6 +207,52 @@ describe('escalation', () => {
     expect(again.status).toBe(409);
   });
 
+  it('five people acknowledging at once: one acknowledgement, the others are told it is taken', async () => {
+    await policy([0, 60]);
+    const card = await criticalIncident(server, 'Everyone jumps');
+    await eventually(async () => (await pagedEvents(server, card.id)).length === 1);
+    const people = [ada, bob, lead, ada, bob];
+    const replies = await Promise.all(
+      people.map((p) => p.post(`/api/boards/${boardId}/incidents/${card.id}/ack`)),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from board_events where card_id = ${card.id} and type = 'oncall.acknowledged'`.execute(
+      server.db,
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('a swap exchanges two members’ shifts; a swap with oneself is refused naming withUserId', async () => {
+    const self = await lead.post<{ field: string }>(`${base()}/rotas/${rotaId}/covers`, {
+      kind: 'swap',
+      userId: ada.userId,
+      withUserId: ada.userId,
+      from: new Date().toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect([self.status, self.body.field]).toEqual([400, 'withUserId']);
+    const from = '2027-01-04T00:00:00Z';
+    const to = '2027-01-25T00:00:00Z';
+    const before = await ada.ok(
+      ada.get<{ userId: string; from: string }[]>(`${base()}/rotas/${rotaId}/shifts?from=${from}&to=${to}`),
+    );
+    await lead.ok(
+      lead.post(`${base()}/rotas/${rotaId}/covers`, {
+        kind: 'swap',
+        userId: ada.userId,
+        withUserId: bob.userId,
+        from,
+        to,
+      }),
+    );
+    const after = await ada.ok(
+      ada.get<{ userId: string; from: string }[]>(`${base()}/rotas/${rotaId}/shifts?from=${from}&to=${to}`),
+    );
+    const other = (id: string) => (id === ada.userId ? bob.userId : ada.userId);
+    expect(after.map((s) => s.userId)).toEqual(before.map((s) => other(s.userId)));
+  });
+
   it('does not start for a medium incident, nor for a critical story', async () => {
     await policy([0, 60]);
     const medium = await server.admin.createCard(boardId, {

@@ -253,6 +253,12 @@ describe('escalation', () => {
     expect(after.map((s) => s.userId)).toEqual(before.map((s) => other(s.userId)));
   });
 
+  it('refuses to delete a rota an escalation policy pages (409 naming rotaId)', async () => {
+    await policy([0]);
+    const r = await lead.delete<{ field: string }>(`${base()}/rotas/${rotaId}`);
+    expect([r.status, r.body.field]).toEqual([409, 'rotaId']);
+  });
+
   it('does not start for a medium incident, nor for a critical story', async () => {
     await policy([0, 60]);
     const medium = await server.admin.createCard(boardId, {

@@ -171,6 +171,16 @@ export class OncallService {
     await requireBoardPermission(this.db, actor, boardId, 'oncall:manage');
     await commitWithEvents(this.db, this.bus, async (trx, record) => {
       if (!(await repo.findRota(trx, boardId, rotaId))) throw notFound('rota');
+      // a policy step that pages this rota's people would page nobody
+      const users = (await repo.listPolicies(trx, boardId)).filter((p) =>
+        (p.steps as Policy['steps']).some(
+          (step) => step.target.kind !== 'user' && step.target.rotaId === rotaId,
+        ),
+      );
+      if (users.length > 0)
+        throw new AppError('CONFLICT', `rotaId: the escalation policy ${users[0]!.name} pages this rota`, {
+          field: 'rotaId',
+        });
       await repo.deleteRota(trx, rotaId);
       await record({
         boardId,
@@ -301,7 +311,9 @@ export class OncallService {
     const hours = { ams: 0, development: 0 };
     for (const p of periods) hours[p.duty] += (Date.parse(p.to) - Date.parse(p.from)) / 3_600_000;
     const name = (await repo.names(this.db, [userId])).get(userId);
-    if (!name) throw notFound('person');
+    // someone who never served here and is not on the board is not this board's to name
+    const member = (await repo.boardMembers(this.db, boardId, [userId])).has(userId);
+    if (!name || (!member && periods.length === 0)) throw notFound('person');
     return { userId, name, periods, hours };
   }
 

@@ -2,7 +2,9 @@
  * Where a page goes out. The escalation engine records each page as an `oncall.paged` board event
  * (exactly once) and then hands it to a Pager; outgoing notifications (JSON, Slack, PagerDuty
  * Events v2) implement this interface. `dedupKey` is the same for every retry of one step, so a
- * receiver that deduplicates (PagerDuty does) shows one alert.
+ * receiver that deduplicates (PagerDuty does) shows one alert. `page` is called after the commit:
+ * a process that dies between the two has recorded the page but not sent it, so an implementation
+ * that must never miss one queues it durably (e.g. an outbox) rather than sending inline.
  */
 export interface Page {
   boardId: string;

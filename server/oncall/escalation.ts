@@ -88,7 +88,7 @@ export class EscalationEngine {
   /** Starts the card's escalation if it qualifies and has none; true when one was started. */
   async startFor(cardId: string): Promise<boolean> {
     const card = await repo.cardFacts(this.deps.db, cardId);
-    if (!card || card.type !== 'incident' || card.stream !== 'maintenance' || card.done_at) return false;
+    if (card?.type !== 'incident' || card.stream !== 'maintenance' || card.done_at) return false;
     const policy = await repo.policyFor(this.deps.db, card.board_id, card.priority);
     if (!policy) return false;
     const steps = policy.steps as rules.EscalationStepRule[];

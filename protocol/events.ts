@@ -20,6 +20,7 @@ import {
   StreamSchema,
   Uuid,
 } from './model.ts';
+import { PolicySchema, RotaSchema } from './oncall.ts';
 import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
 import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
 
@@ -222,6 +223,37 @@ export const SlaDocumentEventSchema = kind(
   Type.Object({ document: SlaDocumentSchema, revision: Type.Integer() }),
 );
 
+export const OncallRotaChangedEventSchema = kind(
+  'oncall.rota_changed',
+  NoCard,
+  Type.Object({ rotaId: Uuid, rota: Nullable(RotaSchema) }, { description: 'rota is null once deleted' }),
+);
+export const OncallPolicyChangedEventSchema = kind(
+  'oncall.policy_changed',
+  NoCard,
+  Type.Object(
+    { policyId: Uuid, policy: Nullable(PolicySchema) },
+    { description: 'policy is null once deleted' },
+  ),
+);
+export const OncallPagedEventSchema = kind(
+  'oncall.paged',
+  OneCard,
+  Type.Object({
+    cardId: Uuid,
+    key: Type.String(),
+    step: Type.Integer({ description: 'the escalation step, from 0' }),
+    /** null when the step found nobody on duty (a gap in the rota) */
+    who: Nullable(Type.Object({ userId: Uuid, name: Type.String() })),
+    target: Type.String({ description: 'on_duty | next_on_duty | user' }),
+  }),
+);
+export const OncallAcknowledgedEventSchema = kind(
+  'oncall.acknowledged',
+  OneCard,
+  Type.Object({ cardId: Uuid, key: Type.String(), stepsPaged: Type.Integer() }),
+);
+
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
   [
@@ -251,6 +283,10 @@ export const BoardEventSchema = Type.Union(
     SlaWarningEventSchema,
     SlaBreachedEventSchema,
     SlaDocumentEventSchema,
+    OncallPagedEventSchema,
+    OncallAcknowledgedEventSchema,
+    OncallRotaChangedEventSchema,
+    OncallPolicyChangedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

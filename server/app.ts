@@ -34,6 +34,10 @@ import { loggedUrl, registerErrorHandling, registerInputGuard } from './infra/ht
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createNotifier } from './notify/index.ts';
+import { EscalationEngine } from './oncall/escalation.ts';
+import { LogPager, type Pager } from './oncall/pager.ts';
+import { oncallRoutes } from './oncall/routes.ts';
+import { OncallService } from './oncall/service.ts';
 import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
@@ -53,6 +57,8 @@ export interface AppDeps {
   pool: pg.Pool;
   /** the server key (secret-key.ts at start-up; a fixed one in tests) sealing secrets at rest */
   secrets: SecretBox;
+  /** where on-call pages go out (default: the log) */
+  pager?: Pager;
 }
 
 export interface App {
@@ -70,10 +76,12 @@ export interface App {
     flags: FlagService;
     hypercare: HypercareService;
     sla: SlaService;
+    oncall: OncallService;
   };
+  escalations: EscalationEngine;
 }
 
-export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): Promise<App> {
   const http = Fastify({
     logger: {
       level: config.LOG_LEVEL,
@@ -114,6 +122,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const sprints = new SprintService(db, bus);
   const reports = new ReportService(db);
   const sla = new SlaService(db, bus, (err, what) => http.log.warn({ err }, what));
+  const oncall = new OncallService(db, bus);
   const flags = await FlagService.start({
     db,
     pool,
@@ -205,6 +214,15 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   });
   await hypercare.routes(http);
   http.addHook('onClose', () => hypercare.close());
+  await http.register(oncallRoutes, { oncall });
+  const escalations = new EscalationEngine({
+    db,
+    bus,
+    pager: pager ?? new LogPager(http.log),
+    log: http.log,
+  });
+  escalations.start();
+  http.addHook('onClose', () => escalations.stop());
 
   // ---- Plugins: installations, inbound /hooks/:installationId, deliveries (pg-boss), board-event hooks
   const plugins = await createPluginHost({
@@ -278,6 +296,18 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
     io: realtime.io,
     bus,
     metrics,
-    services: { auth, boards, cards, sprints, releases, columns, flags, hypercare: hypercare.service, sla },
+    services: {
+      auth,
+      boards,
+      cards,
+      sprints,
+      releases,
+      columns,
+      flags,
+      hypercare: hypercare.service,
+      sla,
+      oncall,
+    },
+    escalations,
   };
 }

@@ -22,7 +22,8 @@ export type Permission =
   | 'release:decide' // approve a firebreak, give a go/no-go verdict
   | 'hypercare:work' // the dev team works through the handover checklist and submits it
   | 'hypercare:decide' // extend hyper-care or end it early
-  | 'handover:accept'; // the AMS lead accepts or rejects a handover
+  | 'handover:accept' // the AMS lead accepts or rejects a handover
+  | 'oncall:manage'; // rotas, overrides and swaps, escalation policies
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -41,6 +42,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:work',
     'hypercare:decide',
     'handover:accept',
+    'oncall:manage',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -54,6 +56,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:decide',
     'hypercare:work',
     'hypercare:decide',
+    'oncall:manage',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover
@@ -63,6 +66,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'release:decide',
     'hypercare:decide',
     'handover:accept',
+    'oncall:manage',
   ]),
   viewer: new Set<Permission>(['board:read']),
 };

@@ -487,3 +487,73 @@ export interface Database {
 }
 
 export type SlaClockRow = Selectable<SlaClocksTable>;
+
+// ---- On-call (migrations/2026-12-04T0170-oncall.ts) ----------------------------------------------
+
+export interface OncallRotasTable {
+  id: Generated<string>;
+  board_id: string;
+  name: string;
+  duty: string;
+  rotation: Generated<boolean>;
+  members: Json;
+  pattern: Json;
+  start_date: ColumnType<string, string, string>;
+  created_at: Generated<Date>;
+  revision: Generated<number>;
+}
+
+export interface OncallCoversTable {
+  id: Generated<string>;
+  rota_id: string;
+  kind: string;
+  user_id: string;
+  with_user_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OncallPoliciesTable {
+  id: Generated<string>;
+  board_id: string;
+  name: string;
+  priorities: Json;
+  steps: Json;
+  created_at: Generated<Date>;
+}
+
+export interface OncallEscalationsTable {
+  id: Generated<string>;
+  board_id: string;
+  card_id: string;
+  policy_id: string | null;
+  steps: Json;
+  triggered_at: Date;
+  next_step: Generated<number>;
+  next_at: Date | null;
+  acked_at: Date | null;
+  acked_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OncallPagesTable {
+  escalation_id: string;
+  step: number;
+  user_id: string | null;
+  paged_at: Generated<Date>;
+}
+
+export interface Database {
+  oncall_rotas: OncallRotasTable;
+  oncall_covers: OncallCoversTable;
+  oncall_policies: OncallPoliciesTable;
+  oncall_escalations: OncallEscalationsTable;
+  oncall_pages: OncallPagesTable;
+}
+
+export type RotaRow = Selectable<OncallRotasTable>;
+export type CoverRow = Selectable<OncallCoversTable>;
+export type PolicyRow = Selectable<OncallPoliciesTable>;
+export type EscalationRow = Selectable<OncallEscalationsTable>;

@@ -92,6 +92,13 @@ export function describeEvent(e: BoardEvent): string {
       return `${e.payload.which} SLA at 75%`;
     case 'sla.breached':
       return `${e.payload.which} SLA breached`;
+    case 'oncall.rota_changed':
+    case 'oncall.policy_changed':
+      return kind.replace('.', ' ');
+    case 'oncall.paged':
+      return `paged ${e.payload.who?.name ?? 'nobody (no one on duty)'} (step ${e.payload.step + 1})`;
+    case 'oncall.acknowledged':
+      return 'acknowledged the incident';
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

@@ -665,6 +665,10 @@ export class BoardState {
       case 'sla.warning':
       case 'sla.breached':
       case 'sla.document':
+      case 'oncall.paged':
+      case 'oncall.acknowledged':
+      case 'oncall.rota_changed':
+      case 'oncall.policy_changed':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -1,0 +1,14 @@
+/** The on-call routes, over the app's one HTTP client (its CSRF token and error shape). */
+import type { CoverInput, Escalation, OnDutyNow, Rota, RotaInput } from '../../../../protocol/oncall.ts';
+import type { Api } from '../api.ts';
+
+export const onDutyNow = (api: Api, boardId: string) =>
+  api.request<OnDutyNow[]>('GET', `/api/boards/${boardId}/oncall/now`);
+export const listRotas = (api: Api, boardId: string) =>
+  api.request<Rota[]>('GET', `/api/boards/${boardId}/oncall/rotas`);
+export const createRota = (api: Api, boardId: string, input: RotaInput) =>
+  api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas`, input);
+export const addCover = (api: Api, boardId: string, rotaId: string, input: CoverInput) =>
+  api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas/${rotaId}/covers`, input);
+export const acknowledge = (api: Api, boardId: string, cardId: string) =>
+  api.request<Escalation>('POST', `/api/boards/${boardId}/incidents/${cardId}/ack`);

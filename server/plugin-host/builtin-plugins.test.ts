@@ -462,6 +462,9 @@ describe('problems from recurring incidents', () => {
     const problem = cards.find((c) => c.type === 'problem')!;
     expect(cards).toHaveLength(2);
     expect(problem).toMatchObject({ title: 'Recurring incident: 5xx rate above 5% on payments-api-0' });
+    // its incident is critical: the problem inherits that, not the problem plugin's default medium
+    expect(incident.priority).toBe('critical');
+    expect(problem.priority).toBe('critical');
     expect(problem.source).toMatchObject({
       plugin: 'generic-problem',
       kind: 'problem',

@@ -32,6 +32,8 @@ import { registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
 import type { SecretBox } from './infra/secret-box.ts';
 import { createPluginHost } from './plugin-host/index.ts';
+import { problemRoutes } from './problems/routes.ts';
+import { ProblemService } from './problems/service.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -91,6 +93,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
   const releases = new ReleaseService(db, bus);
+  const problems = new ProblemService(db, bus);
   const reports = new ReportService(db);
   const flags = await FlagService.start({
     db,
@@ -166,6 +169,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases, flags });
+  await http.register(problemRoutes, { problems });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 

@@ -595,6 +595,7 @@ export class BoardState {
         break;
       case 'card.commented':
       case 'card.linked':
+      case 'card.unlinked':
       case 'release.created':
       case 'release.updated':
         break;

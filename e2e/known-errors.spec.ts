@@ -79,6 +79,21 @@ test('an incident linked to a problem shows its workaround once the problem is a
   await a.setViewportSize({ width: 1440, height: 1100 });
   await annPanel.screenshot({ path: 'test-results/known-errors-card-panel.png' });
 
+  // Ann declares it a major incident, records the runbook change the review caused, and generates the report.
+  const major = annPanel.getByTestId('major-incident');
+  await major.getByTestId('major-toggle').check();
+  await expect(major.getByLabel('Impact')).toBeVisible();
+  await major.getByLabel('Impact').fill('No card payments for 40 minutes');
+  await major.getByLabel(/Runbook change/).fill('https://git.example.com/runbooks/pull/42');
+  await major.getByRole('button', { name: 'Save review' }).click();
+  await expect(major.getByRole('link', { name: 'https://git.example.com/runbooks/pull/42' })).toBeVisible();
+  await major.getByRole('button', { name: 'Generate report' }).click();
+  const report = major.getByTestId('major-report');
+  await expect(report).toContainText(`# Major incident report: ${incident!.key}`);
+  await expect(report).toContainText('No card payments for 40 minutes');
+  await expect(report).toContainText('Restart the checkout pods');
+  await expect(report).toContainText('Runbook change: <https://git.example.com/runbooks/pull/42>');
+
   // The known-error database finds it as Ann types.
   await a.getByTestId('known-errors-open').click();
   await a.getByTestId('known-errors-search').fill('drain pay');

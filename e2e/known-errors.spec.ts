@@ -93,6 +93,8 @@ test('an incident linked to a problem shows its workaround once the problem is a
   await expect(report).toContainText('No card payments for 40 minutes');
   await expect(report).toContainText('Restart the checkout pods');
   await expect(report).toContainText('Runbook change: <https://git.example.com/runbooks/pull/42>');
+  await major.scrollIntoViewIfNeeded();
+  await annPanel.screenshot({ path: 'test-results/known-errors-major-incident.png' });
 
   // The known-error database finds it as Ann types.
   await a.getByTestId('known-errors-open').click();

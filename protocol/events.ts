@@ -117,6 +117,17 @@ export const CardLinkedEventSchema = kind(
     kind: Type.String({ description: 'a link kind of the plugin API (LINK_KINDS), e.g. recurrence_of' }),
   }),
 );
+/** A link between two cards taken away (by hand); the payload names it as `card.linked` did. */
+export const CardUnlinkedEventSchema = kind(
+  'card.unlinked',
+  OneCard,
+  Type.Object({
+    cardId: Uuid,
+    linkedCardId: Uuid,
+    linkedKey: Type.String(),
+    kind: Type.String({ description: 'the stored link kind (protocol/problems.ts STORED_LINK_KINDS)' }),
+  }),
+);
 export const SprintCreatedEventSchema = kind('sprint.created', NoCard, Type.Object({ sprint: SprintSchema }));
 export const SprintUpdatedEventSchema = kind('sprint.updated', NoCard, Type.Object({ sprint: SprintSchema }));
 export const SprintStartedEventSchema = kind(
@@ -264,6 +275,7 @@ export const BoardEventSchema = Type.Union(
     CardsMovedEventSchema,
     CardDeletedEventSchema,
     CardLinkedEventSchema,
+    CardUnlinkedEventSchema,
     SprintCreatedEventSchema,
     SprintUpdatedEventSchema,
     SprintStartedEventSchema,

@@ -39,6 +39,8 @@ import { LogPager, type Pager } from './oncall/pager.ts';
 import { oncallRoutes } from './oncall/routes.ts';
 import { OncallService } from './oncall/service.ts';
 import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
+import { problemRoutes } from './problems/routes.ts';
+import { ProblemService } from './problems/service.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -120,6 +122,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);
+  const problems = new ProblemService(db, bus);
   const reports = new ReportService(db);
   const sla = new SlaService(db, bus, (err, what) => http.log.warn({ err }, what));
   const oncall = new OncallService(db, bus);
@@ -197,6 +200,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
+  await http.register(problemRoutes, { problems });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
   await http.register(slaRoutes, { sla });

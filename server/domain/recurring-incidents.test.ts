@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideRecurringProblem, type RecurrenceConfig, windowStart } from './recurring-incidents.ts';
+import {
+  decideRecurringProblem,
+  problemPriority,
+  type RecurrenceConfig,
+  windowStart,
+} from './recurring-incidents.ts';
 
 const config: RecurrenceConfig = {
   enabled: true,
@@ -68,5 +73,28 @@ describe('problems from recurring incidents', () => {
     expect(windowStart(new Date('2026-01-01T01:00:00Z'), config).toISOString()).toBe(
       '2026-01-01T00:00:00.000Z',
     );
+  });
+});
+
+describe('a problem inherits the priority of its incidents', () => {
+  it('three critical incidents raise a critical problem, not a medium one', () => {
+    expect(problemPriority(null, ['critical', 'critical', 'critical'])).toBe('critical');
+  });
+
+  it('takes the highest of mixed incidents', () => {
+    expect(problemPriority(null, ['low', 'high', 'medium'])).toBe('high');
+  });
+
+  it('rises when a more urgent incident is linked to an open problem', () => {
+    expect(problemPriority('medium', ['critical'])).toBe('critical');
+  });
+
+  it('is never lowered by a less urgent incident', () => {
+    expect(problemPriority('high', ['low'])).toBe('high');
+  });
+
+  it('has nothing to go by without incidents', () => {
+    expect(problemPriority(null, [])).toBeNull();
+    expect(problemPriority('low', [])).toBe('low');
   });
 });

@@ -2,8 +2,11 @@
  * Problem management rule, pure: when incidents with the same fingerprint (or on the same service)
  * recur `threshold` times within `windowMinutes`, raise one problem ticket for them: a known-error
  * record with root cause and workaround to fill in, linked to the incidents. While that problem is
- * open, every further matching incident is counted on it and linked to it.
+ * open, every further matching incident is counted on it and linked to it. A problem takes the
+ * highest priority of its incidents, and rises when a more urgent incident joins it while open.
  */
+import { PRIORITIES, type Priority } from '../../protocol/model.ts';
+
 export type RecurrenceMatch = 'fingerprint' | 'service';
 
 export interface RecurrenceConfig {
@@ -67,4 +70,18 @@ export function decideRecurringProblem(
     };
   }
   return null;
+}
+
+/** Lower index is more urgent (PRIORITIES runs critical → low). */
+const urgency = (p: Priority) => PRIORITIES.indexOf(p);
+
+/**
+ * The priority a problem should have: a newly raised one (`current` null) takes the highest priority
+ * of its incidents; an open one keeps its own unless a linked incident is more urgent, never lowered
+ * (a person may have raised it by hand). Null when there are no incidents to go by.
+ */
+export function problemPriority(current: Priority | null, incidents: readonly Priority[]): Priority | null {
+  const all = current === null ? [...incidents] : [current, ...incidents];
+  if (all.length === 0) return null;
+  return all.reduce((a, b) => (urgency(b) < urgency(a) ? b : a));
 }

@@ -557,3 +557,35 @@ export type RotaRow = Selectable<OncallRotasTable>;
 export type CoverRow = Selectable<OncallCoversTable>;
 export type PolicyRow = Selectable<OncallPoliciesTable>;
 export type EscalationRow = Selectable<OncallEscalationsTable>;
+
+// ---- Problems and major incidents (migrations/2026-12-04T0160-problems.ts) -----------------------
+
+export interface ProblemRecordsTable {
+  card_id: string;
+  board_id: string;
+  root_cause: Generated<string>;
+  workaround: Generated<string>;
+  signature: Generated<string>;
+  status: Generated<string>;
+  updated_at: Timestamp;
+}
+
+export interface MajorIncidentsTable {
+  card_id: string;
+  board_id: string;
+  major: Generated<boolean>;
+  declared_at: NullableTimestamp;
+  impact: Generated<string>;
+  actions: Generated<string>;
+  review_notes: Generated<string>;
+  runbook_change_url: string | null;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  problem_records: ProblemRecordsTable;
+  major_incidents: MajorIncidentsTable;
+}
+
+export type ProblemRecordRow = Selectable<ProblemRecordsTable>;
+export type MajorIncidentRow = Selectable<MajorIncidentsTable>;

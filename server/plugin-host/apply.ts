@@ -4,6 +4,7 @@
  * recurring-incident rule for the incidents this transaction counted, as the board's problem plugin.
  */
 import type { Transaction } from 'kysely';
+import type { Priority } from '../../protocol/model.ts';
 import {
   configWithDefaults,
   type Lifecycle,
@@ -17,6 +18,7 @@ import * as cardRepo from '../cards/repo.ts';
 import {
   decideRecurringProblem,
   problemKey,
+  problemPriority,
   type RecurrenceConfig,
   type RecurrenceMatch,
   windowStart,
@@ -132,7 +134,7 @@ export async function applyActions(trx: Transaction<Database>, input: ApplyInput
       }
       const decision = decideRecurringProblem(rule.config, { incident, counts, openProblem });
       if (!decision) continue;
-      const { card: problem } = await problems.raise(
+      const { card: raised, decision: raise } = await problems.raise(
         {
           dedupKey: decision.dedupKey,
           kind: 'problem',
@@ -150,10 +152,20 @@ export async function applyActions(trx: Transaction<Database>, input: ApplyInput
         decision.reason === 'threshold'
           ? await repo.incidentCardsSince(trx, boardId, decision.matchBy, decision.value, since)
           : [incident.cardId];
+      const priorities: Priority[] = [];
       for (const id of incidentCards) {
         const card = await cardRepo.findCard(trx, boardId, id);
-        if (card) await problems.insertLink(problem, card, 'problem_for');
+        if (!card) continue;
+        await problems.insertLink(raised, card, 'problem_for');
+        priorities.push(card.priority as Priority);
       }
+      // A new problem takes the highest priority of its incidents; an open one rises to a more urgent one.
+      const fresh = raise === 'create' || raise === 'raise_new';
+      const priority = problemPriority(fresh ? null : (raised.priority as Priority), priorities);
+      if (priority && priority !== raised.priority)
+        await problems.updateCard(raised, { priority }, [
+          { field: 'priority', from: raised.priority, to: priority },
+        ]);
     }
     for (const r of problems.results) results.push({ ...r, message: r.message ?? 'recurring-incident rule' });
     for (const id of problems.cardIds) cardIds.add(id);

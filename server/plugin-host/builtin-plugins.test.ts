@@ -436,12 +436,12 @@ describe('generic incidents and problems', () => {
 });
 
 describe('problems from recurring incidents', () => {
-  function alert(fingerprint: string, startsAt: string, service = 'payments-api') {
+  function alert(fingerprint: string, startsAt: string, service = 'payments-api', severity = 'critical') {
     const n = fixture<{ alerts: Record<string, unknown>[]; status: string }>('alertmanager', 'firing');
     const a = n.alerts[0]! as { labels: Record<string, string>; fingerprint: string; startsAt: string };
     a.fingerprint = fingerprint;
     a.startsAt = startsAt;
-    a.labels = { ...a.labels, service };
+    a.labels = { ...a.labels, service, severity };
     n.alerts = [a];
     return JSON.stringify(n);
   }
@@ -462,6 +462,9 @@ describe('problems from recurring incidents', () => {
     const problem = cards.find((c) => c.type === 'problem')!;
     expect(cards).toHaveLength(2);
     expect(problem).toMatchObject({ title: 'Recurring incident: 5xx rate above 5% on payments-api-0' });
+    // its incident is critical: the problem inherits that, not the problem plugin's default medium
+    expect(incident.priority).toBe('critical');
+    expect(problem.priority).toBe('critical');
     expect(problem.source).toMatchObject({
       plugin: 'generic-problem',
       kind: 'problem',
@@ -503,6 +506,35 @@ describe('problems from recurring incidents', () => {
     expect(problem.title).toBe('Recurring incidents on search');
     const ticket = await ticketOf(b.id, problem.id);
     expect(ticket.links.map((l) => l.kind)).toEqual(['problem_for', 'problem_for']);
+  });
+
+  it('raises an open problem to the priority of a more urgent incident that joins it later', async () => {
+    const b = await board('Recurring rises');
+    const alerts = await install(server.admin, b.id, 'alertmanager');
+    await install(server.admin, b.id, 'generic-problem', {
+      recurrence: { threshold: 2, matchBy: ['service'] },
+    });
+    const send = (fp: string, at: string, severity: string) =>
+      postHook(
+        server.baseUrl,
+        alerts.inboundUrl,
+        alert(fp, at, 'billing', severity),
+        sign.bearer(alerts.secret),
+      );
+    await send('dd01', '2026-11-21T10:00:00Z', 'warning');
+    await send('dd02', '2026-11-21T10:05:00Z', 'warning');
+    await settle(b.id, alerts, 2);
+    const problem = await eventually(async () =>
+      (await pluginCards(server.admin, b.id)).find((c) => c.type === 'problem'),
+    );
+    expect(problem.priority).toBe('medium');
+    await send('dd03', '2026-11-21T10:10:00Z', 'critical');
+    await settle(b.id, alerts, 3);
+    const risen = await eventually(async () => {
+      const p = (await pluginCards(server.admin, b.id)).find((c) => c.id === problem.id);
+      return p?.priority === 'critical' ? p : undefined;
+    });
+    expect(risen.priority).toBe('critical');
   });
 });
 

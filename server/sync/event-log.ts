@@ -162,6 +162,19 @@ export async function cardHistory(db: Db, cardId: string, limit = 200): Promise<
   return rows.map(toEvent);
 }
 
+/** The events of a few cards together (an incident and its linked cards), oldest first, the newest `limit`. */
+export async function cardsHistory(db: Db, cardIds: string[], limit: number): Promise<BoardEvent[]> {
+  if (cardIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('board_events')
+    .selectAll()
+    .where('card_id', 'in', cardIds)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse().map(toEvent);
+}
+
 /**
  * A stored row as the event it records. Rows are written only from the union (NewEvent), and rows
  * of shapes that changed since are migrated, so the row is taken as the kind its type names.

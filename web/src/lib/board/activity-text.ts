@@ -69,6 +69,9 @@ export function describeEvent(e: BoardEvent): string {
     case 'card.deleted':
       return 'deleted the card';
     case 'card.linked':
+      return `linked ${e.payload.kind.replace('_', ' ')} ${e.payload.linkedKey}`;
+    case 'card.unlinked':
+      return `unlinked ${e.payload.kind.replace('_', ' ')} ${e.payload.linkedKey}`;
     case 'cards.moved':
     case 'sprint.created':
     case 'sprint.updated':

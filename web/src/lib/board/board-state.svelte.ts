@@ -652,6 +652,7 @@ export class BoardState {
         break;
       case 'card.commented':
       case 'card.linked':
+      case 'card.unlinked':
         break;
       case 'release.created':
       case 'release.updated':

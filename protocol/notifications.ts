@@ -6,11 +6,17 @@
 import { type Static, type TEnum, Type } from 'typebox';
 import { Nullable, Uuid } from './model.ts';
 
-/**
- * What a target can subscribe to: `<subject>.<what happened>`, so later kinds (`sla.warning`,
- * `sla.breach`, `hypercare.ended`, `escalation.raised`) slot in beside the release ones.
- */
-export const NOTIFICATION_KINDS = ['release.created', 'release.state_changed'] as const;
+/** What a target can subscribe to: `<subject>.<what happened>`. */
+export const NOTIFICATION_KINDS = [
+  'release.created',
+  'release.state_changed',
+  'hypercare.changed',
+  'hypercare.incident',
+  'sla.warning',
+  'sla.breached',
+  'oncall.paged',
+  'oncall.acknowledged',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 /** The kind of a "send test" delivery; not something a target subscribes to. */
 export const TEST_KIND = 'notification.test';

@@ -82,6 +82,20 @@ export function subscribedTargets(
     .execute();
 }
 
+/** Key and title of the cards a batch of service events is about (for the notices' words). */
+export async function cardRefs(
+  trx: Transaction<Database>,
+  cardIds: string[],
+): Promise<Map<string, { key: string; title: string }>> {
+  if (cardIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('cards')
+    .select(['id', 'key', 'title'])
+    .where('id', 'in', [...new Set(cardIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { key: r.key, title: r.title }]));
+}
+
 /**
  * Record deliveries; one already recorded for the same (target, event, kind) is left as it is.
  * Returns the ids of those recorded now.

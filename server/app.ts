@@ -35,6 +35,8 @@ import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts'
 import type { SecretBox } from './infra/secret-box.ts';
 import { createNotifier } from './notify/index.ts';
 import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
+import { releaseOutcomeRoutes } from './releases/outcomes-routes.ts';
+import { ReleaseOutcomeService } from './releases/outcomes-service.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -170,6 +172,7 @@ export async function buildApp({ config, db, pool, secrets }: AppDeps): Promise<
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases, flags });
+  await http.register(releaseOutcomeRoutes, { outcomes: new ReleaseOutcomeService(db), flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
 

@@ -49,7 +49,7 @@ export async function fillOutcomesBoard(
       await q(
         `insert into cards (board_id, number, key, title, type, stream, rank, labels, priority, created_at, done_at)
          select $1, i, 'INC-' || i, 'Incident ' || i, 'incident', 'maintenance', 'i' || lpad(i::text, 8, '0'),
-                case when i % 50 = 0 then array['svc-' || (i % 20), 'outage'] else array['svc-' || (i % 20)] end,
+                case when i % 50 = 0 then array['service:svc-' || (i % 20), 'outage'] else array['service:svc-' || (i % 20)] end,
                 (array['critical', 'high', 'medium', 'low', 'low'])[1 + i % 5],
                 now() - ${span} + make_interval(secs => i * 730 * 86400.0 / $3),
                 case when i % 10 <> 0 then now() - ${span} + make_interval(secs => i * 730 * 86400.0 / $3 + (i % 240) * 60) end

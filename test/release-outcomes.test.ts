@@ -80,10 +80,10 @@ beforeAll(async () => {
     linkTo: a,
   });
   await card({ createdAt: t(A_LIVE, 2 * D), priority: 'low', linkTo: a }); // linked, still open
-  await card({ createdAt: t(A_LIVE, 5 * D), labels: ['payments'] }); // same service, in the window
+  await card({ createdAt: t(A_LIVE, 5 * D), labels: ['service:Payments'] }); // same service, in the window
   await card({ createdAt: t(A_LIVE, 20 * D), labels: ['service:PAYMENTS'] }); // same service, after 14 days
-  await card({ createdAt: t(A_LIVE, D), labels: ['ledger'] }); // another service
-  await card({ createdAt: t(A_LIVE, -D), labels: ['payments'] }); // before go-live
+  await card({ createdAt: t(A_LIVE, D), labels: ['service:ledger', 'payments'] }); // another service (a plain label is not one)
+  await card({ createdAt: t(A_LIVE, -D), labels: ['service:payments'] }); // before go-live
 
   // B: 2 days to live; a defect raised after go-live; a linked outage restored in 30 min.
   const b = await release('1.1.0', t('2026-02-01T00:00:00Z'), t(B_LIVE));

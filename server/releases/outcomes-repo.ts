@@ -2,9 +2,9 @@
  * The SQL behind the release outcomes report (issue 17). One statement reads the board's latest
  * `limit` live releases and, grouped per release, what happened in the window after each went live:
  * the incidents linked to it (its scope: by hand or by a hyper-care link) and those sharing one of
- * its services (a label naming the service, or `service:<name>`). Each release's window is a range
- * read of `cards_board_incidents_idx`, so the cost follows the incidents inside the windows, never
- * the board's whole history. The rules over these facts are in server/domain/release-outcomes.ts.
+ * its services (an incident's service is its `service:<name>` label, case-insensitive, as
+ * `card_service` reads it). Each release's count is a range read of `cards_board_service_incidents_idx`
+ * per service it names, so the cost follows the matching incidents, never the board's whole history. The rules over these facts are in server/domain/release-outcomes.ts.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import {
@@ -83,44 +83,41 @@ export async function outcomeFacts(
     with rel as materialized (
       select r.id, r.version, r.created_at, r.live_at,
              r.live_at + make_interval(days => ${windowDays}) as until,
-             coalesce((select array_agg(v) from jsonb_array_elements_text(p.services) s(name)
-                       cross join lateral (values (lower(trim(s.name))), ('service:' || lower(trim(s.name)))) x(v)),
+             coalesce((select array_agg(distinct lower(trim(s.name))) from jsonb_array_elements_text(p.services) s(name)),
                       '{}') as svc
       from releases r left join release_hypercare_plans p on p.release_id = r.id
       where r.board_id = ${boardId} and r.state = 'live' and r.live_at is not null
       order by r.live_at desc
       limit ${limit}
     ),
-    linked as (
-      select rc.release_id, c.type, c.priority, c.labels,
-             extract(epoch from c.done_at - c.created_at)::float8 as restore,
-             extract(epoch from least(coalesce(c.done_at, ${now}::timestamptz), rel.until) - c.created_at)::float8 as down
-      from rel
-      join release_cards rc on rc.release_id = rel.id
-      join cards c on c.id = rc.card_id
-      where (c.type = 'incident' or c.type in ${DEFECT_TYPES})
-        and c.created_at >= rel.live_at and c.created_at < rel.until
-    ),
+    -- Aggregated inside a lateral per release (so never pulled up into one join over the board's
+    -- cards): each reads the release's own scope, or the index range of each service it names.
     linked_agg as (
-      select release_id,
-             count(*) filter (where type = 'incident') as linked,
-             count(*) filter (where priority in ('critical', 'high')) as severe,
-             bool_or(type in ${DEFECT_TYPES}) as defect,
-             array_agg(restore) filter (where type = 'incident' and restore is not null) as restore,
-             array_agg(down) filter (where type = 'incident' and lower(labels::text)::text[] && ${OUTAGE}) as outage
-      from linked group by release_id
+      select rel.id as release_id, a.*
+      from rel cross join lateral (
+        select count(*) filter (where c.type = 'incident') as linked,
+               -- linked and on one of its services: counted once, as linked, not again by service
+               count(*) filter (where c.type = 'incident' and card_service(c.labels) = any(rel.svc)) as linked_on_service,
+               count(*) filter (where c.priority in ('critical', 'high')) as severe,
+               bool_or(c.type in ${DEFECT_TYPES}) as defect,
+               array_agg(extract(epoch from c.done_at - c.created_at)::float8)
+                 filter (where c.type = 'incident' and c.done_at is not null) as restore,
+               array_agg(extract(epoch from least(coalesce(c.done_at, ${now}::timestamptz), rel.until) - c.created_at)::float8)
+                 filter (where c.type = 'incident' and lower(c.labels::text)::text[] && ${OUTAGE}) as outage
+        from release_cards rc join cards c on c.id = rc.card_id
+        where rc.release_id = rel.id and (c.type = 'incident' or c.type in ${DEFECT_TYPES})
+          and c.created_at >= rel.live_at and c.created_at < rel.until
+      ) a
     ),
     by_service as (
-      select rel.id as release_id, count(*) as n
-      from (select * from rel where cardinality(svc) > 0) rel
-      cross join lateral (
-        select 1 from cards c
-        where c.board_id = ${boardId} and c.type = 'incident'
+      select rel.id as release_id, hit.n
+      from rel cross join lateral (
+        select count(*) as n
+        from unnest(rel.svc) s(name)
+        join cards c on c.board_id = ${boardId} and c.type = 'incident'
+          and card_service(c.labels) = s.name and card_service(c.labels) is not null
           and c.created_at >= rel.live_at and c.created_at < rel.until
-          and lower(c.labels::text)::text[] && rel.svc
-          and not exists (select 1 from release_cards rc where rc.release_id = rel.id and rc.card_id = c.id)
       ) hit
-      group by rel.id
     )
     select rel.id, rel.version, rel.created_at, rel.live_at,
            (select min(rr.reported_at) from release_runs rr
@@ -128,7 +125,7 @@ export async function outcomeFacts(
            (select coalesce(sum(c.estimate), 0) from release_cards rc join cards c on c.id = rc.card_id
             where rc.release_id = rel.id and rc.added_at <= rel.live_at) as points,
            coalesce(l.linked, 0) as linked,
-           coalesce(b.n, 0) as by_service,
+           coalesce(b.n, 0) - coalesce(l.linked_on_service, 0) as by_service,
            coalesce(l.severe, 0) as severe,
            coalesce(l.defect, false)
              or exists (select 1 from release_defects d where d.release_id = rel.id and d.created_at >= rel.live_at)

@@ -76,7 +76,7 @@ beforeAll(async () => {
     createdAt: t(A_LIVE, H),
     doneAt: t(A_LIVE, 3 * H),
     priority: 'high',
-    labels: ['outage'],
+    labels: ['outage', 'service:payments'], // linked and on its service: counted once
     linkTo: a,
   });
   await card({ createdAt: t(A_LIVE, 2 * D), priority: 'low', linkTo: a }); // linked, still open

@@ -4,11 +4,12 @@
  * the figures. Bounded: every loop has a fixed count and duration.
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
- * BENCH_PARTS (default all: baseline,moves,overload,load,reports,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PARTS (default all: baseline,moves,overload,load,reports,outcomes,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
  * sla's sizes: BENCH_SLA_CLOCKS, BENCH_SLA_DUE, BENCH_SLA_SECONDS (bench/sla.ts);
  * scale's sizes: BENCH_SCALE_CLIENTS, BENCH_SCALE_USERS, BENCH_SCALE_OPENS, BENCH_SCALE_CARDS (bench/scale.ts);
  * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first);
  * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
+ * BENCH_OUTCOME_RELEASES (default 200) and BENCH_OUTCOME_INCIDENTS (default 200000) the outcomes part's;
  * BENCH_RECEIVER (default wire) picks the receivers' client: wire (bench/wire-client.ts) or socket.io-client.
  *
  * Diagnostics: BENCH_PROFILE=<dir> saves a CPU profile of the server; BENCH_NODE_ARGS passes Node
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
 import { freePort, startChild } from './lib.ts';
+import { fillOutcomesBoard, timeOutcomes } from './outcomes.ts';
 import { overload } from './overload.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
 import { fillReportBoard, timeReports } from './reports.ts';
@@ -29,7 +31,7 @@ import { slaDeadlines } from './sla.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,scale,sla,webhooks').split(','),
+  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,outcomes,scale,sla,webhooks').split(','),
 );
 const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
@@ -207,6 +209,17 @@ async function main() {
       const { rows, rssBeforeMiB, rssAfterMiB } = await timeReports(baseUrl, cookie, small, big, 9);
       console.table(rows);
       console.log(`Server resident memory: ${rssBeforeMiB} MiB before the reports, ${rssAfterMiB} MiB after`);
+    }
+
+    if (parts.has('outcomes')) {
+      const board = await fillOutcomesBoard(databaseUrl, await createBoard('Release outcomes'), {
+        releases: Number(process.env.BENCH_OUTCOME_RELEASES ?? 200),
+        incidents: Number(process.env.BENCH_OUTCOME_INCIDENTS ?? 200_000),
+      });
+      console.log(
+        `\nRelease outcomes: ${board.releases} live releases and ${board.incidents.toLocaleString('en')} incidents over two years (filled in SQL in ${board.fillSeconds} s); median and p99 of 20 requests`,
+      );
+      console.table(await timeOutcomes(baseUrl, cookie, board, 20));
     }
 
     if (parts.has('scale')) await scale(databaseUrl, dataDir, baseUrl);

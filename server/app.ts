@@ -41,6 +41,8 @@ import { OncallService } from './oncall/service.ts';
 import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
 import { problemRoutes } from './problems/routes.ts';
 import { ProblemService } from './problems/service.ts';
+import { releaseOutcomeRoutes } from './releases/outcomes-routes.ts';
+import { ReleaseOutcomeService } from './releases/outcomes-service.ts';
 import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -201,6 +203,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
   await http.register(problemRoutes, { problems });
+  await http.register(releaseOutcomeRoutes, { outcomes: new ReleaseOutcomeService(db), flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
   await http.register(slaRoutes, { sla });

@@ -589,3 +589,20 @@ export interface Database {
 
 export type ProblemRecordRow = Selectable<ProblemRecordsTable>;
 export type MajorIncidentRow = Selectable<MajorIncidentsTable>;
+
+// ---- release outcomes (issue 17) ------------------------------------------------------------------
+
+/** A board's cost model for the outcomes report (server/domain/release-outcomes.ts documents it). */
+export interface BoardReleaseCostModelsTable {
+  board_id: string;
+  model: string;
+  day_rate: Numeric;
+  team_size: Numeric;
+  point_cost: Numeric;
+  currency: string;
+  start_from: string;
+}
+
+export interface Database {
+  board_release_cost_models: BoardReleaseCostModelsTable;
+}

@@ -22,8 +22,12 @@ export interface TimerHandlers {
 export class HypercareTimer {
   private readonly boss: PgBoss;
   private started = false;
+  private catchUpRetry: NodeJS.Timeout | null = null;
 
-  constructor(connectionString: string, onError: (err: unknown) => void) {
+  constructor(
+    connectionString: string,
+    private readonly onError: (err: unknown) => void,
+  ) {
     this.boss = new PgBoss({ connectionString, max: 2, application_name: 'blendboard-hypercare' });
     this.boss.on('error', (err) => {
       if (this.started) onError(err);
@@ -42,7 +46,22 @@ export class HypercareTimer {
         for (const job of jobs) await handlers.windowEnd(job.data.releaseId);
       },
     );
-    for (const r of await handlers.running()) await this.schedule(r.releaseId, r.endsAt);
+    await this.catchUp(handlers);
+  }
+
+  /**
+   * Schedules every running hyper-care again. An instance may start before the migrations that
+   * create hyper-care's tables have run (readiness says so meanwhile): then it tries again shortly.
+   */
+  private async catchUp(handlers: TimerHandlers): Promise<void> {
+    try {
+      for (const r of await handlers.running()) await this.schedule(r.releaseId, r.endsAt);
+    } catch (err) {
+      if (!this.started) return;
+      this.onError(err);
+      this.catchUpRetry = setTimeout(() => void this.catchUp(handlers), 5000);
+      this.catchUpRetry.unref();
+    }
   }
 
   /** A job that fires at `endsAt` (at once when it has passed). */
@@ -59,6 +78,7 @@ export class HypercareTimer {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.catchUpRetry) clearTimeout(this.catchUpRetry);
     await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
   }
 }

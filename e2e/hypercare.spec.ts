@@ -127,6 +127,7 @@ test('hyper-care: countdown, incident to the builders, handover accepted by the 
   await dev.getByTestId('handover-submit').click();
   await expect(lead.getByTestId('handover-accept')).toBeVisible();
   await expect(dev.getByTestId('handover-accept')).toHaveCount(0);
+  if (process.env.SCREENSHOT_DOCS) await lead.screenshot({ path: 'docs/hypercare.png', fullPage: true });
   await testInfo.attach('release page in hyper-care', {
     body: await lead.screenshot({ fullPage: true }),
     contentType: 'image/png',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { Board } from '../protocol/model.ts';
 import type { Release } from '../protocol/releases.ts';
-import { Api, expect, type Person, test } from './fixtures.ts';
+import { Api, cardRow, expect, type Person, test } from './fixtures.ts';
 
 const releases = (board: Board) => `/api/boards/${board.id}/releases`;
 
@@ -114,6 +114,12 @@ test('hyper-care: countdown, incident to the builders, handover accepted by the 
     await expect(row).toHaveAttribute('data-stream', 'development');
     await expect(row).toHaveAttribute('data-hypercare', 'true');
   }
+
+  // On the backlog the incident carries the hyper-care badge.
+  const key = await linked(dev, 'Checkout payment button spins').getAttribute('data-card-key');
+  await dev.getByRole('tab', { name: 'Backlog' }).click();
+  await expect(cardRow(dev, key!).getByTestId('hypercare-badge')).toHaveText('hyper-care');
+  await openRelease(dev, '8.0.0');
 
   // Only the AMS lead may accept; the dev team works through the checklist and submits.
   await expect(lead.getByTestId('handover-submit')).toHaveCount(0);

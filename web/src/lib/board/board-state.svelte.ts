@@ -13,6 +13,7 @@
  * forward in version, so a late HTTP answer never undoes a later change.
  */
 import { exhaustive } from '../../../../protocol/events.ts';
+import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercare.ts';
 import type {
   Board,
   BoardEvent,
@@ -107,6 +108,10 @@ export class BoardState {
   openSprintNames = $derived(
     new Map(this.sprints.filter((s) => s.state !== 'completed').map((s) => [s.id, s.name])),
   );
+  /** releaseId → its hyper-care (fetched when a release page opens, then kept live by events) */
+  hypercare = $state.raw<Record<string, Hypercare>>({});
+  /** releaseId → the tickets linked to it since this board was opened, newest first, one per card */
+  hypercareIncidents = $state.raw<Record<string, HypercareIncident[]>>({});
   /** cardId → the release it travels in */
   releaseByCard = $derived(releaseOfCard(this.releases));
   /** cardId → name of the other person dragging it right now */
@@ -430,6 +435,57 @@ export class BoardState {
     return this.#releaseChanged(await releasesApi.giveVerdict(this.api, this.boardId, releaseId, input));
   }
 
+  // ---- hyper-care (each answer is the hyper-care as it now is; its event brings the same revision) ----
+
+  /** Reads a live release's hyper-care; a release without one (not live yet, or refused) has none. */
+  async loadHypercare(releaseId: string): Promise<void> {
+    try {
+      this.#hypercareChanged(await releasesApi.getHypercare(this.api, this.boardId, releaseId));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+  async tickHypercare(releaseId: string, key: string, done: boolean): Promise<Hypercare> {
+    return this.#hypercareChanged(
+      await releasesApi.tickHypercare(this.api, this.boardId, releaseId, key, done),
+    );
+  }
+  async submitHandover(releaseId: string): Promise<Hypercare> {
+    return this.#hypercareChanged(await releasesApi.submitHandover(this.api, this.boardId, releaseId));
+  }
+  async acceptHandover(releaseId: string): Promise<Hypercare> {
+    return this.#hypercareChanged(await releasesApi.acceptHandover(this.api, this.boardId, releaseId));
+  }
+  async rejectHandover(releaseId: string, reason: string): Promise<Hypercare> {
+    return this.#hypercareChanged(
+      await releasesApi.rejectHandover(this.api, this.boardId, releaseId, reason),
+    );
+  }
+  async extendHypercare(releaseId: string, endsAt: string, reason: string): Promise<Hypercare> {
+    return this.#hypercareChanged(
+      await releasesApi.extendHypercare(this.api, this.boardId, releaseId, endsAt, reason),
+    );
+  }
+  async exitHypercare(releaseId: string, reason: string): Promise<Hypercare> {
+    return this.#hypercareChanged(await releasesApi.exitHypercare(this.api, this.boardId, releaseId, reason));
+  }
+
+  /** Only a newer revision replaces what is held: a late HTTP answer never undoes a later event. */
+  #hypercareChanged(hypercare: Hypercare): Hypercare {
+    const held = this.hypercare[hypercare.releaseId];
+    if (!held || held.revision <= hypercare.revision) {
+      this.hypercare = { ...this.hypercare, [hypercare.releaseId]: hypercare };
+    }
+    return hypercare;
+  }
+
+  #incidentLinked(incident: HypercareIncident): void {
+    const list = (this.hypercareIncidents[incident.releaseId] ?? []).filter(
+      (i) => i.cardId !== incident.cardId,
+    );
+    this.hypercareIncidents = { ...this.hypercareIncidents, [incident.releaseId]: [incident, ...list] };
+  }
+
   #releaseChanged(release: Release): Release {
     this.releases = upsertRelease(this.releases, release);
     return release;
@@ -659,7 +715,11 @@ export class BoardState {
         this.releases = upsertRelease(this.releases, event.payload.release);
         break;
       case 'hypercare.updated':
+        this.#hypercareChanged(event.payload.hypercare);
+        break;
       case 'hypercare.incident':
+        this.#incidentLinked(event.payload.incident);
+        break;
       case 'release.settings_changed':
       // SLA clocks are not shown on the board yet (the Kanban badge comes later)
       case 'sla.clock':

@@ -1,4 +1,6 @@
 /** The release routes (server/releases/routes.ts), over the app's one HTTP client. */
+
+import type { Hypercare } from '../../../../protocol/hypercare.ts';
 import type {
   CreateReleaseInput,
   ReadinessInput,
@@ -27,3 +29,26 @@ export const approveFirebreak = (api: Api, boardId: string, releaseId: string) =
   api.request<Release>('POST', `${base(boardId)}/${releaseId}/firebreak/approve`);
 export const giveVerdict = (api: Api, boardId: string, releaseId: string, input: VerdictInput) =>
   api.request<Release>('POST', `${base(boardId)}/${releaseId}/verdicts`, input);
+
+// ---- hyper-care (server/hypercare/routes.ts) ----
+const care = (boardId: string, releaseId: string) => `${base(boardId)}/${releaseId}/hypercare`;
+
+export const getHypercare = (api: Api, boardId: string, releaseId: string) =>
+  api.request<Hypercare>('GET', care(boardId, releaseId));
+export const tickHypercare = (api: Api, boardId: string, releaseId: string, key: string, done: boolean) =>
+  api.request<Hypercare>('POST', `${care(boardId, releaseId)}/checklist`, { key, done });
+export const submitHandover = (api: Api, boardId: string, releaseId: string) =>
+  api.request<Hypercare>('POST', `${care(boardId, releaseId)}/handover/submit`, {});
+export const acceptHandover = (api: Api, boardId: string, releaseId: string) =>
+  api.request<Hypercare>('POST', `${care(boardId, releaseId)}/handover/accept`, {});
+export const rejectHandover = (api: Api, boardId: string, releaseId: string, reason: string) =>
+  api.request<Hypercare>('POST', `${care(boardId, releaseId)}/handover/reject`, { reason });
+export const extendHypercare = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  endsAt: string,
+  reason: string,
+) => api.request<Hypercare>('POST', `${care(boardId, releaseId)}/extend`, { endsAt, reason });
+export const exitHypercare = (api: Api, boardId: string, releaseId: string, reason: string) =>
+  api.request<Hypercare>('POST', `${care(boardId, releaseId)}/exit`, { reason });

@@ -442,3 +442,44 @@ test('a check added in the path-to-live settings is saved and shown when they ar
   await po.getByTestId('release-settings-save').click();
   await expect(po.getByTestId('release-settings-problem')).toContainText('environments.');
 });
+
+test('the calendar feed URL is shown once and asking again replaces it; a release cancelled with a reason shows it in both browsers', async ({
+  team,
+  openBoardAs,
+  request,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments calendar', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  await planRelease(team.admin, board, { version: '9.0.0', stream: 'development', targetDate: '2027-02-01' });
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  await expect(other.getByTestId('calendar-feed-button')).toHaveCount(0);
+
+  await showReleases(po);
+  await po.getByTestId('calendar-feed-button').click();
+  const first = await po.getByTestId('calendar-feed-url').inputValue();
+  expect(first).toMatch(/\/releases\.ics\?token=/);
+  await expect(po.getByTestId('calendar-feed')).toContainText('replaces it');
+  const feed = await request.get(first);
+  expect(feed.status()).toBe(200);
+  expect(await feed.text()).toContain('BEGIN:VCALENDAR');
+  await po.getByTestId('calendar-feed-button').click();
+  await expect(po.getByTestId('calendar-feed-url')).not.toHaveValue(first);
+  expect((await request.get(first)).status()).toBe(401);
+
+  for (const page of [po, other]) await openRelease(page, '9.0.0');
+  await po.getByTestId('cancel-release').click();
+  await po.getByLabel('Reason for cancelling').fill('Superseded by 9.1.0');
+  await po
+    .getByRole('form', { name: 'Cancel release' })
+    .getByRole('button', { name: 'Cancel release' })
+    .click();
+  for (const page of [po, other]) {
+    await expect(page.getByTestId('release-cancelled')).toHaveText('Cancelled: Superseded by 9.1.0');
+    await expect(scheduleRow(page, '9.0.0')).toHaveAttribute('data-state', 'cancelled');
+  }
+  await expect(po.getByTestId('edit-release')).toHaveCount(0);
+});

@@ -483,3 +483,30 @@ test('the calendar feed URL is shown once and asking again replaces it; a releas
   }
   await expect(po.getByTestId('edit-release')).toHaveCount(0);
 });
+
+test('an edit made on a revision someone else changed meanwhile is refused and the page reloads the release', async ({
+  team,
+  openBoardAs,
+}) => {
+  const pat = await team.person('Pat Owner');
+  const board = await team.board('Payments stale edit', [pat]);
+  await team.role(board, pat, 'product_owner');
+  const release = await planRelease(team.admin, board, { version: '9.5.0', stream: 'development' });
+  const po = await openBoardAs(pat, board);
+  await openRelease(po, '9.5.0');
+  await po.getByTestId('edit-release').click();
+  await po.getByTestId('release-edit').getByLabel('What users must do').fill('Nothing at all.');
+
+  // Meanwhile someone else edits it.
+  await team.admin.send('PATCH', `${releases(board)}/${release.id}`, {
+    revision: release.revision,
+    userActions: 'Restart the app.',
+  });
+  await po.getByTestId('release-edit').getByRole('button', { name: 'Save' }).click();
+  await expect(po.getByTestId('release-edit-problem')).toContainText('changed by someone else — reloaded');
+  await expect(po.getByTestId('release-edit').getByLabel('What users must do')).toHaveValue(
+    'Restart the app.',
+  );
+  const held = await team.admin.send<Release>('GET', `${releases(board)}/${release.id}`);
+  expect(held.userActions).toBe('Restart the app.');
+});

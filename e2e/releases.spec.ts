@@ -5,9 +5,17 @@
  * arranged through the public API.
  */
 
-import type { Page } from '@playwright/test';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { Board, Card } from '../protocol/model.ts';
-import type { CreateReleaseInput, DeploymentReportInput, Release } from '../protocol/releases.ts';
+import type { InstallationWithSecret } from '../protocol/plugin.ts';
+import type {
+  CreateReleaseInput,
+  DeploymentReportInput,
+  Release,
+  ReleaseSettings,
+} from '../protocol/releases.ts';
 import { Api, cardRow, dragOnto, expect, type Person, test } from './fixtures.ts';
 
 type Reporter = Pick<Api, 'send'>;
@@ -45,24 +53,56 @@ async function deployThrough(api: Reporter, board: Board, release: Release, unti
   }
 }
 
+/** GitHub's own `deployment_status` delivery (the plugin's fixture), for one deployment of `commit`. */
+const GITHUB_FAILURE = JSON.parse(
+  readFileSync(
+    new URL('../plugins/github-deployments/fixtures/deployment_status.failure.json', import.meta.url),
+    'utf8',
+  ),
+);
+const COMMIT = GITHUB_FAILURE.deployment.sha as string;
+
+/** The board's GitHub deployments integration, installed through the API: its inbound URL and secret. */
+function installGithubDeployments(api: Reporter, board: Board): Promise<InstallationWithSecret> {
+  return api.send<InstallationWithSecret>('POST', `/api/boards/${board.id}/plugins`, {
+    pluginId: 'github-deployments',
+    name: 'GitHub deployments',
+  });
+}
+
 /**
- * CI reports a failed deployment of the release in `environment`. One place on purpose: once the
- * deployment plugins land, this becomes a real GitHub `deployment_status` webhook delivery.
+ * GitHub reports a failed deployment of `COMMIT` in `environment`: a real `deployment_status`
+ * webhook delivery, signed with the installation's secret (X-Hub-Signature-256). The run is
+ * `github:<deployment id>:<status id>`; its page the status's log URL.
  */
 async function reportFailedDeployment(
-  api: Reporter,
-  board: Board,
-  release: Release,
+  http: APIRequestContext,
+  hook: InstallationWithSecret,
   environment: string,
-  runId: string,
+  deploymentId: number,
 ) {
-  await reportRun(api, board, release, {
-    environment,
-    runId,
-    kind: 'deployment',
-    outcome: 'failure',
-    url: `https://ci.example/runs/${runId}`,
+  const runUrl = `https://ci.example/runs/${deploymentId}`;
+  const payload = structuredClone(GITHUB_FAILURE);
+  payload.deployment.id = deploymentId;
+  payload.deployment.ref = COMMIT; // no tag: the release is found by its commit
+  payload.deployment.environment = environment;
+  payload.deployment.original_environment = environment;
+  payload.deployment_status.environment = environment;
+  payload.deployment_status.log_url = runUrl;
+  payload.deployment_status.target_url = runUrl;
+  const body = JSON.stringify(payload);
+  const signature = createHmac('sha256', hook.secret).update(body).digest('hex');
+  const res = await http.post(hook.inboundUrl, {
+    data: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'deployment_status',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${signature}`,
+    },
   });
+  expect(res.status()).toBe(202);
+  return { runId: `github:${deploymentId}:${payload.deployment_status.id}`, runUrl };
 }
 
 async function showReleases(page: Page) {
@@ -153,6 +193,7 @@ test('a release is planned and two cards are dragged onto it; the other browser 
 test('a failed deployment stops the release: both browsers show the stop with its run, and the defect on the backlog', async ({
   team,
   openBoardAs,
+  request,
 }) => {
   test.slow(); // two or three browsers on two shared cores
   const pat = await team.person('Pat Owner');
@@ -160,7 +201,12 @@ test('a failed deployment stops the release: both browsers show the stop with it
   const board = await team.board('Payments stop the line', [pat, dev]);
   await team.role(board, pat, 'product_owner');
   const cards = await team.cards(board, ['Pay by phone']);
-  const release = await planRelease(team.admin, board, { version: '5.0.0', stream: 'development' });
+  const github = await installGithubDeployments(team.admin, board);
+  const release = await planRelease(team.admin, board, {
+    version: '5.0.0',
+    stream: 'development',
+    commit: COMMIT,
+  });
   await addToScope(team.admin, board, release, cards);
   await deployThrough(team.admin, board, release, 'test');
 
@@ -172,18 +218,15 @@ test('a failed deployment stops the release: both browsers show the stop with it
     await expect(step(page, 'system-test')).toHaveAttribute('data-status', 'not_reached');
   }
 
-  await reportFailedDeployment(team.admin, board, release, 'system-test', 'run-4711');
+  const run = await reportFailedDeployment(request, github, 'system-test', 4711);
 
   for (const page of [po, other]) {
     await expect(step(page, 'system-test')).toHaveAttribute('data-status', 'stopped');
-    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveText('run-4711');
-    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveAttribute(
-      'href',
-      'https://ci.example/runs/run-4711',
-    );
+    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveText(run.runId);
+    await expect(step(page, 'system-test').getByTestId('failed-run')).toHaveAttribute('href', run.runUrl);
     await expect(step(page, 'test')).toHaveAttribute('data-status', 'passed');
     await expect(detailState(page)).toHaveText('Stopped');
-    await expect(page.getByTestId('release-stop')).toContainText('run-4711');
+    await expect(page.getByTestId('release-stop')).toContainText(run.runId);
     await expect(scheduleRow(page, '5.0.0')).toHaveAttribute('data-state', 'stopped');
     // The raised defect joined the release's scope…
     await expect(page.getByTestId('scope-card')).toHaveCount(2);
@@ -324,4 +367,146 @@ test("go-live is refused for a card's author and approved by others with the rea
   }
   await expect(po.getByTestId('verdict').first()).toContainText('Pat Owner');
   await expect(po.getByTestId('verdict').first()).toContainText('Shadow verified by the service desk');
+});
+
+test('what users must do, edited in one browser, shows in the other; notes are generated from the scope', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments release notes', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  const [phone] = await team.cards(board, ['Pay by phone']);
+  const release = await planRelease(team.admin, board, {
+    version: '8.0.0',
+    stream: 'development',
+    commit: COMMIT,
+  });
+  await addToScope(team.admin, board, release, [phone!]);
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  for (const page of [po, other]) await openRelease(page, '8.0.0');
+  await expect(other.getByTestId('release-commit')).toHaveText(COMMIT.slice(0, 12));
+  // The developer may read, not edit.
+  await expect(other.getByTestId('edit-release')).toHaveCount(0);
+
+  await po.getByTestId('edit-release').click();
+  const form = po.getByTestId('release-edit');
+  await form.getByLabel('What users must do').fill('Sign in again after the upgrade.');
+  await form.getByLabel('When (users affected)').fill('Sat 02:00–03:00 CET, 10 min downtime');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(po.getByTestId('release-edit')).toHaveCount(0);
+  await expect(other.getByTestId('release-user-actions')).toHaveText('Sign in again after the upgrade.');
+  await expect(other.getByTestId('release-window')).toHaveText('Sat 02:00–03:00 CET, 10 min downtime');
+
+  await po.getByTestId('generate-notes').click();
+  for (const page of [po, other])
+    await expect(page.getByTestId('release-notes')).toContainText(`${phone!.key} Pay by phone`);
+  const held = await team.admin.send<Release>('GET', `${releases(board)}/${release.id}`);
+  expect(held.userActions).toBe('Sign in again after the upgrade.');
+  expect(held.notes).toContain('Pay by phone');
+});
+
+test('a check added in the path-to-live settings is saved and shown when they are opened again', async ({
+  team,
+  openBoardAs,
+}) => {
+  const pat = await team.person('Pat Owner');
+  const board = await team.board('Payments settings', [pat]);
+  await team.role(board, pat, 'product_owner');
+  const po = await openBoardAs(pat, board);
+  await showReleases(po);
+
+  await po.getByTestId('release-settings-open').click();
+  const dialog = po.getByTestId('release-settings');
+  const checks = dialog.getByLabel('Checks run in system-test, one a line');
+  await checks.fill('smoke\ncontract-tests');
+  await dialog.getByTestId('release-settings-save').click();
+  await expect(dialog).toHaveCount(0);
+  const saved = await team.admin.send<ReleaseSettings>('GET', `/api/boards/${board.id}/release-settings`);
+  expect(saved.custom).toBe(true);
+  expect(saved.environments.find((e) => e.name === 'system-test')?.checks).toEqual([
+    'smoke',
+    'contract-tests',
+  ]);
+
+  await po.getByTestId('release-settings-open').click();
+  await expect(
+    po.getByTestId('release-settings').getByLabel('Checks run in system-test, one a line'),
+  ).toHaveValue('smoke\ncontract-tests');
+  // A live environment with checks is refused; the dialog shows the server's message naming the field.
+  await po.getByTestId('release-settings').getByLabel('Checks run in live, one a line').fill('smoke');
+  await po.getByTestId('release-settings-save').click();
+  await expect(po.getByTestId('release-settings-problem')).toContainText('environments.');
+});
+
+test('the calendar feed URL is shown once and asking again replaces it; a release cancelled with a reason shows it in both browsers', async ({
+  team,
+  openBoardAs,
+  request,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments calendar', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  await planRelease(team.admin, board, { version: '9.0.0', stream: 'development', targetDate: '2027-02-01' });
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  await expect(other.getByTestId('calendar-feed-button')).toHaveCount(0);
+
+  await showReleases(po);
+  await po.getByTestId('calendar-feed-button').click();
+  const first = await po.getByTestId('calendar-feed-url').inputValue();
+  expect(first).toMatch(/\/releases\.ics\?token=/);
+  await expect(po.getByTestId('calendar-feed')).toContainText('replaces it');
+  const feed = await request.get(first);
+  expect(feed.status()).toBe(200);
+  expect(await feed.text()).toContain('BEGIN:VCALENDAR');
+  await po.getByTestId('calendar-feed-button').click();
+  await expect(po.getByTestId('calendar-feed-url')).not.toHaveValue(first);
+  expect((await request.get(first)).status()).toBe(401);
+
+  for (const page of [po, other]) await openRelease(page, '9.0.0');
+  await po.getByTestId('cancel-release').click();
+  await po.getByLabel('Reason for cancelling').fill('Superseded by 9.1.0');
+  await po
+    .getByRole('form', { name: 'Cancel release' })
+    .getByRole('button', { name: 'Cancel release' })
+    .click();
+  for (const page of [po, other]) {
+    await expect(page.getByTestId('release-cancelled')).toHaveText('Cancelled: Superseded by 9.1.0');
+    await expect(scheduleRow(page, '9.0.0')).toHaveAttribute('data-state', 'cancelled');
+  }
+  await expect(po.getByTestId('edit-release')).toHaveCount(0);
+});
+
+test('an edit made on a revision someone else changed meanwhile is refused and the page reloads the release', async ({
+  team,
+  openBoardAs,
+}) => {
+  const pat = await team.person('Pat Owner');
+  const board = await team.board('Payments stale edit', [pat]);
+  await team.role(board, pat, 'product_owner');
+  const release = await planRelease(team.admin, board, { version: '9.5.0', stream: 'development' });
+  const po = await openBoardAs(pat, board);
+  await openRelease(po, '9.5.0');
+  await po.getByTestId('edit-release').click();
+  await po.getByTestId('release-edit').getByLabel('What users must do').fill('Nothing at all.');
+
+  // Meanwhile someone else edits it.
+  await team.admin.send('PATCH', `${releases(board)}/${release.id}`, {
+    revision: release.revision,
+    userActions: 'Restart the app.',
+  });
+  await po.getByTestId('release-edit').getByRole('button', { name: 'Save' }).click();
+  await expect(po.getByTestId('release-edit-problem')).toContainText('changed by someone else — reloaded');
+  await expect(po.getByTestId('release-edit').getByLabel('What users must do')).toHaveValue(
+    'Restart the app.',
+  );
+  const held = await team.admin.send<Release>('GET', `${releases(board)}/${release.id}`);
+  expect(held.userActions).toBe('Restart the app.');
 });

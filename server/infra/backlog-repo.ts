@@ -55,3 +55,34 @@ export async function releasesByState(pool: pg.Pool): Promise<Map<string, number
   );
   return new Map(rows.map((r) => [r.state, r.releases]));
 }
+
+export interface Deadlines {
+  /** SLA warnings and breaches still to announce */
+  slaPending: number;
+  /** how long ago the oldest SLA deadline passed without being announced (0 when none has) */
+  slaOverdueSeconds: number;
+  /** escalations with a next step to page */
+  escalationsPending: number;
+  /** how long ago the oldest escalation step fell due without being paged (0 when none has) */
+  escalationOverdueSeconds: number;
+}
+
+/** The timed work of the service desk; both read only the due-time indexes. */
+export async function deadlines(pool: pg.Pool): Promise<Deadlines> {
+  const { rows } = await pool.query<{ what: string; pending: number; overdue: number | null }>(
+    `select 'sla' as what, count(*)::int as pending,
+            extract(epoch from now() - min(next_due_at) filter (where next_due_at <= now()))::float8 as overdue
+       from sla_clocks where next_due_at is not null
+     union all
+     select 'escalation', count(*)::int,
+            extract(epoch from now() - min(next_at) filter (where next_at <= now()))::float8
+       from oncall_escalations where next_at is not null`,
+  );
+  const of = (what: string) => rows.find((r) => r.what === what);
+  return {
+    slaPending: of('sla')?.pending ?? 0,
+    slaOverdueSeconds: Math.max(0, of('sla')?.overdue ?? 0),
+    escalationsPending: of('escalation')?.pending ?? 0,
+    escalationOverdueSeconds: Math.max(0, of('escalation')?.overdue ?? 0),
+  };
+}

@@ -9,6 +9,8 @@ import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { RELEASE_STATES } from '../../protocol/releases.ts';
 import {
+  type Deadlines,
+  deadlines,
   type JobCount,
   releasesByState,
   unfinishedJobs,
@@ -117,13 +119,21 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
  * queue gauges empty rather than stale.
  */
 function registerQueueGauges(registry: Registry, pool: pg.Pool): void {
-  type Probe = { backlog: WebhookBacklog; jobs: JobCount[]; releases: Map<string, number> } | null;
+  type Probe = {
+    backlog: WebhookBacklog;
+    jobs: JobCount[];
+    releases: Map<string, number>;
+    deadlines: Deadlines;
+  } | null;
   let current: { at: number; result: Promise<Probe> } | null = null;
   const probe = (): Promise<Probe> => {
     if (current && Date.now() - current.at < 1000) return current.result;
-    const work = Promise.all([webhookBacklog(pool), unfinishedJobs(pool), releasesByState(pool)]).then(
-      ([backlog, jobs, releases]) => ({ backlog, jobs, releases }),
-    );
+    const work = Promise.all([
+      webhookBacklog(pool),
+      unfinishedJobs(pool),
+      releasesByState(pool),
+      deadlines(pool),
+    ]).then(([backlog, jobs, releases, due]) => ({ backlog, jobs, releases, deadlines: due }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), PROBE_TIMEOUT_MS);
@@ -194,4 +204,35 @@ function registerQueueGauges(registry: Registry, pool: pg.Pool): void {
       if (p) for (const state of RELEASE_STATES) this.set({ state }, p.releases.get(state) ?? 0);
     },
   });
+  const deadlineGauge = (name: string, help: string, read: (d: Deadlines) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const p = await probe();
+        this.reset();
+        if (p) this.set(read(p.deadlines));
+      },
+    });
+  deadlineGauge(
+    'blendboard_sla_deadlines_pending',
+    'SLA warnings and breaches still to announce (open clocks with a next deadline), every board',
+    (d) => d.slaPending,
+  );
+  deadlineGauge(
+    'blendboard_sla_deadline_overdue_seconds',
+    'how long ago the oldest SLA deadline passed without being announced (0 when none has): the scheduler is behind or stopped',
+    (d) => d.slaOverdueSeconds,
+  );
+  deadlineGauge(
+    'blendboard_escalations_pending',
+    'escalations of unacknowledged incidents with a next step to page, every board',
+    (d) => d.escalationsPending,
+  );
+  deadlineGauge(
+    'blendboard_escalation_overdue_seconds',
+    'how long ago the oldest escalation step fell due without being paged (0 when none has)',
+    (d) => d.escalationOverdueSeconds,
+  );
 }

@@ -16,7 +16,7 @@ import type {
   Release,
   ReleaseSettings,
 } from '../protocol/releases.ts';
-import { Api, cardRow, dragOnto, expect, type Person, test } from './fixtures.ts';
+import { Api, boardCard, cardRow, dragOnto, expect, type Person, showView, test } from './fixtures.ts';
 
 type Reporter = Pick<Api, 'send'>;
 
@@ -188,6 +188,48 @@ test('a release is planned and two cards are dragged onto it; the other browser 
   await showBacklog(other);
   await cardRow(other, phone!.key).click();
   await expect(other.getByTestId('card-release')).toHaveText('Release 2.4.0');
+});
+
+test('a Kanban card dragged onto a release joins its scope and stays in its column; the other browser sees it', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Service releases', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  const ready = await team.column(board, 'maintenance', 'Ready');
+  const [fix] = await team.cards(board, ['Fix the login timeout'], {
+    type: 'incident',
+    stream: 'maintenance',
+  });
+  await team.admin.send('POST', `/api/boards/${board.id}/cards/${fix!.id}/move`, { columnId: ready.id });
+  await planRelease(team.admin, board, { version: '3.1.0', stream: 'maintenance' });
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  await openRelease(other, '3.1.0');
+  await expect(other.getByTestId('release-scope')).toHaveCount(0);
+
+  // On the Kanban she drags the ticket onto the release in the strip above the columns.
+  await showView(po, 'Kanban');
+  const zone = po.locator('[data-testid="release-strip"] [data-testid="release-zone"][data-version="3.1.0"]');
+  const zoneLit = zone.and(po.locator('[data-drop-target="true"]'));
+  await dragOnto(po, boardCard(po, fix!.key), zone, zoneLit);
+  await expect(zone.getByTestId('release-zone-count')).toHaveText('1 card');
+
+  // The other browser sees the release's scope take it in; the ticket did not move column.
+  await expect(other.getByTestId('scope-card')).toHaveText([new RegExp(fix!.key)]);
+  const held = await team.admin.send<Release[]>('GET', releases(board));
+  expect(held.find((r) => r.version === '3.1.0')?.cardIds).toEqual([fix!.id]);
+  const cards = await team.admin.send<Card[]>('GET', `/api/boards/${board.id}/cards`);
+  expect(cards.find((c) => c.id === fix!.id)?.columnId).toBe(ready.id);
+  await expect(
+    po.locator(
+      `[data-testid="kanban-cell"][data-column-name="Ready"] [data-testid="board-card"][data-key="${fix!.key}"]`,
+    ),
+  ).toBeVisible();
 });
 
 test('a failed deployment stops the release: both browsers show the stop with its run, and the defect on the backlog', async ({

@@ -3,6 +3,8 @@
  * columns are held still and follow the pointer (`move()` in dragover, as @dnd-kit wants for moves
  * across lists); on the drop the card's new column and neighbours become one board move, shown at
  * once and confirmed or returned by the server. A cancelled drag (Escape) restores the columns.
+ * A card dropped on a release (a droppable whose data carries `releaseId`) joins that release
+ * instead: the columns go back as they were and no board move is made.
  */
 import type { DragDropEvents } from '@dnd-kit/abstract';
 import type { DragDropManager, Draggable, Droppable } from '@dnd-kit/dom';
@@ -12,12 +14,19 @@ import { dropPlacement, type Groups } from './column-board.ts';
 
 type Events = DragDropEvents<Draggable, Droppable, DragDropManager>;
 
+const releaseOf = (target: Droppable | null): string | null => {
+  const data = target?.data as { releaseId?: unknown } | undefined;
+  return typeof data?.releaseId === 'string' ? data.releaseId : null;
+};
+
 export class ColumnDrag {
   #held = $state.raw<Groups | null>(null);
   #before: Groups | null = null;
   readonly #board: BoardState;
   readonly #source: () => Groups;
   readonly #columnOf: (group: string) => string | null;
+  /** Called when a card is dropped on a release, in place of a column move. */
+  onDropInRelease: ((cardId: string, releaseId: string) => void) | null = null;
 
   /**
    * @param source the columns as the board has them now
@@ -54,7 +63,9 @@ export class ColumnDrag {
   };
 
   onDragOver: Events['dragover'] = (event) => {
-    if (this.#held) this.#held = move(this.#held, event);
+    // Over a release the card is shown back where it started: that drop moves it to no column.
+    if (releaseOf(event.operation.target)) this.#held = this.#before;
+    else if (this.#held) this.#held = move(this.#held, event);
   };
 
   onDragEnd: Events['dragend'] = (event) => {
@@ -65,6 +76,12 @@ export class ColumnDrag {
     this.activeId = null;
     this.origin = null;
     this.#board.dragging(null);
+    const releaseId = releaseOf(event.operation.target);
+    if (!event.canceled && releaseId && source) {
+      this.#held = null;
+      this.onDropInRelease?.(String(source.id), releaseId);
+      return;
+    }
     if (!event.canceled && before && after && source) {
       const placement = dropPlacement(before, after, String(source.id), this.#columnOf);
       // The move is shown before the hold is released, so the card never flickers back.

@@ -232,6 +232,42 @@ test('a Kanban card dragged onto a release joins its scope and stays in its colu
   ).toBeVisible();
 });
 
+test('a sprint-board card dragged onto a release joins its scope and stays in the sprint', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Sprint releases', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  const base = `/api/boards/${board.id}`;
+  const [story] = await team.cards(board, ['Pay by card'], { estimate: 3 });
+  const sprint = await team.admin.send<{ id: string }>('POST', `${base}/sprints`, { name: 'Sprint 1' });
+  await team.admin.send('POST', `${base}/cards/${story!.id}/move`, { sprintId: sprint.id });
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  await team.admin.send('POST', `${base}/sprints/${sprint.id}/start`, {
+    goal: 'Pay',
+    startDate: day(0),
+    endDate: day(10),
+  });
+  await planRelease(team.admin, board, { version: '4.0.0', stream: 'development' });
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  await openRelease(other, '4.0.0');
+
+  await showView(po, 'Sprint board');
+  const zone = po.locator('[data-testid="release-strip"] [data-testid="release-zone"][data-version="4.0.0"]');
+  const zoneLit = zone.and(po.locator('[data-drop-target="true"]'));
+  await dragOnto(po, boardCard(po, story!.key), zone, zoneLit);
+  await expect(zone.getByTestId('release-zone-count')).toHaveText('1 card');
+
+  await expect(other.getByTestId('scope-card')).toHaveText([new RegExp(story!.key)]);
+  const cards = await team.admin.send<Card[]>('GET', `/api/boards/${board.id}/cards`);
+  expect(cards.find((c) => c.id === story!.id)?.sprintId).toBe(sprint.id);
+});
+
 test('a failed deployment stops the release: both browsers show the stop with its run, and the defect on the backlog', async ({
   team,
   openBoardAs,

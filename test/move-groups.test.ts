@@ -212,8 +212,11 @@ describe('moves waiting for a board write commit together', () => {
       commits.commit(...moveTo(boardId, c, taken.rank)), // another card holds this rank
       commits.commit(...moveTo(boardId, d, 'zy4')),
     ];
+    // Watched before the lock goes: the refused move may fail before `release()` returns, and a
+    // rejection nobody listens to yet is reported as unhandled.
+    const answers = Promise.allSettled([first, ...others]);
     await lock.release();
-    const settled = await Promise.allSettled([first, ...others]);
+    const settled = await answers;
 
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });

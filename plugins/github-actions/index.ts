@@ -13,6 +13,7 @@ import {
   type TSchema,
   Type,
   ticketConfigFields,
+  verifyGitHubSignature,
 } from '../../protocol/plugin.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -93,14 +94,7 @@ export default definePlugin({
     events: {
       description:
         'GitHub repository or organisation webhook, content type application/json, event "Workflow runs"',
-      verify(req, ctx) {
-        const signature = req.headers['x-hub-signature-256'];
-        if (!signature) return 'missing X-Hub-Signature-256 header (set the webhook secret in GitHub)';
-        return (
-          ctx.safeEqual(signature, `sha256=${ctx.hmacSha256(req.rawBody)}`) ||
-          'X-Hub-Signature-256 does not match'
-        );
-      },
+      verify: verifyGitHubSignature,
       parse,
       payloadSchema: WorkflowRunEvent,
       deliveryId: (req) => req.headers['x-github-delivery'],

@@ -12,6 +12,7 @@ import {
   releaseConfigFields,
   type TSchema,
   Type,
+  verifyGitHubSignature,
 } from '../../protocol/plugin.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -84,14 +85,7 @@ export default definePlugin({
     events: {
       description:
         'GitHub repository or organisation webhook, content type application/json, event "Deployment statuses"',
-      verify(req, ctx) {
-        const signature = req.headers['x-hub-signature-256'];
-        if (!signature) return 'missing X-Hub-Signature-256 header (set the webhook secret in GitHub)';
-        return (
-          ctx.safeEqual(signature, `sha256=${ctx.hmacSha256(req.rawBody)}`) ||
-          'X-Hub-Signature-256 does not match'
-        );
-      },
+      verify: verifyGitHubSignature,
       parse,
       payloadSchema: DeploymentStatusEvent,
       deliveryId: (req) => req.headers['x-github-delivery'],

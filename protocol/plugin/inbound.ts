@@ -47,6 +47,15 @@ export function basicAuthPassword(req: InboundRequest): string | null {
   return colon >= 0 ? decoded.slice(colon + 1) : null;
 }
 
+/** GitHub's webhook signature: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
+export function verifyGitHubSignature(req: InboundRequest, ctx: VerifyContext<unknown>): true | string {
+  const signature = req.headers['x-hub-signature-256'];
+  if (!signature) return 'missing X-Hub-Signature-256 header (set the webhook secret in GitHub)';
+  return (
+    ctx.safeEqual(signature, `sha256=${ctx.hmacSha256(req.rawBody)}`) || 'X-Hub-Signature-256 does not match'
+  );
+}
+
 /**
  * `Authorization: Bearer <secret>`, or `X-Blendboard-Signature: sha256=<hex HMAC-SHA256 of the raw body>`:
  * how the generic JSON formats (and simple third-party plugins) authenticate.

@@ -233,6 +233,7 @@ interface Schema {
   required?: string[];
   additionalProperties?: boolean | Schema;
   anyOf?: Schema[];
+  const?: unknown;
 }
 
 const SAMPLE_STRINGS = ['2026-01-05', 'AB', 'abc', '1', 'a@b.co', 'some text', '09:00'];
@@ -386,6 +387,30 @@ function operations(): Operation[] {
   return out;
 }
 
+/**
+ * Whether the parameter's schema refuses this query-string value. A free-text search (`q`) takes
+ * "not-a-uuid" or "ünïcode" as a fine query; only values its schema refuses are bad input.
+ */
+function refusedInQuery(input: Schema, v: string): boolean {
+  const s = plain(input);
+  if (v.includes('\u0000')) return true;
+  if (s.anyOf) return s.anyOf.every((b) => b.type === 'null' || refusedInQuery(b, v));
+  if (s.const !== undefined) return s.const !== v;
+  if (s.enum) return !s.enum.includes(v);
+  if (s.type === 'integer' || s.type === 'number') {
+    const n = Number(v);
+    if (!/^-?\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) return true;
+    if (s.type === 'integer' && !Number.isSafeInteger(n)) return true;
+    return (s.minimum !== undefined && n < s.minimum) || (s.maximum !== undefined && n > s.maximum);
+  }
+  if (s.type === 'boolean') return v !== 'true' && v !== 'false';
+  if (s.pattern && !new RegExp(s.pattern).test(v)) return true;
+  if (s.format === 'uuid') return !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+  // Dates and the like: none of the bad texts is one.
+  if (s.format) return true;
+  return (s.maxLength !== undefined && v.length > s.maxLength) || v.length < (s.minLength ?? 0);
+}
+
 /** One request with exactly one bad value in it: in the path, the query string or the body. */
 function badRequest(op: Operation): fc.Arbitrary<{ url: string; body?: unknown; where: string }> {
   const pathParams = op.params.filter((p) => p.in === 'path');
@@ -417,7 +442,7 @@ function badRequest(op: Operation): fc.Arbitrary<{ url: string; body?: unknown; 
     );
   }
   for (const q of query) {
-    const bad = badText.filter((v) => !q.schema.pattern || !new RegExp(q.schema.pattern).test(v));
+    const bad = badText.filter((v) => refusedInQuery(q.schema, v));
     choices.push(
       bad.map((v) => ({
         url: url(undefined, undefined, [q.name, v]),

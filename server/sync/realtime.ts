@@ -337,6 +337,14 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
     socket.on('board:join', async (frame, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
+      // A malformed frame is refused as such, and never takes one of the admitted joins' places.
+      let f: JoinFrame;
+      try {
+        f = checkJoin(frame) as JoinFrame;
+      } catch (err) {
+        reply(replyError(err));
+        return;
+      }
       const ticket = joins.enter();
       if (!ticket.admit) {
         reply({
@@ -348,7 +356,6 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         return;
       }
       try {
-        const f = checkJoin(frame) as JoinFrame;
         // Join first, then read: an event committed in between arrives twice at worst, and the client
         // drops anything at or below the sequence it already applied.
         await enterBoard(socket, actor, f.boardId);

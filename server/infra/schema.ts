@@ -606,3 +606,16 @@ export interface BoardReleaseCostModelsTable {
 export interface Database {
   board_release_cost_models: BoardReleaseCostModelsTable;
 }
+
+export interface RequestRatingsTable {
+  card_id: string;
+  board_id: string;
+  rating: number;
+  comment: Generated<string>;
+  rated_by: string | null;
+  rated_at: Generated<Date>;
+}
+
+export interface Database {
+  request_ratings: RequestRatingsTable;
+}

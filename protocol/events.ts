@@ -10,6 +10,7 @@
  */
 import { type Static, type TSchema, Type } from 'typebox';
 import { HypercareIncidentSchema, HypercareSchema } from './hypercare.ts';
+import { ImprovementItemSchema, ImprovementSettingsSchema, ReviewSchema } from './improvement.ts';
 import {
   Actor,
   CardPlacementSchema,
@@ -265,6 +266,42 @@ export const OncallAcknowledgedEventSchema = kind(
   Type.Object({ cardId: Uuid, key: Type.String(), stepsPaged: Type.Integer() }),
 );
 
+/** Review and improve (issue 17): the board's review cadence changed. */
+export const ImprovementSettingsEventSchema = kind(
+  'improvement.settings_changed',
+  NoCard,
+  Type.Object({ settings: ImprovementSettingsSchema }),
+);
+/** A review of the release procedure was scheduled, edited or recorded as held. */
+export const ImprovementReviewEventSchema = kind(
+  'improvement.review_changed',
+  NoCard,
+  Type.Object({
+    review: ReviewSchema,
+    change: Type.String({ description: 'scheduled | recorded | edited' }),
+  }),
+);
+export const ImprovementReviewDeletedEventSchema = kind(
+  'improvement.review_deleted',
+  NoCard,
+  Type.Object({ reviewId: Uuid, title: Type.String() }),
+);
+/** An improvement item was raised, edited or moved along its status (closing carries the result). */
+export const ImprovementItemEventSchema = kind(
+  'improvement.item_changed',
+  NoCard,
+  Type.Object({
+    item: ImprovementItemSchema,
+    change: Type.String({ description: 'raised | edited | status' }),
+    previousStatus: Type.Optional(Type.String()),
+  }),
+);
+export const ImprovementItemDeletedEventSchema = kind(
+  'improvement.item_deleted',
+  NoCard,
+  Type.Object({ itemId: Uuid, number: Type.Integer() }),
+);
+
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
   [
@@ -299,6 +336,11 @@ export const BoardEventSchema = Type.Union(
     OncallAcknowledgedEventSchema,
     OncallRotaChangedEventSchema,
     OncallPolicyChangedEventSchema,
+    ImprovementItemEventSchema,
+    ImprovementReviewEventSchema,
+    ImprovementReviewDeletedEventSchema,
+    ImprovementItemDeletedEventSchema,
+    ImprovementSettingsEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

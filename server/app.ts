@@ -29,6 +29,8 @@ import { flagRoutes } from './flags/routes.ts';
 import { FlagService } from './flags/service.ts';
 import { createHypercare } from './hypercare/index.ts';
 import type { HypercareService } from './hypercare/service.ts';
+import { improvementRoutes } from './improvement/routes.ts';
+import { ImprovementService } from './improvement/service.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { loggedUrl, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
@@ -207,6 +209,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
   await http.register(slaRoutes, { sla });
+  await http.register(improvementRoutes, { improvement: new ImprovementService(db, bus), flags });
 
   // ---- Hyper-care after go-live: routes and the window-end timer (pg-boss, the app's database)
   const hypercare = await createHypercare({

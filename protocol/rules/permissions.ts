@@ -23,7 +23,9 @@ export type Permission =
   | 'hypercare:work' // the dev team works through the handover checklist and submits it
   | 'hypercare:decide' // extend hyper-care or end it early
   | 'handover:accept' // the AMS lead accepts or rejects a handover
-  | 'oncall:manage'; // rotas, overrides and swaps, escalation policies
+  | 'oncall:manage' // rotas, overrides and swaps, escalation policies
+  | 'improvement:manage' // the review cadence, reviews, and every item of the improvement register
+  | 'improvement:work_own'; // update the improvement items one owns
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -43,6 +45,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'handover:accept',
     'oncall:manage',
+    'improvement:manage',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -57,8 +60,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:work',
     'hypercare:decide',
     'oncall:manage',
+    'improvement:manage',
   ]),
-  developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work']),
+  developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work', 'improvement:work_own']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover
   maintenance: new Set<Permission>([
     ...WORKER,
@@ -67,6 +71,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'handover:accept',
     'oncall:manage',
+    'improvement:manage',
   ]),
   viewer: new Set<Permission>(['board:read']),
 };

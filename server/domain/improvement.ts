@@ -8,9 +8,9 @@
  * the field.
  */
 import { DateTime } from 'luxon';
+import type { ImprovementStatus } from '../../protocol/improvement.ts';
 
-export const IMPROVEMENT_STATUSES = ['proposed', 'planned', 'in_progress', 'done', 'dropped'] as const;
-export type ImprovementStatus = (typeof IMPROVEMENT_STATUSES)[number];
+export type { ImprovementStatus };
 export const CLOSED_STATUSES: readonly ImprovementStatus[] = ['done', 'dropped'];
 export const isClosed = (s: ImprovementStatus) => CLOSED_STATUSES.includes(s);
 
@@ -217,7 +217,7 @@ export function checkRevision(current: number, expected: number): Refusal | null
 }
 
 /** What a planned item needs: someone to own it, a quarter to be done in and a target to measure. */
-function readyToPlan(item: ItemFacts): Refusal | null {
+export function readyToPlan(item: ItemFacts): Refusal | null {
   if (!item.ownerId) return { field: 'ownerId', message: 'a planned item needs an owner', conflict: false };
   if (!item.dueQuarter)
     return { field: 'dueQuarter', message: 'a planned item needs a due quarter', conflict: false };

@@ -619,3 +619,62 @@ export interface RequestRatingsTable {
 export interface Database {
   request_ratings: RequestRatingsTable;
 }
+
+// ---- review and improve (issue 17; migrations/2026-12-05T0220-improvement.ts) ---------------------
+
+export interface BoardImprovementSettingsTable {
+  board_id: string;
+  cadence_weeks: number;
+  since: string;
+  updated_at: Timestamp;
+}
+
+export interface ImprovementReviewsTable {
+  id: Generated<string>;
+  board_id: string;
+  title: string;
+  scheduled_on: string;
+  held_at: NullableTimestamp;
+  minutes: Generated<string>;
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImprovementItemsTable {
+  id: Generated<string>;
+  board_id: string;
+  number: number;
+  title: string;
+  description: Generated<string>;
+  review_id: string | null;
+  owner_id: string | null;
+  baseline_text: Generated<string>;
+  baseline_value: Numeric;
+  target_text: Generated<string>;
+  target_value: Numeric;
+  unit: Generated<string>;
+  due_quarter: string | null;
+  status: Generated<string>;
+  result: Generated<string>;
+  result_value: Numeric;
+  closed_at: NullableTimestamp;
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  board_improvement_settings: BoardImprovementSettingsTable;
+  improvement_reviews: ImprovementReviewsTable;
+  improvement_review_attendees: { review_id: string; user_id: string };
+  improvement_review_releases: { review_id: string; release_id: string };
+  improvement_items: ImprovementItemsTable;
+  improvement_item_releases: { item_id: string; release_id: string };
+  improvement_item_cards: { item_id: string; card_id: string };
+}
+
+export type ImprovementReviewRow = Selectable<ImprovementReviewsTable>;
+export type ImprovementItemRow = Selectable<ImprovementItemsTable>;

@@ -102,6 +102,16 @@ export function describeEvent(e: BoardEvent): string {
       return `paged ${e.payload.who?.name ?? 'nobody (no one on duty)'} (step ${e.payload.step + 1})`;
     case 'oncall.acknowledged':
       return 'acknowledged the incident';
+    case 'improvement.settings_changed':
+      return `set release reviews every ${e.payload.settings.cadenceWeeks} weeks`;
+    case 'improvement.review_changed':
+      return `${e.payload.change === 'recorded' ? 'recorded' : e.payload.change === 'scheduled' ? 'scheduled' : 'edited'} the review “${e.payload.review.title}”`;
+    case 'improvement.review_deleted':
+      return `took the review “${e.payload.title}” off the schedule`;
+    case 'improvement.item_changed':
+      return `${e.payload.change === 'raised' ? 'raised' : 'updated'} IMP-${e.payload.item.number}${e.payload.change === 'status' ? ` (${e.payload.item.status.replace('_', ' ')})` : ''}`;
+    case 'improvement.item_deleted':
+      return `deleted IMP-${e.payload.number}`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

@@ -730,6 +730,12 @@ export class BoardState {
       case 'oncall.acknowledged':
       case 'oncall.rota_changed':
       case 'oncall.policy_changed':
+      // the improvement register keeps its own state (improvement/improvement.svelte.ts follows onEvent)
+      case 'improvement.settings_changed':
+      case 'improvement.review_changed':
+      case 'improvement.review_deleted':
+      case 'improvement.item_changed':
+      case 'improvement.item_deleted':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -39,7 +39,15 @@ beforeAll(async () => {
       stream: 'development',
     }),
   );
+  const review = await admin.ok(
+    admin.post<{ id: string }>(`/api/boards/${boardId}/improvement/reviews`, { scheduledOn: '2027-01-04' }),
+  );
+  const item = await admin.ok(
+    admin.post<{ id: string }>(`/api/boards/${boardId}/improvement/items`, { title: 'Improve' }),
+  );
   Object.assign(ids, {
+    reviewId: review.id,
+    itemId: item.id,
     releaseId: release.id,
     boardId,
     cardId: card.id,

@@ -53,3 +53,14 @@ describe('board roles', () => {
     expect(roleAllows('developer', 'hypercare:decide')).toBe(false);
   });
 });
+
+describe('review and improve', () => {
+  it('lets product owners, admins and AMS leads run it, developers work the items they own, viewers read', () => {
+    for (const role of ['admin', 'product_owner', 'maintenance'] as const)
+      expect(roleAllows(role, 'improvement:manage')).toBe(true);
+    expect(roleAllows('developer', 'improvement:manage')).toBe(false);
+    expect(roleAllows('developer', 'improvement:work_own')).toBe(true);
+    expect(roleAllows('viewer', 'improvement:manage')).toBe(false);
+    expect(roleAllows('viewer', 'improvement:work_own')).toBe(false);
+  });
+});

@@ -81,6 +81,17 @@ export class Improvement {
         case 'improvement.settings_changed':
           this.#reloadSoon();
           break;
+        case 'card.deleted': {
+          // the link went with the card (on delete cascade), without an item event
+          const { cardId } = event.payload;
+          if (this.items.some((i) => i.cards.some((c) => c.cardId === cardId)))
+            this.items = this.items.map((i) =>
+              i.cards.some((c) => c.cardId === cardId)
+                ? { ...i, cards: i.cards.filter((c) => c.cardId !== cardId) }
+                : i,
+            );
+          break;
+        }
         default:
           break;
       }

@@ -71,7 +71,10 @@ function arrange() {
     request: () => new Promise<ImprovementOverview>((resolve) => (answer = resolve)),
   } as unknown as Api;
   let seq = 0;
-  const emit = (type: 'improvement.item_changed' | 'improvement.item_deleted', payload: unknown) => {
+  const emit = (
+    type: 'improvement.item_changed' | 'improvement.item_deleted' | 'card.deleted',
+    payload: unknown,
+  ) => {
     const e = {
       type,
       boardId: 'b',
@@ -102,6 +105,17 @@ describe('the Improvement panel’s state', () => {
       [1, 'planned', 2],
       [2, 'proposed', 1],
     ]);
+    // a linked card deleted: its link goes (the server cascades it, with no item event)
+    emit('improvement.item_changed', {
+      item: item({
+        revision: 3,
+        status: 'planned',
+        cards: [{ cardId: 'c1', key: 'OPS-1', title: 'Slow', type: 'incident' }],
+      }),
+      change: 'edited',
+    });
+    emit('card.deleted', { cardId: 'c1', key: 'OPS-1', title: 'Slow' });
+    expect(state.items[0]?.cards).toEqual([]);
     emit('improvement.item_deleted', { itemId: 'i2', number: 2 });
     expect(state.items.map((i) => i.number)).toEqual([1]);
     stop();

@@ -619,3 +619,12 @@ export interface RequestRatingsTable {
 export interface Database {
   request_ratings: RequestRatingsTable;
 }
+
+// ---- release runs, who reported them and the environment's URL (migrations/2026-12-05T0210-release-run-reporters.ts)
+
+export interface ReleaseRunsTable {
+  /** the reporter when it was no person: `plugin:<id>` */
+  reported_by_label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** where the deployed environment answers, when the tool said (a shadow's hidden URL) */
+  environment_url: ColumnType<string | null, string | null | undefined, string | null>;
+}

@@ -37,9 +37,9 @@ import {
 } from '../domain/ticket-lifecycle.ts';
 import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import { linkTargetFor, recordLink, routeFor } from '../hypercare/service.ts';
-import { joinNamedRelease } from '../releases/service.ts';
 import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
+import { joinNamedRelease } from '../releases/service.ts';
 import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 

@@ -475,10 +475,15 @@ test('what users must do, edited in one browser, shows in the other; notes are g
   const form = po.getByTestId('release-edit');
   await form.getByLabel('What users must do').fill('Sign in again after the upgrade.');
   await form.getByLabel('When (users affected)').fill('Sat 02:00–03:00 CET, 10 min downtime');
+  await form.getByLabel('Tag').fill('v8.0.0');
+  await form.getByLabel('Shadow URL').fill('https://shadow-8.payments.example');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(po.getByTestId('release-edit')).toHaveCount(0);
   await expect(other.getByTestId('release-user-actions')).toHaveText('Sign in again after the upgrade.');
   await expect(other.getByTestId('release-window')).toHaveText('Sat 02:00–03:00 CET, 10 min downtime');
+  await expect(other.getByTestId('release-tag')).toHaveText('v8.0.0');
+  await expect(other.getByTestId('release-commit')).toHaveText(COMMIT.slice(0, 12));
+  await expect(other.getByTestId('shadow-url')).toHaveText('https://shadow-8.payments.example');
 
   await po.getByTestId('generate-notes').click();
   for (const page of [po, other])

@@ -47,7 +47,7 @@ async function deployThrough(api: Reporter, board: Board, release: Release, unti
       runId: `deploy-${environment}-${release.version}`,
       kind: 'deployment',
       outcome: 'success',
-      ...(environment === until && url ? { url } : {}),
+      ...(environment === until && url ? { environmentUrl: url } : {}),
     });
     if (environment === until) return;
   }
@@ -475,10 +475,15 @@ test('what users must do, edited in one browser, shows in the other; notes are g
   const form = po.getByTestId('release-edit');
   await form.getByLabel('What users must do').fill('Sign in again after the upgrade.');
   await form.getByLabel('When (users affected)').fill('Sat 02:00–03:00 CET, 10 min downtime');
+  await form.getByLabel('Tag').fill('v8.0.0');
+  await form.getByLabel('Shadow URL').fill('https://shadow-8.payments.example');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(po.getByTestId('release-edit')).toHaveCount(0);
   await expect(other.getByTestId('release-user-actions')).toHaveText('Sign in again after the upgrade.');
   await expect(other.getByTestId('release-window')).toHaveText('Sat 02:00–03:00 CET, 10 min downtime');
+  await expect(other.getByTestId('release-tag')).toHaveText('v8.0.0');
+  await expect(other.getByTestId('release-commit')).toHaveText(COMMIT.slice(0, 12));
+  await expect(other.getByTestId('shadow-url')).toHaveText('https://shadow-8.payments.example');
 
   await po.getByTestId('generate-notes').click();
   for (const page of [po, other])
@@ -587,4 +592,141 @@ test('an edit made on a revision someone else changed meanwhile is refused and t
   );
   const held = await team.admin.send<Release>('GET', `${releases(board)}/${release.id}`);
   expect(held.userActions).toBe('Restart the app.');
+});
+
+test('a signed GitHub deployment_status to the shadow with its environment_url shows the shadow URL and its verification runs live in the other browser', async ({
+  team,
+  openBoardAs,
+  request,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const pat = await team.person('Pat Owner');
+  const dev = await team.person('Dee Veloper');
+  const board = await team.board('Payments shadow', [pat, dev]);
+  await team.role(board, pat, 'product_owner');
+  // The shadow runs a smoke test and a synthetic payment after each deployment.
+  const { custom: _, ...settings } = await team.admin.send<ReleaseSettings>(
+    'GET',
+    `/api/boards/${board.id}/release-settings`,
+  );
+  await team.admin.send('PUT', `/api/boards/${board.id}/release-settings`, {
+    ...settings,
+    environments: settings.environments.map((e) =>
+      e.name === 'production-shadow' ? { ...e, checks: ['smoke', 'synthetic-payment'] } : e,
+    ),
+  });
+  const github = await installGithubDeployments(team.admin, board);
+  const release = await planRelease(team.admin, board, {
+    version: '8.0.0',
+    stream: 'development',
+    commit: COMMIT,
+  });
+  await addToScope(team.admin, board, release, await team.cards(board, ['Pay by bank transfer']));
+  await deployThrough(team.admin, board, release, 'pre-production');
+
+  const po = await openBoardAs(pat, board);
+  const other = await openBoardAs(dev, board);
+  for (const page of [po, other]) {
+    await openRelease(page, '8.0.0');
+    await expect(page.getByTestId('shadow-url')).toHaveText('not deployed yet');
+    await expect(page.locator('[data-testid="runs-environment"]')).toHaveCount(3);
+  }
+  // What must never happen: the other browser shows a shadow URL that is not the environment's.
+  await other.evaluate(() => {
+    const w = window as unknown as { wrongShadow: string[] };
+    w.wrongShadow = [];
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="shadow-url"]')?.textContent?.trim() ?? '';
+      if (text !== 'not deployed yet' && text !== 'https://shadow-8-0-0.payments.example')
+        w.wrongShadow.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+
+  // GitHub's own delivery: production (the board's production shadow) succeeded, with its environment URL.
+  const payload = JSON.parse(
+    readFileSync(
+      new URL(
+        '../plugins/github-deployments/fixtures/deployment_status.production.success.json',
+        import.meta.url,
+      ),
+      'utf8',
+    ),
+  );
+  payload.deployment.id = 8080;
+  payload.deployment.ref = COMMIT; // no tag: the release is found by its commit
+  payload.deployment.payload = {};
+  payload.deployment_status.environment_url = 'https://shadow-8-0-0.payments.example';
+  payload.deployment_status.log_url = 'https://ci.example/runs/8080';
+  payload.deployment_status.target_url = 'https://ci.example/runs/8080';
+  const body = JSON.stringify(payload);
+  const res = await request.post(github.inboundUrl, {
+    data: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'deployment_status',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${createHmac('sha256', github.secret).update(body).digest('hex')}`,
+    },
+  });
+  expect(res.status()).toBe(202);
+  const runId = `github:8080:${payload.deployment_status.id}`;
+
+  for (const page of [po, other]) {
+    const shadow = page.getByTestId('shadow-url');
+    await expect(shadow).toHaveText('https://shadow-8-0-0.payments.example');
+    await expect(shadow.getByRole('link')).toHaveAttribute('href', 'https://shadow-8-0-0.payments.example');
+    const verification = page.getByTestId('shadow-verification');
+    await expect(verification.locator('[data-name="deployment"]')).toHaveAttribute('data-outcome', 'success');
+    await expect(verification.locator('[data-name="smoke"]')).toHaveAttribute('data-outcome', 'pending');
+    const shadowRuns = page.locator('[data-testid="runs-environment"][data-environment="production-shadow"]');
+    await expect(shadowRuns.getByTestId('run')).toHaveCount(1);
+    await expect(shadowRuns.getByTestId('run')).toHaveAttribute('data-run-id', runId);
+    await expect(shadowRuns.getByTestId('run')).toContainText('plugin github-deployments');
+    await expect(shadowRuns.getByRole('link', { name: runId })).toHaveAttribute(
+      'href',
+      'https://ci.example/runs/8080',
+    );
+    await expect(step(page, 'production-shadow')).toHaveAttribute('data-status', 'current');
+  }
+
+  // The shadow's checks report in; each result appears beside the shadow URL without a reload.
+  const devApi = await signedIn(dev);
+  await reportRun(devApi, board, release, {
+    environment: 'production-shadow',
+    runId: 'smoke-8080',
+    kind: 'check',
+    check: 'smoke',
+    outcome: 'success',
+    url: 'https://ci.example/checks/smoke-8080',
+  });
+  await reportRun(devApi, board, release, {
+    environment: 'production-shadow',
+    runId: 'synthetic-8080',
+    kind: 'check',
+    check: 'synthetic-payment',
+    outcome: 'failure',
+    url: 'https://ci.example/checks/synthetic-8080',
+  });
+  for (const page of [po, other]) {
+    const verification = page.getByTestId('shadow-verification');
+    await expect(verification.locator('[data-name="smoke"]')).toHaveAttribute('data-outcome', 'success');
+    await expect(verification.locator('[data-name="synthetic-payment"]')).toHaveAttribute(
+      'data-outcome',
+      'failure',
+    );
+    await expect(
+      page
+        .locator('[data-testid="runs-environment"][data-environment="production-shadow"]')
+        .getByTestId('run'),
+    ).toHaveCount(3);
+  }
+  expect(await other.evaluate(() => (window as unknown as { wrongShadow: string[] }).wrongShadow)).toEqual(
+    [],
+  );
+
+  if (process.env.SCREENSHOTS) {
+    // The release pane scrolls on its own: a taller window shows the runs too.
+    await other.setViewportSize({ width: 1440, height: 1500 });
+    await other.screenshot({ path: 'docs/release-detail.png' });
+  }
 });

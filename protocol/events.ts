@@ -22,7 +22,7 @@ import {
   Uuid,
 } from './model.ts';
 import { PolicySchema, RotaSchema } from './oncall.ts';
-import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
+import { ReleaseRunSchema, ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
 import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -175,6 +175,10 @@ export const ReleaseUpdatedEventSchema = kind(
         description: 'the state before this change (absent in events recorded before it was added)',
       }),
     ),
+    run: Type.Optional({
+      ...ReleaseRunSchema,
+      description: 'the run reported, when a report made this change (deployed, stopped, resumed)',
+    }),
   }),
 );
 export const ReleaseSettingsChangedEventSchema = kind(

@@ -34,6 +34,14 @@ export const CommitSha = Type.String({
   description: 'the commit SHA, full or at least 7 hex digits',
 });
 
+/** A web address people open from the release page: http(s) only, so a link cannot run script. */
+export const WebUrl = Type.String({
+  format: 'uri',
+  maxLength: 2000,
+  pattern: '^[hH][tT][tT][pP][sS]?://',
+  description: 'an http(s) URL',
+});
+
 const CheckNameOptions = { minLength: 1, maxLength: 60, pattern: '^\\S(.*\\S)?$' } as const;
 const CheckName = Type.String({ ...CheckNameOptions, description: 'no leading or trailing spaces' });
 const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
@@ -151,7 +159,14 @@ export const DeploymentReportBody = Type.Object(
     runId: Type.String({ minLength: 1, maxLength: 200 }),
     kind: Type.Union([Type.Literal('deployment'), Type.Literal('check')]),
     outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
-    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+    url: Type.Optional(
+      Type.String({ format: 'uri', maxLength: 2000, description: "the run's page (its log)" }),
+    ),
+    environmentUrl: Type.Optional({
+      ...WebUrl,
+      description:
+        "where the deployed environment answers; a successful deployment in the production shadow records it as the release's shadow URL",
+    }),
     check: Type.Optional(
       Type.String({
         ...CheckNameOptions,
@@ -257,6 +272,11 @@ export const UpdateReleaseBody = Type.Object(
     ),
     version: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })),
     targetDate: Type.Optional(Nullable(DateOnly)),
+    tag: Type.Optional(Nullable(ReleaseTag)),
+    commit: Type.Optional(Nullable(CommitSha)),
+    shadowUrl: Type.Optional(
+      Nullable({ ...WebUrl, description: 'the hidden URL the production shadow answers at; null clears it' }),
+    ),
     notes: Type.Optional(Text(20_000, 'release notes (Markdown)')),
     userActions: Type.Optional(Text(5_000, 'what users must do (Markdown)')),
     changeWindow: Type.Optional(
@@ -272,6 +292,35 @@ export const UpdateReleaseBody = Type.Object(
   { additionalProperties: false },
 );
 export type UpdateReleaseInput = Static<typeof UpdateReleaseBody>;
+
+// ---- the runs reported on a release -------------------------------------------------------------
+
+export const ReleaseRunSchema = Type.Object({
+  id: Uuid,
+  environment: Type.String(),
+  kind: Type.Union([Type.Literal('deployment'), Type.Literal('check')]),
+  /** for a check: which of the environment's configured checks ran */
+  check: Nullable(Type.String()),
+  runId: Type.String(),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  /** the run's page (its log) */
+  url: Nullable(Type.String()),
+  /** where the deployed environment answers, when the tool said */
+  environmentUrl: Nullable(Type.String()),
+  reportedAt: Type.String({ format: 'date-time' }),
+  /** the person who reported it (an API token reports as its owner); null for a plugin */
+  reportedBy: Nullable(Type.Object({ userId: Uuid, name: Type.String() })),
+  /** the plugin that reported it (e.g. github-deployments); null for a person */
+  plugin: Nullable(Type.String()),
+});
+export type ReleaseRun = Static<typeof ReleaseRunSchema>;
+
+export const ReleaseRunsSchema = Type.Object({
+  releaseId: Uuid,
+  /** in the order they were recorded */
+  runs: Type.Array(ReleaseRunSchema),
+});
+export type ReleaseRuns = Static<typeof ReleaseRunsSchema>;
 
 // ---- the calendar feed ----------------------------------------------------------------------------
 

@@ -76,6 +76,21 @@ const actions: Record<string, { setup?: () => Promise<Release>; run: Action; all
       }),
     allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
   },
+  'read a release’s runs': {
+    setup: () => fresh(true),
+    run: (c, r) => c.get(`${base()}/${r.id}/runs`),
+    allowed: [...ROLES],
+  },
+  'edit a release’s tag, commit and shadow URL': {
+    run: (c, r) =>
+      c.patch(`${base()}/${r.id}`, {
+        revision: r.revision,
+        tag: `v-${++n}`,
+        commit: 'abcdef0',
+        shadowUrl: 'https://shadow.example.com',
+      }),
+    allowed: ['admin', 'product_owner'],
+  },
   'ask the gate': {
     run: (c, r) => c.get(`${base()}/${r.id}/gate?environment=test`),
     allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
@@ -167,6 +182,7 @@ describe('each role against each release route', () => {
     for (const role of ROLES) expect((await clients[role].get(`${base()}/${r.id}`)).status).toBe(200);
     expect((await outsider.get(`${base()}/${r.id}`)).status).toBe(404);
     expect((await outsider.patch(`${base()}/${r.id}`, { notes: 'x' })).status).toBe(404);
+    expect((await outsider.get(`${base()}/${r.id}/runs`)).status).toBe(404);
     expect((await outsider.get(`/api/boards/${boardId}/release-settings`)).status).toBe(404);
     expect((await outsider.post(`${base()}/feed-token`)).status).toBe(404);
     expect((await outsider.get(`${base()}.ics`)).status).toBe(404);
@@ -186,6 +202,7 @@ describe('each role against each release route', () => {
       `/api/boards/${boardId}/release-settings`,
       `${base()}.ics`,
       `${base()}/${r.id}/notes.md`,
+      `${base()}/${r.id}/runs`,
     ])
       expect((await fetch(`${server.baseUrl}${url}`)).status, url).toBe(401);
   });

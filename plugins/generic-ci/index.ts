@@ -23,6 +23,8 @@ export const GenericCiPayload = Type.Object({
   message: Type.Optional(Type.String({ maxLength: 10_000 })),
   severity: Type.Optional(SeveritySchema),
   occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
+  /** the version of the release this run builds: a failure's ticket joins that release while it is on its way */
+  release: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
 });
 
 export default definePlugin({
@@ -68,6 +70,7 @@ export default definePlugin({
             ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
             ...(branch ? { branch } : {}),
             onDefaultBranch: r.defaultBranch !== undefined && branch === r.defaultBranch,
+            ...(r.release ? { release: { version: r.release } } : {}),
           });
           return;
         }

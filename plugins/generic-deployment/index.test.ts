@@ -38,6 +38,24 @@ describe('generic deployment plugin', () => {
     ]);
   });
 
+  it('passes on where a successful deployment answers, and refuses an environment URL that is not http(s)', async () => {
+    const shadow = {
+      ...JSON.parse(text('success')),
+      environment: 'production',
+      environmentUrl: 'https://shadow.example.com',
+    };
+    const ok = await handle(JSON.stringify(shadow));
+    expect(ok.releaseReports).toEqual([
+      expect.objectContaining({ outcome: 'success', environmentUrl: 'https://shadow.example.com' }),
+    ]);
+    expect(() =>
+      parsePayload(
+        webhook,
+        inboundRequest(JSON.stringify({ ...shadow, environmentUrl: 'javascript:alert(1)' })),
+      ),
+    ).toThrow(/environmentUrl/);
+  });
+
   it('ignores a run still going and one that names no release', async () => {
     const running = await handle(JSON.stringify({ ...JSON.parse(text('success')), status: 'running' }));
     expect(running.releaseReports).toEqual([]);

@@ -16,6 +16,10 @@ export const GenericDeployment = Type.Object(
     runId: Type.String({ minLength: 1, maxLength: 150 }),
     kind: Type.Optional(Type.Enum(['deployment', 'check'])),
     url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    /** where the deployed environment answers (for the production shadow: its hidden URL) */
+    environmentUrl: Type.Optional(
+      Type.String({ maxLength: 2000, pattern: '^[hH][tT][tT][pP][sS]?://\\S+$' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -51,6 +55,7 @@ export default definePlugin({
           kind,
           outcome: d.status,
           ...(d.url ? { url: d.url } : {}),
+          ...(d.environmentUrl && d.status === 'success' ? { environmentUrl: d.environmentUrl } : {}),
         });
       },
     },

@@ -42,7 +42,9 @@ describe('GitHub deployments plugin', () => {
         match: expect.objectContaining({ version: '2.4.0', tag: 'v2.4.0' }),
         environment: 'production',
         outcome: 'success',
-        url: 'https://shadow.payments.acme.example',
+        // the run's page is its log; where the deployment answers is the environment URL
+        url: 'https://github.com/acme/payments-api/actions/runs/7702154521/job/21002',
+        environmentUrl: 'https://shadow.payments.acme.example',
       }),
     ]);
   });

@@ -73,6 +73,9 @@ function versionIn(payload: unknown): string | undefined {
 }
 
 const nonEmpty = (...urls: (string | null | undefined)[]) => urls.find((u) => u && u.trim() !== '');
+/** An http(s) address, else nothing (a page must not link to anything else). */
+const httpUrl = (u: string | null | undefined) =>
+  u && /^https?:\/\/\S+$/i.test(u.trim()) ? u.trim() : undefined;
 
 export default definePlugin({
   id: 'github-deployments',
@@ -101,12 +104,10 @@ export default definePlugin({
         if (state !== 'success' && !FAILED.has(state))
           return ctx.ignore(`deployment ${deployment.id} is ${state}: not an outcome`);
         const version = versionIn(deployment.payload);
-        // A success's environment_url is where the deployment answers (the shadow's hidden URL); a
-        // failure's log is what the defect should point at.
-        const url =
-          state === 'success'
-            ? nonEmpty(status.environment_url, status.log_url, status.target_url)
-            : nonEmpty(status.log_url, status.target_url, status.environment_url);
+        // The run's page is its log; environment_url is where the deployment answers (in the
+        // production shadow, the shadow's hidden URL).
+        const url = nonEmpty(status.log_url, status.target_url);
+        const environmentUrl = state === 'success' ? httpUrl(status.environment_url) : undefined;
         const sha = /^[0-9a-f]{7,64}$/i.test(deployment.sha) ? deployment.sha : undefined;
         ctx.releases.report({
           match: {
@@ -119,6 +120,7 @@ export default definePlugin({
           kind: 'deployment',
           outcome: state === 'success' ? 'success' : 'failure',
           ...(url ? { url } : {}),
+          ...(environmentUrl ? { environmentUrl } : {}),
         });
       },
     },

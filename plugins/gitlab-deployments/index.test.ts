@@ -40,7 +40,8 @@ describe('GitLab deployments plugin', () => {
       expect.objectContaining({
         runId: 'gitlab:30:16',
         outcome: 'success',
-        url: 'https://staging.ledger.example.com',
+        url: 'https://gitlab.example.com/finance/ledger-service/-/jobs/802',
+        environmentUrl: 'https://staging.ledger.example.com',
       }),
     ]);
   });

@@ -62,10 +62,12 @@ export default definePlugin({
         if (d.status !== 'success' && d.status !== 'failed')
           return ctx.ignore(`deployment ${d.deployment_id} is ${d.status}: not an outcome`);
         const commit = commitOf(d);
-        const url =
-          d.status === 'success'
-            ? (d.environment_external_url ?? d.deployable_url)
-            : (d.deployable_url ?? d.environment_external_url);
+        // The run's page is the deploy job; environment_external_url is where the deployment answers
+        // (in the production shadow, the shadow's hidden URL).
+        const url = d.deployable_url ?? undefined;
+        const external = d.environment_external_url?.trim();
+        const environmentUrl =
+          d.status === 'success' && external && /^https?:\/\/\S+$/i.test(external) ? external : undefined;
         ctx.releases.report({
           match: { ...(d.ref ? { tag: d.ref } : {}), ...(commit ? { commit } : {}) },
           environment: d.environment,
@@ -73,6 +75,7 @@ export default definePlugin({
           kind: 'deployment',
           outcome: d.status === 'success' ? 'success' : 'failure',
           ...(url ? { url } : {}),
+          ...(environmentUrl ? { environmentUrl } : {}),
         });
       },
     },

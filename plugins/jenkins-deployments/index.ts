@@ -30,6 +30,8 @@ export const JenkinsDeployment = Type.Object({
   commit: Maybe(Type.String({ maxLength: 64 })),
   /** env.BUILD_URL */
   url: Maybe(Type.String({ minLength: 1, maxLength: 2000 })),
+  /** where the deployed environment answers (for the production shadow: its hidden URL) */
+  environmentUrl: Maybe(Type.String({ maxLength: 2000, pattern: '^[hH][tT][tT][pP][sS]?://\\S+$' })),
 });
 
 const SUCCEEDED = new Set(['success']);
@@ -67,6 +69,7 @@ export default definePlugin({
           kind: d.kind === 'check' ? 'check' : 'deployment',
           outcome: SUCCEEDED.has(status) ? 'success' : 'failure',
           ...(d.url ? { url: d.url } : {}),
+          ...(d.environmentUrl && SUCCEEDED.has(status) ? { environmentUrl: d.environmentUrl } : {}),
         });
       },
     },

@@ -30,8 +30,15 @@ export const ReleaseReportSchema = Type.Object(
     runId: Type.String({ minLength: 1, maxLength: 200 }),
     kind: oneOf(['deployment', 'check'] as const),
     outcome: oneOf(['success', 'failure'] as const),
-    /** the run's page; a success in the production shadow records it as the shadow URL */
+    /** the run's page (its log) */
     url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    /**
+     * where the deployed environment answers (GitHub's `environment_url`, GitLab's
+     * `environment_external_url`); a success in the production shadow records it as the shadow URL
+     */
+    environmentUrl: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, pattern: '^[hH][tT][tT][pP][sS]?://' }),
+    ),
   },
   { additionalProperties: false },
 );

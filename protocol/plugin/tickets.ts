@@ -7,7 +7,12 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { CardTypeSchema, Uuid } from '../model.ts';
 import { PayloadError } from './inbound.ts';
-import { type ReleaseActions, type ReleaseReport, ReleaseReportSchema } from './releases.ts';
+import {
+  type ReleaseActions,
+  ReleaseMatchSchema,
+  type ReleaseReport,
+  ReleaseReportSchema,
+} from './releases.ts';
 import { oneOf } from './schema-builders.ts';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -46,6 +51,11 @@ export const TicketSignalSchema = Type.Object(
     service: Type.Optional(Type.String({ maxLength: 200 })),
     fingerprint: Type.Optional(Type.String({ maxLength: 200 })),
     environment: Type.Optional(Type.String({ maxLength: 100 })),
+    /**
+     * the release this ticket belongs to, named as CI names it: a new ticket joins the scope of that
+     * release while it is on its way (not live, not cancelled)
+     */
+    release: Type.Optional(ReleaseMatchSchema),
   },
   { additionalProperties: false },
 );

@@ -7,13 +7,26 @@ import type { Refusal, ReleaseState } from './release.ts';
 export interface ReleaseEdit {
   version?: string;
   targetDate?: string | null;
+  tag?: string | null;
+  commit?: string | null;
+  shadowUrl?: string | null;
   notes?: string;
   userActions?: string;
   changeWindow?: string;
   cancel?: { reason: string };
 }
 
-const EDITABLE = ['version', 'targetDate', 'notes', 'userActions', 'changeWindow', 'cancel'] as const;
+const EDITABLE = [
+  'version',
+  'targetDate',
+  'tag',
+  'commit',
+  'shadowUrl',
+  'notes',
+  'userActions',
+  'changeWindow',
+  'cancel',
+] as const;
 
 /** A release is on its way until it is live or cancelled: its scope and details may still change. */
 export const onItsWay = (state: ReleaseState) => state !== 'live' && state !== 'cancelled';

@@ -67,8 +67,10 @@ const refuse = (field: string, message: string): Refusal => ({ field, message })
 export const liveEnvironment = (environments: readonly string[]) => environments[environments.length - 1]!;
 
 /** The environment before live: where a release runs as a blue/green shadow until the go decision. */
-export const shadowEnvironment = (environments: readonly string[]) =>
-  environments.length > 1 ? environments[environments.length - 2]! : null;
+// One rule for the server and the release page: the environment before live is the shadow.
+export { shadowEnvironment } from '../../protocol/rules/release-runs.ts';
+
+import { shadowEnvironment } from '../../protocol/rules/release-runs.ts';
 
 /** A board's environments: 2 to 12 distinct names, the last one the live environment. */
 export function checkEnvironments(names: readonly string[]): Refusal | null {

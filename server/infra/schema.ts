@@ -678,3 +678,12 @@ export interface Database {
 
 export type ImprovementReviewRow = Selectable<ImprovementReviewsTable>;
 export type ImprovementItemRow = Selectable<ImprovementItemsTable>;
+
+// ---- release runs, who reported them and the environment's URL (migrations/2026-12-05T0210-release-run-reporters.ts)
+
+export interface ReleaseRunsTable {
+  /** the reporter when it was no person: `plugin:<id>` */
+  reported_by_label: ColumnType<string | null, string | null | undefined, string | null>;
+  /** where the deployed environment answers, when the tool said (a shadow's hidden URL) */
+  environment_url: ColumnType<string | null, string | null | undefined, string | null>;
+}

@@ -86,6 +86,7 @@ export async function applyReleaseReports(
         kind: report.kind,
         outcome: report.outcome,
         ...(report.url ? { url: report.url } : {}),
+        ...(report.environmentUrl ? { environmentUrl: report.environmentUrl } : {}),
       },
     );
     if ('refusal' in answer) {

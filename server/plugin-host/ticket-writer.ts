@@ -39,6 +39,7 @@ import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import { linkTargetFor, recordLink, routeFor } from '../hypercare/service.ts';
 import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
+import { joinNamedRelease } from '../releases/service.ts';
 import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
@@ -601,6 +602,25 @@ export class TicketWriter {
       },
     );
     if (target && linked) await recordLink(trx, this.sink.recorder, scope.actor, target, row, linked);
+    // Raised naming a release on its way: the ticket joins its scope ("tickets raised later join it").
+    else if (signal.release) {
+      const release = await joinNamedRelease(
+        trx,
+        this.sink.recorder,
+        scope.actor,
+        scope.boardId,
+        signal.release,
+        row.id,
+      );
+      if (release)
+        this.results.push({
+          op: 'release.join',
+          result: 'updated',
+          cardId: row.id,
+          cardKey: row.key,
+          message: `${row.key} joined release ${release.version}`,
+        });
+    }
     this.cardIds.add(row.id);
     return row;
   }

@@ -116,6 +116,8 @@ export type ReleaseChange = Partial<{
   shadow_url: string | null;
   live_at: Date | null;
   version: string;
+  tag: string | null;
+  commit_sha: string | null;
   target_date: string | null;
   notes: string;
   user_actions: string;
@@ -190,15 +192,43 @@ export async function insertRun(
     reported_by: string | null;
     /** for a check: which of the environment's configured checks ran */
     check_name?: string | null;
+    /** the reporter when it was no person (`plugin:<id>`) */
+    reported_by_label?: string | null;
+    environment_url?: string | null;
   },
-): Promise<boolean> {
+): Promise<string | null> {
   const row = await db
     .insertInto('release_runs')
     .values(run)
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.id ?? null;
+}
+
+/** A release's reported runs in the order they were recorded (or the one with `runRowId`), with who reported each. */
+export async function runs(db: Q, releaseId: string, runRowId?: string) {
+  return db
+    .selectFrom('release_runs as rr')
+    .leftJoin('users as u', 'u.id', 'rr.reported_by')
+    .select([
+      'rr.id',
+      'rr.environment',
+      'rr.kind',
+      'rr.check_name',
+      'rr.run_id',
+      'rr.outcome',
+      'rr.url',
+      'rr.environment_url',
+      'rr.reported_at',
+      'rr.reported_by',
+      'rr.reported_by_label',
+      'u.name as reporter_name',
+    ])
+    .where('rr.release_id', '=', releaseId)
+    .$if(runRowId !== undefined, (qb) => qb.where('rr.id', '=', runRowId!))
+    .orderBy('rr.position')
+    .execute();
 }
 
 export async function verdicts(db: Q, releaseIds: string[]) {

@@ -11,6 +11,7 @@ import {
   FeedTokenSchema,
   GateAnswerSchema,
   ReadinessBody,
+  ReleaseRunsSchema,
   ReleaseSchema,
   ReleaseScopeBody,
   ReleaseSettingsBody,
@@ -168,7 +169,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary:
-          'Edit a release before go-live (version, target date, notes, what users must do and when) or cancel it with a reason; refused once live. Send the revision (body or If-Match) to refuse an edit made on an older one',
+          'Edit a release before go-live (version, target date, tag, commit, shadow URL, notes, what users must do and when) or cancel it with a reason; refused once live. Send the revision (body or If-Match) to refuse an edit made on an older one',
         params: Params,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
         body: UpdateReleaseBody,
@@ -237,6 +238,19 @@ export const releaseRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => releases.report(actor(req), req.params.boardId, req.params.releaseId, req.body),
+  );
+  app.get(
+    '/api/boards/:boardId/releases/:releaseId/runs',
+    {
+      schema: {
+        tags,
+        summary:
+          'The deployments and automated checks reported on a release, per environment, in the order they were recorded (who or which plugin reported each)',
+        params: Params,
+        response: { 200: ReleaseRunsSchema, ...errors },
+      },
+    },
+    async (req) => releases.runs(actor(req), req.params.boardId, req.params.releaseId),
   );
   app.get(
     '/api/boards/:boardId/releases/:releaseId/gate',

@@ -13,6 +13,8 @@ import type {
   FeedToken,
   ReadinessInput,
   Release,
+  ReleaseRun,
+  ReleaseRuns,
   ReleaseScopeInput,
   ReleaseSettings,
   ReleaseSettingsInput,
@@ -38,7 +40,7 @@ import {
   shadowEnvironment,
   withFirebreak,
 } from '../domain/release.ts';
-import { decideEdit, releaseForNewCard } from '../domain/release-edit.ts';
+import { decideEdit, onItsWay, releaseForNewCard } from '../domain/release-edit.ts';
 import { releaseNotesMarkdown } from '../domain/release-notes.ts';
 import {
   checkReleaseSettings,
@@ -50,7 +52,7 @@ import { startHypercare } from '../hypercare/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ReleaseRow } from '../infra/schema.ts';
-import { type BoardEventBus, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents, type NewEvent, type RecordEvent } from '../sync/event-log.ts';
 import { releaseCalendar } from './calendar.ts';
 import * as repo from './repo.ts';
 
@@ -69,13 +71,32 @@ export type ReleaseChangeKind =
   | 'cancelled';
 
 type VerdictRow = Awaited<ReturnType<typeof repo.verdicts>>[number];
+type RunRow = Awaited<ReturnType<typeof repo.runs>>[number];
 type Trx = Parameters<Parameters<typeof commitWithEvents>[2]>[0];
 /** What one change of a release writes (null: nothing, e.g. a redelivered report), decided under its row lock. */
 type Decide = (
   trx: Trx,
   row: LockedRelease,
   record: RecordEvent,
-) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange } | null>;
+) => Promise<{ kind?: ReleaseChangeKind; set?: repo.ReleaseChange; run?: ReleaseRun } | null>;
+
+const PLUGIN_LABEL = /^plugin:(.+)$/;
+
+function toRun(r: RunRow): ReleaseRun {
+  return {
+    id: r.id,
+    environment: r.environment,
+    kind: r.kind as ReleaseRun['kind'],
+    check: r.check_name,
+    runId: r.run_id,
+    outcome: r.outcome as ReleaseRun['outcome'],
+    url: r.url,
+    environmentUrl: r.environment_url,
+    reportedAt: r.reported_at.toISOString(),
+    reportedBy: r.reported_by ? { userId: r.reported_by, name: r.reporter_name ?? 'a former member' } : null,
+    plugin: PLUGIN_LABEL.exec(r.reported_by_label ?? '')?.[1] ?? null,
+  };
+}
 
 function toRelease(row: ReleaseRow, cardIds: string[], verdicts: VerdictRow[]): Release {
   return {
@@ -289,7 +310,7 @@ export class ReleaseService {
           refused.refusal = outcome.refusal;
           return null;
         }
-        const fresh = await repo.insertRun(trx, {
+        const runRowId = await repo.insertRun(trx, {
           release_id: releaseId,
           environment: input.environment,
           run_id: input.runId,
@@ -297,9 +318,11 @@ export class ReleaseService {
           outcome: input.outcome,
           url: input.url ?? null,
           reported_by: actor.userId,
+          reported_by_label: actor.userId ? null : actor.label,
           check_name: input.kind === 'check' ? (input.check ?? null) : null,
+          environment_url: input.environmentUrl ?? null,
         });
-        if (!fresh) {
+        if (!runRowId) {
           duplicate = true;
           return null;
         }
@@ -310,15 +333,22 @@ export class ReleaseService {
           : outcome.resumed
             ? 'resumed'
             : 'deployed';
-        const atShadow =
-          input.environment === shadowEnvironment(next.environments) && input.outcome === 'success';
+        // Only the environment's own URL is the shadow's: a run's page (its log) is not where it answers.
+        const shadowUrl =
+          input.environment === shadowEnvironment(next.environments) &&
+          input.kind === 'deployment' &&
+          input.outcome === 'success'
+            ? input.environmentUrl
+            : undefined;
+        const [run] = await repo.runs(trx, releaseId, runRowId);
         return {
           kind,
+          run: toRun(run!),
           set: {
             state: next.state,
             reached: next.reached,
             stop: next.stop ? JSON.stringify(next.stop) : null,
-            ...(atShadow && input.url ? { shadow_url: input.url } : {}),
+            ...(shadowUrl ? { shadow_url: shadowUrl } : {}),
           },
         };
       },
@@ -368,6 +398,13 @@ export class ReleaseService {
     });
     await repo.recordDefect(trx, row.id, run.environment, card.id);
     await repo.addCards(trx, row.id, [card.id]);
+  }
+
+  /** The deployments and checks reported on a release, in the order they were recorded. */
+  async runs(actor: Actor, boardId: string, releaseId: string): Promise<ReleaseRuns> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    if (!(await repo.find(this.db, boardId, releaseId))) throw notFound('release');
+    return { releaseId, runs: (await repo.runs(this.db, releaseId)).map(toRun) };
   }
 
   /** The gate a pipeline asks before deploying: may this release go to this environment now? */
@@ -538,7 +575,12 @@ export class ReleaseService {
       type: 'release.updated',
       cardId: null,
       actor,
-      payload: { release, change: decided.kind ?? kind, previousState: row.state },
+      payload: {
+        release,
+        change: decided.kind ?? kind,
+        previousState: row.state,
+        ...(decided.run ? { run: decided.run } : {}),
+      },
     });
     return release;
   }
@@ -635,6 +677,9 @@ export class ReleaseService {
       const set: repo.ReleaseChange = {
         ...(version !== undefined ? { version } : {}),
         ...(edit.targetDate !== undefined ? { target_date: edit.targetDate } : {}),
+        ...(edit.tag !== undefined ? { tag: edit.tag } : {}),
+        ...(edit.commit !== undefined ? { commit_sha: edit.commit?.toLowerCase() ?? null } : {}),
+        ...(edit.shadowUrl !== undefined ? { shadow_url: edit.shadowUrl } : {}),
         ...(edit.notes !== undefined ? { notes: edit.notes } : {}),
         ...(edit.userActions !== undefined ? { user_actions: edit.userActions.trim() } : {}),
         ...(edit.changeWindow !== undefined ? { change_window: edit.changeWindow.trim() } : {}),
@@ -755,14 +800,49 @@ export class ReleaseService {
   }
 
   private async withDetails(db: Parameters<typeof repo.scopes>[0], rows: ReleaseRow[]): Promise<Release[]> {
-    const ids = rows.map((r) => r.id);
-    const [scopes, verdicts] = await Promise.all([repo.scopes(db, ids), repo.verdicts(db, ids)]);
-    return rows.map((r) =>
-      toRelease(
-        r,
-        scopes.get(r.id) ?? [],
-        verdicts.filter((v) => v.release_id === r.id),
-      ),
-    );
+    return withDetails(db, rows);
   }
+}
+
+async function withDetails(db: Parameters<typeof repo.scopes>[0], rows: ReleaseRow[]): Promise<Release[]> {
+  const ids = rows.map((r) => r.id);
+  const [scopes, verdicts] = await Promise.all([repo.scopes(db, ids), repo.verdicts(db, ids)]);
+  return rows.map((r) =>
+    toRelease(
+      r,
+      scopes.get(r.id) ?? [],
+      verdicts.filter((v) => v.release_id === r.id),
+    ),
+  );
+}
+
+/**
+ * A ticket a plugin raised naming the release it belongs to (by version, tag or commit, as CI names
+ * it) joins that release's scope while it is on its way, in the ticket's transaction, with the
+ * release's `scope` change as a board event. The caller (the plugin host) acts for a plugin installed
+ * on the board. A release that is live, cancelled or unknown is left alone: null.
+ */
+export async function joinNamedRelease(
+  trx: Trx,
+  record: (event: NewEvent) => Promise<unknown>,
+  actor: Actor,
+  boardId: string,
+  match: repo.ReleaseRef,
+  cardId: string,
+): Promise<Release | null> {
+  const found = await repo.findByRef(trx, boardId, match);
+  const row = found ? await repo.lock(trx, boardId, found.id) : undefined;
+  if (!row || !onItsWay(row.state as ReleaseState)) return null;
+  const travelsIn = await repo.cardsOnBoard(trx, boardId, [cardId]);
+  if (travelsIn[0]?.release_id) return null; // already in a release (a live one's hyper-care took it)
+  await repo.addCards(trx, row.id, [cardId]);
+  const [release] = await withDetails(trx, [await repo.update(trx, row.id, {})]);
+  await record({
+    boardId,
+    type: 'release.updated',
+    cardId: null,
+    actor,
+    payload: { release: release!, change: 'scope', previousState: row.state },
+  });
+  return release!;
 }

@@ -2,6 +2,7 @@
 import type {
   FeedToken,
   Release,
+  ReleaseRuns,
   ReleaseSettings,
   ReleaseSettingsInput,
   UpdateReleaseInput,
@@ -22,3 +23,5 @@ export const getReleaseSettings = (api: Api, boardId: string) =>
   api.request<ReleaseSettings>('GET', `/api/boards/${boardId}/release-settings`);
 export const putReleaseSettings = (api: Api, boardId: string, input: ReleaseSettingsInput) =>
   api.request<ReleaseSettings>('PUT', `/api/boards/${boardId}/release-settings`, input);
+export const getReleaseRuns = (api: Api, boardId: string, releaseId: string) =>
+  api.request<ReleaseRuns>('GET', `${releases(boardId)}/${releaseId}/runs`);

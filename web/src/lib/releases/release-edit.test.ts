@@ -8,6 +8,9 @@ const release = {
   changeWindow: 'Sat 02:00–03:00',
   userActions: 'Sign in again.',
   notes: '## Features',
+  tag: 'v2.4.0',
+  commit: null,
+  shadowUrl: null,
   revision: 7,
 } as Release;
 
@@ -22,6 +25,23 @@ describe('editOf', () => {
   it('trims the version and the window', () => {
     const d = { ...draftOf(release), version: ' 2.4.1 ', changeWindow: ' Sun ' };
     expect(editOf(release, d)).toEqual({ version: '2.4.1', changeWindow: 'Sun', revision: 7 });
+  });
+});
+
+describe('editOf: tag, commit and shadow URL', () => {
+  it('sends a changed tag, a lower-cased commit and a shadow URL; emptied, a field is cleared', () => {
+    const d = {
+      ...draftOf(release),
+      tag: ' ',
+      commit: ' ABCDEF0 ',
+      shadowUrl: 'https://shadow.example.com ',
+    };
+    expect(editOf(release, d)).toEqual({
+      tag: null,
+      commit: 'abcdef0',
+      shadowUrl: 'https://shadow.example.com',
+      revision: 7,
+    });
   });
 });
 

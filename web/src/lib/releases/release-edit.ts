@@ -7,6 +7,9 @@ import type { Release, ReleaseSettingsInput, UpdateReleaseInput } from '../../..
 export interface ReleaseDraft {
   version: string;
   targetDate: string;
+  tag: string;
+  commit: string;
+  shadowUrl: string;
   changeWindow: string;
   userActions: string;
   notes: string;
@@ -15,6 +18,9 @@ export interface ReleaseDraft {
 export const draftOf = (r: Release): ReleaseDraft => ({
   version: r.version,
   targetDate: r.targetDate ?? '',
+  tag: r.tag ?? '',
+  commit: r.commit ?? '',
+  shadowUrl: r.shadowUrl ?? '',
   changeWindow: r.changeWindow,
   userActions: r.userActions,
   notes: r.notes,
@@ -27,6 +33,13 @@ export function editOf(r: Release, d: ReleaseDraft): UpdateReleaseInput | null {
   if (version !== r.version) body.version = version;
   const targetDate = d.targetDate || null;
   if (targetDate !== r.targetDate) body.targetDate = targetDate;
+  // Emptied, a tag, commit or shadow URL is cleared (null); the server validates each as on planning.
+  const tag = d.tag.trim() || null;
+  if (tag !== r.tag) body.tag = tag;
+  const commit = d.commit.trim().toLowerCase() || null;
+  if (commit !== r.commit) body.commit = commit;
+  const shadowUrl = d.shadowUrl.trim() || null;
+  if (shadowUrl !== r.shadowUrl) body.shadowUrl = shadowUrl;
   if (d.changeWindow.trim() !== r.changeWindow) body.changeWindow = d.changeWindow.trim();
   if (d.userActions !== r.userActions) body.userActions = d.userActions;
   if (d.notes !== r.notes) body.notes = d.notes;

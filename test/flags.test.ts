@@ -98,7 +98,9 @@ describe('changing a flag', () => {
       ),
     );
     const log = (
-      await server.admin.ok(server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=service-desk&limit=999'))
+      await server.admin.ok(
+        server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=service-desk&limit=999'),
+      )
     )
       .filter((e) => e.boardId === otherBoardId)
       .reverse();

@@ -61,6 +61,7 @@ test('the service-desk flag flipped on the admin page hides and brings back on-c
 
     // Rita's open board follows: every service-desk part goes, the card stays open.
     for (const part of Object.values(serviceDesk)) await expect(part).toHaveCount(0);
+    await ritaPage.screenshot({ path: 'test-results/service-desk-off.png' });
     await expect(ritaPage.getByTestId('card-panel')).toBeVisible();
     await expect(row).toBeVisible();
     expect(await samePage()).toBe(true);

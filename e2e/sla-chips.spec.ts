@@ -80,6 +80,7 @@ test('an incident’s SLA chip counts down and turns amber, then red, live in tw
   for (const chip of chips) await expect(chip).toHaveAttribute('data-tone', 'warning', { timeout: 20_000 });
   for (const chip of chips) await expect(chip).toHaveAttribute('data-tone', 'breached', { timeout: 15_000 });
   for (const chip of chips) await expect(chip).toContainText(/\d+s over/);
+  await bobPage.screenshot({ path: 'test-results/sla-chip-backlog.png' });
 
   for (const page of [adaPage, bobPage]) expect(await tonesSeen(page)).toEqual(['ok', 'warning', 'breached']);
   // It ticked in the browser: nobody asked the server for clocks after the incident was raised.

@@ -212,9 +212,8 @@ export const HypercareIncidentEventSchema = kind(
 );
 
 /**
- * A person changed a card's SLA clock: paused or resumed it (waiting), or rated its impact and urgency
- * (`tier` when that moved it). Changes that follow a card's own change (started, responded,
- * resolved) are told by the card's event.
+ * A card's SLA clock changed: started, responded, paused or resumed (waiting), rated (`tier` when that
+ * moved it), resolved or reopened. Open boards keep each card's time left from these.
  */
 export const SlaClockEventSchema = kind(
   'sla.clock',

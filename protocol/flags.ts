@@ -85,3 +85,9 @@ export type EvaluatedFlags = Static<typeof EvaluatedFlagsSchema>;
 export interface FlagsChangedFrame {
   keys: string[];
 }
+
+/**
+ * The flag over the service desk (SLA clocks, on-call, problems and known errors): off, their routes
+ * answer 404 naming it and the board hides their screens; the clocks and escalations keep running.
+ */
+export const SERVICE_DESK_FLAG = 'service-desk';

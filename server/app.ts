@@ -204,11 +204,11 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await http.register(columnRoutes, { columns });
   await http.register(sprintRoutes, { sprints });
   await http.register(releaseRoutes, { releases, flags, publicUrl: config.PUBLIC_URL });
-  await http.register(problemRoutes, { problems });
+  await http.register(problemRoutes, { problems, flags });
   await http.register(releaseOutcomeRoutes, { outcomes: new ReleaseOutcomeService(db), flags });
   await http.register(reportRoutes, { reports, flags });
   await http.register(flagRoutes, { flags });
-  await http.register(slaRoutes, { sla });
+  await http.register(slaRoutes, { sla, flags });
   await http.register(improvementRoutes, { improvement: new ImprovementService(db, bus), flags });
 
   // ---- Hyper-care after go-live: routes and the window-end timer (pg-boss, the app's database)
@@ -224,7 +224,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   });
   await hypercare.routes(http);
   http.addHook('onClose', () => hypercare.close());
-  await http.register(oncallRoutes, { oncall });
+  await http.register(oncallRoutes, { oncall, flags });
   const escalations = new EscalationEngine({
     db,
     bus,

@@ -42,9 +42,9 @@ describe('who may manage flags', () => {
       const c = clients[role];
       expect((await c.get('/api/flags')).status).toBe(403);
       expect((await c.get('/api/flags/audit')).status).toBe(403);
-      const res = await setOverride(c, 'sla', { boardId, value: false, reason: 'trying' });
+      const res = await setOverride(c, 'service-desk', { boardId, value: false, reason: 'trying' });
       expect(res).toMatchObject({ status: 403, body: { error: 'FORBIDDEN' } });
-      expect((await evaluated(server.admin)).sla).toBe(true);
+      expect((await evaluated(server.admin))['service-desk']).toBe(true);
     });
   }
 
@@ -56,7 +56,7 @@ describe('who may manage flags', () => {
 
   it('the site administrator lists the catalogue: new capabilities default on', async () => {
     const flags = await server.admin.ok(server.admin.get<Flag[]>('/api/flags'));
-    for (const key of ['reports', 'releases', 'hypercare', 'sla']) {
+    for (const key of ['reports', 'releases', 'hypercare', 'service-desk']) {
       expect(flags.find((f) => f.key === key)).toMatchObject({ type: 'boolean', defaultValue: true });
     }
   });
@@ -93,21 +93,25 @@ describe('changing a flag', () => {
     await Promise.all(
       values.map((value, i) =>
         server.admin.ok(
-          setOverride(server.admin, 'sla', { boardId: otherBoardId, value, reason: `race ${i}` }),
+          setOverride(server.admin, 'service-desk', { boardId: otherBoardId, value, reason: `race ${i}` }),
         ),
       ),
     );
     const log = (
-      await server.admin.ok(server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=sla&limit=999'))
+      await server.admin.ok(
+        server.admin.get<FlagAuditEntry[]>('/api/flags/audit?flagKey=service-desk&limit=999'),
+      )
     )
       .filter((e) => e.boardId === otherBoardId)
       .reverse();
     expect(log.length).toBeGreaterThan(0);
     expect(log[0]!.oldValue).toBeNull();
     for (let i = 1; i < log.length; i++) expect(log[i]!.oldValue).toBe(log[i - 1]!.newValue);
-    const flag = (await server.admin.ok(server.admin.get<Flag[]>('/api/flags'))).find((f) => f.key === 'sla');
+    const flag = (await server.admin.ok(server.admin.get<Flag[]>('/api/flags'))).find(
+      (f) => f.key === 'service-desk',
+    );
     expect(flag?.overrides.find((o) => o.boardId === otherBoardId)?.value).toBe(log.at(-1)!.newValue);
-    await server.admin.ok(setOverride(server.admin, 'sla', { boardId: otherBoardId, value: null }));
+    await server.admin.ok(setOverride(server.admin, 'service-desk', { boardId: otherBoardId, value: null }));
   });
 
   it('setting the value it already has records nothing', async () => {
@@ -140,25 +144,25 @@ describe('changing a flag', () => {
 
   describe('bad input is a 400 naming the field and changes nothing', () => {
     const cases: [string, string, Record<string, unknown>, string][] = [
-      ['a value of the wrong type', 'sla', { value: 'off' }, 'value'],
-      ['a missing value', 'sla', { boardId }, 'value'],
-      ['a board id that is not a uuid', 'sla', { boardId: 'nope', value: false }, 'boardId'],
+      ['a value of the wrong type', 'service-desk', { value: 'off' }, 'value'],
+      ['a missing value', 'service-desk', { boardId }, 'value'],
+      ['a board id that is not a uuid', 'service-desk', { boardId: 'nope', value: false }, 'boardId'],
       [
         'a board that does not exist',
-        'sla',
+        'service-desk',
         { boardId: '00000000-0000-4000-8000-000000000000', value: false },
         'boardId',
       ],
-      ['an unknown role', 'sla', { role: 'owner', value: false }, 'role'],
-      ['an unknown field', 'sla', { value: false, scope: 'all' }, 'scope'],
-      ['a reason that is not text', 'sla', { value: false, reason: 5 }, 'reason'],
+      ['an unknown role', 'service-desk', { role: 'owner', value: false }, 'role'],
+      ['an unknown field', 'service-desk', { value: false, scope: 'all' }, 'scope'],
+      ['a reason that is not text', 'service-desk', { value: false, reason: 5 }, 'reason'],
       ['a key that cannot be a flag', 'SLA!', { value: false }, 'key'],
     ];
     for (const [what, key, body, field] of cases) {
       it(what, async () => {
         const res = await setOverride(server.admin, key, body);
         expect(res).toMatchObject({ status: 400, body: { error: 'VALIDATION_FAILED', field } });
-        expect((await evaluated(server.admin)).sla).toBe(true);
+        expect((await evaluated(server.admin))['service-desk']).toBe(true);
       });
     }
 
@@ -229,11 +233,11 @@ describe('live changes', () => {
     const socket = await socketFor(server, clients.viewer);
     try {
       const heard = new Promise<FlagsChangedFrame>((resolve) => socket.once('flags:changed', resolve));
-      await server.admin.ok(setOverride(server.admin, 'sla', { boardId, value: false }));
-      expect(await heard).toEqual({ keys: ['sla'] });
+      await server.admin.ok(setOverride(server.admin, 'service-desk', { boardId, value: false }));
+      expect(await heard).toEqual({ keys: ['service-desk'] });
     } finally {
       socket.close();
-      await server.admin.ok(setOverride(server.admin, 'sla', { boardId, value: null }));
+      await server.admin.ok(setOverride(server.admin, 'service-desk', { boardId, value: null }));
     }
   });
 

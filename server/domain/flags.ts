@@ -18,8 +18,8 @@ export interface FlagDefinition {
 
 /**
  * Every flag the code reads. New capabilities ship behind a flag that defaults on, so an operator can
- * turn one off for an installation, a board or a role without a release. `releases`, `hypercare` and
- * `sla` are ready for their features; nothing reads them yet.
+ * turn one off for an installation, a board or a role without a release. `service-desk` took the place
+ * of the `sla` placeholder (migration 2026-12-05T0200 carries its overrides over).
  */
 export const FLAG_CATALOGUE: readonly FlagDefinition[] = [
   {
@@ -40,7 +40,13 @@ export const FLAG_CATALOGUE: readonly FlagDefinition[] = [
     type: 'boolean',
     defaultValue: true,
   },
-  { key: 'sla', description: 'SLA clocks and breaches (not built yet)', type: 'boolean', defaultValue: true },
+  {
+    key: 'service-desk',
+    description:
+      'The service desk: SLA clocks and settings, on-call (who is on duty, rotas, escalations, alert noise), problems and known errors, major incidents. Off hides and refuses them; clocks and escalations keep running',
+    type: 'boolean',
+    defaultValue: true,
+  },
 ];
 
 export interface FlagRule extends FlagScope {

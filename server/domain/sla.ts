@@ -363,20 +363,5 @@ export function cardClocks(
 
 // ---- which cards have clocks ----------------------------------------------------------------------
 
-/** The label that marks a maintenance card as a service request (until requests have a card type of their own). */
-export const REQUEST_LABEL = 'service-request';
-
-/**
- * Incidents and service requests in the maintenance stream have clocks; other cards have none (a card
- * that stops being one loses its clocks, and one that becomes one starts them).
- */
-export function slaKindOf(card: {
-  type: string;
-  stream: string;
-  labels: string[];
-}): ClockFacts['kind'] | null {
-  if (card.stream !== 'maintenance') return null;
-  if (card.type === 'incident') return 'incident';
-  if (card.type === 'service_request' || card.labels.includes(REQUEST_LABEL)) return 'request';
-  return null;
-}
+// The rule is shared with the web (it shows a card's chip while the card has clocks).
+export { REQUEST_LABEL, slaKindOf } from '../../protocol/rules/sla-kind.ts';

@@ -1,5 +1,6 @@
 /** On-call routes: rotas, overrides and swaps, who is on duty, service history, policies, acknowledge, alert noise. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   AlertNoiseSchema,
@@ -15,6 +16,8 @@ import {
   TimelineQuery,
 } from '../../protocol/oncall.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { OncallService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -38,7 +41,13 @@ function days(raw: string | undefined, fallback: number, max: number): number {
   return Math.min(Math.max(n, 1), max);
 }
 
-export const oncallRoutes: FastifyPluginAsyncTypebox<{ oncall: OncallService }> = async (app, { oncall }) => {
+export const oncallRoutes: FastifyPluginAsyncTypebox<{ oncall: OncallService; flags: FlagService }> = async (
+  app,
+  { oncall, flags },
+) => {
+  // Part of the service desk, behind the `service-desk` feature flag (default on): off, every route
+  // answers 404 saying so. The clocks and escalations keep running whatever the flag says.
+  app.addHook('preHandler', flagGate(flags, SERVICE_DESK_FLAG, 'service-desk features'));
   app.get(
     '/api/boards/:boardId/oncall/rotas',
     {

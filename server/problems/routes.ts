@@ -1,5 +1,6 @@
 /** Problem and known-error routes: card links, problem records, the known-error database, major incidents. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   CARD_LINK_KINDS,
@@ -17,6 +18,8 @@ import {
   WorkaroundMatchSchema,
 } from '../../protocol/problems.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { ProblemService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -26,10 +29,13 @@ const LinkParams = Type.Object({ boardId: Uuid, cardId: Uuid, targetId: Uuid });
 const tags = ['problems'];
 const card = '/api/boards/:boardId/cards/:cardId';
 
-export const problemRoutes: FastifyPluginAsyncTypebox<{ problems: ProblemService }> = async (
-  app,
-  { problems },
-) => {
+export const problemRoutes: FastifyPluginAsyncTypebox<{
+  problems: ProblemService;
+  flags: FlagService;
+}> = async (app, { problems, flags }) => {
+  // Part of the service desk, behind the `service-desk` feature flag (default on): off, every route
+  // answers 404 saying so. The clocks and escalations keep running whatever the flag says.
+  app.addHook('preHandler', flagGate(flags, SERVICE_DESK_FLAG, 'service-desk features'));
   app.get(
     `${card}/links`,
     {

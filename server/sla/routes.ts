@@ -1,5 +1,6 @@
 /** SLA routes: the board's SLA document, the clocks of its incidents and requests, waiting and rating a card. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   CardSlaChangeBody,
@@ -9,6 +10,8 @@ import {
   SlaDocumentSchema,
 } from '../../protocol/sla.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { SlaService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -16,7 +19,13 @@ const BoardParams = Type.Object({ boardId: Uuid });
 const CardParams = Type.Object({ boardId: Uuid, cardId: Uuid });
 const tags = ['sla'];
 
-export const slaRoutes: FastifyPluginAsyncTypebox<{ sla: SlaService }> = async (app, { sla }) => {
+export const slaRoutes: FastifyPluginAsyncTypebox<{ sla: SlaService; flags: FlagService }> = async (
+  app,
+  { sla, flags },
+) => {
+  // Part of the service desk, behind the `service-desk` feature flag (default on): off, every route
+  // answers 404 saying so. The clocks and escalations keep running whatever the flag says.
+  app.addHook('preHandler', flagGate(flags, SERVICE_DESK_FLAG, 'service-desk features'));
   app.get(
     '/api/boards/:boardId/sla',
     {

@@ -207,7 +207,7 @@ export class SlaService {
       if (input.impact !== undefined) set.impact = input.impact;
       if (input.urgency !== undefined) set.urgency = input.urgency;
       const card = await repo.cardFacts(trx, cardId);
-      const changed = await this.settle(trx, record, row, doc, set, changes, now, card?.priority, true);
+      const changed = await this.settle(trx, record, row, doc, set, changes, now, card?.priority);
       return changed;
     });
   }
@@ -333,10 +333,9 @@ export class SlaService {
 
   /**
    * Writes a clock's change with its tier, announced stages and next due instant, and records what
-   * happened: `sla.clock` for a person's change of the clock itself (`announce`: waiting, rating),
-   * then `sla.warning` / `sla.breached` for each stage now due. A change that follows from a card's
-   * change (started, responded, resolved, tier) is told by the card's own event: recording another
-   * would take the board's row lock beside every incident's move. Writes nothing when nothing changed.
+   * happened: `sla.clock` for any change of the clock (started, responded, paused, tier, resolved;
+   * a few in a card's life, not one per move), then `sla.warning` / `sla.breached` for each stage now
+   * due. Writes nothing when nothing changed.
    */
   private async settle(
     trx: Trx,
@@ -347,7 +346,6 @@ export class SlaService {
     changes: string[],
     now: number,
     priority?: string,
-    announce = false,
   ): Promise<CardSla> {
     const impact = set.impact !== undefined ? set.impact : row.impact;
     const urgency = set.urgency !== undefined ? set.urgency : row.urgency;
@@ -376,7 +374,9 @@ export class SlaService {
     const updated = await repo.updateClock(trx, row.card_id, set);
     const clock = toCardSla(updated, clocks);
     const base = { boardId: row.board_id, cardId: row.card_id, actor: SLA_ACTOR };
-    if (announce && changes.length > 0)
+    // Every change of a clock is told (a few per card's life: started, responded, paused, tier,
+    // resolved), so open boards show its time left without asking.
+    if (changes.length > 0)
       await record({ ...base, type: 'sla.clock', payload: { clock, change: changes.join(',') } });
     for (const stage of clocks.due) await record({ ...base, ...announcement(stage, clocks, clock) });
     return clock;

@@ -721,7 +721,7 @@ export class BoardState {
         this.#incidentLinked(event.payload.incident);
         break;
       case 'release.settings_changed':
-      // SLA clocks are not shown on the board yet (the Kanban badge comes later)
+      // SLA clocks are kept by SlaClocks (web/src/lib/sla), which follows these events itself
       case 'sla.clock':
       case 'sla.warning':
       case 'sla.breached':

@@ -102,6 +102,8 @@ export function describeEvent(e: BoardEvent): string {
       return `paged ${e.payload.who?.name ?? 'nobody (no one on duty)'} (step ${e.payload.step + 1})`;
     case 'oncall.acknowledged':
       return 'acknowledged the incident';
+    case 'warranty.updated':
+      return `${e.payload.change === 'measured' ? 'measured' : `${e.payload.change} a`} warranty requirement`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

@@ -36,7 +36,8 @@ export const CostModelSchema = Type.Object({
 export const CostModelBody = Type.Object(
   {
     model: Type.Union([Type.Literal('day_rate'), Type.Literal('per_point')], {
-      description: 'day_rate: day rate × team size × days to go-live; per_point: cost per point × points in scope',
+      description:
+        'day_rate: day rate × team size × days to go-live; per_point: cost per point × points in scope',
     }),
     dayRate: Type.Number({ minimum: 0, maximum: 1e9, description: 'cost of one person-day' }),
     teamSize: Type.Number({ minimum: 0, maximum: 10_000, description: 'people working on a release' }),

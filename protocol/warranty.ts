@@ -10,7 +10,13 @@ import { Nullable, Uuid } from './model.ts';
 const oneOf = <const T extends readonly string[]>(values: T): TEnum<[...T]> =>
   Type.Enum([...values], { description: values.join(' | ') }) as TEnum<[...T]>;
 
-export const WARRANTY_CATEGORIES = ['availability', 'capacity', 'continuity', 'security', 'performance'] as const;
+export const WARRANTY_CATEGORIES = [
+  'availability',
+  'capacity',
+  'continuity',
+  'security',
+  'performance',
+] as const;
 export type WarrantyCategory = (typeof WARRANTY_CATEGORIES)[number];
 /** gte: the measure must be at least the target (availability ≥ 99.9 %); lte: at most (p95 ≤ 300 ms). */
 export const WARRANTY_COMPARISONS = ['gte', 'lte'] as const;
@@ -19,7 +25,12 @@ export const WARRANTY_STATUSES = ['met', 'not_met', 'not_measured'] as const;
 export type WarrantyStatus = (typeof WARRANTY_STATUSES)[number];
 
 const Measure = Type.Number({ minimum: -1e12, maximum: 1e12 });
-const Unit = Type.String({ minLength: 1, maxLength: 20, pattern: '\\S', description: 'e.g. %, ms, h, users' });
+const Unit = Type.String({
+  minLength: 1,
+  maxLength: 20,
+  pattern: '\\S',
+  description: 'e.g. %, ms, h, users',
+});
 
 export const WarrantyTargetSchema = Type.Object({
   comparison: oneOf(WARRANTY_COMPARISONS),
@@ -48,7 +59,9 @@ export const WarrantyRequirementSchema = Type.Object({
   suggested: Nullable(
     Type.Object(
       { value: Type.Number(), basis: Type.String() },
-      { description: 'a measure hyper-care data gives directly (availability from linked outages), to record' },
+      {
+        description: 'a measure hyper-care data gives directly (availability from linked outages), to record',
+      },
     ),
   ),
   status: oneOf(WARRANTY_STATUSES),
@@ -79,7 +92,9 @@ export type WarrantyRequirementInput = Static<typeof WarrantyRequirementBody>;
 export const WarrantyMeasurementBody = Type.Object(
   {
     value: Measure,
-    measuredAt: Type.Optional(Type.String({ format: 'date-time', description: 'when measured; now if left out' })),
+    measuredAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'when measured; now if left out' }),
+    ),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },

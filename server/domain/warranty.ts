@@ -22,12 +22,18 @@ export function checkTarget(category: WarrantyCategory, target: WarrantyTarget):
   if (PERCENT.has(target.unit.trim().toLowerCase()) && (target.value < 0 || target.value > 100))
     return { field: 'value', message: 'a percentage is between 0 and 100' };
   if (category !== 'security' && target.value < 0)
-    return { field: 'value', message: 'an availability, capacity, continuity or performance target is not negative' };
+    return {
+      field: 'value',
+      message: 'an availability, capacity, continuity or performance target is not negative',
+    };
   return null;
 }
 
 /** Met when the measure is on the right side of the target (inclusive); no measure: not measured. */
-export function assess(target: Pick<WarrantyTarget, 'comparison' | 'value'>, measured: number | null): WarrantyStatus {
+export function assess(
+  target: Pick<WarrantyTarget, 'comparison' | 'value'>,
+  measured: number | null,
+): WarrantyStatus {
   if (measured === null) return 'not_measured';
   const ok: Record<WarrantyComparison, boolean> = {
     gte: measured >= target.value,
@@ -37,7 +43,9 @@ export function assess(target: Pick<WarrantyTarget, 'comparison' | 'value'>, mea
 }
 
 /** The measurement that counts: the latest measured, and of two measured at once the latest recorded. */
-export function latest<M extends { measuredAt: string; recordedAt: string }>(measurements: readonly M[]): M | null {
+export function latest<M extends { measuredAt: string; recordedAt: string }>(
+  measurements: readonly M[],
+): M | null {
   let best: M | null = null;
   for (const m of measurements) {
     if (

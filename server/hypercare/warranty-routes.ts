@@ -58,7 +58,13 @@ export const warrantyRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) =>
-      warranty.update(actor(req), req.params.boardId, req.params.releaseId, req.params.requirementId, req.body),
+      warranty.update(
+        actor(req),
+        req.params.boardId,
+        req.params.releaseId,
+        req.params.requirementId,
+        req.body,
+      ),
   );
   app.delete(
     `${base}/requirements/:requirementId`,
@@ -86,6 +92,12 @@ export const warrantyRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) =>
-      warranty.measure(actor(req), req.params.boardId, req.params.releaseId, req.params.requirementId, req.body),
+      warranty.measure(
+        actor(req),
+        req.params.boardId,
+        req.params.releaseId,
+        req.params.requirementId,
+        req.body,
+      ),
   );
 };

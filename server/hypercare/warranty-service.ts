@@ -114,9 +114,13 @@ export class WarrantyService {
     const v = values(input);
     return this.change(actor, boardId, releaseId, 'added', 'criteria', async (trx) => {
       if ((await repo.countRequirements(trx, releaseId)) >= MAX_REQUIREMENTS)
-        throw new AppError('CONFLICT', `statement: a release carries at most ${MAX_REQUIREMENTS} requirements`, {
-          field: 'statement',
-        });
+        throw new AppError(
+          'CONFLICT',
+          `statement: a release carries at most ${MAX_REQUIREMENTS} requirements`,
+          {
+            field: 'statement',
+          },
+        );
       await repo.insertRequirement(trx, releaseId, v);
     });
   }

@@ -15,11 +15,6 @@
 import { exhaustive } from '../../../../protocol/events.ts';
 import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercare.ts';
 import type {
-  Warranty,
-  WarrantyMeasurementInput,
-  WarrantyRequirementInput,
-} from '../../../../protocol/warranty.ts';
-import type {
   Board,
   BoardEvent,
   BulkMoveInput,
@@ -48,6 +43,11 @@ import type {
 } from '../../../../protocol/releases.ts';
 import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
+import type {
+  Warranty,
+  WarrantyMeasurementInput,
+  WarrantyRequirementInput,
+} from '../../../../protocol/warranty.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import {
@@ -124,7 +124,8 @@ export class BoardState {
   /** The cards in the scope of a release whose hyper-care is running: every card view badges them. */
   hypercareCards = $derived(hypercareScope(this.releases, this.hypercare));
   /** Whether a card shows the hyper-care badge: in a release in hyper-care, or an incident flagged so. */
-  inHypercare = (card: Card): boolean => this.hypercareCards.has(card.id) || card.labels.includes('hyper-care');
+  inHypercare = (card: Card): boolean =>
+    this.hypercareCards.has(card.id) || card.labels.includes('hyper-care');
   /** cardId → name of the other person dragging it right now */
   draggedByOthers = $derived(
     new Map(

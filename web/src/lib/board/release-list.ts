@@ -49,7 +49,10 @@ export function releaseOfCard(list: readonly Release[]): Map<string, Release> {
 }
 
 /** The cards in the scope of a live release whose hyper-care is running (not exited). */
-export function hypercareScope(list: readonly Release[], hypercare: Readonly<Record<string, Hypercare>>): Set<string> {
+export function hypercareScope(
+  list: readonly Release[],
+  hypercare: Readonly<Record<string, Hypercare>>,
+): Set<string> {
   const cards = new Set<string>();
   for (const release of list) {
     const care = hypercare[release.id];

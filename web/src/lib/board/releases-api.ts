@@ -2,17 +2,17 @@
 
 import type { Hypercare } from '../../../../protocol/hypercare.ts';
 import type {
-  Warranty,
-  WarrantyMeasurementInput,
-  WarrantyRequirementInput,
-} from '../../../../protocol/warranty.ts';
-import type {
   CreateReleaseInput,
   ReadinessInput,
   Release,
   ReleaseScopeInput,
   VerdictInput,
 } from '../../../../protocol/releases.ts';
+import type {
+  Warranty,
+  WarrantyMeasurementInput,
+  WarrantyRequirementInput,
+} from '../../../../protocol/warranty.ts';
 import type { Api } from '../api.ts';
 
 const base = (boardId: string) => `/api/boards/${boardId}/releases`;
@@ -73,8 +73,12 @@ export const addWarrantyRequirement = (
   releaseId: string,
   input: WarrantyRequirementInput,
 ) => api.request<Warranty>('POST', `${warranty(boardId, releaseId)}/requirements`, input);
-export const removeWarrantyRequirement = (api: Api, boardId: string, releaseId: string, requirementId: string) =>
-  api.request<Warranty>('DELETE', `${warranty(boardId, releaseId)}/requirements/${requirementId}`);
+export const removeWarrantyRequirement = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  requirementId: string,
+) => api.request<Warranty>('DELETE', `${warranty(boardId, releaseId)}/requirements/${requirementId}`);
 export const measureWarranty = (
   api: Api,
   boardId: string,
@@ -82,4 +86,8 @@ export const measureWarranty = (
   requirementId: string,
   input: WarrantyMeasurementInput,
 ) =>
-  api.request<Warranty>('POST', `${warranty(boardId, releaseId)}/requirements/${requirementId}/measurements`, input);
+  api.request<Warranty>(
+    'POST',
+    `${warranty(boardId, releaseId)}/requirements/${requirementId}/measurements`,
+    input,
+  );

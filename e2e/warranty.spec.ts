@@ -114,6 +114,8 @@ test('warranty requirement: added on the go/no-go checklist, seen live in the ot
     await expect(measured(page).getByTestId('warranty-measured')).toContainText('Pat Owner');
     await expect(page.getByTestId('warranty-summary')).toHaveText('1 met · 0 not met · 1 not measured');
   }
+  if (process.env.SCREENSHOT_DOCS)
+    await owner.getByTestId('warranty-hypercare').screenshot({ path: 'docs/warranty-hypercare.png' });
 
   // The product owner costs releases per point; the report is computed again with it.
   await showView(owner, 'Reports');
@@ -167,6 +169,10 @@ test('hyper-care badge: every card of the release shows it on both screens when 
   await expect(cardRow(backlog, fix!.key).getByTestId('hypercare-badge')).toHaveText('hyper-care');
   await expect(cardRow(backlog, other!.key).getByTestId('hypercare-badge')).toHaveCount(0);
   await expect(boardCard(kanban, fix!.key).getByTestId('hypercare-badge')).toHaveText('hyper-care');
+  if (process.env.SCREENSHOT_DOCS) {
+    await backlog.screenshot({ path: 'test-results/badges-backlog.png' });
+    await kanban.screenshot({ path: 'test-results/badges-kanban.png' });
+  }
   await cardRow(backlog, story!.key).click();
   await expect(backlog.getByTestId('card-panel').getByTestId('hypercare-badge')).toHaveText('hyper-care');
 

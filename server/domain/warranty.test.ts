@@ -94,6 +94,15 @@ describe('availability suggested from hyper-care data', () => {
     });
   });
 
+  it('a window shorter than an hour is told in minutes', () => {
+    const s = suggestedMeasure(availability, {
+      startedAt: wentLive,
+      until: new Date(wentLive.getTime() + 20 * 60_000),
+      outageSeconds: [60],
+    });
+    expect(s).toEqual({ value: 95, basis: '1 min down in 1 linked outage over 20 min of hyper-care' });
+  });
+
   it('one 36-minute outage in 10 days: 99.75 %', () => {
     const s = suggestedMeasure(availability, {
       startedAt: wentLive,

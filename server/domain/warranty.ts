@@ -105,6 +105,7 @@ export function suggestedMeasure(
 
 function formatSpan(seconds: number): string {
   const hours = seconds / 3600;
+  if (hours < 1) return `${Math.round(seconds / 60)} min`;
   if (hours < 48) return `${Math.round(hours * 10) / 10} h`;
   return `${Math.round((hours / 24) * 10) / 10} days`;
 }

@@ -140,6 +140,54 @@ describe('warranty requirements of a planned release', () => {
   });
 });
 
+describe('races against real PostgreSQL', () => {
+  it('changes made at once commit one at a time: each answer a revision of its own, none lost', async () => {
+    const r = await planned();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        as.product_owner.ok(add(r, { ...LATENCY, statement: `p95 of endpoint ${i}` })),
+      ),
+    );
+    expect(answers.map((w) => w.revision).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    const now = await as.viewer.ok(as.viewer.get<Warranty>(warranty(r)));
+    expect(now.requirements).toHaveLength(6);
+    expect(now.revision).toBe(6);
+  });
+
+  it('a requirement added as the release goes live is either settled with it or refused, never added after', async () => {
+    const r = await planned();
+    for (const environment of ['test', 'system-test', 'pre-production', 'production-shadow'])
+      await as.developer.ok(
+        as.developer.post(rel(r, '/runs'), {
+          environment,
+          runId: `${environment}-${n}`,
+          kind: 'deployment',
+          outcome: 'success',
+        }),
+      );
+    for (const item of r.readiness)
+      await as.product_owner.ok(as.product_owner.post(rel(r, '/readiness'), { key: item.key, done: true }));
+    await as.product_owner.ok(
+      as.product_owner.post(rel(r, '/verdicts'), { verdict: 'go', reason: 'demoed' }),
+    );
+    const [added, live] = await Promise.all([
+      add(r),
+      as.maintenance.post<Release>(rel(r, '/verdicts'), { verdict: 'go', reason: 'runbook read' }),
+    ]);
+    expect(live.status).toBe(200);
+    const { rows } = await sql<{ created_at: Date; live_at: Date }>`
+      select q.created_at, r.live_at from warranty_requirements q join releases r on r.id = q.release_id
+      where q.release_id = ${r.id}`.execute(server.db);
+    if (added.status === 200) {
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.created_at.getTime()).toBeLessThanOrEqual(rows[0]!.live_at.getTime());
+    } else {
+      expect([added.status, (added.body as unknown as { field: string }).field]).toEqual([409, 'state']);
+      expect(rows).toHaveLength(0);
+    }
+  });
+});
+
 describe('measured during and after hyper-care', () => {
   it('criteria are settled at go-live; before it nothing can be measured', async () => {
     const r = await planned();

@@ -24,6 +24,7 @@ import {
 import { PolicySchema, RotaSchema } from './oncall.ts';
 import { ReleaseRunSchema, ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
 import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
+import { WarrantySchema } from './warranty.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -304,6 +305,15 @@ export const ImprovementItemDeletedEventSchema = kind(
   NoCard,
   Type.Object({ itemId: Uuid, number: Type.Integer() }),
 );
+/** A release's warranty requirements or their measurements changed; the warranty as it now is. */
+export const WarrantyUpdatedEventSchema = kind(
+  'warranty.updated',
+  NoCard,
+  Type.Object({
+    warranty: WarrantySchema,
+    change: Type.String({ description: 'added, changed, removed (a requirement) or measured' }),
+  }),
+);
 
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
@@ -344,6 +354,7 @@ export const BoardEventSchema = Type.Union(
     ImprovementReviewDeletedEventSchema,
     ImprovementItemDeletedEventSchema,
     ImprovementSettingsEventSchema,
+    WarrantyUpdatedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

@@ -32,6 +32,24 @@ export const CostModelSchema = Type.Object({
   startFrom: Type.Union([Type.Literal('created'), Type.Literal('first_deployment')]),
 });
 
+/** The body that sets a board's cost model (PUT /api/boards/:boardId/release-cost-model). */
+export const CostModelBody = Type.Object(
+  {
+    model: Type.Union([Type.Literal('day_rate'), Type.Literal('per_point')], {
+      description:
+        'day_rate: day rate × team size × days to go-live; per_point: cost per point × points in scope',
+    }),
+    dayRate: Type.Number({ minimum: 0, maximum: 1e9, description: 'cost of one person-day' }),
+    teamSize: Type.Number({ minimum: 0, maximum: 10_000, description: 'people working on a release' }),
+    pointCost: Type.Number({ minimum: 0, maximum: 1e9, description: 'cost of one story point' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' }),
+    startFrom: Type.Union([Type.Literal('created'), Type.Literal('first_deployment')], {
+      description: "where a release's days start (day_rate): its creation or its first deployment",
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const ReleaseOutcomeSchema = Type.Object({
   releaseId: Uuid,
   version: Type.String(),
@@ -66,4 +84,5 @@ export const ReleaseOutcomesSchema = Type.Object({
 });
 
 export type CostModelBody = Static<typeof CostModelSchema>;
+export type CostModelInput = Static<typeof CostModelBody>;
 export type ReleaseOutcomes = Static<typeof ReleaseOutcomesSchema>;

@@ -1,6 +1,6 @@
 /**
  * Hyper-care, assembled: the service, its routes and the window-end timer (pg-boss), scheduled from
- * the board events that set a window's end. `buildApp` registers `routes` and calls `close()`.
+ * the board events that set a window's end, and the warranty requirements measured during it. `buildApp` registers `routes` and calls `close()`.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { FlagService } from '../flags/service.ts';
@@ -10,6 +10,8 @@ import * as repo from './repo.ts';
 import { hypercareRoutes } from './routes.ts';
 import { HypercareService } from './service.ts';
 import { HypercareTimer } from './timer.ts';
+import { warrantyRoutes } from './warranty-routes.ts';
+import { WarrantyService } from './warranty-service.ts';
 
 export interface HypercareDeps {
   db: Db;
@@ -21,6 +23,7 @@ export interface HypercareDeps {
 
 export async function createHypercare({ db, bus, flags, connectionString, log }: HypercareDeps) {
   const service = new HypercareService(db, bus);
+  const warranty = new WarrantyService(db, bus);
   const timer = new HypercareTimer(connectionString, (err) => log.error({ err }, 'hyper-care timer error'));
   const unsubscribe = bus.subscribe((event) => {
     if (event.type !== 'hypercare.updated') return;
@@ -43,6 +46,7 @@ export async function createHypercare({ db, bus, flags, connectionString, log }:
     timer,
     async routes(app: FastifyInstance) {
       await app.register(hypercareRoutes, { hypercare: service, flags });
+      await app.register(warrantyRoutes, { warranty, flags });
     },
     async close() {
       unsubscribe();

@@ -225,3 +225,14 @@ export async function running(db: Q) {
     .orderBy('ends_at')
     .execute();
 }
+
+/** The board's hyper-care still running (bounded by its live releases). */
+export async function runningOnBoard(db: Q, boardId: string): Promise<HypercareRow[]> {
+  return db
+    .selectFrom('release_hypercare')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('state', '<>', 'exited')
+    .orderBy('ends_at')
+    .execute();
+}

@@ -54,6 +54,19 @@ export const hypercareRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) => hypercare.saveSettings(actor(req), req.params.boardId, req.body),
   );
+  app.get(
+    '/api/boards/:boardId/hypercare',
+    {
+      schema: {
+        tags,
+        summary:
+          "The board's running hyper-care (not exited), one per live release: what every screen's hyper-care badges follow",
+        params: BoardParams,
+        response: { 200: Type.Array(HypercareSchema), ...errors },
+      },
+    },
+    async (req) => hypercare.running(actor(req), req.params.boardId),
+  );
   app.put(
     '/api/boards/:boardId/releases/:releaseId/hypercare-plan',
     {

@@ -265,6 +265,12 @@ export class HypercareService {
     return (await toHypercare(this.db, [row]))[0]!;
   }
 
+  /** The board's running hyper-care, for the badges on every card in a release's scope. */
+  async running(actor: Actor, boardId: string): Promise<Hypercare[]> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    return toHypercare(this.db, await repo.runningOnBoard(this.db, boardId));
+  }
+
   async settings(actor: Actor, boardId: string): Promise<HypercareSettings> {
     await requireBoardPermission(this.db, actor, boardId, 'board:read');
     return defaults(await repo.settings(this.db, boardId));

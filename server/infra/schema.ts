@@ -687,3 +687,40 @@ export interface ReleaseRunsTable {
   /** where the deployed environment answers, when the tool said (a shadow's hidden URL) */
   environment_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
+// ---- warranty requirements (issue 17) -------------------------------------------------------------
+
+export interface ReleaseWarrantiesTable {
+  release_id: string;
+  revision: Generated<number>;
+}
+
+export interface WarrantyRequirementsTable {
+  id: Generated<string>;
+  release_id: string;
+  category: string;
+  statement: string;
+  comparison: string;
+  target_value: number;
+  unit: string;
+  created_at: Generated<Date>;
+}
+
+export interface WarrantyMeasurementsTable {
+  id: Generated<string>;
+  requirement_id: string;
+  value: number;
+  measured_at: Date;
+  by_user_id: string | null;
+  by_label: string;
+  note: Generated<string>;
+  recorded_at: Generated<Date>;
+}
+
+export interface Database {
+  release_warranties: ReleaseWarrantiesTable;
+  warranty_requirements: WarrantyRequirementsTable;
+  warranty_measurements: WarrantyMeasurementsTable;
+}
+
+export type WarrantyRequirementRow = Selectable<WarrantyRequirementsTable>;
+export type WarrantyMeasurementRow = Selectable<WarrantyMeasurementsTable>;

@@ -1,7 +1,12 @@
 /** The release outcomes report (issue 17): JSON for the charts, CSV for a spreadsheet. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
-import { OutcomesQuery, ReleaseOutcomesSchema } from '../../protocol/release-outcomes.ts';
+import {
+  CostModelBody,
+  CostModelSchema,
+  OutcomesQuery,
+  ReleaseOutcomesSchema,
+} from '../../protocol/release-outcomes.ts';
 import { actor } from '../auth/http.ts';
 import type { FlagService } from '../flags/service.ts';
 import { ReleaseOutcomeService } from './outcomes-service.ts';
@@ -15,6 +20,32 @@ export const releaseOutcomeRoutes: FastifyPluginAsyncTypebox<{
   // Part of releases: behind the same `releases` feature flag.
   app.addHook('preHandler', async (req) =>
     flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'releases', 'releases'),
+  );
+  app.get(
+    '/api/boards/:boardId/release-cost-model',
+    {
+      schema: {
+        tags: ['releases', 'reports'],
+        summary: "The board's cost model for the release outcomes report (the default until one is set)",
+        params: Type.Object({ boardId: Uuid }),
+        response: { 200: CostModelSchema, ...errors },
+      },
+    },
+    async (req) => outcomes.costModel(actor(req), req.params.boardId),
+  );
+  app.put(
+    '/api/boards/:boardId/release-cost-model',
+    {
+      schema: {
+        tags: ['releases', 'reports'],
+        summary:
+          "Set the board's cost model (product owner or admin): day_rate (day rate × team size × days to go-live) or per_point (cost per point × points in scope)",
+        params: Type.Object({ boardId: Uuid }),
+        body: CostModelBody,
+        response: { 200: CostModelSchema, ...errors },
+      },
+    },
+    async (req) => outcomes.saveCostModel(actor(req), req.params.boardId, req.body),
   );
   app.get(
     '/api/boards/:boardId/releases/outcomes',

@@ -4,12 +4,13 @@
  * days) and shaped by the pure rules in server/domain/release-outcomes.ts.
  */
 import {
+  type CostModelInput,
   OUTCOME_RELEASES,
   OUTCOME_WINDOW_DAYS,
   type ReleaseOutcomes,
 } from '../../protocol/release-outcomes.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
-import { outcomes, outcomesCsv } from '../domain/release-outcomes.ts';
+import { type CostModel, outcomes, outcomesCsv } from '../domain/release-outcomes.ts';
 import type { Db } from '../infra/database.ts';
 import { invalid } from '../infra/errors.ts';
 import { ReportSlots } from '../reports/slots.ts';
@@ -44,6 +45,20 @@ export class ReleaseOutcomeService {
       repo.outcomeFacts(this.db, boardId, windowDays, OUTCOME_RELEASES, now),
     );
     return { windowDays, costModel: model, ...outcomes(model, facts) };
+  }
+
+  /** The board's cost model (the default until someone sets one). */
+  async costModel(actor: Actor, boardId: string): Promise<CostModel> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    return repo.costModel(this.db, boardId);
+  }
+
+  /** Sets the board's cost model: every report from now on costs releases by it. */
+  async saveCostModel(actor: Actor, boardId: string, input: CostModelInput): Promise<CostModel> {
+    await requireBoardPermission(this.db, actor, boardId, 'release:manage');
+    const model: CostModel = { ...input };
+    await repo.saveCostModel(this.db, boardId, model);
+    return repo.costModel(this.db, boardId);
   }
 
   async csv(actor: Actor, boardId: string, windowDays: number, now = new Date()): Promise<string> {

@@ -112,6 +112,8 @@ export function describeEvent(e: BoardEvent): string {
       return `${e.payload.change === 'raised' ? 'raised' : 'updated'} IMP-${e.payload.item.number}${e.payload.change === 'status' ? ` (${e.payload.item.status.replace('_', ' ')})` : ''}`;
     case 'improvement.item_deleted':
       return `deleted IMP-${e.payload.number}`;
+    case 'warranty.updated':
+      return `${e.payload.change === 'measured' ? 'measured' : `${e.payload.change} a`} warranty requirement`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

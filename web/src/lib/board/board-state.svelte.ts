@@ -43,6 +43,11 @@ import type {
 } from '../../../../protocol/releases.ts';
 import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { MoveAck, PresenceFrame, PresenceUser } from '../../../../protocol/socket.ts';
+import type {
+  Warranty,
+  WarrantyMeasurementInput,
+  WarrantyRequirementInput,
+} from '../../../../protocol/warranty.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import {
@@ -56,7 +61,7 @@ import {
 import { arrangeStream } from './column-order.ts';
 import { MoveBackoff, secondsToWait } from './move-backoff.ts';
 import { applyPresence, noPresence, type PresenceState, presenceUsers } from './presence.ts';
-import { mergeReleases, releaseOfCard, upsertRelease } from './release-list.ts';
+import { hypercareScope, mergeReleases, releaseOfCard, upsertRelease } from './release-list.ts';
 import * as releasesApi from './releases-api.ts';
 
 /** `error`: the board cannot be shown; `offline`: it is shown, but the live connection was refused. */
@@ -114,6 +119,13 @@ export class BoardState {
   hypercareIncidents = $state.raw<Record<string, HypercareIncident[]>>({});
   /** cardId → the release it travels in */
   releaseByCard = $derived(releaseOfCard(this.releases));
+  /** releaseId → its warranty requirements (fetched when a release page opens, then kept live by events) */
+  warranty = $state.raw<Record<string, Warranty>>({});
+  /** The cards in the scope of a release whose hyper-care is running: every card view badges them. */
+  hypercareCards = $derived(hypercareScope(this.releases, this.hypercare));
+  /** Whether a card shows the hyper-care badge: in a release in hyper-care, or an incident flagged so. */
+  inHypercare = (card: Card): boolean =>
+    this.hypercareCards.has(card.id) || card.labels.includes('hyper-care');
   /** cardId → name of the other person dragging it right now */
   draggedByOthers = $derived(
     new Map(
@@ -470,6 +482,43 @@ export class BoardState {
     return this.#hypercareChanged(await releasesApi.exitHypercare(this.api, this.boardId, releaseId, reason));
   }
 
+  // ---- warranty requirements (each answer is the warranty as it now is; its event brings the same revision) ----
+
+  async loadWarranty(releaseId: string): Promise<void> {
+    try {
+      this.#warrantyChanged(await releasesApi.getWarranty(this.api, this.boardId, releaseId));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+  async addWarrantyRequirement(releaseId: string, input: WarrantyRequirementInput): Promise<Warranty> {
+    return this.#warrantyChanged(
+      await releasesApi.addWarrantyRequirement(this.api, this.boardId, releaseId, input),
+    );
+  }
+  async removeWarrantyRequirement(releaseId: string, requirementId: string): Promise<Warranty> {
+    return this.#warrantyChanged(
+      await releasesApi.removeWarrantyRequirement(this.api, this.boardId, releaseId, requirementId),
+    );
+  }
+  async measureWarranty(
+    releaseId: string,
+    requirementId: string,
+    input: WarrantyMeasurementInput,
+  ): Promise<Warranty> {
+    return this.#warrantyChanged(
+      await releasesApi.measureWarranty(this.api, this.boardId, releaseId, requirementId, input),
+    );
+  }
+
+  #warrantyChanged(warranty: Warranty): Warranty {
+    const held = this.warranty[warranty.releaseId];
+    if (!held || held.revision <= warranty.revision) {
+      this.warranty = { ...this.warranty, [warranty.releaseId]: warranty };
+    }
+    return warranty;
+  }
+
   /** Only a newer revision replaces what is held: a late HTTP answer never undoes a later event. */
   #hypercareChanged(hypercare: Hypercare): Hypercare {
     const held = this.hypercare[hypercare.releaseId];
@@ -499,6 +548,9 @@ export class BoardState {
     try {
       const list = await releasesApi.listReleases(this.api, this.boardId);
       if (!this.#closed) this.releases = mergeReleases(this.releases, list);
+      // the running hyper-care, for the badges on the cards of releases in it
+      const running = await releasesApi.runningHypercare(this.api, this.boardId);
+      if (!this.#closed) for (const care of running) this.#hypercareChanged(care);
     } catch {
       // the releases feature is off for this board, or the server is away: the board works without
     }
@@ -736,6 +788,9 @@ export class BoardState {
       case 'improvement.review_deleted':
       case 'improvement.item_changed':
       case 'improvement.item_deleted':
+        break;
+      case 'warranty.updated':
+        this.#warrantyChanged(event.payload.warranty);
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReleases, openReleases, releaseOfCard, schedule, upsertRelease } from './release-list.ts';
+import type { Hypercare } from '../../../../protocol/hypercare.ts';
+import {
+  hypercareScope,
+  mergeReleases,
+  openReleases,
+  releaseOfCard,
+  schedule,
+  upsertRelease,
+} from './release-list.ts';
 import { aRelease } from './test-builders.ts';
 
 describe('the releases the board holds', () => {
@@ -46,5 +54,25 @@ describe('the releases the board holds', () => {
     expect(of.get('c1')?.id).toBe('live');
     expect(of.get('c3')?.id).toBe('open');
     expect(of.get('c9')).toBeUndefined();
+  });
+});
+
+describe('the cards that carry the hyper-care badge', () => {
+  const care = (releaseId: string, state: Hypercare['state']) => ({ releaseId, state }) as Hypercare;
+
+  it('every card of a live release whose hyper-care runs, and none once it has exited or before go-live', () => {
+    const list = [
+      aRelease({ id: 'running', state: 'live', cardIds: ['c1', 'c2'] }),
+      aRelease({ id: 'extended', state: 'live', cardIds: ['c3'] }),
+      aRelease({ id: 'exited', state: 'live', cardIds: ['c4'] }),
+      aRelease({ id: 'planned', state: 'awaiting_go', cardIds: ['c5'] }),
+      aRelease({ id: 'unknown', state: 'live', cardIds: ['c6'] }),
+    ];
+    const hypercare = {
+      running: care('running', 'active'),
+      extended: care('extended', 'extended'),
+      exited: care('exited', 'exited'),
+    };
+    expect([...hypercareScope(list, hypercare)].sort()).toEqual(['c1', 'c2', 'c3']);
   });
 });

@@ -4,6 +4,7 @@
  * schedule's order. A release only moves forward in `revision`, so a late HTTP answer or a list read
  * before an event never undoes a later change.
  */
+import type { Hypercare } from '../../../../protocol/hypercare.ts';
 import type { Release } from '../../../../protocol/releases.ts';
 
 /** Takes in one release the server sent: kept when new or newer than the one held. */
@@ -45,6 +46,20 @@ export function releaseOfCard(list: readonly Release[]): Map<string, Release> {
   const map = new Map<string, Release>();
   for (const release of list) for (const cardId of release.cardIds) map.set(cardId, release);
   return map;
+}
+
+/** The cards in the scope of a live release whose hyper-care is running (not exited). */
+export function hypercareScope(
+  list: readonly Release[],
+  hypercare: Readonly<Record<string, Hypercare>>,
+): Set<string> {
+  const cards = new Set<string>();
+  for (const release of list) {
+    const care = hypercare[release.id];
+    if (release.state !== 'live' || !care || care.state === 'exited') continue;
+    for (const cardId of release.cardIds) cards.add(cardId);
+  }
+  return cards;
 }
 
 export const STATE_LABEL: Record<Release['state'], string> = {

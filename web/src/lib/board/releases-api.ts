@@ -8,6 +8,11 @@ import type {
   ReleaseScopeInput,
   VerdictInput,
 } from '../../../../protocol/releases.ts';
+import type {
+  Warranty,
+  WarrantyMeasurementInput,
+  WarrantyRequirementInput,
+} from '../../../../protocol/warranty.ts';
 import type { Api } from '../api.ts';
 
 const base = (boardId: string) => `/api/boards/${boardId}/releases`;
@@ -52,3 +57,37 @@ export const extendHypercare = (
 ) => api.request<Hypercare>('POST', `${care(boardId, releaseId)}/extend`, { endsAt, reason });
 export const exitHypercare = (api: Api, boardId: string, releaseId: string, reason: string) =>
   api.request<Hypercare>('POST', `${care(boardId, releaseId)}/exit`, { reason });
+
+/** The board's running hyper-care (what the cards' badges follow). */
+export const runningHypercare = (api: Api, boardId: string) =>
+  api.request<Hypercare[]>('GET', `/api/boards/${boardId}/hypercare`);
+
+// ---- warranty requirements (server/hypercare/warranty-routes.ts) ----
+const warranty = (boardId: string, releaseId: string) => `${base(boardId)}/${releaseId}/warranty`;
+
+export const getWarranty = (api: Api, boardId: string, releaseId: string) =>
+  api.request<Warranty>('GET', warranty(boardId, releaseId));
+export const addWarrantyRequirement = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  input: WarrantyRequirementInput,
+) => api.request<Warranty>('POST', `${warranty(boardId, releaseId)}/requirements`, input);
+export const removeWarrantyRequirement = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  requirementId: string,
+) => api.request<Warranty>('DELETE', `${warranty(boardId, releaseId)}/requirements/${requirementId}`);
+export const measureWarranty = (
+  api: Api,
+  boardId: string,
+  releaseId: string,
+  requirementId: string,
+  input: WarrantyMeasurementInput,
+) =>
+  api.request<Warranty>(
+    'POST',
+    `${warranty(boardId, releaseId)}/requirements/${requirementId}/measurements`,
+    input,
+  );

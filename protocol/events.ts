@@ -22,6 +22,7 @@ import {
 } from './model.ts';
 import { PolicySchema, RotaSchema } from './oncall.ts';
 import { ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
+import { SlaReviewSchema } from './service-report.ts';
 import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -265,6 +266,13 @@ export const OncallAcknowledgedEventSchema = kind(
   Type.Object({ cardId: Uuid, key: Type.String(), stepsPaged: Type.Integer() }),
 );
 
+/** A quarter's SLA review minutes were recorded, edited or deleted (review null once deleted). */
+export const SlaReviewChangedEventSchema = kind(
+  'sla.review_changed',
+  NoCard,
+  Type.Object({ reviewId: Uuid, quarter: Type.String(), review: Nullable(SlaReviewSchema) }),
+);
+
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
   [
@@ -299,6 +307,7 @@ export const BoardEventSchema = Type.Union(
     OncallAcknowledgedEventSchema,
     OncallRotaChangedEventSchema,
     OncallPolicyChangedEventSchema,
+    SlaReviewChangedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

@@ -40,7 +40,7 @@ const Share = (description: string) => Nullable(Type.Number({ minimum: 0, maximu
 const Minutes = (description: string) => Nullable(Type.Number({ description }));
 
 export const TierRowSchema = Type.Object({
-  tier: Type.Union(REPORT_TIERS.map((t) => Type.Literal(t))),
+  tier: Type.Enum([...REPORT_TIERS], { description: REPORT_TIERS.join(' | ') }),
   opened: Type.Integer({ description: 'incidents (or requests) opened in the period' }),
   resolved: Type.Integer({ description: 'resolved in the period; attainment counts these' }),
   responseMet: Type.Integer(),

@@ -23,7 +23,8 @@ export type Permission =
   | 'hypercare:work' // the dev team works through the handover checklist and submits it
   | 'hypercare:decide' // extend hyper-care or end it early
   | 'handover:accept' // the AMS lead accepts or rejects a handover
-  | 'oncall:manage'; // rotas, overrides and swaps, escalation policies
+  | 'oncall:manage' // rotas, overrides and swaps, escalation policies
+  | 'sla:review'; // record the quarterly SLA review minutes
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -43,6 +44,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'handover:accept',
     'oncall:manage',
+    'sla:review',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -57,6 +59,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:work',
     'hypercare:decide',
     'oncall:manage',
+    'sla:review',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover
@@ -67,6 +70,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'handover:accept',
     'oncall:manage',
+    'sla:review',
   ]),
   viewer: new Set<Permission>(['board:read']),
 };

@@ -102,6 +102,8 @@ export function describeEvent(e: BoardEvent): string {
       return `paged ${e.payload.who?.name ?? 'nobody (no one on duty)'} (step ${e.payload.step + 1})`;
     case 'oncall.acknowledged':
       return 'acknowledged the incident';
+    case 'sla.review_changed':
+      return `${e.payload.review ? 'recorded' : 'deleted'} the SLA review of ${e.payload.quarter}`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

@@ -730,6 +730,7 @@ export class BoardState {
       case 'oncall.acknowledged':
       case 'oncall.rota_changed':
       case 'oncall.policy_changed':
+      case 'sla.review_changed':
         break;
       case 'sprint.created':
       case 'sprint.updated':

@@ -4,7 +4,9 @@
  * the window (`sla_clocks_board_resolved_idx`), clocks started in it (`sla_clocks_board_started_idx`),
  * ratings given in it (`request_ratings_board_at_idx`), and the backlog open at each period's end.
  * PostgreSQL groups by period (`width_bucket` over the periods' bounds) and tier, so what reaches
- * the server is at most periods × tiers rows whatever the data. The rules are in
+ * the server is at most periods × tiers rows whatever the data. The backlog is probed per period end
+ * through the clocks' spans (`sla_clocks_open_span_idx`), so it reads the clocks open then, not the
+ * board's history. The rules are in
  * server/domain/service-report.ts.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -35,6 +37,9 @@ export async function serviceFacts(
   return db.transaction().execute(async (trx) => {
     // Planned as costly over a big board but run once per request: compiling took longer than running.
     await sql`set local jit = off`.execute(trx);
+    // Each grouping holds at most periods × tiers groups, but the planner cannot know it from
+    // width_bucket and plans a sort of every row; memory enough to hash them in place.
+    await sql`set local work_mem = '16MB'`.execute(trx);
     const resolved = await sql<{
       b: number;
       tier: ReportTier;
@@ -71,8 +76,7 @@ export async function serviceFacts(
              percentile_cont(0.5) within group (order by extract(epoch from p.at - s.started_at)) as p50,
              percentile_cont(0.9) within group (order by extract(epoch from p.at - s.started_at)) as p90
       from unnest(${taken.map((t) => t.at)}::timestamptz[], ${taken.map((t) => t.i)}::int[]) as p(at, i)
-      join sla_clocks s on s.board_id = ${boardId} and s.started_at < p.at
-        and (s.resolved_at is null or s.resolved_at >= p.at)
+      join sla_clocks s on tstzrange(s.started_at, s.resolved_at, '[)') @> p.at and s.board_id = ${boardId}
       group by p.i`.execute(trx)
       : { rows: [] };
     return {

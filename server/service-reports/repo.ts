@@ -40,30 +40,39 @@ export async function serviceFacts(
     // Each grouping holds at most periods × tiers groups, but the planner cannot know it from
     // width_bucket and plans a sort of every row; memory enough to hash them in place.
     await sql`set local work_mem = '16MB'`.execute(trx);
-    const resolved = await sql<{
-      b: number;
+    // One pass over the clocks started or resolved in the window, grouped twice: by the period it
+    // started in (opened, acknowledged) and by the one it was resolved in (attainment, restore).
+    // A bucket of 0 or periods + 1 lies outside the window (the clock counted only in the other).
+    const { rows: clocks } = await sql<{
+      by_start: boolean;
+      b: number | null;
       tier: ReportTier;
-      resolved: number;
+      n: number;
+      acked: number;
+      ack: number;
       response_breached: number;
       resolution_breached: number;
       restore: number;
     }>`
-      select width_bucket(s.resolved_at, ${edges}) as b, ${TIER} as tier, count(*)::int as resolved,
+      select grouping(r.b) = 1 as by_start, coalesce(r.b, o.b) as b, ${TIER} as tier, count(*)::int as n,
+             count(a.at)::int as acked,
+             coalesce(sum(extract(epoch from a.at - s.started_at)), 0)::float8 as ack,
              count(*) filter (where 'response.breached' = any(s.fired))::int as response_breached,
              count(*) filter (where 'resolution.breached' = any(s.fired))::int as resolution_breached,
              coalesce(sum(extract(epoch from s.resolved_at - s.started_at)), 0)::float8 as restore
       from sla_clocks s
-      where s.board_id = ${boardId} and s.resolved_at >= ${from} and s.resolved_at < ${until}
-      group by 1, 2`.execute(trx);
-    const opened = await sql<{ b: number; tier: ReportTier; opened: number; acked: number; ack: number }>`
-      select width_bucket(s.started_at, ${edges}) as b, ${TIER} as tier, count(*)::int as opened,
-             count(a.at)::int as acked,
-             coalesce(sum(extract(epoch from a.at - s.started_at)), 0)::float8 as ack
-      from sla_clocks s
       left join oncall_escalations e on e.card_id = s.card_id
-      cross join lateral (select coalesce(e.acked_at, s.response_met_at) as at) a
-      where s.board_id = ${boardId} and s.started_at >= ${from} and s.started_at < ${until}
-      group by 1, 2`.execute(trx);
+      cross join lateral (select coalesce(e.acked_at, s.response_met_at) as at,
+                                 width_bucket(s.started_at, ${edges}) as b) a
+      cross join lateral (select width_bucket(s.resolved_at, ${edges}) as b) r
+      cross join lateral (select a.b) o
+      where s.board_id = ${boardId}
+        and ((s.started_at >= ${from} and s.started_at < ${until})
+             or (s.resolved_at >= ${from} and s.resolved_at < ${until}))
+      group by grouping sets ((o.b, ${TIER}), (r.b, ${TIER}))`.execute(trx);
+    const inWindow = (b: number | null): b is number => b !== null && b >= 1 && b < bounds.length;
+    const resolved = { rows: clocks.filter((c) => !c.by_start && inWindow(c.b)) };
+    const opened = { rows: clocks.filter((c) => c.by_start && inWindow(c.b)) };
     const ratings = await sql<{ b: number; n: number; total: number; satisfied: number }>`
       select width_bucket(r.rated_at, ${edges}) as b, count(*)::int as n, sum(r.rating)::int as total,
              count(*) filter (where r.rating >= 4)::int as satisfied
@@ -81,17 +90,17 @@ export async function serviceFacts(
       : { rows: [] };
     return {
       resolved: resolved.rows.map((r) => ({
-        period: r.b - 1,
+        period: r.b! - 1,
         tier: r.tier,
-        resolved: r.resolved,
+        resolved: r.n,
         responseBreached: r.response_breached,
         resolutionBreached: r.resolution_breached,
         restoreSeconds: r.restore,
       })),
       opened: opened.rows.map((r) => ({
-        period: r.b - 1,
+        period: r.b! - 1,
         tier: r.tier,
-        opened: r.opened,
+        opened: r.n,
         acknowledged: r.acked,
         acknowledgeSeconds: r.ack,
       })),

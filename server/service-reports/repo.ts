@@ -1,8 +1,8 @@
 /**
- * SQL of the service report and the SLA review minutes (issue 20). The report's counts are four
- * grouped statements over the report's window, each a range read of one index: clocks resolved in
- * the window (`sla_clocks_board_resolved_idx`), clocks started in it (`sla_clocks_board_started_idx`),
- * ratings given in it (`request_ratings_board_at_idx`), and the backlog open at each period's end.
+ * SQL of the service report and the SLA review minutes (issue 20). The report's counts are three
+ * grouped statements over the report's window: the clocks started or resolved in it, read once and
+ * grouped both ways (`sla_clocks_board_started_idx`, `sla_clocks_board_resolved_idx`), the ratings
+ * given in it (`request_ratings_board_at_idx`), and the backlog open at each period's end.
  * PostgreSQL groups by period (`width_bucket` over the periods' bounds) and tier, so what reaches
  * the server is at most periods × tiers rows whatever the data. The backlog is probed per period end
  * through the clocks' spans (`sla_clocks_open_span_idx`), so it reads the clocks open then, not the

@@ -257,3 +257,34 @@ describe('SLA review minutes', () => {
     ).toEqual([]);
   });
 });
+
+describe('SLA review races', () => {
+  it('of two records of one quarter, one is kept; of two edits on one revision, one wins', async () => {
+    const admin = server.admin;
+    const creates = await Promise.all(
+      [1, 2, 3].map((i) =>
+        admin.post<SlaReview>(
+          `/api/boards/${boardId}/sla-reviews`,
+          review({ quarter: '2025-Q4', minutes: `by ${i}` }),
+        ),
+      ),
+    );
+    expect(creates.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const kept = creates.find((r) => r.status === 201)!.body;
+    const path = `/api/boards/${boardId}/sla-reviews/${kept.id}`;
+    const edits = await Promise.all(
+      [1, 2, 3].map((i) =>
+        admin.put<SlaReview>(path, { ...review({ quarter: '2025-Q4', minutes: `edit ${i}` }), revision: 1 }),
+      ),
+    );
+    expect(edits.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const winner = edits.find((r) => r.status === 200)!.body;
+    const { reviews } = await viewer.ok(
+      viewer.get<{ reviews: SlaReview[] }>(`/api/boards/${boardId}/sla-reviews`),
+    );
+    expect(reviews.find((r) => r.quarter === '2025-Q4')).toMatchObject({
+      revision: 2,
+      minutes: winner.minutes,
+    });
+  });
+});

@@ -4,12 +4,13 @@
  * the figures. Bounded: every loop has a fixed count and duration.
  *
  * BENCH_SECONDS (default 5) sets each rate step's duration; BENCH_CLIENTS (default 200) the receivers;
- * BENCH_PARTS (default all: baseline,moves,overload,load,reports,outcomes,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
+ * BENCH_PARTS (default all: baseline,moves,overload,load,reports,outcomes,service,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
  * sla's sizes: BENCH_SLA_CLOCKS, BENCH_SLA_DUE, BENCH_SLA_SECONDS (bench/sla.ts);
  * scale's sizes: BENCH_SCALE_CLIENTS, BENCH_SCALE_USERS, BENCH_SCALE_OPENS, BENCH_SCALE_CARDS (bench/scale.ts);
  * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first);
  * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
  * BENCH_OUTCOME_RELEASES (default 200) and BENCH_OUTCOME_INCIDENTS (default 200000) the outcomes part's;
+ * BENCH_SERVICE_INCIDENTS (default 100000) the service report part's;
  * BENCH_RECEIVER (default wire) picks the receivers' client: wire (bench/wire-client.ts) or socket.io-client.
  *
  * Diagnostics: BENCH_PROFILE=<dir> saves a CPU profile of the server; BENCH_NODE_ARGS passes Node
@@ -26,12 +27,15 @@ import { overload } from './overload.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
 import { fillReportBoard, timeReports } from './reports.ts';
 import { scale } from './scale.ts';
+import { fillServiceBoard, timeServiceReport } from './service.ts';
 import { slaDeadlines } from './sla.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 200);
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,outcomes,scale,sla,webhooks').split(','),
+  (
+    process.env.BENCH_PARTS ?? 'baseline,moves,overload,load,reports,outcomes,service,scale,sla,webhooks'
+  ).split(','),
 );
 const reportEvents = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blendboard-bench-'));
@@ -220,6 +224,16 @@ async function main() {
         `\nRelease outcomes: ${board.releases} live releases and ${board.incidents.toLocaleString('en')} incidents over two years (filled in SQL in ${board.fillSeconds} s); median and p99 of 20 requests`,
       );
       console.table(await timeOutcomes(baseUrl, cookie, board, 20));
+    }
+
+    if (parts.has('service')) {
+      const board = await fillServiceBoard(databaseUrl, await createBoard('Service report'), {
+        incidents: Number(process.env.BENCH_SERVICE_INCIDENTS ?? 100_000),
+      });
+      console.log(
+        `\nService report: ${board.incidents.toLocaleString('en')} incidents and ${board.requests.toLocaleString('en')} service requests with clocks over two years (filled in SQL in ${board.fillSeconds} s); median and p99 of 20 requests`,
+      );
+      console.table(await timeServiceReport(baseUrl, cookie, board, 20));
     }
 
     if (parts.has('scale')) await scale(databaseUrl, dataDir, baseUrl);

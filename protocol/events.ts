@@ -23,6 +23,7 @@ import {
 } from './model.ts';
 import { PolicySchema, RotaSchema } from './oncall.ts';
 import { ReleaseRunSchema, ReleaseSchema, ReleaseSettingsSchema } from './releases.ts';
+import { SlaReviewSchema } from './service-report.ts';
 import { CardSlaSchema, SlaDocumentSchema } from './sla.ts';
 import { WarrantySchema } from './warranty.ts';
 
@@ -314,6 +315,12 @@ export const WarrantyUpdatedEventSchema = kind(
     change: Type.String({ description: 'added, changed, removed (a requirement) or measured' }),
   }),
 );
+/** A quarter's SLA review minutes were recorded, edited or deleted (review null once deleted). */
+export const SlaReviewChangedEventSchema = kind(
+  'sla.review_changed',
+  NoCard,
+  Type.Object({ reviewId: Uuid, quarter: Type.String(), review: Nullable(SlaReviewSchema) }),
+);
 
 /** Every board event, most frequent first (the order a response serialiser tries them in). */
 export const BoardEventSchema = Type.Union(
@@ -355,6 +362,7 @@ export const BoardEventSchema = Type.Union(
     ImprovementItemDeletedEventSchema,
     ImprovementSettingsEventSchema,
     WarrantyUpdatedEventSchema,
+    SlaReviewChangedEventSchema,
   ],
   { description: 'one committed change of a board; `type` names the kind and the shape of `payload`' },
 );

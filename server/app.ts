@@ -49,6 +49,8 @@ import { releaseRoutes } from './releases/routes.ts';
 import { ReleaseService } from './releases/service.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
+import { serviceReportRoutes } from './service-reports/routes.ts';
+import { ServiceReportService } from './service-reports/service.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { SlaService } from './sla/service.ts';
 import { sprintRoutes } from './sprints/routes.ts';
@@ -210,6 +212,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await http.register(flagRoutes, { flags });
   await http.register(slaRoutes, { sla, flags });
   await http.register(improvementRoutes, { improvement: new ImprovementService(db, bus), flags });
+  await http.register(serviceReportRoutes, { serviceReports: new ServiceReportService(db, bus), flags });
 
   // ---- Hyper-care after go-live: routes and the window-end timer (pg-boss, the app's database)
   const hypercare = await createHypercare({

@@ -244,7 +244,7 @@ interface Schema {
   const?: unknown;
 }
 
-const SAMPLE_STRINGS = ['2026-01-05', 'AB', 'abc', '1', 'a@b.co', 'some text', '09:00'];
+const SAMPLE_STRINGS = ['2026-01-05', 'AB', 'abc', '1', 'a@b.co', 'some text', '09:00', '2026-Q1'];
 
 /** A valid value for the schema, naming real rows where the field is an id we hold. */
 function sample(schema: Schema, name = ''): unknown {

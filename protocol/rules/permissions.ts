@@ -25,7 +25,8 @@ export type Permission =
   | 'handover:accept' // the AMS lead accepts or rejects a handover
   | 'oncall:manage' // rotas, overrides and swaps, escalation policies
   | 'improvement:manage' // the review cadence, reviews, and every item of the improvement register
-  | 'improvement:work_own'; // update the improvement items one owns
+  | 'improvement:work_own' // update the improvement items one owns
+  | 'sla:review'; // record the quarterly SLA review minutes
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -46,6 +47,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'handover:accept',
     'oncall:manage',
     'improvement:manage',
+    'sla:review',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -61,6 +63,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'oncall:manage',
     'improvement:manage',
+    'sla:review',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work', 'improvement:work_own']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover
@@ -72,6 +75,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'handover:accept',
     'oncall:manage',
     'improvement:manage',
+    'sla:review',
   ]),
   viewer: new Set<Permission>(['board:read']),
 };

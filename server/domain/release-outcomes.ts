@@ -178,7 +178,7 @@ export function outcomes(model: CostModel, facts: readonly ReleaseOutcomeFacts[]
 }
 
 /** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
-function field(v: string | number | boolean | null): string {
+export function field(v: string | number | boolean | null): string {
   const s = v === null ? '' : String(v);
   // A leading =, +, - or @ would run as a formula in a spreadsheet.
   const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;

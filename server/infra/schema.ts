@@ -724,3 +724,28 @@ export interface Database {
 
 export type WarrantyRequirementRow = Selectable<WarrantyRequirementsTable>;
 export type WarrantyMeasurementRow = Selectable<WarrantyMeasurementsTable>;
+// ---- Service reports (migrations/2026-12-05T0260-service-reports.ts) -----------------------------
+
+/** A board's SLA review of one quarter: when it was held, who came, the minutes and the actions. */
+export interface SlaReviewsTable {
+  id: Generated<string>;
+  board_id: string;
+  /** YYYY-Qn */
+  quarter: string;
+  held_on: ColumnType<string, string, string>;
+  /** string[] */
+  attendees: Json;
+  minutes: Generated<string>;
+  /** [{ text, owner, done }] */
+  actions: Json;
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface Database {
+  sla_reviews: SlaReviewsTable;
+}
+
+export type SlaReviewRow = Selectable<SlaReviewsTable>;

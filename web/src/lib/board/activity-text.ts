@@ -114,6 +114,8 @@ export function describeEvent(e: BoardEvent): string {
       return `deleted IMP-${e.payload.number}`;
     case 'warranty.updated':
       return `${e.payload.change === 'measured' ? 'measured' : `${e.payload.change} a`} warranty requirement`;
+    case 'sla.review_changed':
+      return `${e.payload.review ? 'recorded' : 'deleted'} the SLA review of ${e.payload.quarter}`;
     default:
       exhaustive(e);
       return kind.replace('.', ' ');

@@ -792,6 +792,8 @@ export class BoardState {
       case 'warranty.updated':
         this.#warrantyChanged(event.payload.warranty);
         break;
+      case 'sla.review_changed':
+        break;
       case 'sprint.created':
       case 'sprint.updated':
         this.sprints = upsertSprint(this.sprints, event.payload.sprint);

@@ -9,7 +9,7 @@ const INK = '#4a5364';
 const GRID = '#eceef2';
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 12 };
 
-const axes = (yTitle: string) => ({
+export const axes = (yTitle: string) => ({
   x: { grid: { display: false }, ticks: { color: INK, font: FONT, maxRotation: 0, autoSkipPadding: 12 } },
   y: {
     beginAtZero: true,
@@ -20,7 +20,7 @@ const axes = (yTitle: string) => ({
   },
 });
 
-const legend = {
+export const legend = {
   position: 'bottom' as const,
   labels: {
     color: INK,

@@ -23,7 +23,10 @@ export type Permission =
   | 'hypercare:work' // the dev team works through the handover checklist and submits it
   | 'hypercare:decide' // extend hyper-care or end it early
   | 'handover:accept' // the AMS lead accepts or rejects a handover
-  | 'oncall:manage'; // rotas, overrides and swaps, escalation policies
+  | 'oncall:manage' // rotas, overrides and swaps, escalation policies
+  // who may use the board's request portal; requesters themselves hold no role here (they are not
+  // members): the portal checks their board_requesters row and that a request is their own
+  | 'requester:manage';
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -43,6 +46,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:decide',
     'handover:accept',
     'oncall:manage',
+    'requester:manage',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -57,6 +61,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'hypercare:work',
     'hypercare:decide',
     'oncall:manage',
+    'requester:manage',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover

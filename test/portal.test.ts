@@ -14,6 +14,7 @@ import {
   eventually,
   MEMBER_PASSWORD,
   memberWithRole,
+  requesterOn,
   socketFor,
   startServer,
   type TestServer,
@@ -25,14 +26,6 @@ let ada: ApiClient;
 let carol: ApiClient;
 let dave: ApiClient;
 let columns: Column[];
-
-/** An account the board's admin lets use the portal; signed in. */
-export async function requesterOn(s: TestServer, board: string, name: string): Promise<ApiClient> {
-  const email = `${name}-${randomBytes(3).toString('hex')}@customer.example`;
-  await s.admin.ok(s.admin.post('/api/users', { email, name, password: MEMBER_PASSWORD }));
-  await s.admin.ok(s.admin.put(`/api/boards/${board}/requesters`, { email }));
-  return ApiClient.login(s.baseUrl, email, MEMBER_PASSWORD);
-}
 
 beforeAll(async () => {
   server = await startServer();

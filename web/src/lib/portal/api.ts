@@ -6,6 +6,7 @@ import type {
   PortalRequest,
   PortalRequestDetail,
   RateRequestInput,
+  Requester,
 } from '../../../../protocol/portal.ts';
 import type { Api } from '../api.ts';
 
@@ -23,3 +24,11 @@ export const commentOn = (api: Api, boardId: string, requestId: string, body: st
   api.request<PortalComment>('POST', `${base(boardId)}/requests/${requestId}/comments`, { body });
 export const rate = (api: Api, boardId: string, requestId: string, input: RateRequestInput) =>
   api.request<PortalRequest>('POST', `${base(boardId)}/requests/${requestId}/rating`, input);
+
+// ---- the team's side: who may use a board's portal
+export const requesters = (api: Api, boardId: string) =>
+  api.request<Requester[]>('GET', `/api/boards/${boardId}/requesters`);
+export const addRequester = (api: Api, boardId: string, email: string) =>
+  api.request<Requester>('PUT', `/api/boards/${boardId}/requesters`, { email });
+export const removeRequester = (api: Api, boardId: string, userId: string) =>
+  api.request<void>('DELETE', `/api/boards/${boardId}/requesters/${userId}`);

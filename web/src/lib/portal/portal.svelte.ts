@@ -54,10 +54,12 @@ export class Portal {
     const socket = connectBoardSocket();
     this.#socket = socket;
     socket.on('portal:changed', (frame) => {
-      if (frame.boardId === this.boardId) void this.refresh(frame.requestId);
+      if (frame.boardId === this.boardId) this.refresh(frame.requestId).catch(() => {});
     });
     // A reconnect may have missed frames: read everything again.
-    socket.io.on('reconnect', () => void this.refresh(null));
+    socket.io.on('reconnect', () => {
+      this.refresh(null).catch(() => {});
+    });
   }
 
   stop(): void {
@@ -107,7 +109,14 @@ export class Portal {
       if (this.#selected) await this.select(this.#selected);
       return;
     }
-    const detail = await portalApi.requestDetail(this.api, this.boardId, requestId);
+    let detail: PortalRequestDetail;
+    try {
+      detail = await portalApi.requestDetail(this.api, this.boardId, requestId);
+    } catch {
+      // gone (the team deleted the card) or unreachable: the list tells the truth
+      this.requests = await portalApi.myRequests(this.api, this.boardId);
+      return;
+    }
     this.#replace(detail.request);
     if (this.#selected === requestId) this.detail = detail;
   }

@@ -2,14 +2,22 @@
  * A requester reaches the portal and nothing else: every board route in the OpenAPI document (so a
  * route added tomorrow is covered without touching this file), asked by a requester of that board
  * with a well-formed request naming their own request's card, answers 403 or 404 and changes
- * nothing; the board's socket room refuses them too. The portal routes themselves (only one's own
- * requests) are in portal.test.ts.
+ * nothing; the board's socket room refuses them too. Every portal route is a 404 to another board's
+ * requester and to the board's own members (the portal is the requester's), a 401 to no one signed
+ * in. Another requester's request on the same board: portal.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column, Snapshot } from '../protocol/model.ts';
 import type { PortalRequest } from '../protocol/portal.ts';
 import type { JoinAck } from '../protocol/socket.ts';
-import { type ApiClient, requesterOn, socketFor, startServer, type TestServer } from './harness.ts';
+import {
+  ApiClient,
+  memberWithRole,
+  requesterOn,
+  socketFor,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 interface Schema {
   type?: string;
@@ -171,5 +179,31 @@ describe('a requester against every board route', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('the portal routes to anyone but the requester', () => {
+  it("answer 404 to another board's requester and to the board's own members, 401 to no one signed in", async () => {
+    const portalOps = operations().filter((op) => op.path.startsWith('/api/portal/boards/{boardId}'));
+    expect(portalOps.length).toBe(6);
+    const elsewhere = (await server.admin.createBoard('Other desk')).id;
+    const stranger = await requesterOn(server, elsewhere, 'stranger');
+    const member = await memberWithRole(server, boardId, 'admin', 'board-admin');
+    const nobody = new ApiClient(server.baseUrl);
+    const answered: string[] = [];
+    for (const op of portalOps) {
+      const { url, body } = request(op);
+      for (const [who, client, expected] of [
+        ['stranger', stranger, 404],
+        ['member', member, 404],
+        ['nobody', nobody, 401],
+      ] as const) {
+        const res = await client.request(op.method, url, body);
+        if (res.status !== expected) answered.push(`${who} ${op.method} ${op.path} → ${res.status}`);
+      }
+    }
+    expect(answered).toEqual([]);
+    const list = await carol.ok(carol.get<PortalRequest[]>(`/api/portal/boards/${boardId}/requests`));
+    expect(list.map((r) => [r.id, r.status])).toEqual([[own.id, 'open']]);
   });
 });

@@ -85,10 +85,17 @@ test('a requester files a request and sees its status change as the team works',
   await expect(portal.getByTestId('rated')).toHaveText('You rated this 4 of 5: “Quick, thanks”');
   await expect(mine.getByTestId('request-status')).toHaveText('Closed');
 
+  // On the team's side the card says who asked, what for, and how they rated it.
+  await boardCard(team1, key).click();
+  const note = team1.getByTestId('card-panel').getByTestId('card-request');
+  await expect(note).toContainText('Request a change from Carol Customer');
+  await expect(note).toContainText('rated 4/5');
+  await team1.getByTestId('card-panel').screenshot({ path: 'test-results/portal-card-panel.png' });
+
   expect(await portal.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
     true,
   );
   // Carol never joined the board: the team's presence bar does not show her.
-  await expect(team1.getByText('Carol Customer')).toHaveCount(0);
+  await expect(team1.locator(`[data-testid="presence-user"][data-user-id="${carol.id}"]`)).toHaveCount(0);
   await context.close();
 });

@@ -97,3 +97,13 @@ export const AddRequesterBody = Type.Object(
 /** Socket frame to a requester's own sockets only: one of their requests changed; fetch it again. */
 export const PortalChangedFrameSchema = Type.Object({ boardId: Uuid, requestId: Uuid });
 export type PortalChangedFrame = Static<typeof PortalChangedFrameSchema>;
+
+/** What the team sees of a service request on its card: who asked, for what, and their rating. */
+export const CardRequestSchema = Type.Object({
+  cardId: Uuid,
+  requester: Type.Object({ userId: Uuid, name: Type.String(), email: Type.String() }),
+  requestType: RequestTypeSchema,
+  status: RequestStatusSchema,
+  rating: Nullable(RequestRatingSchema),
+});
+export type CardRequest = Static<typeof CardRequestSchema>;

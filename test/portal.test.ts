@@ -152,6 +152,20 @@ describe('status as the team works', () => {
     expect(await status()).toBe('resolved');
     await carol.ok(carol.post(`${requests()}/${req.id}/rating`, { rating: 4 }));
     expect(await status()).toBe('closed');
+    // the team reads who asked, and the rating, on the card (any role that reads the board)
+    const viewer = await memberWithRole(server, boardId, 'viewer', 'viewer');
+    const onCard = await viewer.ok(
+      viewer.get<{ requester: { userId: string }; status: string; rating: { rating: number } }>(
+        `/api/boards/${boardId}/cards/${req.id}/request`,
+      ),
+    );
+    expect(onCard).toMatchObject({
+      requester: { userId: carol.userId },
+      status: 'closed',
+      rating: { rating: 4 },
+    });
+    const plain = await server.admin.createCard(boardId, { title: 'Not a request' });
+    expect((await viewer.get(`/api/boards/${boardId}/cards/${plain.id}/request`)).status).toBe(404);
   });
 
   it("tells the requester's own sockets, and no one else's, when their request changes", async () => {

@@ -137,6 +137,16 @@ export async function insertRequest(
     .execute();
 }
 
+/** A request by its card, with its requester, for the team (undefined: the card is no request). */
+export function requestOfCard(db: Q, boardId: string, cardId: string) {
+  return requests(db)
+    .innerJoin('users as u', 'u.id', 's.requester_id')
+    .select(['u.name as requester_name', 'u.email as requester_email'])
+    .where('s.card_id', '=', cardId)
+    .where('s.board_id', '=', boardId)
+    .executeTakeFirst();
+}
+
 /** Whose request a card is (undefined: not a service request). */
 export function requesterOf(db: Q, cardId: string) {
   return db

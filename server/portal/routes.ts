@@ -6,6 +6,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   AddRequesterBody,
+  CardRequestSchema,
   CreateRequestBody,
   PortalBoardSchema,
   PortalCommentSchema,
@@ -121,6 +122,18 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> 
   );
 
   // ---- the team's side
+  app.get(
+    '/api/boards/:boardId/cards/:cardId/request',
+    {
+      schema: {
+        tags,
+        summary: "A service request card's requester, request type, status as they see it, and rating",
+        params: Type.Object({ boardId: Uuid, cardId: Uuid }),
+        response: { 200: CardRequestSchema, ...errors },
+      },
+    },
+    async (req) => portal.cardRequest(actor(req), req.params.boardId, req.params.cardId),
+  );
   app.get(
     '/api/boards/:boardId/requesters',
     {

@@ -7,6 +7,7 @@
  * board's rotas (AMS duty first). The team manages who may use the portal (`requester:manage`).
  */
 import type {
+  CardRequest,
   CreateRequestInput,
   PortalBoard,
   PortalComment,
@@ -170,7 +171,22 @@ export class PortalService {
     return toRequest(row as repo.RequestRow);
   }
 
-  // ---- the team's side: who may use the portal
+  // ---- the team's side
+
+  /** Who asked for this card and how they rated it (404 when the card is no service request). */
+  async cardRequest(actor: Actor, boardId: string, cardId: string): Promise<CardRequest> {
+    await requireBoardPermission(this.db, actor, boardId, 'board:read');
+    const row = await repo.requestOfCard(this.db, boardId, cardId);
+    if (!row) throw notFound('service request');
+    const request = toRequest(row);
+    return {
+      cardId,
+      requester: { userId: row.requester_id, name: row.requester_name, email: row.requester_email },
+      requestType: request.requestType,
+      status: request.status,
+      rating: request.rating,
+    };
+  }
 
   async requesters(actor: Actor, boardId: string): Promise<Requester[]> {
     await requireBoardPermission(this.db, actor, boardId, 'requester:manage');

@@ -1,5 +1,6 @@
 /** The request portal's routes, over the app's one HTTP client (its CSRF token and error shape). */
 import type {
+  CardRequest,
   CreateRequestInput,
   PortalBoard,
   PortalComment,
@@ -32,3 +33,5 @@ export const addRequester = (api: Api, boardId: string, email: string) =>
   api.request<Requester>('PUT', `/api/boards/${boardId}/requesters`, { email });
 export const removeRequester = (api: Api, boardId: string, userId: string) =>
   api.request<void>('DELETE', `/api/boards/${boardId}/requesters/${userId}`);
+export const cardRequest = (api: Api, boardId: string, cardId: string) =>
+  api.request<CardRequest>('GET', `/api/boards/${boardId}/cards/${cardId}/request`);

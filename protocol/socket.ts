@@ -111,3 +111,9 @@ export { SnapshotSchema };
 export interface ServerToClient {
   'flags:changed': (frame: import('./flags.ts').FlagsChangedFrame) => void;
 }
+
+// ---- Request portal (types in protocol/portal.ts): sent only to the requester's own sockets (their
+// user room, never a board room) when one of their requests changed; the portal fetches it again.
+export interface ServerToClient {
+  'portal:changed': (frame: import('./portal.ts').PortalChangedFrame) => void;
+}

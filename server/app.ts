@@ -41,6 +41,9 @@ import { LogPager, type Pager } from './oncall/pager.ts';
 import { oncallRoutes } from './oncall/routes.ts';
 import { OncallService } from './oncall/service.ts';
 import { connectionStringOf, createPluginHost } from './plugin-host/index.ts';
+import { portalFeed } from './portal/feed.ts';
+import { portalRoutes } from './portal/routes.ts';
+import { PortalService } from './portal/service.ts';
 import { problemRoutes } from './problems/routes.ts';
 import { ProblemService } from './problems/service.ts';
 import { releaseOutcomeRoutes } from './releases/outcomes-routes.ts';
@@ -58,6 +61,7 @@ import { SprintService } from './sprints/service.ts';
 import { BoardEventBus } from './sync/event-log.ts';
 import { JOIN_LIMITS } from './sync/join-admission.ts';
 import { attachRealtime, type RealtimeServer } from './sync/realtime.ts';
+import { userRoom } from './sync/socket-credentials.ts';
 
 export interface AppDeps {
   config: Config;
@@ -228,6 +232,8 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await hypercare.routes(http);
   http.addHook('onClose', () => hypercare.close());
   await http.register(oncallRoutes, { oncall, flags });
+  const portal = new PortalService(db, bus, oncall);
+  await http.register(portalRoutes, { portal });
   const escalations = new EscalationEngine({
     db,
     bus,
@@ -270,6 +276,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
     // Client-side routes (/boards/…) get the app shell; /api and unknown files stay JSON 404s.
     http.get('/boards/*', (_req, reply) => reply.sendFile('index.html'));
     http.get('/admin/*', (_req, reply) => reply.sendFile('index.html'));
+    http.get('/portal/*', (_req, reply) => reply.sendFile('index.html'));
   }
 
   const realtime = await attachRealtime(http.server, {
@@ -303,6 +310,15 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
     stopSlaFollow();
     await sla.stop();
   });
+
+  // A requester's portal follows their requests live: a frame to their own sockets only.
+  const followRequests = portalFeed(db, (requesterId, frame) =>
+    realtime.io.to(userRoom(requesterId)).emit('portal:changed', frame),
+  );
+  const stopPortalFollow = bus.subscribe((event) => {
+    followRequests(event).catch((err) => http.log.warn({ err }, 'request portal feed'));
+  });
+  http.addHook('onClose', async () => stopPortalFollow());
 
   return {
     http,

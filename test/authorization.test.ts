@@ -58,6 +58,10 @@ const writes: Record<string, { run: Write; allowed: Role[] }> = {
     },
     allowed: ['admin'],
   },
+  "let someone use the board's request portal": {
+    run: (c) => c.put(`/api/boards/${boardId}/requesters`, { email: 'admin@example.com' }),
+    allowed: ['admin', 'product_owner'],
+  },
 };
 let anchorId: string;
 

@@ -242,3 +242,11 @@ export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 500
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
+
+/** An account a board's admin lets use the board's request portal (a requester, not a member); signed in. */
+export async function requesterOn(server: TestServer, boardId: string, name: string): Promise<ApiClient> {
+  const email = `${name}-${++userCounter}-${randomBytes(3).toString('hex')}@customer.example`;
+  await server.admin.ok(server.admin.post('/api/users', { email, name, password: MEMBER_PASSWORD }));
+  await server.admin.ok(server.admin.put(`/api/boards/${boardId}/requesters`, { email }));
+  return ApiClient.login(server.baseUrl, email, MEMBER_PASSWORD);
+}

@@ -52,6 +52,13 @@ describe('board roles', () => {
       expect(roleAllows(role, 'hypercare:work')).toBe(true);
     expect(roleAllows('developer', 'hypercare:decide')).toBe(false);
   });
+
+  it("lets only admins and product owners say who may use the board's request portal", () => {
+    expect(roleAllows('admin', 'requester:manage')).toBe(true);
+    expect(roleAllows('product_owner', 'requester:manage')).toBe(true);
+    for (const role of ['developer', 'maintenance', 'viewer'] as const)
+      expect(roleAllows(role, 'requester:manage')).toBe(false);
+  });
 });
 
 describe('review and improve', () => {

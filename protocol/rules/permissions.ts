@@ -26,7 +26,10 @@ export type Permission =
   | 'oncall:manage' // rotas, overrides and swaps, escalation policies
   | 'improvement:manage' // the review cadence, reviews, and every item of the improvement register
   | 'improvement:work_own' // update the improvement items one owns
-  | 'sla:review'; // record the quarterly SLA review minutes
+  | 'sla:review' // record the quarterly SLA review minutes
+  // who may use the board's request portal; requesters themselves hold no role here (they are not
+  // members): the portal checks their board_requesters row and that a request is their own
+  | 'requester:manage';
 
 const WORKER: Permission[] = ['board:read', 'card:create', 'card:edit', 'card:move', 'card:comment'];
 
@@ -48,6 +51,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'oncall:manage',
     'improvement:manage',
     'sla:review',
+    'requester:manage',
   ]),
   product_owner: new Set<Permission>([
     ...WORKER,
@@ -64,6 +68,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'oncall:manage',
     'improvement:manage',
     'sla:review',
+    'requester:manage',
   ]),
   developer: new Set<Permission>([...WORKER, 'release:deploy', 'hypercare:work', 'improvement:work_own']),
   // the AMS team accepts what goes live into its service; its lead accepts the handover

@@ -749,3 +749,24 @@ export interface Database {
 }
 
 export type SlaReviewRow = Selectable<SlaReviewsTable>;
+// ---- request portal (migrations/2026-12-05T0240-request-portal.ts) --------------------------------
+
+export interface BoardRequestersTable {
+  board_id: string;
+  user_id: string;
+  added_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ServiceRequestsTable {
+  card_id: string;
+  board_id: string;
+  requester_id: string;
+  request_type: string;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  board_requesters: BoardRequestersTable;
+  service_requests: ServiceRequestsTable;
+}

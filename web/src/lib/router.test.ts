@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardPath, parseRoute, releasePath } from './router.svelte.ts';
+import { boardPath, parseRoute, portalPath, releasePath } from './router.svelte.ts';
 
 const board = '0b6a1f7e-5d1c-4c3e-9f1a-2b3c4d5e6f70';
 const release = '9a8b7c6d-1e2f-4a3b-8c9d-0e1f2a3b4c5d';
@@ -26,5 +26,17 @@ describe('the board routes', () => {
       view: 'kanban',
     });
     expect(parseRoute(`/boards/${board}`)).toEqual({ name: 'board', boardId: board, view: 'backlog' });
+  });
+});
+
+describe('request portal routes', () => {
+  it('reads a portal and one of its requests, and writes them back', () => {
+    expect(parseRoute(portalPath(board))).toEqual({ name: 'portal', boardId: board, requestId: null });
+    expect(parseRoute(portalPath(board, release))).toEqual({
+      name: 'portal',
+      boardId: board,
+      requestId: release,
+    });
+    expect(parseRoute('/portal/not-a-board')).toEqual({ name: 'boards' });
   });
 });

@@ -1,0 +1,129 @@
+/**
+ * A requester's portal on one board: their requests and the one open, kept live. The server sends a
+ * `portal:changed` frame to the requester's own sockets when the team changes one of their requests;
+ * the portal then fetches it again (and everything after a reconnect, when frames may have been missed).
+ */
+import type {
+  PortalBoard,
+  PortalRequest,
+  PortalRequestDetail,
+  RequestStatus,
+  RequestType,
+} from '../../../../protocol/portal.ts';
+import type { Api } from '../api.ts';
+import { type BoardSocket, connectBoardSocket } from '../socket.ts';
+import * as portalApi from './api.ts';
+
+export const STATUS_LABEL: Record<RequestStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  waiting_for_you: 'Waiting for you',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const TYPE_LABEL: Record<RequestType, string> = {
+  information: 'Ask a question',
+  change: 'Request a change',
+  feature: 'Suggest a new feature',
+};
+
+export class Portal {
+  board = $state.raw<PortalBoard | null>(null);
+  requests = $state.raw<PortalRequest[]>([]);
+  detail = $state.raw<PortalRequestDetail | null>(null);
+  loadError = $state<string | null>(null);
+  #selected: string | null = null;
+  #socket: BoardSocket | null = null;
+
+  constructor(
+    private readonly api: Api,
+    readonly boardId: string,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      [this.board, this.requests] = await Promise.all([
+        portalApi.portalBoard(this.api, this.boardId),
+        portalApi.myRequests(this.api, this.boardId),
+      ]);
+    } catch (err) {
+      this.loadError = err instanceof Error ? err.message : String(err);
+      return;
+    }
+    const socket = connectBoardSocket();
+    this.#socket = socket;
+    socket.on('portal:changed', (frame) => {
+      if (frame.boardId === this.boardId) this.refresh(frame.requestId).catch(() => {});
+    });
+    // A reconnect may have missed frames: read everything again.
+    socket.io.on('reconnect', () => {
+      this.refresh(null).catch(() => {});
+    });
+  }
+
+  stop(): void {
+    this.#socket?.close();
+    this.#socket = null;
+  }
+
+  async select(requestId: string | null): Promise<void> {
+    this.#selected = requestId;
+    if (!requestId) {
+      this.detail = null;
+      return;
+    }
+    const detail = await portalApi.requestDetail(this.api, this.boardId, requestId);
+    if (this.#selected === requestId) this.detail = detail;
+  }
+
+  async file(input: {
+    requestType: RequestType;
+    title: string;
+    description: string;
+  }): Promise<PortalRequest> {
+    const created = await portalApi.fileRequest(this.api, this.boardId, input);
+    this.requests = [created, ...this.requests.filter((r) => r.id !== created.id)];
+    return created;
+  }
+
+  async comment(body: string): Promise<void> {
+    const id = this.#selected;
+    if (!id) return;
+    await portalApi.commentOn(this.api, this.boardId, id, body);
+    await this.refresh(id);
+  }
+
+  async rate(rating: number, comment: string): Promise<void> {
+    const id = this.#selected;
+    if (!id) return;
+    const rated = await portalApi.rate(this.api, this.boardId, id, { rating, comment });
+    this.#replace(rated);
+    await this.refresh(id);
+  }
+
+  /** Fetches one request (null: all of them) again after the team changed it. */
+  async refresh(requestId: string | null): Promise<void> {
+    if (requestId === null) {
+      this.requests = await portalApi.myRequests(this.api, this.boardId);
+      if (this.#selected) await this.select(this.#selected);
+      return;
+    }
+    let detail: PortalRequestDetail;
+    try {
+      detail = await portalApi.requestDetail(this.api, this.boardId, requestId);
+    } catch {
+      // gone (the team deleted the card) or unreachable: the list tells the truth
+      this.requests = await portalApi.myRequests(this.api, this.boardId);
+      return;
+    }
+    this.#replace(detail.request);
+    if (this.#selected === requestId) this.detail = detail;
+  }
+
+  #replace(request: PortalRequest): void {
+    this.requests = this.requests.some((r) => r.id === request.id)
+      ? this.requests.map((r) => (r.id === request.id ? request : r))
+      : [request, ...this.requests];
+  }
+}

@@ -17,6 +17,7 @@ export const CARD_TYPES = [
   'incident',
   'problem',
   'improvement',
+  'service_request',
 ] as const;
 export const STREAMS = ['development', 'maintenance'] as const;
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;

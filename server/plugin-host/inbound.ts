@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import { Value } from 'typebox/value';
+import { parseFormBody } from '../../protocol/plugin/form-body.ts';
 import { type InboundRequest, PayloadError, type WebhookHandler } from '../../protocol/plugin.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
@@ -207,11 +208,27 @@ export class WebhookReceiver {
     if (!handler) {
       throw new AppError('NOT_FOUND', `plugin "${plugin.def.id}" has no webhook "${name}"`);
     }
+    const contentType = input.headers['content-type'] ?? '';
+    let form: InboundRequest['form'];
+    try {
+      // Parsed before `verify`: a form-posting tool signs fields (Mailgun: timestamp, token, signature).
+      form = await parseFormBody(contentType, input.rawBody);
+    } catch (err) {
+      const field = err instanceof PayloadError ? (err.field ?? 'body') : 'body';
+      return this.reject(
+        installation,
+        name,
+        logged,
+        'not_checked',
+        new AppError('VALIDATION_FAILED', (err as Error).message, { field }),
+      );
+    }
     const req: InboundRequest = {
       headers: input.headers,
       query: input.query,
       rawBody: input.rawBody,
-      contentType: input.headers['content-type'] ?? '',
+      contentType,
+      ...(form ? { form } : {}),
     };
 
     const verdict = this.verify(handler, req, installation);

@@ -48,6 +48,7 @@ const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
   ci_failure: 'defect_automated',
   incident: 'incident',
   problem: 'problem',
+  request: 'service_request',
 };
 
 /** The events that carry a card's state. */

@@ -261,7 +261,11 @@ describe('inbound e-mail: what a mail does', () => {
   });
 
   it('auto-replies and bulk mail are ignored (mail loop guard)', async () => {
-    for (const header of [{ 'Auto-Submitted': 'auto-replied' }, { Precedence: 'bulk' }]) {
+    const loopHeaders: Record<string, string>[] = [
+      { 'Auto-Submitted': 'auto-replied' },
+      { Precedence: 'bulk' },
+    ];
+    for (const header of loopHeaders) {
       const ctx = testWebhookContext(config);
       await mailgun.handle(await mailgunMail(header), ctx);
       expect(ctx.actions).toEqual([{ op: 'ignore', reason: expect.stringMatching(/automatic mail/) }]);

@@ -6,11 +6,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FormFixture, multipartBody } from '../../plugins/inbound-email/fixtures/form.ts';
 import type { Card, Snapshot } from '../../protocol/model.ts';
 import type { InstallationWithSecret } from '../../protocol/plugin.ts';
 import { eventually, startServer, type TestServer } from '../../test/harness.ts';
-import { type FormFixture, multipartBody } from '../../plugins/inbound-email/fixtures/form.ts';
-import { deliveries, fixture, fixtureText, install, type HookReply, pluginCards } from './test-tools.ts';
+import { deliveries, fixture, fixtureText, type HookReply, install, pluginCards } from './test-tools.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ async function post(
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': contentType, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : {} };
@@ -48,7 +48,7 @@ function mailgun(
   signing: { key?: string; timestamp?: number } = {},
 ) {
   const timestamp = String(signing.timestamp ?? Math.floor(Date.now() / 1000));
-  const token = crypto.randomUUID().replaceAll('-', '') + 'a1b2c3d4e5f6a7b8c9';
+  const token = `${crypto.randomUUID().replaceAll('-', '')}a1b2c3d4e5f6a7b8c9`;
   const signature = createHmac('sha256', signing.key ?? SIGNING_KEY)
     .update(timestamp + token)
     .digest('hex');

@@ -254,6 +254,9 @@ describe('the mail loop guard and bad input', () => {
       `?token=${inst.secret}`,
     );
     expect(broken).toMatchObject({ status: 400, body: { field: 'body' } });
+    // Without the secret the same garbage is a 401: nothing about the body is told to a stranger.
+    const brokenAnonymous = await post(inst, 'sendgrid', '--xYzZY\r\nbroken', 'multipart/form-data');
+    expect(brokenAnonymous.status).toBe(401);
     const anonymous = await post(
       inst,
       'sendgrid',

@@ -1,6 +1,7 @@
 /**
  * The inbound side of a webhook: find the installation, open its sealed secret (503 when this
- * server's key cannot), let the plugin verify the raw bytes (401),
+ * server's key cannot), read a form body's fields (multipart or urlencoded; raw bytes kept), let the
+ * plugin verify the raw bytes and fields (401),
  * parse and check the body (400), then store the delivery and enqueue its processing in one
  * transaction before acknowledging (202). A second copy of the same delivery id is acknowledged
  * (200) without being processed again. Refused requests are logged too, with why.
@@ -210,18 +211,13 @@ export class WebhookReceiver {
     }
     const contentType = input.headers['content-type'] ?? '';
     let form: InboundRequest['form'];
+    let unreadableForm: Error | null = null;
     try {
       // Parsed before `verify`: a form-posting tool signs fields (Mailgun: timestamp, token, signature).
       form = await parseFormBody(contentType, input.rawBody);
     } catch (err) {
-      const field = err instanceof PayloadError ? (err.field ?? 'body') : 'body';
-      return this.reject(
-        installation,
-        name,
-        logged,
-        'not_checked',
-        new AppError('VALIDATION_FAILED', (err as Error).message, { field }),
-      );
+      // Answered only after `verify`: an unauthenticated sender gets 401, not a hint about the body.
+      unreadableForm = err instanceof Error ? err : new Error(String(err));
     }
     const req: InboundRequest = {
       headers: input.headers,
@@ -264,6 +260,7 @@ export class WebhookReceiver {
 
     let payload: unknown;
     try {
+      if (unreadableForm) throw unreadableForm;
       payload = handler.parse ? handler.parse(req) : defaultParse(req);
       checkInput(payload, 'body'); // NUL or deep nesting: a 500 when stored or processed, so refused here
       if (handler.payloadSchema && !Value.Check(handler.payloadSchema, payload)) {

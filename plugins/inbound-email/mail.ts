@@ -17,7 +17,7 @@ export const InboundMailSchema = Type.Object({
   /** In-Reply-To's ids, then References' ids (oldest first) */
   inReplyTo: Type.Array(Type.String()),
   references: Type.Array(Type.String()),
-  from: Type.Object({ email: Type.String({ minLength: 3 }), name: Type.String() }),
+  from: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), name: Type.String() }),
   to: Type.String(),
   subject: Type.String(),
   /** the new text of the mail: the provider's stripped reply when it gives one, else the text body */
@@ -320,5 +320,8 @@ export function titleOf(subject: string): string {
   return s;
 }
 
-export const addressOf = (from: InboundMail['from']) =>
-  from.name ? `${from.name} <${from.email}>` : from.email;
+/** `Name <address>` for descriptions and comments (a display name is cut at 100 characters). */
+export const addressOf = (from: InboundMail['from']) => {
+  const name = from.name.length > 100 ? `${from.name.slice(0, 99)}…` : from.name;
+  return name ? `${name} <${from.email}>` : from.email;
+};

@@ -198,6 +198,7 @@ describe('inbound e-mail: what a mail does', () => {
           ),
           labels: ['email'],
           occurrenceId: 'CAF8kQm3e2Yx9=7pR@mail.customer.example',
+          requester: { email: 'jane.doe@customer.example', name: 'Jane Doe' },
         },
       },
     ]);

@@ -129,6 +129,7 @@ function raiseRequest(mail: InboundMail, ctx: WebhookContext<Config>): string {
     description: describe(mail),
     labels: ['email'],
     occurrenceId: mail.messageId.slice(0, 200),
+    requester: { email: mail.from.email, ...(mail.from.name ? { name: clip(mail.from.name, 200) } : {}) },
   });
   return dedupKey;
 }

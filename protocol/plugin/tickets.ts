@@ -47,6 +47,16 @@ export const TicketSignalSchema = Type.Object(
     service: Type.Optional(Type.String({ maxLength: 200 })),
     fingerprint: Type.Optional(Type.String({ maxLength: 200 })),
     environment: Type.Optional(Type.String({ maxLength: 100 })),
+    /** who asked (a service request by e-mail): kept in the card's source */
+    requester: Type.Optional(
+      Type.Object(
+        {
+          email: Type.String({ minLength: 3, maxLength: 320 }),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -186,6 +196,8 @@ export interface PluginCardSource {
   fingerprint?: string;
   environment?: string;
   knownError?: KnownError;
+  /** a service request's requester */
+  requester?: { email: string; name?: string };
 }
 
 /** The tickets a handler may touch. Calls are recorded and applied together when the handler returns. */

@@ -133,7 +133,11 @@ describe('a mail through Mailgun', () => {
     });
     expect(card!.description).toMatch(/^Requested by e-mail by Jane Doe <jane\.doe@customer\.example>\./);
     expect(card!.description).toContain('approval-form.pdf');
-    expect(card!.source).toMatchObject({ plugin: 'inbound-email', kind: 'request' });
+    expect(card!.source).toMatchObject({
+      plugin: 'inbound-email',
+      kind: 'request',
+      requester: { email: 'jane.doe@customer.example', name: 'Jane Doe' },
+    });
     const log = await processed(board.id, inst.id, 1);
     expect(log).toHaveLength(1);
     expect(await requests(board.id)).toHaveLength(1);

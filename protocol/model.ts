@@ -17,7 +17,7 @@ export const CARD_TYPES = [
   'incident',
   'problem',
   'improvement',
-  'service_request', // filed through the request portal (issue 20)
+  'service_request', // filed through the request portal or by e-mail (issue 20)
 ] as const;
 export const STREAMS = ['development', 'maintenance'] as const;
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;

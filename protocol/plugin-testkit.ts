@@ -9,6 +9,7 @@
  * To test a plugin through the real endpoint and database, see server/plugin-host/test-tools.ts.
  */
 import { Value } from 'typebox/value';
+import { parseFormBody } from './plugin/form-body.ts';
 import {
   type InboundRequest,
   PayloadError,
@@ -21,6 +22,7 @@ import {
   type WebhookHandler,
 } from './plugin.ts';
 
+export { parseFormBody } from './plugin/form-body.ts';
 export { verifyContext } from './plugin/verify-context.ts';
 export { configWithDefaults } from './plugin.ts';
 
@@ -35,6 +37,27 @@ export function inboundRequest(
     query: {},
     rawBody: typeof body === 'string' ? new TextEncoder().encode(body) : body,
     contentType,
+  };
+}
+
+/**
+ * A form-posted request (multipart or urlencoded, as mail gateways post) as the host hands it to
+ * `verify` and `parse`: the raw bytes and the form the host parses from them.
+ */
+export async function inboundFormRequest(
+  body: Uint8Array | string,
+  contentType: string,
+  headers: Record<string, string> = {},
+  query: Record<string, string> = {},
+): Promise<InboundRequest> {
+  const rawBody = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const form = await parseFormBody(contentType, rawBody);
+  return {
+    headers: { 'content-type': contentType, ...headers },
+    query,
+    rawBody,
+    contentType,
+    ...(form ? { form } : {}),
   };
 }
 
@@ -62,9 +85,13 @@ export function parsePayload<Config, Schema>(
 /** A webhook context for unit tests of a plugin: no database, the actions land in `actions`. */
 export function testWebhookContext<Config>(
   config: Config,
-  options: { find?: (dedupKey: string) => Promise<TicketView | null>; headers?: Record<string, string> } = {},
+  options: {
+    find?: (dedupKey: string) => Promise<TicketView | null>;
+    findByCardKey?: (cardKey: string) => Promise<TicketView | null>;
+    headers?: Record<string, string>;
+  } = {},
 ): WebhookContext<Config> & { actions: TicketAction[]; releaseReports: ReleaseReport[] } {
-  const recorder = recordActions(options.find);
+  const recorder = recordActions(options.find, options.findByCardKey);
   const quiet = () => {};
   return {
     config,

@@ -10,6 +10,18 @@ export interface InboundRequest {
   readonly query: Readonly<Record<string, string | undefined>>;
   readonly rawBody: Uint8Array;
   readonly contentType: string;
+  /**
+   * The fields of a `multipart/form-data` or `application/x-www-form-urlencoded` body, parsed by the
+   * host (absent for other content types). `rawBody` is still the exact bytes sent.
+   */
+  readonly form?: InboundForm;
+}
+
+/** A form body as the host parsed it: text fields by name (the last of a repeated name wins) and the
+ * file parts' names only (their bytes are never handed to a plugin). */
+export interface InboundForm {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly files: readonly { field: string; filename: string; contentType: string; bytes: number }[];
 }
 
 /** What `verify` may use: the installation's secret and config, and constant-time helpers. */

@@ -19,7 +19,8 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const SeveritySchema = oneOf(SEVERITIES);
 
-export const TICKET_KINDS = ['ci_failure', 'incident', 'problem'] as const;
+/** `request`: a service request (a `service_request` card), e.g. one that arrived by e-mail */
+export const TICKET_KINDS = ['ci_failure', 'incident', 'problem', 'request'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 export const TicketKindSchema = oneOf(TICKET_KINDS);
 
@@ -40,7 +41,7 @@ export const TicketSignalSchema = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     url: Type.Optional(Url),
     severity: Type.Optional(SeveritySchema),
-    /** default by kind: ci_failure → defect_automated, incident → incident, problem → problem */
+    /** default by kind: ci_failure → defect_automated, incident → incident, problem → problem, request → service_request */
     type: Type.Optional(CardTypeSchema),
     labels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 10 })),
     /** the source's id for this occurrence (run id + attempt, alert start); counted once. Default: the delivery */
@@ -56,6 +57,16 @@ export const TicketSignalSchema = Type.Object(
      * release while it is on its way (not live, not cancelled)
      */
     release: Type.Optional(ReleaseMatchSchema),
+    /** who asked (a service request by e-mail): kept in the card's source */
+    requester: Type.Optional(
+      Type.Object(
+        {
+          email: Type.String({ minLength: 3, maxLength: 320 }),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -195,6 +206,8 @@ export interface PluginCardSource {
   fingerprint?: string;
   environment?: string;
   knownError?: KnownError;
+  /** a service request's requester */
+  requester?: { email: string; name?: string };
 }
 
 /** The tickets a handler may touch. Calls are recorded and applied together when the handler returns. */
@@ -215,6 +228,11 @@ export interface TicketActions {
   link(ref: TicketRef, to: TicketRef | { plugin: string; dedupKey: string }, kind: LinkKind): void;
   /** this plugin's ticket for a dedup key on this board, or null */
   find(dedupKey: string): Promise<TicketView | null>;
+  /**
+   * This plugin's ticket on the card with this key on this board (e.g. "SD-12", as a reply's subject
+   * names it), or null: a card the plugin did not raise is never found.
+   */
+  findByCardKey(cardKey: string): Promise<TicketView | null>;
 }
 
 /**
@@ -274,6 +292,7 @@ function checkReport(report: ReleaseReport): ReleaseReport {
 /** Records ticket actions (validated as they are made) for the host to apply in one transaction. */
 export function recordActions(
   find: (dedupKey: string) => Promise<TicketView | null> = async () => null,
+  findByCardKey: (cardKey: string) => Promise<TicketView | null> = async () => null,
 ): ActionRecorder {
   const actions: TicketAction[] = [];
   const releaseReports: ReleaseReport[] = [];
@@ -303,6 +322,10 @@ export function recordActions(
     find: (dedupKey) => {
       if (closed) return Promise.reject(new PluginContextClosed('the plugin context is closed'));
       return find(dedupKey);
+    },
+    findByCardKey: (cardKey) => {
+      if (closed) return Promise.reject(new PluginContextClosed('the plugin context is closed'));
+      return findByCardKey(cardKey);
     },
   };
   return {

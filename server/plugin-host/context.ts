@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PluginLogger, TicketView } from '../../protocol/plugin.ts';
 import * as cardRepo from '../cards/repo.ts';
 import type { Db } from '../infra/database.ts';
+import type { CardRow, PluginTicketRow } from '../infra/schema.ts';
 import * as repo from './repo.ts';
 
 /** One implementation for the host and the plugin test kit. */
@@ -27,16 +28,31 @@ export function ticketFinder(db: Db, boardId: string, pluginId: string) {
     if (!t) return null;
     const card = await cardRepo.findCard(db, boardId, t.card_id);
     if (!card) return null;
-    return {
-      cardId: card.id,
-      key: card.key,
-      title: card.title,
-      dedupKey,
-      status: t.status as TicketView['status'],
-      resolved: card.done_at !== null,
-      occurrences: t.occurrences,
-      lastSeenAt: t.last_seen_at.toISOString(),
-    };
+    return ticketView(t, card);
+  };
+}
+
+/** `ctx.tickets.findByCardKey`: this plugin's ticket on a card of the board named by its key. */
+export function cardKeyFinder(db: Db, boardId: string, pluginId: string) {
+  return async (cardKey: string): Promise<TicketView | null> => {
+    const found = await repo.findTicketByCardKey(db, boardId, pluginId, cardKey.trim().toUpperCase());
+    return found ? ticketView(found.ticket, found.card) : null;
+  };
+}
+
+function ticketView(
+  t: Pick<PluginTicketRow, 'dedup_key' | 'status' | 'occurrences' | 'last_seen_at'>,
+  card: Pick<CardRow, 'id' | 'key' | 'title' | 'done_at'>,
+): TicketView {
+  return {
+    cardId: card.id,
+    key: card.key,
+    title: card.title,
+    dedupKey: t.dedup_key,
+    status: t.status as TicketView['status'],
+    resolved: card.done_at !== null,
+    occurrences: t.occurrences,
+    lastSeenAt: t.last_seen_at.toISOString(),
   };
 }
 

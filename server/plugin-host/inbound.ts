@@ -1,6 +1,7 @@
 /**
  * The inbound side of a webhook: find the installation, open its sealed secret (503 when this
- * server's key cannot), let the plugin verify the raw bytes (401),
+ * server's key cannot), read a form body's fields (multipart or urlencoded; raw bytes kept), let the
+ * plugin verify the raw bytes and fields (401),
  * parse and check the body (400), then store the delivery and enqueue its processing in one
  * transaction before acknowledging (202). A second copy of the same delivery id is acknowledged
  * (200) without being processed again. Refused requests are logged too, with why.
@@ -9,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import { Value } from 'typebox/value';
+import { parseFormBody } from '../../protocol/plugin/form-body.ts';
 import { type InboundRequest, PayloadError, type WebhookHandler } from '../../protocol/plugin.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError } from '../infra/errors.ts';
@@ -207,11 +209,22 @@ export class WebhookReceiver {
     if (!handler) {
       throw new AppError('NOT_FOUND', `plugin "${plugin.def.id}" has no webhook "${name}"`);
     }
+    const contentType = input.headers['content-type'] ?? '';
+    let form: InboundRequest['form'];
+    let unreadableForm: Error | null = null;
+    try {
+      // Parsed before `verify`: a form-posting tool signs fields (Mailgun: timestamp, token, signature).
+      form = await parseFormBody(contentType, input.rawBody);
+    } catch (err) {
+      // Answered only after `verify`: an unauthenticated sender gets 401, not a hint about the body.
+      unreadableForm = err instanceof Error ? err : new Error(String(err));
+    }
     const req: InboundRequest = {
       headers: input.headers,
       query: input.query,
       rawBody: input.rawBody,
-      contentType: input.headers['content-type'] ?? '',
+      contentType,
+      ...(form ? { form } : {}),
     };
 
     const verdict = this.verify(handler, req, installation);
@@ -247,6 +260,7 @@ export class WebhookReceiver {
 
     let payload: unknown;
     try {
+      if (unreadableForm) throw unreadableForm;
       payload = handler.parse ? handler.parse(req) : defaultParse(req);
       checkInput(payload, 'body'); // NUL or deep nesting: a 500 when stored or processed, so refused here
       if (handler.payloadSchema && !Value.Check(handler.payloadSchema, payload)) {

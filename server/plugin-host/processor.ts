@@ -8,6 +8,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
+import { parseFormBody } from '../../protocol/plugin/form-body.ts';
 import type {
   HookContext,
   InboundRequest,
@@ -25,7 +26,14 @@ import type { DeliveryRow, InstallationRow } from '../infra/schema.ts';
 import { type BoardEventBus, commitWithEvents, eventsSince } from '../sync/event-log.ts';
 import { applyActions, PROBLEM_PLUGIN_ID, problemRuleOf, summaryOf, withTransactionRetry } from './apply.ts';
 import { applyRepeats } from './batch.ts';
-import { checkHandlerResult, errorMessage, pluginLogger, runWithTimeout, ticketFinder } from './context.ts';
+import {
+  cardKeyFinder,
+  checkHandlerResult,
+  errorMessage,
+  pluginLogger,
+  runWithTimeout,
+  ticketFinder,
+} from './context.ts';
 import { defaultParse } from './inbound.ts';
 import { type HookJob, type JobAttempt, mapLimit, type PluginQueue } from './queue.ts';
 import type { PluginRegistry } from './registry.ts';
@@ -93,12 +101,16 @@ export interface ProcessorDeps {
   flags?: FeatureCheck;
 }
 
-export function storedRequest(d: DeliveryRow): InboundRequest {
+export async function storedRequest(d: DeliveryRow): Promise<InboundRequest> {
+  const rawBody = d.body ?? Buffer.alloc(0);
+  const contentType = d.content_type ?? '';
+  const form = await parseFormBody(contentType, rawBody);
   return {
     headers: (d.headers ?? {}) as Record<string, string>,
     query: {},
-    rawBody: d.body ?? Buffer.alloc(0),
-    contentType: d.content_type ?? '',
+    rawBody,
+    contentType,
+    ...(form ? { form } : {}),
   };
 }
 
@@ -190,8 +202,11 @@ export class DeliveryProcessor {
     if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded on this server`);
     const handler = plugin.def.webhooks?.[delivery.webhook];
     if (!handler) throw new Error(`plugin "${pluginId}" has no webhook "${delivery.webhook}"`);
-    const req = storedRequest(delivery);
-    const recorder = recordActions(ticketFinder(this.deps.db, installation.board_id, pluginId));
+    const req = await storedRequest(delivery);
+    const recorder = recordActions(
+      ticketFinder(this.deps.db, installation.board_id, pluginId),
+      cardKeyFinder(this.deps.db, installation.board_id, pluginId),
+    );
     const ctx: WebhookContext<Record<string, unknown>> = {
       config: installation.config as Record<string, unknown>,
       installation: { id: installation.id, boardId: installation.board_id },
@@ -345,7 +360,10 @@ export class HookRunner {
       const fn = plugin.def.hooks?.[job.hook as keyof NonNullable<typeof plugin.def.hooks>];
       const event = (await eventsSince(db, job.boardId, job.seq - 1, 1))[0];
       if (!fn || !event || event.seq !== job.seq) return;
-      const recorder = recordActions(ticketFinder(db, installation.board_id, pluginId));
+      const recorder = recordActions(
+        ticketFinder(db, installation.board_id, pluginId),
+        cardKeyFinder(db, installation.board_id, pluginId),
+      );
       const ctx: HookContext<Record<string, unknown>> = {
         config: installation.config as Record<string, unknown>,
         installation: { id: installation.id, boardId: installation.board_id },

@@ -53,12 +53,13 @@ export default definePlugin({
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('plugin discovery', () => {
-  it('finds the thirteen built-ins in plugins/', async () => {
+  it('finds the fourteen built-ins in plugins/', async () => {
     const registry = await discoverPlugins();
     expect(registry.errors).toEqual([]);
     expect(registry.list().every((p) => p.source === 'builtin')).toBe(true);
-    expect(registry.list()).toHaveLength(13);
+    expect(registry.list()).toHaveLength(14);
     expect(registry.get('pagerduty')?.webhookNames).toEqual(['events']);
+    expect(registry.get('inbound-email')?.webhookNames).toEqual(['mailgun', 'sendgrid', 'postmark']);
   });
 
   it('loads third-party plugins from a folder and from package names, reporting the bad ones', async () => {

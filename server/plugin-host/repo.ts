@@ -353,6 +353,33 @@ export function findTicket(db: Q, boardId: string, pluginId: string, dedupKey: s
     .executeTakeFirst();
 }
 
+/** The plugin's ticket on the board's card `KEY-N` (found by its number, which is indexed), or undefined. */
+export async function findTicketByCardKey(
+  db: Q,
+  boardId: string,
+  pluginId: string,
+  cardKey: string,
+): Promise<{ ticket: PluginTicketRow; card: CardRow } | undefined> {
+  const number = Number(/-(\d{1,9})$/.exec(cardKey)?.[1] ?? Number.NaN);
+  if (!Number.isSafeInteger(number)) return undefined;
+  const card = await db
+    .selectFrom('cards')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('number', '=', number)
+    .where('key', '=', cardKey)
+    .executeTakeFirst();
+  if (!card) return undefined;
+  const ticket = await db
+    .selectFrom('plugin_tickets')
+    .selectAll()
+    .where('card_id', '=', card.id)
+    .where('board_id', '=', boardId)
+    .where('plugin_id', '=', pluginId)
+    .executeTakeFirst();
+  return ticket ? { ticket, card } : undefined;
+}
+
 export function findTicketByCard(db: Q, cardId: string): Promise<PluginTicketRow | undefined> {
   return db.selectFrom('plugin_tickets').selectAll().where('card_id', '=', cardId).executeTakeFirst();
 }

@@ -113,7 +113,7 @@ describe('third-party plugins', () => {
       source: 'directory',
       hooks: ['card.resolved'],
     });
-    expect(res.plugins.filter((p) => p.source === 'builtin')).toHaveLength(13);
+    expect(res.plugins.filter((p) => p.source === 'builtin')).toHaveLength(14);
     expect(res.loadErrors).toEqual([
       expect.objectContaining({ location: expect.stringContaining('broken.mjs') }),
     ]);

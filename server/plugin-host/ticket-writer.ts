@@ -49,6 +49,7 @@ const CARD_TYPE_BY_KIND: Record<TicketKind, CardType> = {
   ci_failure: 'defect_automated',
   incident: 'incident',
   problem: 'problem',
+  request: 'service_request',
 };
 
 /** The events that carry a card's state. */
@@ -573,6 +574,7 @@ export class TicketWriter {
       ...(signal.fingerprint ? { fingerprint: signal.fingerprint } : {}),
       ...(signal.environment ? { environment: signal.environment } : {}),
       ...(signal.kind === 'problem' ? { knownError: { rootCause: '', workaround: '' } } : {}),
+      ...(signal.requester ? { requester: signal.requester } : {}),
     };
     // An incident or defect of a live release (a version label, or a service its plan names) is routed by its hyper-care:
     // the builders' stream, flagged and expedited during it; maintenance after it.

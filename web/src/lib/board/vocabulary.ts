@@ -20,7 +20,7 @@ export const CARD_TYPE: Record<CardType, Badge> = {
   incident: { label: 'Incident', short: 'Incident', fg: '#9a4a00', bg: '#fff0dc' },
   problem: { label: 'Problem', short: 'Problem', fg: '#6b3fa0', bg: '#f1eafb' },
   improvement: { label: 'Improvement', short: 'Improve', fg: '#2b54b8', bg: '#e7eefc' },
-  service_request: { label: 'Service request', short: 'Request', fg: '#5b6472', bg: '#eceff3' },
+  service_request: { label: 'Service request', short: 'Request', fg: '#0b6b5c', bg: '#dff5f0' },
 };
 
 export const PRIORITY: Record<Priority, { label: string; color: string }> = {

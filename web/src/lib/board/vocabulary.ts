@@ -13,13 +13,48 @@ interface Badge {
 }
 
 export const CARD_TYPE: Record<CardType, Badge> = {
-  story: { label: 'Story', short: 'Story', fg: 'light-dark(#1f6f43, #86d9a8)', bg: 'light-dark(#e3f4ea, #173826)' },
-  enhancement: { label: 'Enhancement', short: 'Enh', fg: 'light-dark(#0f6470, #7fd6e1)', bg: 'light-dark(#def3f5, #12363b)' },
-  defect_automated: { label: 'Defect (automated test)', short: 'Defect·auto', fg: 'light-dark(#b42318, #ffa198)', bg: 'light-dark(#fdeceb, #45201d)' },
-  defect_manual: { label: 'Defect (manual test)', short: 'Defect', fg: 'light-dark(#a1243f, #f7a3b8)', bg: 'light-dark(#fce8ee, #421d28)' },
-  incident: { label: 'Incident', short: 'Incident', fg: 'light-dark(#9a4a00, #f5b870)', bg: 'light-dark(#fff0dc, #3d2a12)' },
-  problem: { label: 'Problem', short: 'Problem', fg: 'light-dark(#6b3fa0, #cfaef5)', bg: 'light-dark(#f1eafb, #2f2344)' },
-  improvement: { label: 'Improvement', short: 'Improve', fg: 'light-dark(#2b54b8, #a3bff7)', bg: 'light-dark(#e7eefc, #1d2b4a)' },
+  story: {
+    label: 'Story',
+    short: 'Story',
+    fg: 'light-dark(#1f6f43, #86d9a8)',
+    bg: 'light-dark(#e3f4ea, #173826)',
+  },
+  enhancement: {
+    label: 'Enhancement',
+    short: 'Enh',
+    fg: 'light-dark(#0f6470, #7fd6e1)',
+    bg: 'light-dark(#def3f5, #12363b)',
+  },
+  defect_automated: {
+    label: 'Defect (automated test)',
+    short: 'Defect·auto',
+    fg: 'light-dark(#b42318, #ffa198)',
+    bg: 'light-dark(#fdeceb, #45201d)',
+  },
+  defect_manual: {
+    label: 'Defect (manual test)',
+    short: 'Defect',
+    fg: 'light-dark(#a1243f, #f7a3b8)',
+    bg: 'light-dark(#fce8ee, #421d28)',
+  },
+  incident: {
+    label: 'Incident',
+    short: 'Incident',
+    fg: 'light-dark(#9a4a00, #f5b870)',
+    bg: 'light-dark(#fff0dc, #3d2a12)',
+  },
+  problem: {
+    label: 'Problem',
+    short: 'Problem',
+    fg: 'light-dark(#6b3fa0, #cfaef5)',
+    bg: 'light-dark(#f1eafb, #2f2344)',
+  },
+  improvement: {
+    label: 'Improvement',
+    short: 'Improve',
+    fg: 'light-dark(#2b54b8, #a3bff7)',
+    bg: 'light-dark(#e7eefc, #1d2b4a)',
+  },
 };
 
 export const PRIORITY: Record<Priority, { label: string; color: string }> = {

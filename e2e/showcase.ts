@@ -4,6 +4,7 @@
  * planned sprint, labels, estimates and an assignee, all arranged through the public API.
  */
 import type { Board, Card, Sprint } from '../protocol/model.ts';
+import type { Release } from '../protocol/releases.ts';
 import type { Person, Team } from './fixtures.ts';
 
 export interface Showcase {
@@ -12,6 +13,7 @@ export interface Showcase {
   stories: Card[];
   incidents: Card[];
   sprint: Sprint;
+  release: Release;
 }
 
 export async function showcase(team: Team, name = 'Checkout'): Promise<Showcase> {
@@ -59,5 +61,13 @@ export async function showcase(team: Team, name = 'Checkout'): Promise<Showcase>
   await team.admin.send('POST', `${base}/cards/${stories[0]!.id}/move`, { columnId: doing.id });
   const ready = await team.column(board, 'maintenance', 'Ready');
   await team.admin.send('POST', `${base}/cards/${incidents[0]!.id}/move`, { columnId: ready.id });
-  return { board, dev, stories, incidents, sprint };
+  const release = await team.admin.send<Release>('POST', `${base}/releases`, {
+    version: '2.4.0',
+    stream: 'development',
+    targetDate: day(20),
+  });
+  await team.admin.send('POST', `${base}/releases/${release.id}/scope`, {
+    add: stories.slice(0, 2).map((c) => c.id),
+  });
+  return { board, dev, stories, incidents, sprint, release };
 }

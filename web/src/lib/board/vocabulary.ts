@@ -111,5 +111,6 @@ export function initials(name: string): string {
 export function personColor(id: string): string {
   let h = 0;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 360;
-  return `hsl(${h} 45% 42%)`;
+  // dark enough for white initials at 4.5:1 whatever the hue
+  return `hsl(${h} 45% 30%)`;
 }

@@ -198,3 +198,53 @@ test('ticked cards dragged onto a sprint with the mouse are announced together',
   await expect(zone.getByTestId('sprint-card')).toHaveText([one!.key, two!.key]);
   await expect(said).toHaveText(`${two!.key} dropped in Sprint 1, with 1 other ticked card.`);
 });
+
+test('a card dropped with the keyboard on a full, hard-limited column is heard as not moved, never as dropped', async ({
+  team,
+  openBoardAs,
+}) => {
+  const ann = await team.person('Ann Limits');
+  const board = await team.board('Full words', [ann]);
+  await team.role(board, ann, 'maintenance');
+  const ready = await team.column(board, 'maintenance', 'Ready');
+  const doing = await team.column(board, 'maintenance', 'In progress');
+  await team.admin.send('PATCH', `/api/boards/${board.id}/columns/${doing.id}`, {
+    version: doing.version,
+    wipLimit: 1,
+    wipPolicy: 'hard',
+  });
+  const [login, disk] = await team.cards(board, ['Fix login', 'Disk full'], {
+    type: 'incident',
+    stream: 'maintenance',
+  });
+  const place = (card: Card | undefined, columnId: string) =>
+    team.admin.send('POST', `/api/boards/${board.id}/cards/${card!.id}/move`, { columnId });
+  await place(login, ready.id);
+  await place(disk, doing.id);
+
+  const page = await openBoardAs(ann, board);
+  await showView(page, 'Kanban');
+  await expect.poll(() => keysIn(kanbanCell(page, 'Ready'))).toEqual([login!.key]);
+  const said = liveRegion(page);
+  const heard: string[] = [];
+  await page.exposeFunction('heard', (text: string) => heard.push(text));
+  await page.evaluate(() => {
+    const region = document.querySelector('[id^="dnd-kit-announcement"][role="status"]');
+    if (!region) throw new Error('no live region');
+    new MutationObserver(() =>
+      (window as unknown as { heard(t: string): void }).heard(region.textContent ?? ''),
+    ).observe(region, { childList: true, characterData: true, subtree: true });
+  });
+
+  await boardCard(page, login!.key).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toContainText('In progress is full: WIP limit 1');
+  await page.keyboard.press('Space');
+  await expect(said).toHaveText(
+    `${login!.key} was not moved: In progress is full: WIP limit 1. It stays in Ready.`,
+  );
+  await expect.poll(() => keysIn(kanbanCell(page, 'Ready'))).toEqual([login!.key]);
+  await expect.poll(() => keysIn(kanbanCell(page, 'In progress'))).toEqual([disk!.key]);
+  expect(heard.filter((text) => text.includes('dropped'))).toEqual([]);
+});

@@ -34,6 +34,7 @@ test('a flag flipped on the admin page changes an open board in another browser 
     expect(signIn.status()).toBe(200);
     const adminPage = await adminContext.newPage();
     await adminPage.goto('/');
+    await adminPage.getByTestId('user-menu-button').click();
     await adminPage.getByRole('link', { name: 'Feature flags' }).click();
     await expect(adminPage.getByRole('heading', { name: 'Feature flags' })).toBeVisible();
 

@@ -8,6 +8,7 @@ import {
   type APIRequestContext,
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   test as base,
   expect,
   type Locator,
@@ -123,8 +124,10 @@ export async function openBoard(
   person: Person,
   board: Board,
   prepare?: (context: BrowserContext) => Promise<void>,
+  /** a phone's window, touch, a colour scheme ... */
+  options?: BrowserContextOptions,
 ): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(options);
   await prepare?.(context);
   const signIn = await context.request.post('/api/auth/login', {
     data: { email: person.email, password: person.password },
@@ -217,6 +220,7 @@ type OpenBoard = (
   person: Person,
   board: Board,
   prepare?: (context: BrowserContext) => Promise<void>,
+  options?: BrowserContextOptions,
 ) => Promise<Page>;
 
 export const test = base.extend<{ team: Team; openBoardAs: OpenBoard }>({
@@ -229,8 +233,8 @@ export const test = base.extend<{ team: Team; openBoardAs: OpenBoard }>({
   /** Opens a board in a new browser window signed in as someone; the windows close after the test. */
   openBoardAs: async ({ browser }, use) => {
     const pages: Page[] = [];
-    await use(async (person, board, prepare) => {
-      const page = await openBoard(browser, person, board, prepare);
+    await use(async (person, board, prepare, options) => {
+      const page = await openBoard(browser, person, board, prepare, options);
       pages.push(page);
       return page;
     });

@@ -47,7 +47,7 @@ async function boardWithAdmin(team: Team, name: string): Promise<{ board: Board;
 
 async function showIntegrations(page: Page) {
   await page.getByRole('tab', { name: 'Integrations' }).click();
-  await expect(page.getByRole('heading', { name: 'Integrations', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Integrations', level: 1 })).toBeVisible();
 }
 
 function deliveries(page: Page) {

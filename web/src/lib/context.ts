@@ -3,6 +3,7 @@ import { getContext, setContext } from 'svelte';
 import type { Api } from './api.ts';
 import type { Router } from './router.svelte.ts';
 import type { Session } from './session.svelte.ts';
+import type { Theme } from './theme.svelte.ts';
 import type { Toasts } from './toasts.svelte.ts';
 
 export interface AppContext {
@@ -10,6 +11,7 @@ export interface AppContext {
   session: Session;
   router: Router;
   toasts: Toasts;
+  theme: Theme;
 }
 
 const KEY = Symbol('blendboard');

@@ -18,7 +18,27 @@ export function announcedDragDrop(announcements: Announcements, sensors: Sensors
     plugin === Accessibility ? Accessibility.configure({ announcements }) : plugin,
   );
   const manager = new DragDropManager({ plugins, sensors });
-  onDestroy(() => manager.destroy());
+  const unwatch = keepListItemsValid();
+  onDestroy(() => {
+    unwatch();
+    manager.destroy();
+  });
   // The provider sets `plugins` and `sensors` on the manager again: the same ones, so nothing changes.
   return { manager, plugins, sensors };
+}
+
+/**
+ * The library marks every drag source `aria-pressed` (a button's state). The board's cards are list
+ * items, which may not carry it (axe: aria-allowed-attr), so it is taken off them again; that a
+ * card is carried is said by the live region and `aria-grabbed`.
+ */
+function keepListItemsValid(): () => void {
+  const observer = new MutationObserver((records) => {
+    for (const { target } of records) {
+      if (target instanceof Element && target.getAttribute('role') === 'listitem')
+        target.removeAttribute('aria-pressed');
+    }
+  });
+  observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-pressed'] });
+  return () => observer.disconnect();
 }

@@ -125,6 +125,21 @@ describe('carrying a card on a board of columns', () => {
     );
   });
 
+  it('announces a drop the hard WIP limit refuses as refused, never as dropped', () => {
+    const disk = card('c-disk', 'OPS-16', 'Disk full', doing.id);
+    const full = [search, footer, disk];
+    const { groups, announcements } = kanban({ 'standard:col-ready': [login], 'standard:col-doing': full }, [
+      disk,
+    ]);
+    const carry = drag(announcements, { id: login.id, group: 'standard:col-ready', index: 0 });
+    carry.pickUp();
+    groups['standard:col-doing'] = [search, login, footer, disk];
+    carry.settle('standard:col-doing', 1);
+    const said = carry.drop();
+    expect(said).toBe('OPS-12 was not moved: In progress is full: WIP limit 3. It stays in Ready.');
+    expect(said).not.toContain('dropped');
+  });
+
   it('hears a pointer drag that settles without another dragover', () => {
     const { groups, announcements } = kanban();
     const carry = drag(announcements, { id: invoice.id, group: 'standard:col-ready', index: 1 });

@@ -8,7 +8,8 @@
  * re-draws, and then sends one more `dragover` with the card over itself. Events that arrive before
  * the re-draw (the card over a neighbour, or over an empty column) still show the old place, so a
  * place is announced only when it differs from the last one said: each move is heard once, with the
- * position the view really shows.
+ * position the view really shows. A drop into a column whose hard WIP limit refuses the card is
+ * announced as refused, with where the card stays.
  */
 import type { Accessibility, Draggable, Droppable } from '@dnd-kit/dom';
 import type { Card, Column } from '../../../../protocol/model.ts';
@@ -205,6 +206,12 @@ export function dragAnnouncements(scene: DragScene): Announcements {
         return `Moving ${who} was cancelled.${where}`;
       }
       const place = placeOf(operation);
+      // A drop the server will refuse (a full, hard-limited column) is said as its outcome: the card
+      // stays where it was, never "dropped in In progress, position 2 of 4" followed by a refusal.
+      if (place?.kind === 'list' && place.list.warning) {
+        const stays = back?.kind === 'list' ? ` It stays in ${back.list.name}.` : '';
+        return `${who} was not moved: ${place.list.warning}.${stays}`;
+      }
       return sentence(place ? `${who} ${droppedAt(place)}` : `${who} dropped`);
     },
   };

@@ -5,25 +5,23 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Burndown, FlowReport, Velocity } from '../../../../protocol/model.ts';
 
-const INK = '#4a5364';
-const GRID = '#eceef2';
+// Text and grid lines take Chart.defaults.color / borderColor, which ChartCanvas sets from the
+// page's theme, so the same configuration reads in light and dark.
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 12 };
 
 export const axes = (yTitle: string) => ({
-  x: { grid: { display: false }, ticks: { color: INK, font: FONT, maxRotation: 0, autoSkipPadding: 12 } },
+  x: { grid: { display: false }, ticks: { font: FONT, maxRotation: 0, autoSkipPadding: 12 } },
   y: {
     beginAtZero: true,
-    grid: { color: GRID },
     border: { display: false },
-    ticks: { color: INK, font: FONT, precision: 0 },
-    title: { display: true, text: yTitle, color: '#7a8395', font: FONT },
+    ticks: { font: FONT, precision: 0 },
+    title: { display: true, text: yTitle, font: FONT },
   },
 });
 
 export const legend = {
   position: 'bottom' as const,
   labels: {
-    color: INK,
     font: FONT,
     boxWidth: 10,
     boxHeight: 10,

@@ -51,9 +51,12 @@ export interface CardEntry {
 
 export class Router {
   route = $state<Route>(parseRoute(location.pathname, location.search));
+  // history.back() lands later (popstate): a second close before then must not go back twice.
+  #goingBack = false;
 
   constructor() {
     addEventListener('popstate', () => {
+      this.#goingBack = false;
       this.route = parseRoute(location.pathname, location.search);
     });
   }
@@ -80,9 +83,12 @@ export class Router {
     if (to === this.here) return;
     const state = history.state as Partial<CardEntry> | null;
     if (cardKey === null) {
+      if (this.#goingBack) return;
       // The card was opened from this very page: closing it is going back, so forward reopens it.
-      if (state?.openedCardFrom === to) history.back();
-      else this.navigate(to);
+      if (state?.openedCardFrom === to) {
+        this.#goingBack = true;
+        history.back();
+      } else this.navigate(to);
     } else if (this.route.name === 'board' && this.route.cardKey) {
       // Another card in place of the open one: the same entry, so closing still goes back to the page.
       this.navigate(to, { replace: true, state });

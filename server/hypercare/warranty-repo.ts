@@ -128,3 +128,22 @@ export async function outageSeconds(db: Q, releaseId: string, from: Date, until:
     .execute();
   return rows.map((r) => Math.max(0, Number(r.seconds)));
 }
+
+/**
+ * The release's state, its row locked until the transaction ends, so a requirement cannot change
+ * while the go-live that settles it commits. (Read here rather than through releases/repo.ts:
+ * releases/ already imports hyper-care, and the folders must not import each other.)
+ */
+export async function lockReleaseState(
+  trx: Transaction<Database>,
+  boardId: string,
+  releaseId: string,
+): Promise<{ state: string } | undefined> {
+  return trx
+    .selectFrom('releases')
+    .select('state')
+    .where('board_id', '=', boardId)
+    .where('id', '=', releaseId)
+    .forUpdate()
+    .executeTakeFirst();
+}

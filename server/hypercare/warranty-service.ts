@@ -18,7 +18,6 @@ import { assess, checkTarget, latest, suggestedMeasure, summarise } from '../dom
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { Database } from '../infra/schema.ts';
-import * as releaseRepo from '../releases/repo.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import * as hypercareRepo from './repo.ts';
 import * as repo from './warranty-repo.ts';
@@ -193,7 +192,7 @@ export class WarrantyService {
     work: (trx: Trx) => Promise<void>,
   ): Promise<Warranty> {
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
-      const release = await releaseRepo.lock(trx, boardId, releaseId);
+      const release = await repo.lockReleaseState(trx, boardId, releaseId);
       if (!release) throw notFound('release');
       if (what === 'criteria' && (release.state === 'live' || release.state === 'cancelled'))
         throw new AppError(

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImprovementItem, Review, ReviewWarranty } from '../protocol/improvement.ts';
 import type { Role } from '../protocol/model.ts';
+import type { ReleaseOutcomes } from '../protocol/release-outcomes.ts';
 import type { Release } from '../protocol/releases.ts';
 import type { Warranty } from '../protocol/warranty.ts';
 import { type ApiClient, memberWithRole, startServer, type TestServer } from './harness.ts';
@@ -156,5 +157,22 @@ describe('a review checks the warranty against what hyper-care measured', () => 
     const bad = await as.viewer.get<{ field?: string }>(`${imp()}/reviews/nope/warranty`);
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('reviewId');
+  });
+});
+
+describe('how often the release procedure is reviewed, in the release outcomes report', () => {
+  it('counts the reviews held per quarter, the current quarter last; a scheduled review is not counted', async () => {
+    await as.product_owner.ok(
+      as.product_owner.post(`${imp()}/reviews`, { scheduledOn: '2027-06-01', title: 'Later' }),
+    );
+    const report = await as.viewer.ok(
+      as.viewer.get<ReleaseOutcomes>(`/api/boards/${boardId}/releases/outcomes`),
+    );
+    const now = new Date();
+    const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+    expect(report.reviewsHeld).toHaveLength(4);
+    // the one review held, today (from the first test)
+    expect(report.reviewsHeld.at(-1)).toEqual({ quarter, held: 1 });
+    expect(report.reviewsHeld.slice(0, 3).every((q) => q.held === 0)).toBe(true);
   });
 });

@@ -107,4 +107,11 @@ test('review: the warranty verdicts of a reviewed release, and an item raised fr
   await expect(row).toBeVisible();
   await expect(row).toContainText('99.5');
   await expect(row).toContainText('99.9');
+
+  // how often the procedure is reviewed, as a trend in the release outcomes report: this quarter, one
+  const now = new Date();
+  const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+  const held = page.getByTestId('reviews-held');
+  await expect(held.locator(`[data-quarter="${quarter}"]`)).toHaveAttribute('data-held', '1');
+  await page.getByTestId('release-outcomes').screenshot({ path: 'test-results/reviews-held.png' });
 });

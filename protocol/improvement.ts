@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { DateOnly, Nullable, Uuid } from './model.ts';
+import { WarrantyRequirementSchema, WarrantySchema, WarrantyTargetSchema } from './warranty.ts';
 
 export const IMPROVEMENT_STATUSES = ['proposed', 'planned', 'in_progress', 'done', 'dropped'] as const;
 export type ImprovementStatus = (typeof IMPROVEMENT_STATUSES)[number];
@@ -189,3 +190,33 @@ export const ImprovementOverviewSchema = Type.Object({
   items: Type.Array(ImprovementItemSchema, { description: `by number, at most ${ITEM_LIMIT}` }),
 });
 export type ImprovementOverview = Static<typeof ImprovementOverviewSchema>;
+
+// ---- the warranty a review checks --------------------------------------------------------------
+
+/**
+ * What a review checks against hyper-care (issue 17): each reviewed release's warranty requirements
+ * with the latest measurement and its verdict (server/domain/warranty.ts decides it).
+ */
+export const ReviewWarrantySchema = Type.Object({
+  reviewId: Uuid,
+  releases: Type.Array(
+    Type.Object({
+      releaseId: Uuid,
+      version: Type.String(),
+      requirements: Type.Array(
+        Type.Object({
+          id: Uuid,
+          category: WarrantyRequirementSchema.properties.category,
+          statement: Type.String(),
+          target: WarrantyTargetSchema,
+          measured: Nullable(
+            Type.Object({ value: Type.Number(), measuredAt: Type.String({ format: 'date-time' }) }),
+          ),
+          status: WarrantyRequirementSchema.properties.status,
+        }),
+      ),
+      summary: WarrantySchema.properties.summary,
+    }),
+  ),
+});
+export type ReviewWarranty = Static<typeof ReviewWarrantySchema>;

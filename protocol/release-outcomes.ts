@@ -81,6 +81,10 @@ export const ReleaseOutcomesSchema = Type.Object({
   releases: Type.Array(ReleaseOutcomeSchema),
   totals: OutcomeTotalsSchema,
   trend: Type.Array(Type.Object({ month: Type.String(), ...OutcomeTotalsSchema.properties })),
+  reviewsHeld: Type.Array(Type.Object({ quarter: Type.String(), held: Type.Integer() }), {
+    description:
+      'reviews of the release procedure held in each of the last four quarters, the current one last: how often it is reviewed, as a trend',
+  }),
 });
 
 export type CostModelBody = Static<typeof CostModelSchema>;

@@ -28,7 +28,7 @@ type Trx = Transaction<Database>;
 export const MAX_REQUIREMENTS = 30;
 
 /** The warranty as it is now: each requirement with its measurements, status and suggestion. */
-async function readWarranty(db: Db | Trx, releaseId: string, now: Date): Promise<Warranty> {
+export async function readWarranty(db: Db | Trx, releaseId: string, now: Date): Promise<Warranty> {
   const [rows, revision, care] = await Promise.all([
     repo.requirements(db, releaseId),
     repo.revision(db, releaseId),

@@ -13,6 +13,7 @@ import {
   ItemQuery,
   ItemStatusBody,
   ReviewSchema,
+  ReviewWarrantySchema,
   UpdateItemBody,
   UpdateReviewBody,
 } from '../../protocol/improvement.ts';
@@ -102,6 +103,19 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => improvement.review(actor(req), req.params.boardId, req.params.reviewId),
+  );
+  app.get(
+    `${base}/reviews/:reviewId/warranty`,
+    {
+      schema: {
+        tags,
+        summary:
+          'The warranty the review checks: for each release it reviewed, every warranty requirement with the latest hyper-care measurement and its verdict (met / not met / not measured)',
+        params: ReviewParams,
+        response: { 200: ReviewWarrantySchema, ...errors },
+      },
+    },
+    async (req) => improvement.reviewWarranty(actor(req), req.params.boardId, req.params.reviewId),
   );
   app.patch(
     `${base}/reviews/:reviewId`,

@@ -19,7 +19,7 @@ import type {
   UpdateItemInput,
   UpdateReviewInput,
 } from '../../protocol/improvement.ts';
-import { ITEM_LIMIT, REVIEW_LIMIT } from '../../protocol/improvement.ts';
+import { ITEM_LIMIT, REVIEW_LIMIT, type ReviewWarranty } from '../../protocol/improvement.ts';
 import type { Role } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission, requireRole } from '../access/board-access.ts';
 import { roleAllows } from '../access/permissions.ts';
@@ -38,6 +38,7 @@ import {
   targetMet,
   transition,
 } from '../domain/improvement.ts';
+import { readWarranty } from '../hypercare/warranty-service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { ImprovementItemRow, ImprovementReviewRow } from '../infra/schema.ts';
@@ -174,6 +175,37 @@ export class ImprovementService {
     const row = await repo.findReview(this.db, boardId, reviewId);
     if (!row) throw notFound('review');
     return (await this.reviewsOf(this.db, [row]))[0]!;
+  }
+
+  /**
+   * The warranty of each release the review lists, as hyper-care measured it: the verdict per
+   * requirement is the warranty rule's (met / not met / not measured on the latest measurement).
+   */
+  async reviewWarranty(actor: Actor, boardId: string, reviewId: string): Promise<ReviewWarranty> {
+    const review = await this.review(actor, boardId, reviewId);
+    const now = new Date();
+    const releases = await Promise.all(
+      review.releases.map(async ({ releaseId, version }) => {
+        const w = await readWarranty(this.db, releaseId, now);
+        return {
+          releaseId,
+          version,
+          requirements: w.requirements.map((r) => {
+            const m = r.measurements[0];
+            return {
+              id: r.id,
+              category: r.category,
+              statement: r.statement,
+              target: r.target,
+              measured: m ? { value: m.value, measuredAt: m.measuredAt } : null,
+              status: r.status,
+            };
+          }),
+          summary: w.summary,
+        };
+      }),
+    );
+    return { reviewId, releases };
   }
 
   async items(actor: Actor, boardId: string, filter: { status?: string; quarter?: string }) {

@@ -10,7 +10,9 @@ import {
   type ReleaseOutcomes,
 } from '../../protocol/release-outcomes.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
+import { reviewsPerQuarter } from '../domain/improvement.ts';
 import { type CostModel, outcomes, outcomesCsv } from '../domain/release-outcomes.ts';
+import * as improvementRepo from '../improvement/repo.ts';
 import type { Db } from '../infra/database.ts';
 import { invalid } from '../infra/errors.ts';
 import { ReportSlots } from '../reports/slots.ts';
@@ -40,11 +42,19 @@ export class ReleaseOutcomeService {
     now = new Date(),
   ): Promise<ReleaseOutcomes> {
     await requireBoardPermission(this.db, actor, boardId, 'board:read');
-    const model = await repo.costModel(this.db, boardId);
+    const [model, reviews] = await Promise.all([
+      repo.costModel(this.db, boardId),
+      improvementRepo.reviewDates(this.db, boardId),
+    ]);
     const facts = await this.#slots.run(() =>
       repo.outcomeFacts(this.db, boardId, windowDays, OUTCOME_RELEASES, now),
     );
-    return { windowDays, costModel: model, ...outcomes(model, facts) };
+    // the same rule the review panel counts by: how often the procedure is reviewed is a metric too
+    const reviewsHeld = reviewsPerQuarter(
+      reviews.flatMap((r) => (r.held_at ? [r.held_at] : [])),
+      now.toISOString().slice(0, 10),
+    );
+    return { windowDays, costModel: model, ...outcomes(model, facts), reviewsHeld };
   }
 
   /** The board's cost model (the default until someone sets one). */

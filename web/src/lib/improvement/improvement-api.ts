@@ -7,6 +7,7 @@ import type {
   ImprovementSettings,
   ItemStatusInput,
   Review,
+  ReviewWarranty,
   UpdateItemInput,
   UpdateReviewInput,
 } from '../../../../protocol/improvement.ts';
@@ -31,3 +32,5 @@ export const moveItem = (api: Api, boardId: string, itemId: string, input: ItemS
   api.request<ImprovementItem>('POST', `${base(boardId)}/items/${itemId}/status`, input);
 export const deleteItem = (api: Api, boardId: string, itemId: string) =>
   api.request<void>('DELETE', `${base(boardId)}/items/${itemId}`);
+export const reviewWarranty = (api: Api, boardId: string, reviewId: string) =>
+  api.request<ReviewWarranty>('GET', `${base(boardId)}/reviews/${reviewId}/warranty`);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ImprovementItem } from '../../../../protocol/improvement.ts';
-import { filterItems, measure, nextQuarters, quartersOf, upsertItem } from './register.ts';
+import {
+  filterItems,
+  measure,
+  nextQuarters,
+  prefillFromWarranty,
+  quartersOf,
+  upsertItem,
+} from './register.ts';
 
 function item(over: Partial<ImprovementItem>): ImprovementItem {
   return {
@@ -61,5 +68,30 @@ describe('the register', () => {
     expect(measure({ text: 'scripted', value: null }, 'min')).toBe('scripted');
     expect(measure({ text: '', value: null }, '')).toBe('–');
     expect(nextQuarters(new Date('2026-11-15T00:00:00Z'), 3)).toEqual(['2026-Q4', '2027-Q1', '2027-Q2']);
+  });
+});
+
+describe('an item raised from a warranty requirement not met', () => {
+  it('takes the measurement as baseline and the requirement as target, linked to the release', () => {
+    const p = prefillFromWarranty(
+      { releaseId: 'r1', version: '5.0.0' },
+      {
+        id: 'q',
+        category: 'availability',
+        statement: 'Payments stay up',
+        target: { comparison: 'gte', value: 99.9, unit: '%' },
+        measured: { value: 99.5, measuredAt: '2026-12-04T09:00:00.000Z' },
+        status: 'not_met',
+      },
+    );
+    expect(p).toEqual({
+      title: 'Warranty not met in 5.0.0: Payments stay up',
+      baselineText: '99.5 % measured in hyper-care (2026-12-04)',
+      baselineValue: 99.5,
+      targetText: 'availability: ≥ 99.9 %',
+      targetValue: 99.9,
+      unit: '%',
+      releaseIds: ['r1'],
+    });
   });
 });

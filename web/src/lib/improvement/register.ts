@@ -3,7 +3,12 @@
  * quarters to offer, the status words, where an item may go next (the server rules on each move), and
  * merging by revision so a late answer never undoes a newer event.
  */
-import type { ImprovementItem, ImprovementStatus, Review } from '../../../../protocol/improvement.ts';
+import type {
+  ImprovementItem,
+  ImprovementStatus,
+  Review,
+  ReviewWarranty,
+} from '../../../../protocol/improvement.ts';
 
 export const STATUS_LABEL: Record<ImprovementStatus, string> = {
   proposed: 'Proposed',
@@ -81,4 +86,39 @@ export function nextQuarters(today: Date, count = 6): string[] {
     }
   }
   return out;
+}
+
+/** The fields an item raised from a warranty requirement not met starts with. */
+export interface ItemPrefill {
+  title: string;
+  baselineText: string;
+  baselineValue: number | null;
+  targetText: string;
+  targetValue: number;
+  unit: string;
+  releaseIds: string[];
+}
+
+type CheckedRelease = ReviewWarranty['releases'][number];
+
+/** The comparison as a reader says it: ≥ 99.9 %. */
+export const targetText = (t: CheckedRelease['requirements'][number]['target']) =>
+  `${t.comparison === 'gte' ? '≥' : '≤'} ${t.value} ${t.unit}`;
+
+/** Raised from a requirement not met: the measurement is the baseline, the requirement the target. */
+export function prefillFromWarranty(
+  release: Pick<CheckedRelease, 'releaseId' | 'version'>,
+  r: CheckedRelease['requirements'][number],
+): ItemPrefill {
+  return {
+    title: `Warranty not met in ${release.version}: ${r.statement}`.slice(0, 200),
+    baselineText: r.measured
+      ? `${r.measured.value} ${r.target.unit} measured in hyper-care (${r.measured.measuredAt.slice(0, 10)})`
+      : 'not measured',
+    baselineValue: r.measured?.value ?? null,
+    targetText: `${r.category}: ${targetText(r.target)}`,
+    targetValue: r.target.value,
+    unit: r.target.unit,
+    releaseIds: [release.releaseId],
+  };
 }

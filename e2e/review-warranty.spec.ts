@@ -113,5 +113,4 @@ test('review: the warranty verdicts of a reviewed release, and an item raised fr
   const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
   const held = page.getByTestId('reviews-held');
   await expect(held.locator(`[data-quarter="${quarter}"]`)).toHaveAttribute('data-held', '1');
-
 });

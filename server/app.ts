@@ -232,7 +232,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await hypercare.routes(http);
   http.addHook('onClose', () => hypercare.close());
   await http.register(oncallRoutes, { oncall, flags });
-  const portal = new PortalService(db, bus, oncall);
+  const portal = new PortalService(db, bus);
   await http.register(portalRoutes, { portal });
   const escalations = new EscalationEngine({
     db,

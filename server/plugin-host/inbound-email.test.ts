@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FormFixture, multipartBody } from '../../plugins/inbound-email/fixtures/form.ts';
 import type { Card, Snapshot } from '../../protocol/model.ts';
 import type { InstallationWithSecret } from '../../protocol/plugin.ts';
-import { eventually, startServer, type TestServer } from '../../test/harness.ts';
+import { eventually, memberWithRole, startServer, type TestServer } from '../../test/harness.ts';
 import { deliveries, fixture, fixtureText, type HookReply, install, pluginCards } from './test-tools.ts';
 
 let server: TestServer;
@@ -157,6 +157,29 @@ describe('a mail through Mailgun', () => {
       ['failed', 401],
     ]);
     expect(await requests(board.id)).toHaveLength(0);
+  });
+});
+
+describe('triage', () => {
+  it('assigns a mailed request to whoever is on AMS duty as it arrives, as the portal does', async () => {
+    const { board, inst } = await mailDesk('Service desk triage');
+    const ann = await memberWithRole(server, board.id, 'maintenance', 'ann');
+    await server.admin.ok(
+      server.admin.post(`/api/boards/${board.id}/oncall/rotas`, {
+        name: 'AMS',
+        duty: 'ams',
+        rotation: false,
+        members: [ann.userId],
+        pattern: { kind: 'weekly', zone: 'UTC', handoffWeekday: 1, handoffTime: '09:00' },
+        startDate: '2026-01-05',
+      }),
+    );
+    expect((await mailgun(inst)).status).toBe(202);
+    const [card] = await eventually(async () => {
+      const cards = await requests(board.id);
+      return cards.length === 1 ? cards : null;
+    });
+    expect(card).toMatchObject({ type: 'service_request', assigneeId: ann.userId });
   });
 });
 

@@ -39,6 +39,7 @@ import { type Route, routeTicket } from '../domain/ticket-routing.ts';
 import { linkTargetFor, recordLink, routeFor } from '../hypercare/service.ts';
 import type { ErrorCode } from '../infra/errors.ts';
 import type { CardRow, CardUpdate, ColumnRow, Database, PluginTicketRow } from '../infra/schema.ts';
+import { triagerOnDuty } from '../oncall/triage.ts';
 import { joinNamedRelease } from '../releases/service.ts';
 import type { NewEvent, NewEventOf, RecordEvent } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
@@ -597,7 +598,9 @@ export class TicketWriter {
         class_of_service: linked?.classOfService ?? route.classOfService,
         estimate: null,
         labels: linked?.labels ?? labels,
-        assignee_id: null,
+        // A request by e-mail is triaged by whoever is on duty as it arrives, as the portal's are.
+        assignee_id:
+          signal.kind === 'request' ? await triagerOnDuty(this.trx, scope.boardId, scope.receivedAt) : null,
         due_date: null,
         source: JSON.stringify(source),
         created_by: null,

@@ -23,7 +23,7 @@ import * as writes from '../cards/writes.ts';
 import { canRate, requestStatus } from '../domain/request-status.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
-import type { OncallService } from '../oncall/service.ts';
+import { triagerOnDuty } from '../oncall/triage.ts';
 import { type BoardEventBus, commitWithEvents } from '../sync/event-log.ts';
 import * as repo from './repo.ts';
 
@@ -58,7 +58,6 @@ export class PortalService {
   constructor(
     private readonly db: Db,
     private readonly bus: BoardEventBus,
-    private readonly oncall: Pick<OncallService, 'onDutyNow'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -225,14 +224,8 @@ export class PortalService {
     }));
   }
 
-  /** Who triages a new request: the person on AMS duty now, else on any duty now, if a member. */
-  private async assigneeOnDuty(boardId: string): Promise<string | null> {
-    const now = await this.oncall.onDutyNow(boardId, this.clock());
-    const ordered = [...now.filter((r) => r.duty === 'ams'), ...now.filter((r) => r.duty !== 'ams')];
-    for (const rota of ordered) {
-      const userId = rota.onDuty?.userId;
-      if (userId && (await cardRepo.isMember(this.db, boardId, userId))) return userId;
-    }
-    return null;
+  /** Who triages a new request: the person on duty now (oncall/triage.ts). */
+  private assigneeOnDuty(boardId: string): Promise<string | null> {
+    return triagerOnDuty(this.db, boardId, this.clock());
   }
 }

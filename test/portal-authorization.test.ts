@@ -121,7 +121,7 @@ function valid(s: Schema, name = ''): unknown {
       if (s.format === 'email' || name === 'email') return 'someone@example.com';
       if (s.format === 'uri' || name === 'url') return 'https://example.com/x';
       const min = s.minLength ?? 0;
-      const candidates = ['09:00', 'AB', 'x', '1', '1.0.0', 'UTC', 'production', 'a-b'].map((c) =>
+      const candidates = ['09:00', 'AB', 'x', '1', '1.0.0', 'UTC', 'production', 'a-b', '2026-Q4'].map((c) =>
         c.length >= min ? c : c.padEnd(min, 'x'),
       );
       return (

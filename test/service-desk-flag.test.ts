@@ -91,7 +91,10 @@ function sample(schema: Schema, name = ''): unknown {
       if (schema.format === 'uuid') return ids[name] ?? randomUUID();
       if (schema.format === 'date-time') return new Date().toISOString();
       if (schema.format === 'date') return '2026-01-05';
-      if (schema.pattern && new RegExp(schema.pattern).test('09:00')) return '09:00';
+      if (schema.pattern) {
+        const fits = ['09:00', '2026-Q1'].find((v) => new RegExp(schema.pattern!).test(v));
+        if (fits) return fits;
+      }
       return 'x'.repeat(Math.max(schema.minLength ?? 1, 4));
     default:
       return {};

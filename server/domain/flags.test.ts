@@ -76,7 +76,7 @@ describe('values and the catalogue', () => {
   });
 
   it('new capabilities are in the catalogue and default on', () => {
-    for (const key of ['reports', 'releases', 'hypercare', 'sla']) {
+    for (const key of ['reports', 'releases', 'hypercare', 'service-desk']) {
       expect(FLAG_CATALOGUE.find((f) => f.key === key)).toMatchObject({
         type: 'boolean',
         defaultValue: true,

@@ -32,6 +32,7 @@ describe('the plugins a server offers', () => {
       'gitlab-ci',
       'gitlab-deployments',
       'grafana',
+      'inbound-email',
       'jenkins',
       'jenkins-deployments',
       'pagerduty',

@@ -1,6 +1,8 @@
 /** Service report routes (issue 20): the report as JSON or CSV, and the quarterly SLA review minutes. */
+
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   ServiceReportQuery,
@@ -11,6 +13,7 @@ import {
   SlaReviewUpdateBody,
 } from '../../protocol/service-report.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
 import type { FlagService } from '../flags/service.ts';
 import type { ServiceReportService } from './service.ts';
 
@@ -24,7 +27,9 @@ export const serviceReportRoutes: FastifyPluginAsyncTypebox<{
   serviceReports: ServiceReportService;
   flags: FlagService;
 }> = async (app, { serviceReports, flags }) => {
-  // The report is one of the board's reports: behind the same `reports` feature flag.
+  // Part of the service desk (its flag gates every route here), and the report is one of the board's
+  // reports: behind the `reports` flag as well.
+  app.addHook('preHandler', flagGate(flags, SERVICE_DESK_FLAG, 'service-desk features'));
   const reportsOn = async (req: FastifyRequest) =>
     flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'reports', 'reports');
   app.get(

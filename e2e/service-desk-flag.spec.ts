@@ -50,6 +50,7 @@ test('the service-desk flag flipped on the admin page hides and brings back on-c
     expect(signIn.status()).toBe(200);
     const adminPage = await adminContext.newPage();
     await adminPage.goto('/');
+    await adminPage.getByTestId('user-menu-button').click();
     await adminPage.getByRole('link', { name: 'Feature flags' }).click();
     const flag = adminPage.locator('[data-testid="flag"][data-flag-key="service-desk"]');
     await flag.getByLabel('Board', { exact: true }).selectOption(board.id);

@@ -3,6 +3,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import { WarrantyMeasurementBody, WarrantyRequirementBody, WarrantySchema } from '../../protocol/warranty.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
 import type { FlagService } from '../flags/service.ts';
 import type { WarrantyService } from './warranty-service.ts';
 
@@ -17,9 +18,7 @@ export const warrantyRoutes: FastifyPluginAsyncTypebox<{
   flags: FlagService;
 }> = async (app, { warranty, flags }) => {
   // Part of releases: behind the same `releases` feature flag.
-  app.addHook('preHandler', async (req) =>
-    flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'releases', 'releases'),
-  );
+  app.addHook('preHandler', flagGate(flags, 'releases', 'releases'));
   app.get(
     base,
     {

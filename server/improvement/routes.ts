@@ -19,6 +19,7 @@ import {
 } from '../../protocol/improvement.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
 import type { FlagService } from '../flags/service.ts';
 import type { ImprovementService } from './service.ts';
 
@@ -33,9 +34,7 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{
   improvement: ImprovementService;
   flags: FlagService;
 }> = async (app, { improvement, flags }) => {
-  app.addHook('preHandler', async (req) =>
-    flags.requireEnabled(actor(req), (req.params as { boardId: string }).boardId, 'releases', 'releases'),
-  );
+  app.addHook('preHandler', flagGate(flags, 'releases', 'releases'));
 
   app.get(
     base,

@@ -43,6 +43,10 @@ export const CardCommentSchema = Type.Object({
   author: Type.String(),
   body: Type.String(),
   createdAt: Type.String(),
+  // Optional: events recorded before internal notes existed lack it (they were all public).
+  internal: Type.Optional(
+    Type.Boolean({ description: 'a note for the team, never shown to the requester of a service request' }),
+  ),
 });
 export type CardComment = Static<typeof CardCommentSchema>;
 

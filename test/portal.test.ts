@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column, Snapshot } from '../protocol/model.ts';
 import type { PortalChangedFrame, PortalRequest, PortalRequestDetail } from '../protocol/portal.ts';
+import type { CardSla } from '../protocol/sla.ts';
 import {
   ApiClient,
   eventually,
@@ -203,6 +204,61 @@ describe('comments', () => {
     ]);
     const blank = await carol.post<{ field: string }>(`${requests()}/${req.id}/comments`, { body: '  ' });
     expect([blank.status, blank.body.field]).toEqual([400, 'body']);
+  });
+
+  it('keeps internal notes from the requester, in the portal and its live frames', async () => {
+    const req = await file(carol, 'Reset my token');
+    const note = await ada.ok(
+      ada.post<{ internal: boolean }>(`/api/boards/${boardId}/cards/${req.id}/comments`, {
+        body: 'Customer is on the legacy tenant',
+        internal: true,
+      }),
+    );
+    expect(note.internal).toBe(true);
+    const carolSocket = await socketFor(server, carol);
+    const frames: PortalChangedFrame[] = [];
+    carolSocket.on('portal:changed', (f) => frames.push(f));
+    try {
+      await ada.ok(
+        ada.post(`/api/boards/${boardId}/cards/${req.id}/comments`, {
+          body: 'Still internal',
+          internal: true,
+        }),
+      );
+      await server.app.services.sla.idle();
+      await new Promise((r) => setTimeout(r, 300));
+      // a note does not even tell the requester that something happened
+      expect(frames).toEqual([]);
+      await ada.ok(ada.post(`/api/boards/${boardId}/cards/${req.id}/comments`, { body: 'Done for you' }));
+      await eventually(() => frames.length > 0);
+    } finally {
+      carolSocket.close();
+    }
+    const detail = await carol.ok(carol.get<PortalRequestDetail>(`${requests()}/${req.id}`));
+    expect(detail.comments.map((c) => c.body)).toEqual(['Done for you']);
+    // the team sees all three, the notes marked
+    const all = await ada.ok(
+      ada.get<{ body: string; internal: boolean }[]>(`/api/boards/${boardId}/cards/${req.id}/comments`),
+    );
+    expect(all.map((c) => [c.body, c.internal])).toEqual([
+      ['Customer is on the legacy tenant', true],
+      ['Still internal', true],
+      ['Done for you', false],
+    ]);
+  });
+
+  it("stops the response clock on the team's public reply, not on the requester's comment or a note", async () => {
+    const req = await file(carol, 'When is the next invoice run?', 'information');
+    const sla = () => ada.ok(ada.get<CardSla>(`/api/boards/${boardId}/cards/${req.id}/sla`));
+    await carol.ok(carol.post(`${requests()}/${req.id}/comments`, { body: 'Hello? Anyone?' }));
+    await ada.ok(
+      ada.post(`/api/boards/${boardId}/cards/${req.id}/comments`, { body: 'Ask finance', internal: true }),
+    );
+    await server.app.services.sla.idle();
+    expect((await sla()).response.metAt).toBeNull();
+    await ada.ok(ada.post(`/api/boards/${boardId}/cards/${req.id}/comments`, { body: 'Next Tuesday' }));
+    await server.app.services.sla.idle();
+    expect((await sla()).response.metAt).not.toBeNull();
   });
 });
 

@@ -433,6 +433,7 @@ export function toComment(r: CardCommentRow) {
     author: r.author_label,
     body: r.body,
     createdAt: r.created_at.toISOString(),
+    internal: r.internal,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Card routes: thin wrappers over CardService. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { BoardEventSchema } from '../../protocol/events.ts';
+import { BoardEventSchema, CardCommentSchema } from '../../protocol/events.ts';
 import {
   BulkMoveBody,
   CardSchema,
@@ -16,13 +16,8 @@ import type { CardService } from './service.ts';
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
 const CardParams = Type.Object({ boardId: Uuid, cardId: Uuid });
-const Comment = Type.Object({
-  id: Uuid,
-  cardId: Uuid,
-  author: Type.String(),
-  body: Type.String(),
-  createdAt: Type.String(),
-});
+// One contract: the comment a route answers is the comment a `card.commented` event carries.
+const Comment = CardCommentSchema;
 
 export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = async (app, { cards }) => {
   app.get(
@@ -151,10 +146,15 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
     {
       schema: {
         tags: ['cards'],
-        summary: 'Add a comment',
+        summary: 'Add a comment, or an internal note the requester of a service request never sees',
         params: CardParams,
         body: Type.Object(
-          { body: Type.String({ minLength: 1, maxLength: 10_000 }) },
+          {
+            body: Type.String({ minLength: 1, maxLength: 10_000 }),
+            internal: Type.Optional(
+              Type.Boolean({ description: 'true: a note for the team (default false, a public reply)' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 201: Comment, ...errors },
@@ -163,7 +163,15 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
     async (req, reply) =>
       reply
         .status(201)
-        .send(await cards.comment(actor(req), req.params.boardId, req.params.cardId, req.body.body)),
+        .send(
+          await cards.comment(
+            actor(req),
+            req.params.boardId,
+            req.params.cardId,
+            req.body.body,
+            req.body.internal,
+          ),
+        ),
   );
 
   app.post(

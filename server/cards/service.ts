@@ -352,13 +352,13 @@ export class CardService {
     });
   }
 
-  async comment(actor: Actor, boardId: string, cardId: string, body: string) {
+  async comment(actor: Actor, boardId: string, cardId: string, body: string, internal = false) {
     await requireBoardPermission(this.db, actor, boardId, 'card:comment');
     if (body.trim() === '') throw invalid('body', 'must not be blank');
     return commitWithEvents(this.db, this.bus, async (trx, record) => {
       const card = await repo.findCard(trx, boardId, cardId);
       if (!card) throw notFound('card');
-      return writes.addComment(trx, record, actor, boardId, cardId, body.trim());
+      return writes.addComment(trx, record, actor, boardId, cardId, body.trim(), internal);
     });
   }
 

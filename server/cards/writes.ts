@@ -291,12 +291,14 @@ export async function addComment<E>(
   boardId: string,
   cardId: string,
   body: string,
+  internal = false,
 ) {
   const row = await repo.insertComment(trx, {
     card_id: cardId,
     author_id: actor.userId,
     author_label: actor.label,
     body,
+    internal,
   });
   const comment = repo.toComment(row);
   await record({ boardId, type: 'card.commented', cardId, actor, payload: { comment } });

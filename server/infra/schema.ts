@@ -120,6 +120,8 @@ export interface CardCommentsTable {
   author_id: string | null;
   author_label: string;
   body: string;
+  /** a note for the team: never shown to a requester (issue 20) */
+  internal: Generated<boolean>;
   created_at: Timestamp;
 }
 

@@ -30,6 +30,7 @@ export function portalFeed(db: Db, send: (requesterId: string, frame: PortalChan
   }
   return async (event: BoardEvent): Promise<void> => {
     if (!event.cardId || !SEEN.has(event.type)) return;
+    if (event.type === 'card.commented' && event.payload.comment.internal) return;
     const owner = await ownerOf(event.cardId);
     if (owner) send(owner, { boardId: event.boardId, requestId: event.cardId });
   };

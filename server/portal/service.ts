@@ -215,7 +215,8 @@ export class PortalService {
   }
 
   private async comments(cardId: string, requesterId: string): Promise<PortalComment[]> {
-    return (await cardRepo.listComments(this.db, cardId)).map((c) => ({
+    const visible = (await cardRepo.listComments(this.db, cardId)).filter((c) => !c.internal);
+    return visible.map((c) => ({
       id: c.id,
       author: c.author_label,
       mine: c.author_id === requesterId,

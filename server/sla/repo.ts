@@ -54,7 +54,11 @@ export async function cardFacts(db: Q, cardId: string) {
     .executeTakeFirst();
 }
 
-/** When a person first commented on or moved the card since `since` (a plugin's actions do not count). */
+/**
+ * When the team first answered: a person's move of the card or public comment since `since`. A
+ * plugin's actions do not count, nor do the requester's own comments on their request, nor internal
+ * notes, which the requester never sees.
+ */
 export async function firstHumanActionAt(db: Q, cardId: string, since: Date): Promise<Date | null> {
   const row = await db
     .selectFrom('board_events')
@@ -62,6 +66,17 @@ export async function firstHumanActionAt(db: Q, cardId: string, since: Date): Pr
     .where('card_id', '=', cardId)
     .where('actor_id', 'is not', null)
     .where('type', 'in', ['card.moved', 'card.commented'])
+    .where(sql<boolean>`not coalesce((payload->'comment'->>'internal')::boolean, false)`)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('service_requests')
+            .select('card_id')
+            .whereRef('service_requests.card_id', '=', 'board_events.card_id')
+            .whereRef('service_requests.requester_id', '=', 'board_events.actor_id'),
+        ),
+      ),
+    )
     .where('created_at', '>=', since)
     .orderBy('seq')
     .limit(1)

@@ -3,6 +3,7 @@
  * move), start (goal, dates; committed points fixed; sprint items land in the first To-do column),
  * complete (unfinished items to the top of the backlog or into the next sprint, recorded).
  */
+import { type ColumnCategory, isDoneCategory } from '../../protocol/rules/card-status.ts';
 import type {
   Card,
   CompleteSprintInput,
@@ -141,7 +142,7 @@ export class SprintService {
           id: i.id,
           rank: i.rank,
           estimate: i.estimate === null ? null : Number(i.estimate),
-          done: i.category === 'done',
+          done: isDoneCategory(i.category as ColumnCategory | null),
         })),
       );
 

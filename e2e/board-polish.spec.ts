@@ -25,7 +25,10 @@ type Box = { x: number; y: number; width: number; height: number };
 const overlap = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-test('the complete-sprint dialog asks about one unfinished card in the singular', async ({ team, openBoardAs }) => {
+test('the complete-sprint dialog asks about one unfinished card in the singular', async ({
+  team,
+  openBoardAs,
+}) => {
   test.slow();
   const paula = await team.person('Paula Product');
   const board = await team.board('Wording', [paula]);
@@ -33,8 +36,13 @@ test('the complete-sprint dialog asks about one unfinished card in the singular'
   const base = `/api/boards/${board.id}`;
   const [a, b] = await team.cards(board, ['Done one', 'Open one'], { estimate: 3 });
   const sprint = await team.admin.send<Sprint>('POST', `${base}/sprints`, { name: 'Sprint 1' });
-  for (const c of [a!, b!]) await team.admin.send('POST', `${base}/cards/${c.id}/move`, { sprintId: sprint.id });
-  await team.admin.send('POST', `${base}/sprints/${sprint.id}/start`, { goal: 'G', startDate: day(-2), endDate: day(5) });
+  for (const c of [a!, b!])
+    await team.admin.send('POST', `${base}/cards/${c.id}/move`, { sprintId: sprint.id });
+  await team.admin.send('POST', `${base}/sprints/${sprint.id}/start`, {
+    goal: 'G',
+    startDate: day(-2),
+    endDate: day(5),
+  });
   const done = await team.column(board, 'development', 'Done');
   await team.admin.send('POST', `${base}/cards/${a!.id}/move`, { columnId: done.id });
 
@@ -73,7 +81,7 @@ test('with the card panel open, backlog rows keep their stream badge and labels 
   await page.screenshot({ path: '/work/shots/doneexport/backlog-with-panel.png' });
 });
 
-test("a full column's refusal shows in the Pull button's place, never over \"Expedite exempt\"", async ({
+test('a full column\'s refusal shows in the Pull button\'s place, never over "Expedite exempt"', async ({
   team,
   openBoardAs,
 }) => {
@@ -205,4 +213,3 @@ test('right after starting a sprint, a drag on the sprint board of the same page
     columns.find((c) => c.id === after.find((x) => x.id === card.id)?.columnId)?.name;
   expect(cards.map(columnOf)).toEqual(['Review', 'In progress', 'Done']);
 });
-

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import type { Card, Snapshot, Sprint } from '../protocol/model.ts';
-import { backlogKeys, cardRow, expect, showView, test } from './fixtures.ts';
+import { backlogKeys, expect, showView, test } from './fixtures.ts';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -18,7 +18,11 @@ async function downloaded(page: Page, click: () => Promise<void>): Promise<{ nam
 }
 
 /** A CSV file's text without its byte-order mark, split into lines. */
-const csvLines = (bytes: Buffer) => bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+const csvLines = (bytes: Buffer) =>
+  bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\r\n');
 
 test('done cards leave the backlog, stay searchable and linkable, and return to their place when reopened', async ({
   team,
@@ -40,7 +44,11 @@ test('done cards leave the backlog, stay searchable and linkable, and return to 
   const sprint = await api.send<Sprint>('POST', `${base}/sprints`, { name: 'Sprint 1' });
   for (const c of [shipped!, carried!])
     await api.send('POST', `${base}/cards/${c.id}/move`, { sprintId: sprint.id });
-  await api.send('POST', `${base}/sprints/${sprint.id}/start`, { goal: 'Ship', startDate: day(-3), endDate: day(4) });
+  await api.send('POST', `${base}/sprints/${sprint.id}/start`, {
+    goal: 'Ship',
+    startDate: day(-3),
+    endDate: day(4),
+  });
   await api.send('POST', `${base}/cards/${shipped!.id}/move`, { columnId: done.id });
   await api.send('POST', `${base}/sprints/${sprint.id}/complete`, { carryOver: 'backlog' });
 
@@ -120,7 +128,7 @@ test('the filtered backlog saves as CSV, exactly the rows shown in their order, 
   expect(other[1]).toContain(",'=SUM(A1),");
 });
 
-test("each report chart saves as a PNG and its numbers as CSV", async ({ team, openBoardAs }) => {
+test('each report chart saves as a PNG and its numbers as CSV', async ({ team, openBoardAs }) => {
   test.slow(); // several API steps before the browser opens, on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Charts', [paula]);
@@ -129,7 +137,11 @@ test("each report chart saves as a PNG and its numbers as CSV", async ({ team, o
   const stories = await team.cards(board, ['One', 'Two'], { estimate: 5 });
   const sprint = await api.send<Sprint>('POST', `${base}/sprints`, { name: 'Sprint 1' });
   for (const s of stories) await api.send('POST', `${base}/cards/${s.id}/move`, { sprintId: sprint.id });
-  await api.send('POST', `${base}/sprints/${sprint.id}/start`, { goal: 'G', startDate: day(-5), endDate: day(-1) });
+  await api.send('POST', `${base}/sprints/${sprint.id}/start`, {
+    goal: 'G',
+    startDate: day(-5),
+    endDate: day(-1),
+  });
   const { columns } = await api.send<Snapshot>('GET', base);
   const done = columns.find((c) => c.stream === 'development' && c.category === 'done')!;
   await api.send('POST', `${base}/cards/${stories[0]!.id}/move`, { columnId: done.id });

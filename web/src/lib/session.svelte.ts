@@ -97,5 +97,4 @@ export class Session {
     this.user = reply.user;
     this.status = 'signed-in';
   }
-
 }

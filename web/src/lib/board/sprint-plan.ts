@@ -3,8 +3,9 @@
  * holds against its capacity, which selected cards may join a sprint (development work only, as on
  * the server), and sensible defaults for starting one.
  */
-import { isCardDone } from '../../../../protocol/rules/card-status.ts';
+
 import type { Card, Column, Sprint } from '../../../../protocol/model.ts';
+import { isCardDone } from '../../../../protocol/rules/card-status.ts';
 
 export const activeSprint = (sprints: readonly Sprint[]): Sprint | undefined =>
   sprints.find((s) => s.state === 'active');

@@ -40,6 +40,8 @@ describe('the backlog as CSV', () => {
   });
 
   it('is only the header for an empty list', () => {
-    expect(backlogCsv([], names)).toBe('Key,Title,Type,Stream,Status,Column,Sprint,Estimate,Priority,Assignee,Labels\r\n');
+    expect(backlogCsv([], names)).toBe(
+      'Key,Title,Type,Stream,Status,Column,Sprint,Estimate,Priority,Assignee,Labels\r\n',
+    );
   });
 });

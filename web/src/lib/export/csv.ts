@@ -18,7 +18,7 @@ export function csvCell(value: CsvCell): string {
 
 /** The table as CSV: a header row, then one line per row. */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** A file name made of plain words, e.g. `OPS backlog 2026-12-04` → `ops-backlog-2026-12-04`. */

@@ -29,7 +29,7 @@ test('the complete-sprint dialog asks about one unfinished card in the singular'
   team,
   openBoardAs,
 }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Wording', [paula]);
   await team.role(board, paula, 'product_owner');
@@ -58,7 +58,7 @@ test('with the card panel open, backlog rows keep their stream badge and labels 
   team,
   openBoardAs,
 }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Panel', [paula]);
   const [first, second] = await team.cards(board, ['Checkout rounding', 'Receipt e-mail layout'], {
@@ -85,7 +85,7 @@ test('a full column\'s refusal shows in the Pull button\'s place, never over "Ex
   team,
   openBoardAs,
 }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const ann = await team.person('Ann Ops');
   const board = await team.board('Full column', [ann]);
   await team.role(board, ann, 'maintenance');
@@ -127,7 +127,7 @@ test('a full column\'s refusal shows in the Pull button\'s place, never over "Ex
 });
 
 test('the Reports page scrolls as a page, not inside an inner panel', async ({ team, openBoardAs }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Scrolling reports', [paula]);
   const page = await openBoardAs(paula, board, undefined, { viewport: { width: 1280, height: 700 } });
@@ -148,7 +148,7 @@ test('the Reports page scrolls as a page, not inside an inner panel', async ({ t
 });
 
 test('a first page load logs no 401, signed out or signed in', async ({ browser, team }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const board = await team.board('Quiet console');
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -180,7 +180,7 @@ test('right after starting a sprint, a drag on the sprint board of the same page
   team,
   openBoardAs,
 }) => {
-  test.slow();
+  test.setTimeout(180_000); // a browser and API set-up on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Same page', [paula]);
   await team.role(board, paula, 'product_owner');

@@ -28,7 +28,7 @@ test('done cards leave the backlog, stay searchable and linkable, and return to 
   team,
   openBoardAs,
 }) => {
-  test.slow(); // several API steps before the browser opens, on shared cores
+  test.setTimeout(180_000); // several API steps before the browser opens, on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Archive', [paula]);
   const api = team.admin;
@@ -93,7 +93,7 @@ test('the filtered backlog saves as CSV, exactly the rows shown in their order, 
   team,
   openBoardAs,
 }) => {
-  test.slow(); // several API steps before the browser opens, on shared cores
+  test.setTimeout(180_000); // several API steps before the browser opens, on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Exports', [paula]);
   const api = team.admin;
@@ -129,7 +129,7 @@ test('the filtered backlog saves as CSV, exactly the rows shown in their order, 
 });
 
 test('each report chart saves as a PNG and its numbers as CSV', async ({ team, openBoardAs }) => {
-  test.slow(); // several API steps before the browser opens, on shared cores
+  test.setTimeout(180_000); // several API steps before the browser opens, on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Charts', [paula]);
   const api = team.admin;

@@ -180,7 +180,7 @@ test('right after starting a sprint, a drag on the sprint board of the same page
   team,
   openBoardAs,
 }) => {
-  test.setTimeout(180_000); // a browser and API set-up on shared cores
+  test.setTimeout(300_000); // a sprint started in the browser, then three real drags, on shared cores
   const paula = await team.person('Paula Product');
   const board = await team.board('Same page', [paula]);
   await team.role(board, paula, 'product_owner');

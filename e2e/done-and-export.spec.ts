@@ -85,7 +85,9 @@ test('done cards leave the backlog, stay searchable and linkable, and return to 
   // Reopened (back to the backlog), it is open work again, in the rank it kept.
   await api.send('POST', `${base}/cards/${shipped!.id}/move`, { columnId: null });
   await page.goto(`/boards/${board.id}`);
-  await expect.poll(() => backlogKeys(page)).toEqual([carried!.key, shipped!.key, waiting!.key, later!.key]);
+  await expect
+    .poll(() => backlogKeys(page), { timeout: 30_000 })
+    .toEqual([carried!.key, shipped!.key, waiting!.key, later!.key]);
   await expect(page.getByTestId('done-count')).toHaveCount(0);
 });
 

@@ -108,10 +108,9 @@ for (const scheme of ['light', 'dark'] as const) {
 
         // First run: the server says nobody has an account yet.
         const setup = await context.newPage();
-        await setup.route('**/api/auth/session', (route) =>
-          route.fulfill({ status: 401, json: { error: 'signed out' } }),
+        await setup.route('**/api/auth/probe', (route) =>
+          route.fulfill({ json: { user: null, csrfToken: '', setupNeeded: true } }),
         );
-        await setup.route('**/api/setup', (route) => route.fulfill({ json: { needed: true } }));
         await setup.goto('/');
         await expect(setup.getByRole('heading', { level: 1 })).toBeVisible();
         await expectAccessible(setup, `setup (${scheme})`);

@@ -102,6 +102,34 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     },
   );
 
+  // The web app's first question on every page load. Public and always 200, so a signed-out visitor's
+  // first load logs no failed request in the console; it also answers whether set-up is needed,
+  // one round trip instead of two. API clients keep /api/auth/session (401 when signed out).
+  app.get(
+    '/api/auth/probe',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, if anyone, and whether the one-time set-up form is needed',
+        response: {
+          200: Type.Object({
+            user: Type.Union([UserSchema, Type.Null()]),
+            csrfToken: Type.String({ description: 'empty when nobody is signed in' }),
+            setupNeeded: Type.Boolean(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      if (req.user) {
+        const { csrfToken, ...user } = req.user;
+        return { user, csrfToken: csrfToken ?? '', setupNeeded: false };
+      }
+      return { user: null, csrfToken: '', setupNeeded: await auth.setupNeeded() };
+    },
+  );
+
   app.get(
     '/api/setup',
     {

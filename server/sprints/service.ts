@@ -3,6 +3,7 @@
  * move), start (goal, dates; committed points fixed; sprint items land in the first To-do column),
  * complete (unfinished items to the top of the backlog or into the next sprint, recorded).
  */
+
 import type {
   Card,
   CompleteSprintInput,
@@ -10,6 +11,7 @@ import type {
   Sprint,
   StartSprintInput,
 } from '../../protocol/model.ts';
+import { type ColumnCategory, isDoneCategory } from '../../protocol/rules/card-status.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import * as cardRepo from '../cards/repo.ts';
 import { generateRanksBefore } from '../domain/rank.ts';
@@ -141,7 +143,7 @@ export class SprintService {
           id: i.id,
           rank: i.rank,
           estimate: i.estimate === null ? null : Number(i.estimate),
-          done: i.category === 'done',
+          done: isDoneCategory(i.category as ColumnCategory | null),
         })),
       );
 

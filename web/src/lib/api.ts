@@ -125,6 +125,9 @@ export class Api {
 
   // ---- session -------------------------------------------------------------------------------
   session = () => this.request<SessionReply>('GET', '/api/auth/session');
+  /** Always 200: who is signed in (user null when nobody) and whether set-up is needed. */
+  probe = () =>
+    this.request<{ user: User | null; csrfToken: string; setupNeeded: boolean }>('GET', '/api/auth/probe');
   setupNeeded = () => this.request<{ needed: boolean }>('GET', '/api/setup');
   setup = (input: { email: string; name: string; password: string }) =>
     this.request<SessionReply>('POST', '/api/setup', input);

@@ -3,7 +3,9 @@
  * whether the one-time set-up form is needed or the sign-in form.
  */
 import type { User } from '../../../protocol/model.ts';
-import { type Api, ApiError, type SessionReply } from './api.ts';
+import type { Api, SessionReply } from './api.ts';
+
+const SIGNED_IN_KEY = 'blendboard.signedIn';
 
 export type SessionStatus = 'loading' | 'setup' | 'signed-out' | 'signed-in' | 'unreachable';
 
@@ -17,6 +19,7 @@ export class Session {
   constructor(private readonly api: Api) {
     api.onSessionLost = () => {
       if (this.status !== 'signed-in') return;
+      this.#forget();
       this.api.setCsrfToken('');
       this.user = null;
       this.status = 'signed-out';
@@ -24,16 +27,47 @@ export class Session {
     };
   }
 
+  /**
+   * Asks the probe, which answers 200 signed in or not: a signed-out first load logs no 401 in the
+   * console (the session route's 401 would).
+   */
   async restore(): Promise<void> {
     try {
-      this.#accept(await this.api.session());
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        await this.#signedOut();
-        return;
+      const probe = await this.api.probe();
+      if (probe.user) this.#accept({ user: probe.user, csrfToken: probe.csrfToken });
+      else {
+        this.#forget();
+        this.user = null;
+        this.status = probe.setupNeeded ? 'setup' : 'signed-out';
       }
+    } catch {
       this.status = 'unreachable';
     }
+  }
+
+  /**
+   * Whether this browser was signed in when last seen here: the board page fetches its snapshot
+   * alongside the probe only then, so a signed-out visitor's first load asks for nothing that
+   * answers 401. The session cookie itself is HTTP-only; this remembers only that one existed.
+   */
+  static maybeSignedIn(): boolean {
+    try {
+      return localStorage.getItem(SIGNED_IN_KEY) === '1';
+    } catch {
+      return true; // no storage (private mode): prefetch as before
+    }
+  }
+
+  #remember(): void {
+    try {
+      localStorage.setItem(SIGNED_IN_KEY, '1');
+    } catch {}
+  }
+
+  #forget(): void {
+    try {
+      localStorage.removeItem(SIGNED_IN_KEY);
+    } catch {}
   }
 
   /** Throws ApiError (e.g. UNAUTHENTICATED for a wrong password) for the form to show. */
@@ -49,6 +83,7 @@ export class Session {
     try {
       await this.api.logout();
     } finally {
+      this.#forget();
       this.api.setCsrfToken('');
       this.user = null;
       this.status = 'signed-out';
@@ -56,19 +91,10 @@ export class Session {
   }
 
   #accept(reply: SessionReply): void {
+    this.#remember();
     this.lostMessage = null;
     this.api.setCsrfToken(reply.csrfToken);
     this.user = reply.user;
     this.status = 'signed-in';
-  }
-
-  async #signedOut(): Promise<void> {
-    this.user = null;
-    try {
-      const { needed } = await this.api.setupNeeded();
-      this.status = needed ? 'setup' : 'signed-out';
-    } catch {
-      this.status = 'signed-out';
-    }
   }
 }

@@ -1,12 +1,16 @@
 /**
- * The backlog's filters: stream, type, label, assignee and free text. The filtered list keeps
- * backlog order, so a drag inside it still names the neighbours the user sees.
+ * The backlog's filters: status (open work by default; done cards are the archive), stream, type,
+ * label, assignee and free text. The filtered list keeps backlog order, so a drag inside it still
+ * names the neighbours the user sees.
  */
 import type { Card, CardType, Stream } from '../../../../protocol/model.ts';
+import { type CardStatusFilter, matchesStatus } from '../../../../protocol/rules/card-status.ts';
 
 export const UNASSIGNED = '__unassigned__';
 
 export class BacklogFilters {
+  /** open cards unless asked: done work leaves the ranked backlog (protocol/rules/card-status.ts) */
+  status = $state<CardStatusFilter>('open');
   stream = $state<Stream | ''>('');
   type = $state<CardType | ''>('');
   label = $state('');
@@ -22,7 +26,11 @@ export class BacklogFilters {
       this.text.trim() !== '',
   );
 
+  /** Anything other than the defaults is chosen (Clear filters shows). */
+  changed = $derived(this.active || this.status !== 'open');
+
   clear(): void {
+    this.status = 'open';
     this.stream = '';
     this.type = '';
     this.label = '';
@@ -30,7 +38,19 @@ export class BacklogFilters {
     this.text = '';
   }
 
-  apply(cards: readonly Card[]): readonly Card[] {
+  /** The cards of this status only (`isDone` is the shared rule, bound to the board's columns). */
+  byStatus(cards: readonly Card[], isDone: (card: Card) => boolean): readonly Card[] {
+    const status = this.status;
+    return status === 'all' ? cards : cards.filter((c) => matchesStatus(isDone(c), status));
+  }
+
+  /** The cards the backlog shows: of the chosen status, then through the other filters. */
+  apply(cards: readonly Card[], isDone: (card: Card) => boolean = () => false): readonly Card[] {
+    return this.narrow(this.byStatus(cards, isDone));
+  }
+
+  /** The filters other than status. */
+  narrow(cards: readonly Card[]): readonly Card[] {
     if (!this.active) return cards;
     const { stream, type, label, assignee } = this;
     const words = this.text.trim().toLowerCase().split(/\s+/).filter(Boolean);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Card, Column, Sprint } from '../../../../protocol/model.ts';
 import {
+  carryOverQuestion,
   currentOrLastSprint,
   daysLeft,
   splitForSprint,
@@ -79,5 +80,13 @@ describe('sprint planning', () => {
     expect(sprintDates(new Date(2026, 10, 20))).toEqual({ startDate: '2026-11-20', endDate: '2026-12-03' });
     expect(daysLeft('2026-12-03', new Date(2026, 11, 1, 15, 0))).toBe(2);
     expect(daysLeft('2026-12-03', new Date(2026, 11, 4))).toBe(-1);
+  });
+});
+
+describe('the complete-sprint question', () => {
+  it('agrees with the number of cards and points', () => {
+    expect(carryOverQuestion(1, 3)).toBe('1 unfinished card (3 points) goes to');
+    expect(carryOverQuestion(2, 1)).toBe('2 unfinished cards (1 point) go to');
+    expect(carryOverQuestion(1, 0)).toBe('1 unfinished card (0 points) goes to');
   });
 });

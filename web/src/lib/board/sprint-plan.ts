@@ -3,7 +3,9 @@
  * holds against its capacity, which selected cards may join a sprint (development work only, as on
  * the server), and sensible defaults for starting one.
  */
+
 import type { Card, Column, Sprint } from '../../../../protocol/model.ts';
+import { isCardDone } from '../../../../protocol/rules/card-status.ts';
 
 export const activeSprint = (sprints: readonly Sprint[]): Sprint | undefined =>
   sprints.find((s) => s.state === 'active');
@@ -65,12 +67,13 @@ export function splitForSprint(cards: readonly Card[]): { eligible: Card[]; left
   };
 }
 
-/** Progress of a running sprint: done means sitting in a done-category column, as the server decides at completion. */
+/** Progress of a running sprint: done by the shared rule (protocol/rules/card-status.ts), as the server decides at completion. */
 export function sprintProgress(sprint: Sprint, cards: readonly Card[], columns: readonly Column[]) {
-  const done = new Set(columns.filter((c) => c.category === 'done').map((c) => c.id));
+  const category = new Map(columns.map((c) => [c.id, c.category]));
   const held = cards.filter((c) => c.sprintId === sprint.id);
-  const finished = held.filter((c) => c.columnId !== null && done.has(c.columnId));
-  const unfinished = held.filter((c) => c.columnId === null || !done.has(c.columnId));
+  const isDone = (c: Card) => isCardDone(c, (id) => category.get(id));
+  const finished = held.filter(isDone);
+  const unfinished = held.filter((c) => !isDone(c));
   return {
     committed: sprint.committedPoints ?? points(held),
     /** points in the sprint now (work added after the start counts here, not in committed) */
@@ -107,4 +110,10 @@ export function dateRange(startDate: string | null, endDate: string | null): str
   const fmt = (d: string) =>
     new Date(`${d}T00:00:00`).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
   return `${fmt(startDate)} – ${fmt(endDate)}`;
+}
+
+/** The complete-sprint dialog's question: "1 unfinished card (3 points) goes to", "2 … go to". */
+export function carryOverQuestion(cards: number, pts: number): string {
+  const one = cards === 1;
+  return `${cards} unfinished ${one ? 'card' : 'cards'} (${pts} ${pts === 1 ? 'point' : 'points'}) ${one ? 'goes' : 'go'} to`;
 }

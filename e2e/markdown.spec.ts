@@ -60,7 +60,7 @@ test('a description written in Markdown reads as formatted text once saved', asy
   const preview = description.getByTestId('description-rendered');
   await expect(preview.locator('strong')).toHaveText('monthly');
   await panel.getByRole('button', { name: 'Save changes' }).click();
-  await expect(panel.getByText('Saved.')).toBeVisible();
+  await expect(panel.getByText('Saved.')).toBeVisible({ timeout: 30_000 });
 
   // Opened again (as a colleague would), the card reads rendered, without asking for a preview.
   const other = page;

@@ -2,7 +2,8 @@
  * The request portal, live in two browsers: a requester signs in (landing on their portal), files a
  * request (a blank summary is refused naming the field), and watches its status change without a
  * reload as the AMS engineer drags the card across the Kanban; once resolved they rate it. The
- * requester's page never reloads, and the team's board never shows the requester as present.
+ * requester's page never reloads, and the team's board never shows the requester as present. The
+ * engineer's internal note on the card never reaches the requester; the reply does.
  */
 import type { Board } from '../protocol/model.ts';
 import { Api, boardCard, dragOnto, expect, kanbanCell, type Person, showView, test } from './fixtures.ts';
@@ -60,18 +61,33 @@ test('a requester files a request and sees its status change as the team works',
   await expect(mine.getByTestId('request-status')).toHaveText('In progress');
   await expect(portal.getByTestId('detail-status')).toHaveText('In progress');
 
-  // Ann replies on the card and finishes it; Carol sees both live.
+  // Ann writes the team an internal note on the card, then replies to Carol; Carol sees the reply
+  // live, and never the note.
+  await boardCard(team1, key).click();
+  const panel = team1.getByTestId('card-panel');
+  await panel.getByRole('tab', { name: /Comments/ }).click();
+  await panel.getByTestId('comment-internal').check();
+  await panel.getByLabel('Comment').fill('Check which tenant they are on first.');
+  await panel.getByRole('button', { name: 'Add note' }).click();
+  const noted = panel.locator('[data-testid="comments"] li[data-internal="true"]');
+  await expect(noted).toContainText('Check which tenant they are on first.');
+  await expect(noted).toContainText('Internal note');
+  await panel.getByTestId('comment-internal').uncheck();
+  await panel.getByLabel('Comment').fill('Added; it shows on the next invoice run.');
+  await panel.getByRole('button', { name: 'Reply to requester' }).click();
+  await expect(portal.getByTestId('request-detail')).toContainText(
+    'Added; it shows on the next invoice run.',
+  );
+  await expect(portal.getByTestId('request-detail')).not.toContainText('tenant');
+  await team1.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  // Ann finishes it; Carol sees it resolved live.
   const done = await team.column(board, 'maintenance', 'Done');
   const card = (
     await team.admin.send<{ id: string; key: string }[]>('GET', `/api/boards/${board.id}/cards`)
   ).find((c) => c.key === key) as { id: string };
   const annApi = await Api.signIn(ann.email, ann.password);
-  await annApi.send('POST', `/api/boards/${board.id}/cards/${card.id}/comments`, {
-    body: 'Added; it shows on the next invoice run.',
-  });
-  await expect(portal.getByTestId('request-detail')).toContainText(
-    'Added; it shows on the next invoice run.',
-  );
   await annApi.send('POST', `/api/boards/${board.id}/cards/${card.id}/move`, { columnId: done.id });
   await annApi.dispose();
   await expect(mine.getByTestId('request-status')).toHaveText('Resolved');

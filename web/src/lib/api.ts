@@ -172,8 +172,12 @@ export class Api {
     this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/cards/${cardId}/history`);
   comments = (boardId: string, cardId: string) =>
     this.request<CardComment[]>('GET', `/api/boards/${boardId}/cards/${cardId}/comments`);
-  addComment = (boardId: string, cardId: string, body: string) =>
-    this.request<CardComment>('POST', `/api/boards/${boardId}/cards/${cardId}/comments`, { body });
+  /** `internal`: a note for the team that the requester of a service request never sees. */
+  addComment = (boardId: string, cardId: string, body: string, internal = false) =>
+    this.request<CardComment>('POST', `/api/boards/${boardId}/cards/${cardId}/comments`, {
+      body,
+      ...(internal ? { internal } : {}),
+    });
   bulkMove = (boardId: string, input: BulkMoveInput) =>
     this.request<Card[]>('POST', `/api/boards/${boardId}/cards/bulk-move`, input);
   /** Kanban pull: the top unblocked maintenance backlog item into this column, assigned to the caller. */

@@ -45,11 +45,11 @@ export class CardActivity {
     this.#stop();
   }
 
-  async addComment(body: string): Promise<boolean> {
+  async addComment(body: string, internal = false): Promise<boolean> {
     if (!body.trim()) return false;
     this.posting = true;
     try {
-      const comment = await this.#api.addComment(this.#board.boardId, this.#cardId, body.trim());
+      const comment = await this.#api.addComment(this.#board.boardId, this.#cardId, body.trim(), internal);
       this.comments = mergeComments(this.comments, [comment]);
       this.error = null;
       return true;

@@ -196,7 +196,8 @@ export type UpdateCardInput = Static<typeof UpdateCardBody>;
 
 /**
  * A move names the card's new neighbours as the mover saw them (either is enough) and, optionally,
- * a new column, sprint or stream. The server turns neighbours into one fractional rank.
+ * a new column, sprint or stream. The server turns neighbours into one fractional rank. With
+ * `expectedVersion` the move is conditional: of two changes racing from that version, one wins.
  */
 export const MoveCardBody = Type.Object(
   {
@@ -205,6 +206,14 @@ export const MoveCardBody = Type.Object(
     columnId: Type.Optional(Nullable(Uuid)),
     sprintId: Type.Optional(Nullable(Uuid)),
     stream: Type.Optional(StreamSchema),
+    expectedVersion: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2_147_483_647,
+        description:
+          'move only while the card is still at this version (e.g. undoing your own move); otherwise 409 STALE_VERSION with the current card',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -144,10 +144,24 @@ export function decideCardMove(
     if (err instanceof AppError) return refused(err, err.message);
     throw err;
   }
+  const stale = refuseStaleMove(row, input);
+  if (stale) return stale;
   const { before, decision } = decideMove(row, input, now);
   if (!decision.ok)
     return refused(invalid(decision.refusal.field, decision.refusal.message), decision.refusal.message);
   return { before, plan: decision.plan, now };
+}
+
+/**
+ * A conditional move (`expectedVersion`, e.g. an undo) is refused once anyone has changed the card
+ * since. The write is guarded by the version read, which then equals the expected one: of two
+ * changes racing from that version, exactly one commits, and the loser reads again and lands here.
+ */
+function refuseStaleMove(row: repo.MoveRow, input: MoveCardInput): Refused | null {
+  if (input.expectedVersion === undefined || row.version === input.expectedVersion) return null;
+  const card = repo.toCard(row);
+  const reason = `${card.key} was changed since version ${input.expectedVersion} (it is at version ${card.version} now), so it was not moved`;
+  return refused(new AppError('STALE_VERSION', reason, { field: 'expectedVersion', card }), reason);
 }
 
 /**

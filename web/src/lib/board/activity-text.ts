@@ -2,7 +2,7 @@
 import { type BoardEvent, exhaustive, type FieldChange } from '../../../../protocol/events.ts';
 import { CARD_TYPE, CLASS_OF_SERVICE, PRIORITY, STREAM } from './vocabulary.ts';
 
-const FIELD_NAMES: Record<string, string> = {
+export const FIELD_NAMES: Record<string, string> = {
   title: 'title',
   description: 'description',
   type: 'type',

@@ -72,6 +72,8 @@ export interface Placement {
   /** a planned or active sprint, or null for none; absent: unchanged */
   sprintId?: string | null;
   stream?: Stream;
+  /** only while the card is still at this version (an undo); the server refuses it otherwise */
+  expectedVersion?: number;
 }
 
 /** Whether the placement changes more than the card's rank. */

@@ -17,6 +17,7 @@ import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercar
 import type {
   Board,
   BoardEvent,
+  BoardEventOf,
   BulkMoveInput,
   Card,
   Column,
@@ -70,7 +71,15 @@ export type Notify = (message: string, kind: 'info' | 'success' | 'warning' | 'e
 
 interface PendingMove extends Placement {
   id: number;
+  /** an undo: not shown before the server accepts it, and its outcome is told by the caller */
+  undo?: boolean;
+  done(reply: MoveAck): void;
 }
+
+/** A change the user made on this page and the server accepted (what undo-stack.svelte.ts keeps). */
+export type OwnChange =
+  | { kind: 'move'; event: BoardEventOf<'card.moved'> }
+  | { kind: 'edit'; before: Card; after: Card; input: UpdateCardInput };
 
 const MOVE_TIMEOUT_MS = 10_000;
 const JOIN_TIMEOUT_MS = 15_000;
@@ -165,6 +174,7 @@ export class BoardState {
   #presence: PresenceState = noPresence;
   #joinRetry: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<(event: BoardEvent) => void>();
+  #ownChangeListeners = new Set<(change: OwnChange) => void>();
 
   constructor(
     readonly boardId: string,
@@ -235,22 +245,36 @@ export class BoardState {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Called for each move or edit this page made that the server accepted (not for undos). */
+  onOwnChange(listener: (change: OwnChange) => void): () => void {
+    this.#ownChangeListeners.add(listener);
+    return () => this.#ownChangeListeners.delete(listener);
+  }
+
   // ---- the user's own changes ------------------------------------------------------------------
 
   /**
    * Move a card next to the neighbours it was dropped between and/or into a column, sprint or
    * stream; shown at once, then confirmed (or returned to where the server says, with its message).
+   * An `undo` (made on `expectedVersion`) is shown once the server accepts it, and the caller tells
+   * its outcome. Resolves with the server's answer.
    */
-  moveCard(placement: Placement): void {
-    if (!placement.afterId && !placement.beforeId && !changesPlace(placement)) return;
+  moveCard(placement: Placement, { undo = false }: { undo?: boolean } = {}): Promise<MoveAck> {
+    if (!placement.afterId && !placement.beforeId && !changesPlace(placement))
+      return Promise.resolve({ ok: false, error: 'NO_CHANGE', message: 'nothing to move' });
     const wait = this.#moveBackoff.waitMs(Date.now());
     if (wait > 0) {
       // Backing off: the card stays where the server has it (the drag's own reordering is undone).
       this.#publish();
-      this.notify(`The server is busy; try moving again in ${secondsToWait(wait)}.`, 'warning');
-      return;
+      const message = `The server is busy; try moving again in ${secondsToWait(wait)}.`;
+      if (!undo) this.notify(message, 'warning');
+      return Promise.resolve({ ok: false, error: 'OVERLOADED', message, retryAfterMs: wait });
     }
-    const move: PendingMove = { ...placement, id: this.#nextMove++ };
+    let done: (reply: MoveAck) => void = () => {};
+    const answered = new Promise<MoveAck>((resolve) => {
+      done = resolve;
+    });
+    const move: PendingMove = { ...placement, id: this.#nextMove++, undo, done };
     this.#pending.push(move);
     this.#publish();
     const frame = {
@@ -261,6 +285,7 @@ export class BoardState {
       ...(placement.columnId !== undefined ? { columnId: placement.columnId } : {}),
       ...(placement.sprintId !== undefined ? { sprintId: placement.sprintId } : {}),
       ...(placement.stream !== undefined ? { stream: placement.stream } : {}),
+      ...(placement.expectedVersion !== undefined ? { expectedVersion: placement.expectedVersion } : {}),
     };
     const socket = this.#socket;
     if (socket?.connected) {
@@ -276,7 +301,7 @@ export class BoardState {
         }
         this.#settle(move, reply);
       });
-      return;
+      return answered;
     }
     const { boardId: _b, cardId, ...body } = frame;
     this.api.moveCard(this.boardId, cardId, body).then(
@@ -290,6 +315,7 @@ export class BoardState {
           retryAfterMs: err instanceof ApiError ? (err.body.retryAfterMs as number | undefined) : undefined,
         }),
     );
+    return answered;
   }
 
   /** Several cards at once: to the top or bottom of the backlog, into or out of a sprint, or to a stream. */
@@ -398,12 +424,20 @@ export class BoardState {
     return card;
   }
 
-  /** Saves an edit made on `input.version`. A STALE_VERSION refusal still updates the card shown. */
-  async updateCard(cardId: string, input: UpdateCardInput): Promise<Card> {
+  /**
+   * Saves an edit made on `input.version`. A STALE_VERSION refusal still updates the card shown. An
+   * `undo` is not itself offered for undoing.
+   */
+  async updateCard(cardId: string, input: UpdateCardInput, { undo = false } = {}): Promise<Card> {
+    const before = this.byId.get(cardId);
     try {
       const card = await this.api.updateCard(this.boardId, cardId, input);
       this.#upsert(card);
       this.#publish();
+      // Only an edit of the card as held is known well enough to be undone (its old values are these).
+      if (!undo && before?.version === input.version && card.version > input.version)
+        for (const listener of this.#ownChangeListeners)
+          listener({ kind: 'edit', before, after: card, input });
       return card;
     } catch (err) {
       if (err instanceof ApiError && err.card) {
@@ -670,9 +704,12 @@ export class BoardState {
 
   #settle(move: PendingMove, reply: MoveAck): void {
     this.#pending = this.#pending.filter((m) => m !== move);
+    move.done(reply);
     if (reply.ok) {
       this.#moveBackoff.accepted();
       this.#receive([reply.event]);
+      if (!move.undo && reply.event.type === 'card.moved')
+        for (const listener of this.#ownChangeListeners) listener({ kind: 'move', event: reply.event });
       // A column with the `warn` policy accepts the card over its limit; the mover is told.
       const warning = reply.event.type === 'card.moved' ? reply.event.payload.warning : undefined;
       if (typeof warning === 'string')
@@ -683,10 +720,16 @@ export class BoardState {
       const key = this.byId.get(move.cardId)?.key ?? 'The card';
       if (reply.error === 'OVERLOADED') {
         const wait = this.#moveBackoff.refused(Date.now(), reply.retryAfterMs);
-        this.notify(
-          `${key} was not moved: the server is busy. Try again in ${secondsToWait(wait)}.`,
-          'warning',
-        );
+        if (!move.undo)
+          this.notify(
+            `${key} was not moved: the server is busy. Try again in ${secondsToWait(wait)}.`,
+            'warning',
+          );
+        this.#publish();
+        return;
+      }
+      // An undo's refusal is told by whoever asked for it (undo.svelte.ts), in its own words.
+      if (move.undo) {
         this.#publish();
         return;
       }
@@ -864,7 +907,7 @@ export class BoardState {
 
   #publish(): void {
     const view = this.#confirmed.slice();
-    for (const move of this.#pending) placeCard(view, move);
+    for (const move of this.#pending) if (!move.undo) placeCard(view, move);
     this.cards = view;
   }
 }

@@ -45,7 +45,8 @@ afterAll(async () => {
 });
 
 const inbox = (who: ApiClient, query = '') => who.ok(who.get<InboxPage>(`/api/inbox${query}`));
-const rowsAbout = async (who: ApiClient, card: Card) => (await inbox(who)).items.filter((n) => n.cardId === card.id);
+const rowsAbout = async (who: ApiClient, card: Card) =>
+  (await inbox(who)).items.filter((n) => n.cardId === card.id);
 const mention = (who: ApiClient, name: string) => mentionToken({ id: who.userId!, name });
 /** Resolves once the inbox has followed the board to its last event. */
 async function followed(): Promise<void> {
@@ -90,7 +91,9 @@ describe('who is told', () => {
     ]);
     expect(await rowsAbout(ann, card)).toEqual([]);
     expect((await inbox(eve)).items).toEqual([]);
-    expect(await server.db.selectFrom('inbox_notifications').where('user_id', '=', eve.userId!).execute()).toEqual([]);
+    expect(
+      await server.db.selectFrom('inbox_notifications').where('user_id', '=', eve.userId!).execute(),
+    ).toEqual([]);
   });
 
   it('an edited description tells only the people it newly mentions', async () => {
@@ -215,11 +218,19 @@ describe('exactly once', () => {
       }).catchUp();
       expect(await countFor(bob, ids)).toEqual([]);
       expect(
-        await server.db.selectFrom('inbox_cursors').select('seq').where('board_id', '=', boardId).executeTakeFirst(),
+        await server.db
+          .selectFrom('inbox_cursors')
+          .select('seq')
+          .where('board_id', '=', boardId)
+          .executeTakeFirst(),
       ).toEqual(cursorBefore);
 
       // Two instances resume at once: one takes the board, the other waits and finds nothing left.
-      await Promise.all([quietFollower().catchUp(), quietFollower().catchUp(), quietFollower().follow(boardId)]);
+      await Promise.all([
+        quietFollower().catchUp(),
+        quietFollower().catchUp(),
+        quietFollower().follow(boardId),
+      ]);
       // Bob, assigned both, watches them: Ann's comment on the first is news to him too.
       const expected = [
         ...ids.map((id) => ({ card_id: id, kind: 'assigned' })),

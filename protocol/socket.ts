@@ -117,3 +117,9 @@ export interface ServerToClient {
 export interface ServerToClient {
   'portal:changed': (frame: import('./portal.ts').PortalChangedFrame) => void;
 }
+
+// ---- In-app inbox (types in protocol/inbox.ts): sent only to the person's own sockets (their user
+// room) when their inbox changed, with their unread count; the open list fetches itself again.
+export interface ServerToClient {
+  'inbox:changed': (frame: import('./inbox.ts').InboxChangedFrame) => void;
+}

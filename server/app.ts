@@ -31,6 +31,7 @@ import { createHypercare } from './hypercare/index.ts';
 import type { HypercareService } from './hypercare/service.ts';
 import { improvementRoutes } from './improvement/routes.ts';
 import { ImprovementService } from './improvement/service.ts';
+import { createInbox, type Inbox } from './inbox/index.ts';
 import { type Db, migrationsCurrent } from './infra/database.ts';
 import { loggedUrl, registerErrorHandling, registerInputGuard } from './infra/http.ts';
 import { createMetrics, instrumentHttp, type Metrics } from './infra/metrics.ts';
@@ -91,6 +92,7 @@ export interface App {
     oncall: OncallService;
   };
   escalations: EscalationEngine;
+  inbox: Inbox;
 }
 
 export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): Promise<App> {
@@ -270,6 +272,11 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   await notifier.routes(http);
   http.addHook('onClose', () => notifier.close());
 
+  // ---- In-app inbox: derived from the committed event log; the bell follows on the person's own sockets
+  let toOwnSockets: (userId: string, frame: { unread: number }) => void = () => {};
+  const inbox = createInbox({ db, bus, log: http.log, send: (userId, frame) => toOwnSockets(userId, frame) });
+  await inbox.routes(http);
+
   const webRoot = path.resolve(config.WEB_DIST);
   if (existsSync(path.join(webRoot, 'index.html'))) {
     await http.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
@@ -320,6 +327,10 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   });
   http.addHook('onClose', async () => stopPortalFollow());
 
+  toOwnSockets = (userId, frame) => realtime.io.to(userRoom(userId)).emit('inbox:changed', frame);
+  inbox.start();
+  http.addHook('onClose', () => inbox.close());
+
   return {
     http,
     io: realtime.io,
@@ -338,5 +349,6 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
       oncall,
     },
     escalations,
+    inbox,
   };
 }

@@ -772,3 +772,39 @@ export interface Database {
   board_requesters: BoardRequestersTable;
   service_requests: ServiceRequestsTable;
 }
+// ---- In-app inbox (migrations/2026-12-05T0300-inbox.ts) ---------------------------------------------
+
+export interface InboxCursorsTable {
+  board_id: string;
+  seq: BigIntCol;
+  updated_at: Generated<Date>;
+}
+
+export interface CardWatchersTable {
+  card_id: string;
+  user_id: string;
+  watching: boolean;
+  seq: BigIntCol;
+}
+
+export interface InboxNotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  board_id: string;
+  card_id: string;
+  kind: string;
+  event_seq: BigIntCol;
+  actor_id: string | null;
+  actor_label: string;
+  summary: string;
+  changes: Generated<number>;
+  happened_at: ColumnType<Date, Date | string, Date | string>;
+  touched: ColumnType<number, never, never>;
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface Database {
+  inbox_cursors: InboxCursorsTable;
+  card_watchers: CardWatchersTable;
+  inbox_notifications: InboxNotificationsTable;
+}

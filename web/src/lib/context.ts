@@ -1,6 +1,7 @@
 /** What every screen may reach: created once by App.svelte and handed down through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { Api } from './api.ts';
+import type { Inbox } from './inbox/inbox.svelte.ts';
 import type { Router } from './router.svelte.ts';
 import type { Session } from './session.svelte.ts';
 import type { Theme } from './theme.svelte.ts';
@@ -12,6 +13,8 @@ export interface AppContext {
   router: Router;
   toasts: Toasts;
   theme: Theme;
+  /** the signed-in person's inbox (the bell in the top bar) */
+  inbox: Inbox;
 }
 
 const KEY = Symbol('blendboard');

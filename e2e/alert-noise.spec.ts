@@ -33,7 +33,9 @@ async function cardTitled(admin: Api, boardId: string, title: string): Promise<C
   let found: Card | undefined;
   await expect
     .poll(async () => {
-      found = (await admin.send<Card[]>('GET', `/api/boards/${boardId}/cards`)).find((c) => c.title === title);
+      found = (await admin.send<Card[]>('GET', `/api/boards/${boardId}/cards`)).find(
+        (c) => c.title === title,
+      );
       return found !== undefined;
     }, SETTLED)
     .toBe(true);

@@ -33,7 +33,13 @@ async function openServiceLevels(page: Page): Promise<Locator> {
 const slaOf = (team: Team, board: Board) =>
   team.admin.send<SlaDocumentReply>('GET', `/api/boards/${board.id}/sla`);
 
-async function setTarget(dialog: Locator, name: string, which: 'response' | 'resolution', h: number, m: number) {
+async function setTarget(
+  dialog: Locator,
+  name: string,
+  which: 'response' | 'resolution',
+  h: number,
+  m: number,
+) {
   await dialog.getByLabel(`${name} ${which} hours`).fill(String(h));
   await dialog.getByLabel(`${name} ${which} minutes`).fill(String(m));
 }
@@ -74,7 +80,9 @@ test('a product owner changes a response target and a holiday; both are kept, an
 
   // The developer's chip now counts down from two hours, without a reload.
   await expect(chip).toContainText(/resp (1h 5\dm|2h 00m)/);
-  expect(await devPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  expect(await devPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+    true,
+  );
 
   // The server has it: every target counting in the office calendar took the holiday.
   const saved = await slaOf(team, board);
@@ -93,7 +101,10 @@ test('a product owner changes a response target and a holiday; both are kept, an
   if (process.env.SCREENSHOT_DOCS) await dialog.screenshot({ path: 'docs/sla-settings.png' });
 });
 
-test('a bad target or time zone is refused next to its field, and nothing is saved', async ({ team, openBoardAs }) => {
+test('a bad target or time zone is refused next to its field, and nothing is saved', async ({
+  team,
+  openBoardAs,
+}) => {
   const { board, owner } = await boardWithOwnerAndDeveloper(team, 'Bad levels');
   const before = await slaOf(team, board);
   const page = await openBoardAs(owner, board);
@@ -113,9 +124,9 @@ test('a bad target or time zone is refused next to its field, and nothing is sav
   await setTarget(dialog, 'High', 'response', 1, 0);
   await office.getByLabel('Time zone').fill('Mars/Olympus_Mons');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(office.locator('[data-field="calendars.0.timeZone"]').getByTestId('field-error')).toContainText(
-    'unknown time zone Mars/Olympus_Mons',
-  );
+  await expect(
+    office.locator('[data-field="calendars.0.timeZone"]').getByTestId('field-error'),
+  ).toContainText('unknown time zone Mars/Olympus_Mons');
   await expect(highResponse.getByTestId('field-error')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/sla-settings-refused.png' });
 

@@ -14,12 +14,20 @@ function source(name: string, closed: number, noHumanAction: number): AlertNoise
     share: closed === 0 ? 0 : noHumanAction / closed,
   };
 }
-const report = (...sources: AlertNoise['sources']): AlertNoise => ({ from: '2026-11-05T00:00:00.000Z', sources });
+const report = (...sources: AlertNoise['sources']): AlertNoise => ({
+  from: '2026-11-05T00:00:00.000Z',
+  sources,
+});
 
 describe('alert noise per source', () => {
   it('puts the noisiest source first and the ones with nothing closed last', () => {
     const rows = noiseRows(
-      report(source('Alertmanager', 4, 1), source('Grafana', 0, 0), source('Pingdom', 2, 2), source('Jenkins', 3, 0)),
+      report(
+        source('Alertmanager', 4, 1),
+        source('Grafana', 0, 0),
+        source('Pingdom', 2, 2),
+        source('Jenkins', 3, 0),
+      ),
     );
     expect(rows.map((r) => [r.name, r.share, r.tone])).toEqual([
       ['Pingdom', 1, 'noisy'],
@@ -45,7 +53,11 @@ describe('alert noise per source', () => {
       share: 0.5,
       noisy: 1,
     });
-    expect(noiseTotals(noiseRows(report(source('A', 0, 0))))).toMatchObject({ closed: 0, share: null, noisy: 0 });
+    expect(noiseTotals(noiseRows(report(source('A', 0, 0))))).toMatchObject({
+      closed: 0,
+      share: null,
+      noisy: 0,
+    });
   });
 
   it('charts untouched against acted-on tickets per source that closed any', () => {

@@ -49,10 +49,7 @@ export function noiseRows(report: AlertNoise): NoiseRow[] {
       share: s.closed === 0 ? null : s.share,
       tone: toneOf(s.closed, s.share),
     }))
-    .sort(
-      (a, b) =>
-        (b.share ?? -1) - (a.share ?? -1) || b.closed - a.closed || a.name.localeCompare(b.name),
-    );
+    .sort((a, b) => (b.share ?? -1) - (a.share ?? -1) || b.closed - a.closed || a.name.localeCompare(b.name));
 }
 
 /** Every source together: tickets closed, how many with no human action, and that share. */

@@ -30,7 +30,12 @@ const london: Calendar = {
   },
   holidays: ['2026-12-26', '2026-12-25'],
 };
-const tokyo: Calendar = { kind: 'business', timeZone: 'Asia/Tokyo', hours: { mon: [{ from: '08:00', to: '16:00' }] }, holidays: [] };
+const tokyo: Calendar = {
+  kind: 'business',
+  timeZone: 'Asia/Tokyo',
+  hours: { mon: [{ from: '08:00', to: '16:00' }] },
+  holidays: [],
+};
 
 /** A document like the default: critical round the clock, the rest sharing one office calendar. */
 function doc(over: Partial<SlaDocument> = {}): SlaDocument {
@@ -80,7 +85,9 @@ describe('the form of a document', () => {
     const form = formOf(doc());
     expect(form.calendars.map((c) => c.timeZone)).toEqual(['Europe/London', 'Asia/Tokyo']);
     expect(form.targets.critical.calendar).toBeNull();
-    expect([form.targets.high.calendar, form.targets.normal.calendar, form.targets.low.calendar]).toEqual([0, 0, 0]);
+    expect([form.targets.high.calendar, form.targets.normal.calendar, form.targets.low.calendar]).toEqual([
+      0, 0, 0,
+    ]);
     expect(form.targets.request.calendar).toBe(1);
     expect(form.targets.request.response).toEqual({ hours: 1, minutes: 30 });
   });
@@ -116,7 +123,9 @@ describe('the form of a document', () => {
     form.targets.high.response = { hours: 2, minutes: 0 };
     const out = documentOf(form);
     for (const tier of ['high', 'normal', 'low'] as const)
-      expect(out.tiers[tier].calendar).toMatchObject({ holidays: ['2026-12-25', '2026-12-26', '2027-01-01'] });
+      expect(out.tiers[tier].calendar).toMatchObject({
+        holidays: ['2026-12-25', '2026-12-26', '2027-01-01'],
+      });
     expect(out.tiers.high.responseMinutes).toBe(120);
     expect(out.request.calendar).toMatchObject({ timeZone: 'Asia/Tokyo', holidays: [] });
   });
@@ -128,7 +137,9 @@ describe('the form of a document', () => {
     expect(out).toEqual({
       kind: 'business',
       timeZone: 'America/New_York',
-      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '17:00' }]])),
+      hours: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '17:00' }]]),
+      ),
       holidays: [],
     });
   });
@@ -194,9 +205,9 @@ describe('where the server’s refusal shows', () => {
   });
 
   it('without the field name the message starts with', () => {
-    expect(messageWithoutField('tiers.high.responseMinutes: must be more than 0', 'tiers.high.responseMinutes')).toBe(
-      'must be more than 0',
-    );
+    expect(
+      messageWithoutField('tiers.high.responseMinutes: must be more than 0', 'tiers.high.responseMinutes'),
+    ).toBe('must be more than 0');
     expect(messageWithoutField('something else', 'tiers.high')).toBe('something else');
   });
 });

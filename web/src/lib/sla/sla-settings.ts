@@ -7,13 +7,7 @@
  * document (`tiers.high.calendar.holidays[0]`), mapped to the place in the form that shows it.
  * The rules themselves stay on the server (server/domain/sla.ts): it refuses, this only points.
  */
-import type {
-  BusinessCalendar,
-  Calendar,
-  SlaDocument,
-  SlaTier,
-  Weekday,
-} from '../../../../protocol/sla.ts';
+import type { BusinessCalendar, Calendar, SlaDocument, SlaTier, Weekday } from '../../../../protocol/sla.ts';
 import { SLA_TIERS, WEEKDAYS } from '../../../../protocol/sla.ts';
 
 /** An open window of a day, HH:MM to HH:MM local time. */
@@ -131,7 +125,11 @@ export function formOf(doc: SlaDocument): SlaForm {
       const t = targetOf(doc, key);
       return [
         key,
-        { response: spanOf(t.responseMinutes), resolution: spanOf(t.resolutionMinutes), calendar: refOf(t.calendar) },
+        {
+          response: spanOf(t.responseMinutes),
+          resolution: spanOf(t.resolutionMinutes),
+          calendar: refOf(t.calendar),
+        },
       ];
     }),
   ) as Record<TargetKey, TargetForm>;
@@ -151,7 +149,12 @@ export function documentOf(form: SlaForm): SlaDocument {
   };
   return {
     matrix: form.matrix.map((row) => [...row]),
-    tiers: { critical: target('critical'), high: target('high'), normal: target('normal'), low: target('low') },
+    tiers: {
+      critical: target('critical'),
+      high: target('high'),
+      normal: target('normal'),
+      low: target('low'),
+    },
     request: target('request'),
   };
 }

@@ -13,6 +13,8 @@ import { expect, type Team, test } from './fixtures.ts';
 
 // Every story opens a board in a browser and the dialog loads its own chunk: slow on shared cores.
 test.beforeEach(() => test.setTimeout(240_000));
+/** for what waits on the server: the dialog's read, a save, a chip following an event */
+const SERVER = { timeout: 30_000 };
 
 async function boardWithOwnerAndDeveloper(team: Team, name: string) {
   const owner = await team.person('Priya Owner');
@@ -25,8 +27,8 @@ async function boardWithOwnerAndDeveloper(team: Team, name: string) {
 async function openServiceLevels(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Service levels' }).click();
   const dialog = page.getByTestId('service-levels');
-  await expect(dialog.getByRole('heading', { name: 'Service levels' })).toBeVisible();
-  await expect(dialog.getByLabel('Critical response hours')).toBeVisible();
+  await expect(dialog.getByRole('heading', { name: 'Service levels' })).toBeVisible(SERVER);
+  await expect(dialog.getByLabel('Critical response hours')).toBeVisible(SERVER);
   return dialog;
 }
 
@@ -58,7 +60,7 @@ test('a product owner changes a response target and a holiday; both are kept, an
   });
   const devPage = await openBoardAs(dev, board);
   const chip = devPage.locator(`[data-testid="card"][data-key="${incident.key}"]`).getByTestId('sla-chip');
-  await expect(chip).toContainText(/resp 1[0-4]m \d\ds/);
+  await expect(chip).toContainText(/resp 1[0-4]m \d\ds/, SERVER);
   await devPage.evaluate(() => {
     (window as unknown as { notReloaded: boolean }).notReloaded = true;
   });
@@ -75,11 +77,11 @@ test('a product owner changes a response target and a holiday; both are kept, an
   await expect(office.getByTestId('sla-holiday')).toHaveCount(1);
   await ownerPage.screenshot({ path: 'test-results/sla-settings-editing.png' });
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toBeHidden();
+  await expect(dialog).toBeHidden(SERVER);
   await expect(ownerPage.getByText('Service levels saved')).toBeVisible();
 
   // The developer's chip now counts down from two hours, without a reload.
-  await expect(chip).toContainText(/resp (1h 5\dm|2h 00m)/);
+  await expect(chip).toContainText(/resp (1h 5\dm|2h 00m)/, SERVER);
   expect(await devPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
     true,
   );
@@ -116,7 +118,7 @@ test('a bad target or time zone is refused next to its field, and nothing is sav
   await office.getByRole('button', { name: 'Add holiday' }).click();
   await dialog.getByRole('button', { name: 'Save' }).click();
   const highResponse = dialog.locator('[data-field="targets.high.response"]');
-  await expect(highResponse.getByTestId('field-error')).toHaveText('must be more than 0');
+  await expect(highResponse.getByTestId('field-error')).toHaveText('must be more than 0', SERVER);
   await expect(dialog.getByTestId('field-error')).toHaveCount(1);
   await expect(dialog).toBeVisible();
 
@@ -159,7 +161,7 @@ test('a developer reads the service levels but cannot edit them; the button goes
     value: false,
     reason: 'e2e: service desk off on this board',
   });
-  await expect(button).toHaveCount(0);
+  await expect(button).toHaveCount(0, SERVER);
 });
 
 test('someone else’s save while the dialog is open: shown at once without edits, offered with them', async ({
@@ -178,12 +180,12 @@ test('someone else’s save while the dialog is open: shown at once without edit
   };
 
   await saveElsewhere(20);
-  await expect(dialog.getByLabel('Critical response minutes')).toHaveValue('20');
+  await expect(dialog.getByLabel('Critical response minutes')).toHaveValue('20', SERVER);
   await expect(dialog.getByTestId('saved-elsewhere')).toHaveCount(0);
 
   await setTarget(dialog, 'Low', 'response', 9, 0);
   await saveElsewhere(25);
-  await expect(dialog.getByTestId('saved-elsewhere')).toContainText('revision 2');
+  await expect(dialog.getByTestId('saved-elsewhere')).toContainText('revision 2', SERVER);
   await expect(dialog.getByLabel('Low response hours')).toHaveValue('9'); // the edit is still there
   await dialog.getByRole('button', { name: 'Show their version' }).click();
   await expect(dialog.getByLabel('Critical response minutes')).toHaveValue('25');

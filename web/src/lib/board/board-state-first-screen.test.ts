@@ -83,6 +83,7 @@ const moved = (seq: number, id: string, rank: string, version = 2): BoardEvent =
       stream: 'development',
       startedAt: null,
       doneAt: null,
+      updatedAt: at,
     },
     from: { rank: 'a0', columnId: null, sprintId: null, stream: 'development' },
   },

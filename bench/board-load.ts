@@ -1,4 +1,7 @@
-/** Big boards: seed N cards straight into the database, then time the board's snapshot and first paint. */
+/**
+ * Big boards: seed N cards straight into the database, then time the board's first answer
+ * (first-screen), its whole snapshot and its first paint.
+ */
 import { existsSync } from 'node:fs';
 import { generateNKeysBetween } from 'fractional-indexing';
 import pg from 'pg';
@@ -58,6 +61,54 @@ export async function timeSnapshot(baseUrl: string, cookie: string, boardId: str
   }
   const s = summarise(samples);
   return { runs, medianMs: round(s.p50), p90Ms: round(s.p90), bytes };
+}
+
+/**
+ * The first answer of an opening (GET /api/boards/:id/first-screen, backlog), round trip over
+ * loopback, gzip accepted as a browser does. `cold`: the board's sequence number is moved on before
+ * each request (in SQL, no event), so every answer is built, not served from the cache; warm: the
+ * same state asked again. Median of `runs` each, after two unmeasured requests.
+ */
+export async function timeFirstScreen(
+  baseUrl: string,
+  cookie: string,
+  databaseUrl: string,
+  boardId: string,
+  runs = 15,
+) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const ask = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${baseUrl}/api/boards/${boardId}/first-screen?view=backlog`, {
+      headers: { cookie, 'accept-encoding': 'gzip' },
+    });
+    const body = (await res.json()) as { cards: unknown[] };
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`first-screen ${res.status}`);
+    return { ms, cards: body.cards.length, bytes: Number(res.headers.get('content-length') ?? 0) };
+  };
+  try {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    let last = { ms: 0, cards: 0, bytes: 0 };
+    for (let i = 0; i < runs + 2; i++) {
+      await client.query('update boards set seq = seq + 1 where id = $1', [boardId]);
+      last = await ask();
+      if (i >= 2) cold.push(last.ms);
+      const again = await ask();
+      if (i >= 2) warm.push(again.ms);
+    }
+    return {
+      runs,
+      coldMedianMs: round(summarise(cold).p50),
+      warmMedianMs: round(summarise(warm).p50),
+      cards: last.cards,
+      gzipBytes: last.bytes,
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -20,8 +20,8 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { seedCards, timeFirstPaint, timeSnapshot } from './board-load.ts';
-import { freePort, startChild } from './lib.ts';
+import { seedCards, timeFirstPaint, timeFirstScreen, timeSnapshot } from './board-load.ts';
+import { freePort, round, startChild } from './lib.ts';
 import { fillOutcomesBoard, timeOutcomes } from './outcomes.ts';
 import { overload } from './overload.ts';
 import { bareBroadcast, boardMoves, type RateResult, receiverKind } from './realtime.ts';
@@ -184,16 +184,64 @@ async function main() {
     }
 
     if (parts.has('load')) {
+      // Issue 19: a small and a big board in the same run, so the ratios compare like with like.
+      const smallBoard = await createBoard('Two hundred');
+      await seedCards(databaseUrl, smallBoard, 200);
       const bigBoard = await createBoard('Ten thousand');
       await seedCards(databaseUrl, bigBoard, 10_000);
+      const firstSmall = await timeFirstScreen(baseUrl, cookie, databaseUrl, smallBoard);
+      const firstBig = await timeFirstScreen(baseUrl, cookie, databaseUrl, bigBoard);
       const snapshot = await timeSnapshot(baseUrl, cookie, bigBoard);
       console.log(
-        `\n10,000-card board, GET /api/boards/:id: median ${snapshot.medianMs} ms, p90 ${snapshot.p90Ms} ms, ${Math.round(snapshot.bytes / 1024)} KiB (${snapshot.runs} runs)`,
+        `\nOpening a board: the first answer (GET /api/boards/:id/first-screen, backlog; median of ${firstBig.runs}, round trip over loopback), the 10,000-card board's whole snapshot, and the first card painted in Chromium`,
       );
+      const ratio = (a: number, b: number) => `${round(a / b, 2)}x`;
+      const rows: Record<string, string | number>[] = [
+        {
+          figure: 'first answer, built (cold), ms',
+          '200 cards': firstSmall.coldMedianMs,
+          '10,000 cards': firstBig.coldMedianMs,
+          ratio: ratio(firstBig.coldMedianMs, firstSmall.coldMedianMs),
+          goal: '≤ 2x',
+        },
+        {
+          figure: 'first answer, cached (warm), ms',
+          '200 cards': firstSmall.warmMedianMs,
+          '10,000 cards': firstBig.warmMedianMs,
+          ratio: ratio(firstBig.warmMedianMs, firstSmall.warmMedianMs),
+          goal: '≤ 2x',
+        },
+        {
+          figure: 'first answer: cards / gzip bytes',
+          '200 cards': `${firstSmall.cards} / ${firstSmall.gzipBytes}`,
+          '10,000 cards': `${firstBig.cards} / ${firstBig.gzipBytes}`,
+          ratio: '',
+          goal: 'bounded',
+        },
+        {
+          figure: 'whole snapshot GET /api/boards/:id (the rest), ms',
+          '200 cards': '',
+          '10,000 cards': `${snapshot.medianMs} (p90 ${snapshot.p90Ms}, ${Math.round(snapshot.bytes / 1024)} KiB)`,
+          ratio: '',
+          goal: '',
+        },
+      ];
       if (existsSync('dist/index.html')) {
-        const paint = await timeFirstPaint(baseUrl, cookie, bigBoard);
-        console.log(`10,000-card board, first card painted in Chromium: ${JSON.stringify(paint)}`);
+        const paintSmall = await timeFirstPaint(baseUrl, cookie, smallBoard);
+        const paintBig = await timeFirstPaint(baseUrl, cookie, bigBoard);
+        const small = ('medianMs' in paintSmall ? paintSmall.medianMs : undefined) ?? Number.NaN;
+        const big = ('medianMs' in paintBig ? paintBig.medianMs : undefined) ?? Number.NaN;
+        rows.push({
+          figure: 'first card painted in Chromium (median), ms',
+          '200 cards':
+            'medianMs' in paintSmall ? `${small} (max ${paintSmall.maxMs})` : JSON.stringify(paintSmall),
+          '10,000 cards':
+            'medianMs' in paintBig ? `${big} (max ${paintBig.maxMs})` : JSON.stringify(paintBig),
+          ratio: ratio(big, small),
+          goal: '≤ 1.5x',
+        });
       }
+      console.table(rows);
     }
 
     if (parts.has('reports')) {

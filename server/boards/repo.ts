@@ -73,3 +73,17 @@ export function listBoards(db: Db, userId: string | null, all: boolean) {
 export function getBoard(db: Db, boardId: string) {
   return db.selectFrom('boards').selectAll().where('id', '=', boardId).executeTakeFirstOrThrow();
 }
+
+/**
+ * What an opened board's text depends on besides its cards: the board's sequence number, and a hash
+ * of its members' names and e-mails, which change without a board event (a person renamed).
+ */
+export async function snapshotStamp(db: Db, boardId: string): Promise<{ seq: number; members: string }> {
+  const { rows } = await sql<{ seq: string; members: string }>`
+    select b.seq, (
+      select md5(coalesce(string_agg(u.id::text || '|' || u.name || '|' || u.email, ',' order by u.id), ''))
+      from board_members m join users u on u.id = m.user_id where m.board_id = b.id
+    ) as members
+    from boards b where b.id = ${boardId}`.execute(db);
+  return { seq: Number(rows[0]?.seq ?? 0), members: rows[0]?.members ?? '' };
+}

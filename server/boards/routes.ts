@@ -2,7 +2,9 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BoardEventSchema } from '../../protocol/events.ts';
+import { FirstScreenQuery, FirstScreenSchema } from '../../protocol/first-screen.ts';
 import {
   BoardSchema,
   CreateBoardBody,
@@ -15,6 +17,17 @@ import {
 import { actor } from '../auth/http.ts';
 import type { BoardService } from './service.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
+
+/**
+ * Sends prepared, gzip-compressed JSON: as it is to a client that takes gzip, else inflated as a
+ * stream, never as a whole string per request.
+ */
+function sendPrepared(req: FastifyRequest, reply: FastifyReply, gzipped: Buffer) {
+  reply.type('application/json').header('vary', 'accept-encoding');
+  if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? ''))
+    return reply.header('content-encoding', 'gzip').send(gzipped as never);
+  return reply.send(Readable.from([gzipped]).pipe(createGunzip()) as never);
+}
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
@@ -58,18 +71,38 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardService }> = 
       },
     },
     // Sent as prepared, compressed JSON: PostgreSQL serialises the cards (CardRepo.listCardsJson) and
-    // each board state is built once for all who open it (snapshot-cache.ts). A client that takes no
-    // gzip gets it inflated as a stream, never as a whole string per request.
+    // each board state is built once for all who open it (snapshot-cache.ts).
     async (req, reply) => {
       const { boardId } = req.params;
-      const { role, seq } = await boards.snapshotVersion(actor(req), boardId);
-      const snapshot = await snapshots.get(`${boardId}:${role}`, seq, () =>
+      const { role, ...version } = await boards.snapshotVersion(actor(req), boardId);
+      const snapshot = await snapshots.get(`${boardId}:${role}`, version, () =>
         boards.snapshotJson(actor(req), boardId),
       );
-      reply.type('application/json').header('vary', 'accept-encoding');
-      if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? ''))
-        return reply.header('content-encoding', 'gzip').send(snapshot.gzipped as never);
-      return reply.send(Readable.from([snapshot.gzipped]).pipe(createGunzip()) as never);
+      return sendPrepared(req, reply, snapshot.gzipped);
+    },
+  );
+
+  app.get(
+    '/api/boards/:boardId/first-screen',
+    {
+      schema: {
+        tags: ['boards'],
+        summary:
+          "Open a board, first answer: members, columns, sprints and only the cards the view's first screen shows, with totals, at one sequence number; then GET /api/boards/:boardId for the rest",
+        params: BoardParams,
+        querystring: FirstScreenQuery,
+        response: { 200: FirstScreenSchema, ...errors },
+      },
+    },
+    // Cached and compressed like the whole snapshot, per view: bounded in size whatever the board's.
+    async (req, reply) => {
+      const { boardId } = req.params;
+      const view = req.query.view ?? 'backlog';
+      const { role, ...version } = await boards.snapshotVersion(actor(req), boardId);
+      const first = await snapshots.get(`${boardId}:${role}:first:${view}`, version, () =>
+        boards.firstScreenJson(actor(req), boardId, view),
+      );
+      return sendPrepared(req, reply, first.gzipped);
     },
   );
 

@@ -1,4 +1,11 @@
 /** Boards: create (with default columns for both streams), list, open (snapshot), members. */
+import {
+  FIRST_BACKLOG_CARDS,
+  FIRST_COLUMN_CARDS,
+  FIRST_UP_NEXT_CARDS,
+  type FirstScreen,
+  type FirstScreenView,
+} from '../../protocol/first-screen.ts';
 import type { Board, BoardEvent, Member, Role, Snapshot } from '../../protocol/model.ts';
 import { type Actor, requireBoardPermission } from '../access/board-access.ts';
 import * as authRepo from '../auth/repo.ts';
@@ -7,9 +14,32 @@ import * as columnRepo from '../columns/repo.ts';
 import { firstFreeKey, keyFromName } from '../domain/board-key.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid, notFound } from '../infra/errors.ts';
+import type { CardRow } from '../infra/schema.ts';
 import * as sprintRepo from '../sprints/repo.ts';
-import { type BoardEventBus, boardSeq, commitWithEvents, eventsSince } from '../sync/event-log.ts';
+import { type BoardEventBus, commitWithEvents, eventsSince } from '../sync/event-log.ts';
 import * as boardRepo from './repo.ts';
+
+/** The cards of a view's first screen, each once, in rank order; a bounded read whatever the board's size. */
+async function firstScreenCards(db: Db, boardId: string, view: FirstScreenView): Promise<CardRow[]> {
+  let rows: CardRow[];
+  if (view === 'kanban') {
+    const [inColumns, upNext] = await Promise.all([
+      cardRepo.firstCardsOfColumns(db, boardId, 'maintenance', FIRST_COLUMN_CARDS, null),
+      cardRepo.firstUpNextCards(db, boardId, FIRST_UP_NEXT_CARDS),
+    ]);
+    rows = [...inColumns, ...upNext];
+  } else if (view === 'sprint') {
+    const active = await sprintRepo.findActiveSprint(db, boardId);
+    rows = active
+      ? await cardRepo.firstCardsOfColumns(db, boardId, 'development', FIRST_COLUMN_CARDS, active.id)
+      : [];
+  } else {
+    rows = await cardRepo.firstCardsByRank(db, boardId, FIRST_BACKLOG_CARDS);
+  }
+  const once = new Map(rows.map((r) => [r.id, r]));
+  // Ranks compare in byte order (the column's "C" collation), as JavaScript compares these strings.
+  return [...once.values()].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+}
 
 /** A new board starts with a sprint board for development and a WIP-limited Kanban for maintenance. */
 const DEFAULT_COLUMNS = [
@@ -85,16 +115,47 @@ export class BoardService {
     );
   }
 
-  /** The same snapshot as JSON text, its cards serialised by PostgreSQL (the HTTP route; large boards). */
-  /** What a board's snapshot depends on: the reader's role and the board's sequence number. */
-  async snapshotVersion(actor: Actor, boardId: string): Promise<{ role: Role; seq: number }> {
+  /**
+   * What a board's opened text depends on: the reader's role, the board's sequence number, and its
+   * members' names (`tag`; a rename changes it without a board event).
+   */
+  async snapshotVersion(actor: Actor, boardId: string): Promise<{ role: Role; seq: number; tag: string }> {
     const role = await requireBoardPermission(this.db, actor, boardId, 'board:read');
-    return { role, seq: await boardSeq(this.db, boardId) };
+    const { seq, members } = await boardRepo.snapshotStamp(this.db, boardId);
+    return { role, seq, tag: members };
   }
 
+  /** The same snapshot as JSON text, its cards serialised by PostgreSQL (the HTTP route; large boards). */
   async snapshotJson(actor: Actor, boardId: string): Promise<{ seq: number; json: string }> {
     const { cards, ...rest } = await this.read(actor, boardId, (trx) => cardRepo.listCardsJson(trx, boardId));
     return { seq: rest.seq, json: `${JSON.stringify(rest).slice(0, -1)},"cards":${cards}}` };
+  }
+
+  /**
+   * The first answer of an opening: the board, its members, columns and sprints, and only the cards
+   * the first screen of `view` shows (firstScreenCards), with the board's total, at one sequence
+   * number. The rest comes from `snapshotJson`; the client merges it in.
+   */
+  async firstScreenJson(
+    actor: Actor,
+    boardId: string,
+    view: FirstScreenView,
+  ): Promise<{ seq: number; json: string }> {
+    const { cards, ...rest } = await this.read(actor, boardId, async (trx) => {
+      const [shown, total] = await Promise.all([
+        firstScreenCards(trx, boardId, view),
+        cardRepo.countCards(trx, boardId),
+      ]);
+      return { shown, total };
+    });
+    const first: FirstScreen = {
+      ...rest,
+      view,
+      cards: cards.shown.map(cardRepo.toCard),
+      totals: { cards: cards.total },
+      complete: cards.shown.length === cards.total,
+    };
+    return { seq: rest.seq, json: JSON.stringify(first) };
   }
 
   private async read<C>(actor: Actor, boardId: string, loadCards: (trx: Db) => Promise<C>) {

@@ -449,3 +449,75 @@ export async function insertLink(
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
+
+// ---- a board's first screen (boards/service.ts firstScreen): bounded reads, whatever the board's size ----
+
+/** The backlog's first `limit` cards in rank order (the board-and-rank index, read no further). */
+export function firstCardsByRank(db: Q, boardId: string, limit: number) {
+  return db
+    .selectFrom('cards')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .orderBy('rank')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Each column of `stream`'s first `perColumn` cards in rank order; `sprintId` keeps only that
+ * sprint's cards and adds its first `perColumn` cards that have no column yet (the sprint board
+ * shows them in To do).
+ */
+export async function firstCardsOfColumns(
+  db: Q,
+  boardId: string,
+  stream: string,
+  perColumn: number,
+  sprintId: string | null,
+): Promise<CardRow[]> {
+  const inSprint = sprintId ? sql`and c.sprint_id = ${sprintId}` : sql``;
+  const { rows } = await sql<CardRow>`
+    select c.* from board_columns k
+    cross join lateral (
+      select * from cards c where c.column_id = k.id and c.board_id = k.board_id ${inSprint}
+      order by c.rank limit ${perColumn}
+    ) c
+    where k.board_id = ${boardId} and k.stream = ${stream}`.execute(db);
+  if (!sprintId) return rows;
+  const waiting = await db
+    .selectFrom('cards')
+    .selectAll()
+    .where('sprint_id', '=', sprintId)
+    .where('column_id', 'is', null)
+    .orderBy('rank')
+    .limit(perColumn)
+    .execute();
+  return [...rows, ...waiting];
+}
+
+/** Kanban's "Up next": the first `perLane` unblocked maintenance backlog cards of each swimlane. */
+export async function firstUpNextCards(db: Q, boardId: string, perLane: number): Promise<CardRow[]> {
+  const lane = (expedite: boolean) =>
+    db
+      .selectFrom('cards')
+      .selectAll()
+      .where('board_id', '=', boardId)
+      .where('stream', '=', 'maintenance')
+      .where('column_id', 'is', null)
+      .where('blocked', '=', false)
+      .where('class_of_service', expedite ? '=' : '<>', 'expedite')
+      .orderBy('rank')
+      .limit(perLane)
+      .execute();
+  return (await Promise.all([lane(true), lane(false)])).flat();
+}
+
+/** How many cards the board holds. */
+export async function countCards(db: Q, boardId: string): Promise<number> {
+  const row = await db
+    .selectFrom('cards')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('board_id', '=', boardId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -2,6 +2,7 @@
  * The HTTP client: JSON in and out, the session's CSRF token on every write, and the server's one
  * error shape {error, message, field?} turned into an ApiError the UI can act on by code.
  */
+import type { FirstScreen, FirstScreenView } from '../../../protocol/first-screen.ts';
 import type {
   Board,
   BoardEvent,
@@ -79,7 +80,8 @@ export class Api {
   /** Called when the server says the session is gone (expired, or signed out elsewhere). */
   onSessionLost: () => void = () => {};
   #csrfToken = '';
-  #prefetched = new Map<string, Promise<Snapshot>>();
+  /** first answers started before the board page asked, by board id and view */
+  #prefetched = new Map<string, Promise<FirstScreen>>();
 
   setCsrfToken(token: string): void {
     this.#csrfToken = token;
@@ -138,19 +140,23 @@ export class Api {
   // ---- boards --------------------------------------------------------------------------------
   boards = () => this.request<Board[]>('GET', '/api/boards');
   createBoard = (input: { name: string; key?: string }) => this.request<Board>('POST', '/api/boards', input);
-  snapshot = (boardId: string): Promise<Snapshot> => {
-    const early = this.#prefetched.get(boardId);
-    this.#prefetched.delete(boardId);
-    return early ?? this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  /** The whole board: every card, at one sequence number. */
+  snapshot = (boardId: string): Promise<Snapshot> => this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  /** The first answer of an opening: what the first screen of `view` shows (protocol/first-screen.ts). */
+  firstScreen = (boardId: string, view: FirstScreenView): Promise<FirstScreen> => {
+    const key = `${boardId}:${view}`;
+    const early = this.#prefetched.get(key);
+    this.#prefetched.delete(key);
+    return early ?? this.request<FirstScreen>('GET', `/api/boards/${boardId}/first-screen?view=${view}`);
   };
   /**
-   * Start loading a board while the session is still being checked (a 10,000-card snapshot is the
-   * slowest thing on the way to first paint). The next `snapshot(boardId)` takes it over.
+   * Start loading a board's first screen while the session is still being checked. The next
+   * `firstScreen(boardId, view)` takes it over.
    */
-  prefetchSnapshot = (boardId: string): void => {
-    const early = this.request<Snapshot>('GET', `/api/boards/${boardId}`);
+  prefetchFirstScreen = (boardId: string, view: FirstScreenView): void => {
+    const early = this.request<FirstScreen>('GET', `/api/boards/${boardId}/first-screen?view=${view}`);
     early.catch(() => {}); // signed out: the board page will ask again after sign-in
-    this.#prefetched.set(boardId, early);
+    this.#prefetched.set(`${boardId}:${view}`, early);
   };
   eventsAfter = (boardId: string, seq: number) =>
     this.request<BoardEvent[]>('GET', `/api/boards/${boardId}/events?after=${seq}`);

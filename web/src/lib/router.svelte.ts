@@ -34,6 +34,10 @@ export function parseRoute(pathname: string, search = ''): Route {
   return { name: 'boards' };
 }
 
+/** The view whose first screen an opening asks for first (the other views show no card list at once). */
+export const firstScreenView = (view: BoardView): 'backlog' | 'sprint' | 'kanban' =>
+  view === 'sprint' || view === 'kanban' ? view : 'backlog';
+
 export function boardPath(boardId: string, view: BoardView = 'backlog'): string {
   return view === 'backlog' ? `/boards/${boardId}` : `/boards/${boardId}/${view}`;
 }

@@ -9,6 +9,7 @@ import type { Snapshot } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
+import { wholeFirstScreen } from './test-builders.ts';
 
 class FakeSocket {
   connected = true;
@@ -90,6 +91,7 @@ async function openBoard(answer: () => Promise<Hypercare>) {
   const socket = new FakeSocket();
   const api = {
     snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
     request: (method: string, path: string) =>
       method === 'GET' && path === '/api/boards/b/releases/r1/hypercare'
         ? answer()

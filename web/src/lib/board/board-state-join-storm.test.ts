@@ -8,6 +8,7 @@ import type { JoinAck, PresenceFrame } from '../../../../protocol/socket.ts';
 import type { Api } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
+import { wholeFirstScreen } from './test-builders.ts';
 
 /** Answers joins from a script of replies; the test fires its listeners. */
 class FakeSocket {
@@ -43,7 +44,10 @@ const snapshot: Snapshot = {
 
 async function openBoard(replies: JoinAck[]) {
   const socket = new FakeSocket(replies);
-  const api = { snapshot: async () => snapshot } as unknown as Api;
+  const api = {
+    snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
+  } as unknown as Api;
   const board = new BoardState(
     'b',
     'me',

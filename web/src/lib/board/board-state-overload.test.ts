@@ -8,7 +8,7 @@ import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
 import type { Api } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
-import { aCard } from './test-builders.ts';
+import { aCard, wholeFirstScreen } from './test-builders.ts';
 
 /** A connected socket that joins at once and keeps each move for the test to answer. */
 class FakeSocket {
@@ -39,7 +39,10 @@ const snapshot: Snapshot = {
 async function openBoard() {
   const socket = new FakeSocket();
   const messages: string[] = [];
-  const api = { snapshot: async () => snapshot } as unknown as Api;
+  const api = {
+    snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
+  } as unknown as Api;
   const board = new BoardState(
     'b',
     'me',

@@ -8,6 +8,7 @@ import { type Permission, roleAllows } from '../../../../protocol/rules/permissi
 import type { Api } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
+import { wholeFirstScreen } from './test-builders.ts';
 
 /** A connected socket that joins at once. */
 const socket = {
@@ -30,7 +31,10 @@ async function openBoardAs(role: Role) {
     cards: [],
     seq: 0,
   };
-  const api = { snapshot: async () => snapshot } as unknown as Api;
+  const api = {
+    snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
+  } as unknown as Api;
   const board = new BoardState(
     'b',
     'me',

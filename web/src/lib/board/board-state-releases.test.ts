@@ -10,7 +10,7 @@ import type { Release } from '../../../../protocol/releases.ts';
 import type { Api } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
-import { aRelease } from './test-builders.ts';
+import { aRelease, wholeFirstScreen } from './test-builders.ts';
 
 class FakeSocket {
   connected = true;
@@ -69,6 +69,7 @@ async function openBoard() {
   });
   const api = {
     snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
     request: (method: string, path: string) =>
       method === 'GET' && path === '/api/boards/b/releases' ? list : Promise.reject(new Error(path)),
   } as unknown as Api;

@@ -8,6 +8,7 @@ import type { Snapshot } from '../../../../protocol/model.ts';
 import { type Api, ApiError } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
+import { wholeFirstScreen } from './test-builders.ts';
 
 /** A socket whose listeners the test can fire; it counts the reconnects asked of it. */
 class FakeSocket {
@@ -46,7 +47,11 @@ const snapshot: Snapshot = {
 
 async function openBoard(eventsAfter: () => Promise<unknown>) {
   const socket = new FakeSocket();
-  const api = { snapshot: async () => snapshot, eventsAfter } as unknown as Api;
+  const api = {
+    snapshot: async () => snapshot,
+    firstScreen: async () => wholeFirstScreen(snapshot),
+    eventsAfter,
+  } as unknown as Api;
   const board = new BoardState(
     'b',
     'me',

@@ -13,6 +13,7 @@
  * forward in version, so a late HTTP answer never undoes a later change.
  */
 import { exhaustive } from '../../../../protocol/events.ts';
+import type { FirstScreen, FirstScreenView } from '../../../../protocol/first-screen.ts';
 import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercare.ts';
 import type {
   Board,
@@ -101,6 +102,17 @@ function upsertBy<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] 
   return next;
 }
 
+/** The events that change cards: what the rest of a board, when older, is brought forward by. */
+const REPLAYED = new Set<BoardEvent['type']>([
+  'card.created',
+  'card.updated',
+  'card.moved',
+  'cards.moved',
+  'card.deleted',
+  'sprint.started',
+  'sprint.completed',
+]);
+
 export class BoardState {
   board = $state.raw<Board | null>(null);
   members = $state.raw<Member[]>([]);
@@ -114,6 +126,15 @@ export class BoardState {
   presence = $state.raw<PresenceUser[]>([]);
   status = $state<BoardStatus>('loading');
   error = $state<string | null>(null);
+  /**
+   * While only the first screen's cards are held (the rest of the board on its way): how many cards
+   * the board held at the first answer; null once every card is held.
+   */
+  loadingTotal = $state<number | null>(null);
+  /** How many cards the board holds, those still on their way included. */
+  cardTotal = $derived(
+    this.loadingTotal === null ? this.cards.length : Math.max(this.loadingTotal, this.cards.length),
+  );
 
   byId = $derived(new Map(this.cards.map((c) => [c.id, c])));
   memberNames = $derived(new Map(this.members.map((m) => [m.userId, m.name])));
@@ -175,6 +196,11 @@ export class BoardState {
   #joinRetry: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<(event: BoardEvent) => void>();
   #ownChangeListeners = new Set<(change: OwnChange) => void>();
+  /** Only the first screen's cards are held: a move of a card not held is not a reason to reload. */
+  #partial = false;
+  /** the card events applied since the first answer, replayed onto the rest if it is older */
+  #sinceFirst: BoardEvent[] = [];
+  #replaying = false;
 
   constructor(
     readonly boardId: string,
@@ -189,7 +215,8 @@ export class BoardState {
     return this.#lastSeq;
   }
 
-  async open(): Promise<void> {
+  /** `view`: the view being opened, whose first screen comes first (then the rest of the board). */
+  async open(view: FirstScreenView = 'backlog'): Promise<void> {
     const socket = this.connect();
     this.#socket = socket;
     socket.on('connect', () => this.#join());
@@ -216,16 +243,24 @@ export class BoardState {
       this.#presence = next;
       this.presence = presenceUsers(next);
     });
+    let first: FirstScreen;
     try {
-      this.#applySnapshot(await this.api.snapshot(this.boardId));
+      first = await this.api.firstScreen(this.boardId, view);
     } catch (err) {
       this.status = 'error';
       this.error = err instanceof ApiError ? err.message : String(err);
       return;
     }
+    this.#applySnapshot(first);
+    if (!first.complete) {
+      this.#partial = true;
+      this.loadingTotal = first.totals.cards;
+    }
     this.#loaded = true;
     this.status = socket.connected ? 'live' : 'reconnecting';
     if (socket.connected) this.#join();
+    // After the first screen is drawn: the rest is big and its parsing would hold the page up.
+    if (this.#partial) setTimeout(() => void this.#loadRest(), 0);
   }
 
   close(): void {
@@ -791,7 +826,8 @@ export class BoardState {
         // A move carries the card's new place only; it lands on the card this client holds.
         const placement = event.payload.card;
         if (this.#deleted.has(placement.id)) break;
-        if (applyPlacement(this.#confirmed, placement) === 'unknown') void this.#reload();
+        // A card not held while the rest is on its way: the rest brings it (#mergeRest).
+        if (applyPlacement(this.#confirmed, placement) === 'unknown' && !this.#partial) void this.#reload();
         break;
       }
       case 'cards.moved':
@@ -871,6 +907,8 @@ export class BoardState {
         exhaustive(event);
     }
     this.#lastSeq = event.seq;
+    if (this.#replaying) return;
+    if (this.#partial && REPLAYED.has(event.type)) this.#sinceFirst.push(event);
     for (const listener of this.#listeners) listener(event);
   }
 
@@ -887,7 +925,56 @@ export class BoardState {
     }
   }
 
+  /**
+   * The rest of the board after the first answer, merged without losing an event: if the rest is
+   * newer than what is applied, the events up to it are fetched and applied first (so each is
+   * applied, and heard, once); then its cards replace those held and the card events applied after
+   * its sequence number are replayed onto them. The cards on screen stay where they are unless an
+   * event moved them.
+   */
+  async #loadRest(attempt = 0): Promise<void> {
+    if (this.#closed || !this.#partial) return;
+    try {
+      const rest = await this.api.snapshot(this.boardId);
+      for (let round = 0; round < 100 && this.#partial && this.#lastSeq < rest.seq; round++) {
+        const events = await this.api.eventsAfter(this.boardId, this.#lastSeq);
+        if (events.length === 0) break;
+        this.#receive(events);
+      }
+      if (this.#closed || !this.#partial) return; // a full snapshot came meanwhile (a join, a catch-up)
+      if (this.#lastSeq < rest.seq) this.#applySnapshot(rest);
+      else this.#mergeRest(rest);
+    } catch {
+      if (attempt < 5 && !this.#closed)
+        setTimeout(() => void this.#loadRest(attempt + 1), 1000 * 2 ** attempt);
+      else if (!this.#closed)
+        this.notify('Only the first cards of this board could be loaded; reload the page.', 'error');
+    }
+  }
+
+  #mergeRest(rest: Snapshot): void {
+    const applied = this.#lastSeq;
+    this.#confirmed = rest.cards.filter((c) => !this.#deleted.has(c.id));
+    this.#replaying = true;
+    try {
+      for (const event of this.#sinceFirst) if (event.seq > rest.seq) this.#apply(event);
+    } finally {
+      this.#replaying = false;
+    }
+    this.#lastSeq = applied;
+    this.#whole();
+    this.#publish();
+  }
+
+  /** Every card is held from now on. */
+  #whole(): void {
+    this.#partial = false;
+    this.#sinceFirst = [];
+    this.loadingTotal = null;
+  }
+
   #applySnapshot(s: Snapshot): void {
+    this.#whole();
     this.board = s.board;
     this.members = s.members;
     this.#confirmedColumns = s.columns.filter((c) => !this.#deletedColumns.has(c.id));

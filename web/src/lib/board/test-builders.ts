@@ -2,7 +2,8 @@
  * Whole cards, columns and releases for the web's unit tests: every field set to a plain default, the ones a
  * test is about given as `over`. Imported by *.test.ts files only.
  */
-import type { Card, Column } from '../../../../protocol/model.ts';
+import type { FirstScreen } from '../../../../protocol/first-screen.ts';
+import type { Card, Column, Snapshot } from '../../../../protocol/model.ts';
 import type { Release } from '../../../../protocol/releases.ts';
 
 export const aCard = (over: Partial<Card> & Pick<Card, 'id'>): Card => ({
@@ -75,4 +76,12 @@ export const aRelease = (over: Partial<Release> = {}): Release => ({
   createdAt: '2026-12-01T00:00:00.000Z',
   revision: 1,
   ...over,
+});
+
+/** A board's first answer that holds all of it (a small board): nothing more to fetch. */
+export const wholeFirstScreen = (s: Snapshot): FirstScreen => ({
+  ...s,
+  view: 'backlog',
+  totals: { cards: s.cards.length },
+  complete: true,
 });

@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FloodResult, FloodSetup } from './flood.ts';
-import { round, sleep, summarise } from './lib.ts';
+import { cpuByRole, cpuShares, round, sleep, summarise } from './lib.ts';
 import { moverKind, startMover } from './mover.ts';
 import { ReceiverPool } from './realtime.ts';
 
@@ -34,6 +34,9 @@ export interface OverloadResult {
   'quiet p99 loaded ms': number;
   'quiet p99 ratio': number;
   'quiet mover': string;
+  /** cores used by the server, its PostgreSQL, the bench, and the rest of the machine */
+  'CPU unloaded, cores': string;
+  'CPU loaded, cores': string;
   goals: string;
 }
 
@@ -60,6 +63,7 @@ export async function overload(
   clients: number,
   sustainedMax: number,
   seconds: number,
+  serverPid: number,
 ): Promise<OverloadResult> {
   const flood = await startFlood({ url, cookie, boardId: busy.boardId, cardIds: busy.cardIds, movers: 4 });
   const quietMover = await startMover({ url, cookie, ...quiet, rate: QUIET_RATE, anchorStep: 7 });
@@ -70,13 +74,19 @@ export async function overload(
   try {
     await sleep(1000); // let the join-time presence broadcasts settle
     await quietMover.run(2); // warm-up
+    let cpu0 = cpuByRole(serverPid);
+    let t0 = performance.now();
     const unloaded = summarise(await quietMover.run(seconds));
+    const cpuUnloaded = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
 
     await pool.collect();
     const rate = 3 * sustainedMax;
     const answered = nextMessage<{ result: FloodResult }>(flood.worker);
     flood.worker.postMessage({ rate, seconds });
+    cpu0 = cpuByRole(serverPid);
+    t0 = performance.now();
     const quietLoaded = summarise(await quietMover.run(seconds));
+    const cpuLoaded = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
     const { result: r } = await answered;
     const drained = nextMessage<{ drained: boolean }>(flood.worker);
     await sleep(1500);
@@ -118,6 +128,8 @@ export async function overload(
       'quiet p99 loaded ms': round(quietLoaded.p99),
       'quiet p99 ratio': round(ratio, 2),
       'quiet mover': moverKind,
+      'CPU unloaded, cores': JSON.stringify(cpuUnloaded),
+      'CPU loaded, cores': JSON.stringify(cpuLoaded),
       goals,
     };
   } finally {

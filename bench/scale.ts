@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { sha256 } from '../server/auth/repo.ts';
 import { seedCards } from './board-load.ts';
-import { freePort, round, sleep, startChild, summarise } from './lib.ts';
+import { cpuByRole, cpuShares, freePort, round, sleep, startChild, summarise } from './lib.ts';
 import { moverKind, startMover } from './mover.ts';
 import { WireClient } from './wire-client.ts';
 
@@ -49,7 +49,8 @@ async function serverProcess(env: Env) {
   );
   server.started.catch(() => {});
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  // Up to three minutes: on a machine shared with other work, start-up alone has taken over one.
+  for (let i = 0; i < 1800; i++) {
     try {
       if ((await fetch(`${baseUrl}/readyz`)).status === 200) break;
     } catch {
@@ -60,6 +61,7 @@ async function serverProcess(env: Env) {
   const pid = server.child.pid!;
   return {
     baseUrl,
+    pid,
     /** user + system CPU time so far, ms */
     cpuMs() {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -134,6 +136,8 @@ async function joinPersistently(client: WireClient, boardId: string): Promise<nu
   }
 }
 
+const coresOf = (c: ReturnType<typeof cpuShares>) => `${c.server}/${c.postgres}/${c.bench}/${c.others}`;
+
 async function login(baseUrl: string) {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
@@ -170,12 +174,17 @@ async function joinBurst(env: Env, n: number) {
       anchorStep: 3,
     });
     await mover.run(1); // warm-up
+    let roles0 = cpuByRole(server.pid);
+    let t0 = performance.now();
     const quiet = await mover.run(QUIET_SECONDS);
+    const cpuQuiet = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
     admittedJoinMs.length = 0;
     const cpu0 = server.cpuMs();
-    const t0 = performance.now();
+    roles0 = cpuByRole(server.pid);
+    t0 = performance.now();
     const burst = Promise.all(clients.map((c) => joinPersistently(c, boardId)));
     const loaded = await mover.runWhile(burst);
+    const cpuLoaded = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
     await mover.close();
     const refusals = (await burst).reduce((a, b) => a + b, 0);
     const result = {
@@ -189,6 +198,8 @@ async function joinBurst(env: Env, n: number) {
       'loaded moves': loaded.length,
       loadedP99: round(summarise(loaded).p99),
       mover: moverKind,
+      'CPU quiet (server/pg/bench/others)': coresOf(cpuQuiet),
+      'CPU burst': coresOf(cpuLoaded),
     };
     for (const c of clients) c.close();
     return result;

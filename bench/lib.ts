@@ -1,6 +1,6 @@
 /** Small helpers for the benchmarks: child processes, percentiles, a paced load loop. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
@@ -46,7 +46,7 @@ export function startChild(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
-  { timeoutMs = 60_000, logFile }: { timeoutMs?: number; logFile?: string } = {},
+  { timeoutMs = 180_000, logFile }: { timeoutMs?: number; logFile?: string } = {},
 ) {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, ...env },
@@ -135,4 +135,75 @@ export async function joinBoard(
     await sleep(reply.retryAfterMs ?? 100);
   }
   throw new Error('join refused as OVERLOADED 100 times');
+}
+
+/** user + system CPU of one process (all its threads) so far, ms; 0 when it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** pid → [parent pid, command name] of every process. */
+function processes(): Map<number, [number, string]> {
+  const all = new Map<number, [number, string]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      all.set(Number(entry), [Number(stat.split(') ')[1]!.split(' ')[1]), name]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return all;
+}
+
+/**
+ * Where the machine's CPU goes (Linux): the measured server process, the bench's embedded PostgreSQL,
+ * the bench (this process with its worker threads, and its other children: generators, the measuring
+ * mover, an idle server), and everything else on the machine (other users' work). Ms so far; take two
+ * readings and subtract.
+ */
+export function cpuByRole(serverPid: number) {
+  const all = processes();
+  const ours = (pid: number) => {
+    for (let p = all.get(pid)?.[0]; p !== undefined && p > 1; p = all.get(p)?.[0])
+      if (p === process.pid) return true;
+    return false;
+  };
+  let server = 0;
+  let postgres = 0;
+  let bench = processCpuMs(process.pid);
+  for (const [pid, [, name]] of all) {
+    if (pid === serverPid) server = processCpuMs(pid);
+    else if (!ours(pid)) continue;
+    else if (name === 'postgres') postgres += processCpuMs(pid);
+    else bench += processCpuMs(pid);
+  }
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+  const machine = (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) * 10;
+  return { server, postgres, bench, machine };
+}
+
+export type CpuReading = ReturnType<typeof cpuByRole>;
+
+/** The CPU each role took between two readings, as a share of one core over `ms`. */
+export function cpuShares(before: CpuReading, after: CpuReading, ms: number) {
+  const core = (v: number) => round(v / ms, 2);
+  const server = after.server - before.server;
+  const postgres = after.postgres - before.postgres;
+  const bench = after.bench - before.bench;
+  const machine = after.machine - before.machine;
+  return {
+    server: core(server),
+    postgres: core(postgres),
+    bench: core(bench),
+    others: core(Math.max(0, machine - server - postgres - bench)),
+  };
 }

@@ -3,16 +3,16 @@
  * while a quiet board B gets 25 moves/s. Measures what the server answers and how fast (accepted or
  * refused OVERLOADED, both count as answered), the accepted rate against the sustained maximum, and
  * B's move p99 (the mover's answer) loaded against unloaded. The flood is sent from a worker thread
- * (bench/flood.ts), so the quiet mover's timings are not delayed by the bench's own sending. The goals (issue 14): ≥ 99% answered
+ * (bench/flood.ts) and the quiet mover runs in a process of its own (bench/mover.ts), so its timings
+ * are not delayed by the bench's own sending and receiving. The goals (issue 14): ≥ 99% answered
  * within 1 s, accepted ≥ 80% of the sustained maximum, B's p99 within 2x of its unloaded figure.
  */
 import { Worker } from 'node:worker_threads';
-import type { Socket } from 'socket.io-client';
 import type { FloodResult, FloodSetup } from './flood.ts';
-import { connectSocketIo, joinBoard, paced, round, sleep, summarise } from './lib.ts';
+import { cpuByRole, cpuShares, round, sleep, summarise } from './lib.ts';
+import { moverKind, startMover } from './mover.ts';
 import { ReceiverPool } from './realtime.ts';
 
-const now = () => performance.timeOrigin + performance.now();
 /** Enough answers in a run for a p99 that is not simply the maximum (5 s → 125). */
 const QUIET_RATE = 25;
 
@@ -33,52 +33,11 @@ export interface OverloadResult {
   'quiet p99 unloaded ms': number;
   'quiet p99 loaded ms': number;
   'quiet p99 ratio': number;
+  'quiet mover': string;
+  /** cores used by the server, its PostgreSQL, the bench, and the rest of the machine */
+  'CPU unloaded, cores': string;
+  'CPU loaded, cores': string;
   goals: string;
-}
-
-interface Ack {
-  ok: boolean;
-  event?: { seq: number };
-  error?: string;
-}
-
-async function joined(url: string, cookie: string, boardId: string, n: number): Promise<[Socket[], number]> {
-  const sockets = await Promise.all(
-    Array.from({ length: n }, () => connectSocketIo(url, { extraHeaders: { cookie } })),
-  );
-  let seq = 0;
-  for (const s of sockets) {
-    const ack = await joinBoard(s, { boardId });
-    seq = ack.seq;
-  }
-  return [sockets, seq];
-}
-
-/** Moves on the quiet board at 10/s for `seconds`; resolves with each answer's delay (ms). */
-async function quietMoves(mover: Socket, boardId: string, cardIds: string[], seconds: number) {
-  const delays: number[] = [];
-  const answers: Promise<void>[] = [];
-  let i = 0;
-  await paced(QUIET_RATE, seconds, () => {
-    const card = cardIds[i % cardIds.length]!;
-    const anchor = cardIds[(i + 7) % cardIds.length]!;
-    i++;
-    const t0 = now();
-    answers.push(
-      (
-        mover
-          .timeout(30_000)
-          .emitWithAck('card:move', { boardId, cardId: card, afterId: anchor }) as Promise<Ack>
-      ).then(
-        (ack) => {
-          if (ack.ok) delays.push(now() - t0);
-        },
-        () => {},
-      ),
-    );
-  });
-  await Promise.all(answers);
-  return delays;
 }
 
 /** The flooding worker thread: joined and waiting for a command. */
@@ -104,23 +63,30 @@ export async function overload(
   clients: number,
   sustainedMax: number,
   seconds: number,
+  serverPid: number,
 ): Promise<OverloadResult> {
   const flood = await startFlood({ url, cookie, boardId: busy.boardId, cardIds: busy.cardIds, movers: 4 });
-  const [[quietMover]] = await joined(url, cookie, quiet.boardId, 1);
+  const quietMover = await startMover({ url, cookie, ...quiet, rate: QUIET_RATE, anchorStep: 7 });
   const pool = await ReceiverPool.start(
     { url, cookie, boardId: busy.boardId, sinceSeq: flood.seq, event: 'board:events', idField: 'seq' },
     clients,
   );
   try {
     await sleep(1000); // let the join-time presence broadcasts settle
-    await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, 2); // warm-up
-    const unloaded = summarise(await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds));
+    await quietMover.run(2); // warm-up
+    let cpu0 = cpuByRole(serverPid);
+    let t0 = performance.now();
+    const unloaded = summarise(await quietMover.run(seconds));
+    const cpuUnloaded = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
 
     await pool.collect();
     const rate = 3 * sustainedMax;
     const answered = nextMessage<{ result: FloodResult }>(flood.worker);
     flood.worker.postMessage({ rate, seconds });
-    const quietLoaded = summarise(await quietMoves(quietMover!, quiet.boardId, quiet.cardIds, seconds));
+    cpu0 = cpuByRole(serverPid);
+    t0 = performance.now();
+    const quietLoaded = summarise(await quietMover.run(seconds));
+    const cpuLoaded = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
     const { result: r } = await answered;
     const drained = nextMessage<{ drained: boolean }>(flood.worker);
     await sleep(1500);
@@ -161,11 +127,14 @@ export async function overload(
       'quiet p99 unloaded ms': round(unloaded.p99),
       'quiet p99 loaded ms': round(quietLoaded.p99),
       'quiet p99 ratio': round(ratio, 2),
+      'quiet mover': moverKind,
+      'CPU unloaded, cores': JSON.stringify(cpuUnloaded),
+      'CPU loaded, cores': JSON.stringify(cpuLoaded),
       goals,
     };
   } finally {
     flood.worker.postMessage('close');
-    quietMover!.close();
+    await quietMover.close();
     await pool.close();
   }
 }

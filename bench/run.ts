@@ -107,9 +107,12 @@ async function main() {
     /Blendboard is up|"msg":"Blendboard is up/,
     { logFile: process.env.BENCH_SERVER_LOG },
   );
+  // Readiness is polled below; on a busy machine the start-up line can come after the child's timeout.
+  server.started.catch(() => {});
   // main.ts logs at info; with LOG_LEVEL=warn we poll readiness instead.
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  // Up to three minutes: on a machine shared with other work, start-up alone has taken over one.
+  for (let i = 0; i < 1800; i++) {
     try {
       if ((await fetch(`${baseUrl}/readyz`)).status === 200) break;
     } catch {
@@ -117,7 +120,6 @@ async function main() {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  server.started.catch(() => {});
   try {
     const login = await fetch(`${baseUrl}/api/auth/login`, {
       method: 'POST',
@@ -176,7 +178,16 @@ async function main() {
       }
       const quietBoard = await createBoard('Quiet');
       const quiet = { boardId: quietBoard, cardIds: await seedCards(databaseUrl, quietBoard, 50) };
-      const result = await overload(baseUrl, cookie, moves, quiet, clients, sustainedMax!, seconds);
+      const result = await overload(
+        baseUrl,
+        cookie,
+        moves,
+        quiet,
+        clients,
+        sustainedMax!,
+        seconds,
+        server.child.pid!,
+      );
       console.log(
         `\nOverload: 3x the highest sustained rate on one board (${clients} receivers), a quiet board at 25 moves/s`,
       );

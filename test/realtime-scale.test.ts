@@ -7,8 +7,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JoinAck, MoveAck, PresenceUser } from '../protocol/socket.ts';
+import { RECHECK_MS } from '../server/sync/socket-credentials.ts';
 import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
 import {
   type ApiClient,
@@ -176,6 +177,29 @@ describe('a storm of joins', () => {
       );
     } finally {
       for (const s of [mover, ...storm]) s.close();
+    }
+  });
+
+  it('a refused join costs no database query: only admitted joins re-check the credential', async () => {
+    const boardId = (await server.admin.createBoard('Storm without queries')).id;
+    const storm = await Promise.all(Array.from({ length: 12 }, () => socketFor(server, server.admin)));
+    const rechecks = vi.spyOn(server.app.services.auth, 'recheck');
+    try {
+      // Past the re-check interval, every frame's credential is due for a look in the database.
+      await new Promise((r) => setTimeout(r, RECHECK_MS + 200));
+      rechecks.mockClear();
+      const acks = (await Promise.all(
+        storm.map((s) => s.emitWithAck('board:join', { boardId })),
+      )) as JoinAck[];
+      const admitted = acks.filter((r) => r.ok).length;
+      expect(admitted).toBeGreaterThan(0);
+      expect(admitted).toBeLessThan(storm.length);
+      // One look per admitted join at most (the 12 sockets share one session, not one check).
+      expect(rechecks.mock.calls.length).toBeLessThanOrEqual(admitted);
+      expect(rechecks.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      rechecks.mockRestore();
+      for (const s of storm) s.close();
     }
   });
 });

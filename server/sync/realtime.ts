@@ -47,6 +47,12 @@ type BoardSocket = Socket<ClientToServer, ServerToClient, BetweenInstances, Sock
 export type RealtimeServer = Server<ClientToServer, ServerToClient, BetweenInstances, SocketData>;
 
 const room = (boardId: string) => `board:${boardId}`;
+/**
+ * Frames whose handler re-checks the socket's credential itself, after admission (socket-credentials.ts):
+ * in a reconnect storm every client joins at once, and a check each before refusing most of them
+ * would queue thousands of queries ahead of the moves on boards already joined.
+ */
+const CHECKED_AFTER_ADMISSION = new Set(['board:join']);
 
 function validator<T extends TSchema>(schema: T) {
   const compiled = Compile(schema);
@@ -329,11 +335,17 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   io.on('connection', (socket: BoardSocket) => {
     deps.onConnectionCount?.(io.engine.clientsCount);
     let actor = actorOf(socket.data.user);
-    guardSocket(socket, socket.data.signedIn, deps.auth, (fresh) => {
-      socket.data.signedIn = fresh;
-      socket.data.user = fresh.user;
-      actor = actorOf(fresh.user);
-    });
+    const guard = guardSocket(
+      socket,
+      socket.data.signedIn,
+      deps.auth,
+      (fresh) => {
+        socket.data.signedIn = fresh;
+        socket.data.user = fresh.user;
+        actor = actorOf(fresh.user);
+      },
+      CHECKED_AFTER_ADMISSION,
+    );
 
     socket.on('board:join', async (frame, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
@@ -356,6 +368,8 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         return;
       }
       try {
+        // The credential is re-checked only now, once admitted: a refused join costs no query.
+        if (!(await guard.confirm(reply))) return;
         // Join first, then read: an event committed in between arrives twice at worst, and the client
         // drops anything at or below the sequence it already applied.
         await enterBoard(socket, actor, f.boardId);

@@ -35,16 +35,33 @@ interface GuardedSocket {
   on(event: 'disconnect', listener: () => void): unknown;
 }
 
+/** How a frame is answered when its credential ended or could not be checked. */
+type Refusal = typeof ENDED | typeof UNCHECKED;
+
+/** What the guard leaves to a frame's handler (see `checkedByHandler`). */
+export interface SocketGuard {
+  /**
+   * True when the socket's credential is still good (re-checked if due). Otherwise the frame is
+   * answered through `reply` (ended, or could not check) and, when ended, the socket disconnected.
+   */
+  confirm(reply: (r: Refusal) => void): Promise<boolean>;
+}
+
 /**
  * Tags the socket and guards its frames. `onRefresh` gets the user as the database has it at each
  * re-check (a changed name or administrator flag), so handlers act as the user is now.
+ *
+ * Frames named in `checkedByHandler` pass unchecked, and their handler calls `confirm` before it
+ * acts: a board join is admitted first and re-checked after, so a storm of joins refused at once
+ * (join-admission.ts) costs no database query each; a refusal tells nothing but "come back later".
  */
 export function guardSocket(
   socket: GuardedSocket,
   signedIn: SignedIn,
   auth: AuthService,
   onRefresh: (fresh: SignedIn) => void,
-): void {
+  checkedByHandler: ReadonlySet<string> = new Set(),
+): SocketGuard {
   let credential = signedIn.credential;
   let checkedAt = Date.now();
   let checking: Promise<boolean> | null = null;
@@ -88,16 +105,26 @@ export function guardSocket(
     () => {},
   );
 
-  socket.use((packet, next) => {
-    const ack = packet.at(-1);
-    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+  const confirm = (reply: (r: Refusal) => void): Promise<boolean> =>
     stillValid().then(
       (valid) => {
-        if (valid) return next();
+        if (valid) return true;
         reply(ENDED);
         socket.disconnect(true);
+        return false;
       },
-      () => reply(UNCHECKED),
+      () => {
+        reply(UNCHECKED);
+        return false;
+      },
+    );
+
+  socket.use((packet, next) => {
+    if (checkedByHandler.has(packet[0] as string)) return next();
+    const ack = packet.at(-1);
+    void confirm(typeof ack === 'function' ? (ack as (r: Refusal) => void) : () => {}).then(
+      (valid) => valid && next(),
     );
   });
+  return { confirm };
 }

@@ -10,7 +10,7 @@ import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
 import { type Api, ApiError } from '../api.ts';
 import type { BoardSocket } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
-import { aCard, aColumn } from './test-builders.ts';
+import { aCard, aColumn, wholeFirstScreen } from './test-builders.ts';
 import { BoardUndo, isUndoKey, type UndoNotice } from './undo.svelte.ts';
 
 /** A connected socket that joins at once, keeps each move for the test to answer and can push events. */
@@ -87,6 +87,7 @@ async function openBoard() {
   };
   const api = {
     snapshot: async () => structuredClone(snapshot),
+    firstScreen: async () => wholeFirstScreen(structuredClone(snapshot)),
     updateCard: (_b: string, cardId: string, input: UpdateCardInput) => {
       patches.push({ cardId, input });
       return patchAnswer(cardId, input);

@@ -83,6 +83,36 @@ describe('the SLA document', () => {
     );
   });
 
+  it('refuses a save made on an older revision (If-Match), and of two racing saves on one takes one', async () => {
+    const { boardId } = await slaBoard();
+    const put = (doc: SlaDocument, ifMatch?: string) =>
+      server.admin.request<SlaDocumentReply & { error: string; field: string }>(
+        'PUT',
+        slaPath(boardId),
+        doc,
+        ifMatch === undefined ? {} : { 'if-match': ifMatch },
+      );
+    // the first save of a board is made on the default, revision 0
+    expect((await put(quick(30, 240), '"0"')).body.revision).toBe(1);
+    const stale = await put(quick(45, 300), '0');
+    expect([stale.status, stale.body.error, stale.body.field]).toEqual([409, 'STALE_VERSION', 'revision']);
+    expect((await server.admin.ok(server.admin.get<SlaDocumentReply>(slaPath(boardId)))).document).toEqual(
+      quick(30, 240),
+    );
+    const bad = await put(quick(45, 300), 'yesterday');
+    expect([bad.status, bad.body.field]).toEqual([400, 'If-Match']);
+    // two people save on revision 1 at once: one wins, the other is told
+    const answers = await Promise.all([put(quick(10, 100), 'W/"1"'), put(quick(20, 200), '1')]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const now = await server.admin.ok(server.admin.get<SlaDocumentReply>(slaPath(boardId)));
+    expect(now.revision).toBe(2);
+    expect(now.document).toEqual(
+      answers.find((r) => r.status === 200) === answers[0] ? quick(10, 100) : quick(20, 200),
+    );
+    // without If-Match the last save wins, as before
+    expect((await put(quick(60, 600))).body.revision).toBe(3);
+  });
+
   it('refuses a bad document with a 400 naming the field, and keeps the old one', async () => {
     const { boardId } = await slaBoard(quick(30, 240));
     const office = (hours: Record<string, unknown>, timeZone = 'Europe/London') => ({

@@ -15,6 +15,17 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * An If-Match header's revision (`3`, `"3"` or `W/"3"`), for saves that must be refused when made on
+ * an older revision; undefined without the header, a 400 naming If-Match when it is not one.
+ */
+export function ifMatchRevision(header: string | undefined, what: string): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw invalid('If-Match', `send the ${what} revision the change was made on, e.g. "3"`);
+  return Number(m[1]);
+}
+
 export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return m?.[1] ?? null;

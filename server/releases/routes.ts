@@ -22,19 +22,11 @@ import {
 import type { Actor } from '../access/board-access.ts';
 import { actor } from '../auth/http.ts';
 import type { FlagService } from '../flags/service.ts';
-import { invalid } from '../infra/errors.ts';
+import { ifMatchRevision } from '../infra/http.ts';
 import type { ReleaseService } from './service.ts';
 
 /** Who reads the calendar feed with its token alone: no user, no role (flags evaluate for the board). */
 const FEED_READER: Actor = { userId: null, label: 'calendar feed', isAdmin: false };
-
-/** An If-Match header's revision: `3`, `"3"` or `W/"3"`; anything else is a 400 naming If-Match. */
-function ifMatchRevision(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m) throw invalid('If-Match', 'send the release revision the edit was made on, e.g. "3"');
-  return Number(m[1]);
-}
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const BoardParams = Type.Object({ boardId: Uuid });
@@ -182,7 +174,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox<{
         req.params.boardId,
         req.params.releaseId,
         req.body,
-        ifMatchRevision(req.headers['if-match']),
+        ifMatchRevision(req.headers['if-match'], 'release'),
       ),
   );
   app.get(

@@ -12,6 +12,7 @@ import {
 import { actor } from '../auth/http.ts';
 import { flagGate } from '../flags/gate.ts';
 import type { FlagService } from '../flags/service.ts';
+import { ifMatchRevision } from '../infra/http.ts';
 import type { SlaService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -44,13 +45,20 @@ export const slaRoutes: FastifyPluginAsyncTypebox<{ sla: SlaService; flags: Flag
       schema: {
         tags,
         summary:
-          "Replace the board's SLA document: priority matrix, response and resolution targets per tier and for service requests, each with a 24x7 or business-hours calendar. Open clocks move to it at once.",
+          "Replace the board's SLA document: priority matrix, response and resolution targets per tier and for service requests, each with a 24x7 or business-hours calendar. Open clocks move to it at once. Send If-Match with the revision the change was made on to have a save over someone else's refused (409 STALE_VERSION)",
         params: BoardParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
         body: SlaDocumentSchema,
         response: { 200: SlaDocumentReplySchema, ...errors },
       },
     },
-    async (req) => sla.saveDocument(actor(req), req.params.boardId, req.body),
+    async (req) =>
+      sla.saveDocument(
+        actor(req),
+        req.params.boardId,
+        req.body,
+        ifMatchRevision(req.headers['if-match'], 'SLA document'),
+      ),
   );
   app.get(
     '/api/boards/:boardId/sla/clocks',

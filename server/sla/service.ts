@@ -117,8 +117,16 @@ export class SlaService {
     return (await repo.documentOf(this.db, boardId)) ?? { document: DEFAULT_SLA, revision: 0 };
   }
 
-  /** Replaces the board's document; every open clock's deadlines move to it at once. */
-  async saveDocument(actor: Actor, boardId: string, document: SlaDocument): Promise<SlaDocumentReply> {
+  /**
+   * Replaces the board's document; every open clock's deadlines move to it at once. With `expected`
+   * (the revision the change was made on), a save over someone else's newer one is refused.
+   */
+  async saveDocument(
+    actor: Actor,
+    boardId: string,
+    document: SlaDocument,
+    expected?: number,
+  ): Promise<SlaDocumentReply> {
     await requireBoardPermission(this.db, actor, boardId, 'board:manage');
     const refusal = checkSlaDocument(document);
     if (refusal) throw invalid(refusal.field, refusal.message);
@@ -126,6 +134,13 @@ export class SlaService {
       // Clocks before the board's row (taken by the event), the order every clock change takes them in.
       const open = await repo.lockOpenClocks(trx, boardId);
       const revision = await repo.saveDocument(trx, boardId, document);
+      // The upsert waited for any save before it, so the revision it made is the one after that save.
+      if (expected !== undefined && revision !== expected + 1)
+        throw new AppError(
+          'STALE_VERSION',
+          `revision: someone saved the SLA document since revision ${expected}; it is now at ${revision - 1}`,
+          { field: 'revision', revision: revision - 1 },
+        );
       await record({ boardId, type: 'sla.document', cardId: null, actor, payload: { document, revision } });
       const now = Date.now();
       for (const row of open) await this.settle(trx, record, row, document, {}, [], now);

@@ -2,6 +2,7 @@
  * The HTTP client: JSON in and out, the session's CSRF token on every write, and the server's one
  * error shape {error, message, field?} turned into an ApiError the UI can act on by code.
  */
+import type { CardComment } from '../../../protocol/events.ts';
 import type { FirstScreen, FirstScreenView } from '../../../protocol/first-screen.ts';
 import type {
   Board,
@@ -35,13 +36,8 @@ export interface SessionReply {
   csrfToken: string;
 }
 
-export interface CardComment {
-  id: string;
-  cardId: string;
-  author: string;
-  body: string;
-  createdAt: string;
-}
+// One contract: the comment the route answers is the one `card.commented` events carry.
+export type { CardComment } from '../../../protocol/events.ts';
 
 export interface MoveReply {
   card: Card;
@@ -87,8 +83,13 @@ export class Api {
     this.#csrfToken = token;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { ...extra, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && this.#csrfToken) headers['x-csrf-token'] = this.#csrfToken;
     let res: Response;

@@ -1,9 +1,10 @@
 /**
  * The Service levels dialog's state: the board's SLA document read from the server as a form, saved
- * back whole, and the server's refusal placed next to the field it names. The server keeps no
- * revision check on saving (the last save wins), so the dialog watches the board's `sla.document`
- * events instead: a save by someone else while this form has no edits is shown at once; with edits,
- * the person is told and chooses to take the saved version or to replace it with theirs.
+ * back whole, and the server's refusal placed next to the field it names. A save names the revision
+ * the form was read at (If-Match), so it never silently replaces someone else's newer save. The
+ * dialog also watches the board's `sla.document` events: a save by someone else while this form has
+ * no edits is shown at once; with edits, the person is told and chooses to take the saved version
+ * or to replace it with theirs.
  */
 import type { SlaDocument, SlaDocumentReply } from '../../../../protocol/sla.ts';
 import { type Api, ApiError } from '../api.ts';
@@ -83,12 +84,26 @@ export class SlaSettings {
     this.saving = true;
     this.refusal = null;
     try {
-      const reply = await this.#api.request<SlaDocumentReply>('PUT', this.#path, document);
+      // Once told of someone else's save, saving is the choice to replace it: made on that revision.
+      const onRevision = this.savedElsewhere?.revision ?? this.revision;
+      const reply = await this.#api.request<SlaDocumentReply>('PUT', this.#path, document, {
+        'if-match': `"${onRevision}"`,
+      });
       // someone else's save that landed after this one is what the board now has
       const latest = this.#latest;
       if (!this.#closed) this.#show(latest && latest.revision > reply.revision ? latest : reply);
       return true;
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'STALE_VERSION') {
+        // Saved by someone else before their event reached this page: offer theirs, as the event would.
+        const theirs = await this.#api.request<SlaDocumentReply>('GET', this.#path).catch(() => null);
+        if (theirs && !this.#closed) this.savedElsewhere = theirs;
+        this.refusal = {
+          place: null,
+          message: 'Not saved: someone else saved the service levels just before you.',
+        };
+        return false;
+      }
       const message = err instanceof Error ? err.message : String(err);
       const field = err instanceof ApiError ? err.field : undefined;
       const place = field ? placeOf(formField(field, form), errorPlaces(form)) : null;

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Board } from '../protocol/model.ts';
-import type { Policy, ServiceHistory } from '../protocol/oncall.ts';
+import type { Policy, Rota, ServiceHistory } from '../protocol/oncall.ts';
 import { expect, type Team, test } from './fixtures.ts';
 
 test.beforeEach(() => test.setTimeout(180_000));
@@ -122,4 +122,54 @@ test('a person’s service history lists where they served, AMS and development 
   await expect(dialog.getByTestId('service-hours')).toContainText('Ada Lead, last 90 days: AMS');
   await dialog.getByTestId('service-history').scrollIntoViewIfNeeded();
   await dialog.screenshot({ path: `${SHOTS}/service-history.png` });
+});
+
+test('a manager creates custom and follow-the-sun rotas and adds a swap', async ({ team, openBoardAs }) => {
+  const { ada, bob, board } = await seed(team);
+  const page = await openBoardAs(ada, board);
+  const dialog = await openDialog(page);
+
+  let form = dialog.getByRole('form', { name: 'New weekly rota' });
+  await form.getByLabel('Shift pattern').selectOption('custom');
+  form = dialog.getByRole('form', { name: 'New custom rota' });
+  await form.getByLabel('Name').fill('Day and night');
+  await form.getByLabel('Time zone').fill('Europe/Berlin');
+  await form.getByLabel('Shift lengths in hours, in turn').fill('12, 12');
+  await form.getByLabel('Ada Lead').check();
+  await form.getByLabel('Bob Dev').check();
+  await form.getByRole('button', { name: 'Create rota' }).click();
+  await expect(dialog.getByTestId('rota').filter({ hasText: 'Day and night' })).toContainText(
+    'custom, from 08:00 Europe/Berlin, shifts of 12 + 12 h',
+    SERVER,
+  );
+
+  await form.getByLabel('Shift pattern').selectOption('follow_the_sun');
+  form = dialog.getByRole('form', { name: 'New follow-the-sun rota' });
+  await form.getByLabel('Name', { exact: true }).fill('Round the world');
+  await form.getByLabel('Europe: Ada Lead').check();
+  await form.getByLabel('Americas: Bob Dev').check();
+  await form.getByRole('button', { name: 'Create rota' }).click();
+  await expect(dialog.getByTestId('rota').filter({ hasText: 'Round the world' })).toContainText(
+    'follow the sun: Europe 07:00–15:00 Europe/London, Americas 08:00–16:00 America/Los_Angeles',
+    SERVER,
+  );
+
+  const cover = dialog.getByRole('form', { name: 'Add an override' });
+  await cover.getByLabel('Rota').selectOption({ label: 'AMS weekly' });
+  await cover.getByLabel('Kind').selectOption('swap');
+  await cover.getByLabel('Who covers').selectOption({ label: 'Ada Lead' });
+  await cover.getByLabel('Swaps with').selectOption({ label: 'Bob Dev' });
+  await cover.getByLabel('From').fill('2027-01-04T09:00');
+  await cover.getByLabel('To').fill('2027-01-18T09:00');
+  await cover.getByRole('button', { name: 'Add swap' }).click();
+  await expect(dialog.getByTestId('rota').filter({ hasText: 'AMS weekly' }).getByTestId('rota-cover')).toContainText(
+    'swap: Ada Lead ↔ Bob Dev',
+    SERVER,
+  );
+  const rotas = await team.admin.send<Rota[]>('GET', `/api/boards/${board.id}/oncall/rotas`);
+  expect(rotas.find((r) => r.name === 'AMS weekly')?.covers).toEqual([
+    expect.objectContaining({ kind: 'swap', userId: ada.id, withUserId: bob.id }),
+  ]);
+  expect(rotas.find((r) => r.name === 'Round the world')?.members.sort()).toEqual([ada.id, bob.id].sort());
+  await dialog.screenshot({ path: `${SHOTS}/rota-dialog-patterns.png` });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHours, formField, targetKey, targetLabel, targetOf, toDraft, toInput } from './policy-form.ts';
+import { fieldMessage, formatHours, formField, targetKey, targetLabel, targetOf, toDraft, toInput } from './policy-form.ts';
 
 const ROTA = '11111111-1111-4111-8111-111111111111';
 const USER = '22222222-2222-4222-8222-222222222222';
@@ -59,5 +59,15 @@ describe('formatHours', () => {
     expect(formatHours(47.6)).toBe('2 d');
     expect(formatHours(168)).toBe('7 d');
     expect(formatHours(170)).toBe('7 d 2 h');
+  });
+});
+
+describe('fieldMessage', () => {
+  it('drops the field path from a message shown at its field', () => {
+    expect(fieldMessage('steps[1].afterMinutes: each step comes later than the one before')).toBe(
+      'each step comes later than the one before',
+    );
+    expect(fieldMessage('steps.1.afterMinutes: must be <= 1440')).toBe('must be <= 1440');
+    expect(fieldMessage('Not allowed')).toBe('Not allowed');
   });
 });

@@ -77,6 +77,11 @@ export function formField(field: string | undefined): string | null {
   return null;
 }
 
+/** A refusal's message shown next to its field: the field's path prefix says nothing there. */
+export function fieldMessage(message: string): string {
+  return message.replace(/^[\w.[\]]+: /, '');
+}
+
 /** Hours served, readable: under two days in hours, else days and hours. */
 export function formatHours(hours: number): string {
   const h = Math.round(hours);

@@ -93,7 +93,10 @@ test('a developer reads the policy but cannot edit it', async ({ team, openBoard
   const page = await openBoardAs(bob, board);
   const dialog = await openDialog(page);
   const steps = dialog.getByTestId('policy-step');
-  await expect(steps).toHaveText(['after 0 min: on duty in AMS weekly', 'after 15 min: next on duty in AMS weekly']);
+  await expect(steps).toHaveText([
+    'after 0 min: on duty in AMS weekly',
+    'after 15 min: next on duty in AMS weekly',
+  ]);
   await expect(dialog.getByRole('button', { name: 'Save policy' })).toHaveCount(0);
   await expect(dialog.getByTestId('escalation-policies').getByRole('spinbutton')).toHaveCount(0);
   await dialog.screenshot({ path: `${SHOTS}/policy-read-only.png` });
@@ -104,7 +107,10 @@ test('a person’s service history lists where they served, AMS and development 
   openBoardAs,
 }) => {
   const { ada, bob, board } = await seed(team);
-  const expected = await team.admin.send<ServiceHistory>('GET', `/api/boards/${board.id}/oncall/history/${ada.id}`);
+  const expected = await team.admin.send<ServiceHistory>(
+    'GET',
+    `/api/boards/${board.id}/oncall/history/${ada.id}`,
+  );
   expect(new Set(expected.periods.map((p) => p.duty))).toEqual(new Set(['ams', 'development']));
 
   const page = await openBoardAs(bob, board);
@@ -116,9 +122,9 @@ test('a person’s service history lists where they served, AMS and development 
   await expect(dialog.locator('[data-testid="service-period"][data-duty="ams"]')).toHaveCount(
     expected.periods.filter((p) => p.duty === 'ams').length,
   );
-  await expect(dialog.locator('[data-testid="service-period"][data-duty="development"]').first()).toContainText(
-    'development',
-  );
+  await expect(
+    dialog.locator('[data-testid="service-period"][data-duty="development"]').first(),
+  ).toContainText('development');
   await expect(dialog.getByTestId('service-hours')).toContainText('Ada Lead, last 90 days: AMS');
   await dialog.getByTestId('service-history').scrollIntoViewIfNeeded();
   await dialog.screenshot({ path: `${SHOTS}/service-history.png` });
@@ -157,19 +163,20 @@ test('a manager creates custom and follow-the-sun rotas and adds a swap', async 
   const cover = dialog.getByRole('form', { name: 'Add an override' });
   await cover.getByLabel('Rota').selectOption({ label: 'AMS weekly' });
   await cover.getByLabel('Kind').selectOption('swap');
-  await cover.getByLabel('Who covers').selectOption({ label: 'Ada Lead' });
+  await cover.getByLabel('Who swaps').selectOption({ label: 'Ada Lead' });
   await cover.getByLabel('Swaps with').selectOption({ label: 'Bob Dev' });
   await cover.getByLabel('From').fill('2027-01-04T09:00');
   await cover.getByLabel('To').fill('2027-01-18T09:00');
   await cover.getByRole('button', { name: 'Add swap' }).click();
-  await expect(dialog.getByTestId('rota').filter({ hasText: 'AMS weekly' }).getByTestId('rota-cover')).toContainText(
-    'swap: Ada Lead ↔ Bob Dev',
-    SERVER,
-  );
+  await expect(
+    dialog.getByTestId('rota').filter({ hasText: 'AMS weekly' }).getByTestId('rota-cover'),
+  ).toContainText('swap: Ada Lead ↔ Bob Dev', SERVER);
   const rotas = await team.admin.send<Rota[]>('GET', `/api/boards/${board.id}/oncall/rotas`);
   expect(rotas.find((r) => r.name === 'AMS weekly')?.covers).toEqual([
     expect.objectContaining({ kind: 'swap', userId: ada.id, withUserId: bob.id }),
   ]);
   expect(rotas.find((r) => r.name === 'Round the world')?.members.sort()).toEqual([ada.id, bob.id].sort());
+  await dialog.screenshot({ path: `${SHOTS}/rota-dialog-swap-form.png` });
+  await dialog.evaluate((d) => d.scrollTo(0, 0));
   await dialog.screenshot({ path: `${SHOTS}/rota-dialog-patterns.png` });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fieldMessage, formatHours, formField, targetKey, targetLabel, targetOf, toDraft, toInput } from './policy-form.ts';
+import {
+  fieldMessage,
+  formatHours,
+  formField,
+  targetKey,
+  targetLabel,
+  targetOf,
+  toDraft,
+  toInput,
+} from './policy-form.ts';
 
 const ROTA = '11111111-1111-4111-8111-111111111111';
 const USER = '22222222-2222-4222-8222-222222222222';
@@ -32,7 +41,9 @@ describe('policy draft', () => {
     const rota = () => 'AMS weekly';
     const person = () => 'Ada';
     expect(targetLabel({ kind: 'on_duty', rotaId: ROTA }, rota, person)).toBe('on duty in AMS weekly');
-    expect(targetLabel({ kind: 'next_on_duty', rotaId: ROTA }, rota, person)).toBe('next on duty in AMS weekly');
+    expect(targetLabel({ kind: 'next_on_duty', rotaId: ROTA }, rota, person)).toBe(
+      'next on duty in AMS weekly',
+    );
     expect(targetLabel({ kind: 'user', userId: USER }, rota, person)).toBe('Ada');
   });
 });

@@ -15,9 +15,9 @@ describe('parseShiftHours', () => {
 
 describe('describePattern', () => {
   it('describes each kind of pattern', () => {
-    expect(describePattern({ kind: 'weekly', zone: 'Europe/London', handoffWeekday: 1, handoffTime: '09:00' })).toBe(
-      'weekly, Monday 09:00 Europe/London',
-    );
+    expect(
+      describePattern({ kind: 'weekly', zone: 'Europe/London', handoffWeekday: 1, handoffTime: '09:00' }),
+    ).toBe('weekly, Monday 09:00 Europe/London');
     expect(describePattern({ kind: 'custom', zone: 'UTC', startTime: '08:00', shiftHours: [12, 12] })).toBe(
       'custom, from 08:00 UTC, shifts of 12 + 12 h',
     );
@@ -35,6 +35,8 @@ describe('describeCover', () => {
   it('names both people of a swap and the one of an override', () => {
     const base = { id: A, from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' };
     expect(describeCover({ ...base, kind: 'swap', userId: A, withUserId: B }, names)).toBe('swap: Ada ↔ Bob');
-    expect(describeCover({ ...base, kind: 'override', userId: B, withUserId: null }, names)).toBe('override: Bob');
+    expect(describeCover({ ...base, kind: 'override', userId: B, withUserId: null }, names)).toBe(
+      'override: Bob',
+    );
   });
 });

@@ -1,5 +1,14 @@
 /** The on-call routes, over the app's one HTTP client (its CSRF token and error shape). */
-import type { CoverInput, Escalation, OnDutyNow, Rota, RotaInput } from '../../../../protocol/oncall.ts';
+import type {
+  CoverInput,
+  Escalation,
+  OnDutyNow,
+  Policy,
+  PolicyInput,
+  Rota,
+  RotaInput,
+  ServiceHistory,
+} from '../../../../protocol/oncall.ts';
 import type { Api } from '../api.ts';
 
 export const onDutyNow = (api: Api, boardId: string) =>
@@ -12,3 +21,11 @@ export const addCover = (api: Api, boardId: string, rotaId: string, input: Cover
   api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas/${rotaId}/covers`, input);
 export const acknowledge = (api: Api, boardId: string, cardId: string) =>
   api.request<Escalation>('POST', `/api/boards/${boardId}/incidents/${cardId}/ack`);
+export const listPolicies = (api: Api, boardId: string) =>
+  api.request<Policy[]>('GET', `/api/boards/${boardId}/oncall/policies`);
+export const createPolicy = (api: Api, boardId: string, input: PolicyInput) =>
+  api.request<Policy>('POST', `/api/boards/${boardId}/oncall/policies`, input);
+export const updatePolicy = (api: Api, boardId: string, policyId: string, input: PolicyInput) =>
+  api.request<Policy>('PUT', `/api/boards/${boardId}/oncall/policies/${policyId}`, input);
+export const serviceHistory = (api: Api, boardId: string, userId: string, days = 90) =>
+  api.request<ServiceHistory>('GET', `/api/boards/${boardId}/oncall/history/${userId}?days=${days}`);

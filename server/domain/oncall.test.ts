@@ -170,6 +170,16 @@ describe('overrides and swaps', () => {
 });
 
 describe('development ↔ AMS rotation', () => {
+  it('has no development time from before the rota began', () => {
+    const r = { ...rota(weeklyLondon, { startDate: '2027-03-08' }), duty: 'ams' as const, rotation: true };
+    const history = serviceHistory(r, 'bob', at('2027-03-01T00:00:00Z'), at('2027-03-29T09:00:00Z'));
+    expect(history.map((h) => [h.duty, h.from.toISOString(), h.to.toISOString()])).toEqual([
+      ['development', '2027-03-08T09:00:00.000Z', '2027-03-15T09:00:00.000Z'],
+      ['ams', '2027-03-15T09:00:00.000Z', '2027-03-22T09:00:00.000Z'],
+      ['development', '2027-03-22T09:00:00.000Z', '2027-03-29T09:00:00.000Z'],
+    ]);
+  });
+
   it('counts a person’s AMS shifts and their development time around them', () => {
     const r = { ...rota(weeklyLondon), duty: 'ams' as const, rotation: true };
     const history = serviceHistory(r, 'bob', at('2027-03-01T09:00:00Z'), at('2027-03-22T09:00:00Z'));

@@ -339,6 +339,8 @@ export interface ServicePeriod {
  * Where one person served over [from, to) on a rota: its shifts taken by them serve the rota's
  * duty; on a development↔AMS rotation, a member's time off the AMS shift is development work.
  */
+const maxDate = (a: Date, b: Date): Date => (a > b ? a : b);
+
 export function serviceHistory(
   rota: Rota & { duty: Duty; rotation: boolean },
   userId: string,
@@ -353,7 +355,10 @@ export function serviceHistory(
   };
   const shifts = timeline(rota, from, to);
   const member = rota.members.includes(userId);
-  let at = from;
+  // Development time counts from when the rotation began: a rota started inside the window has no
+  // past before its first shift (its start date is local to the pattern, so compare by its shift).
+  let at =
+    rota.startDate > from.toISOString().slice(0, 10) && shifts[0] ? maxDate(from, shifts[0].start) : from;
   for (const s of shifts) {
     if (s.userId !== userId) continue;
     if (rota.rotation && member && s.start > at) add('development', at, s.start);

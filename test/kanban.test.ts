@@ -1,3 +1,4 @@
+import pg from 'pg';
 /** Kanban in the maintenance stream: WIP limits enforced by the server, policies, pull, flow metrics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column, FlowReport, Snapshot } from '../protocol/model.ts';
@@ -171,6 +172,42 @@ describe('pulling work', () => {
     expect(second.card.title).toBe('Second');
     const nothing = await eng.post(`/api/boards/${b.id}/columns/${b.doing.id}/pull`);
     expect(nothing.status).toBe(404);
+  });
+
+  it('gives racing pulls into different columns different cards, each pulled once', async () => {
+    const b = await maintenanceBoard(10);
+    const eng = await memberWithRole(server, b.id, 'maintenance');
+    for (let i = 0; i < 6; i++) await ticket(b.id, `Ticket ${i}`);
+    const pulls = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${i % 2 ? b.doing.id : b.ready}/pull`),
+      ),
+    );
+    expect(pulls.map((p) => p.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(pulls.map((p) => p.body.card.id)).size).toBe(6);
+    const cards = (await server.admin.cards(b.id)).filter((c) => c.stream === 'maintenance');
+    expect(cards.filter((c) => c.columnId === b.doing.id)).toHaveLength(3);
+    expect(cards.filter((c) => c.columnId === b.ready)).toHaveLength(3);
+  });
+
+  it('does not pass over the top item while a row that refers to it is being written', async () => {
+    // A background writer (SLA clock, inbox watcher) inserting a row that references the card holds
+    // a key-share lock on it until it commits. The pull used to skip it for the next item down.
+    const b = await maintenanceBoard(3);
+    const eng = await memberWithRole(server, b.id, 'maintenance');
+    const top = await ticket(b.id, 'Urgent', { classOfService: 'expedite' });
+    await ticket(b.id, 'Ordinary');
+    const writer = new pg.Client({ connectionString: server.databaseUrl });
+    await writer.connect();
+    try {
+      await writer.query('begin');
+      await writer.query('select id from cards where id = $1 for key share', [top.id]);
+      const pulled = await eng.ok(eng.post<{ card: Card }>(`/api/boards/${b.id}/columns/${b.doing.id}/pull`));
+      expect(pulled.card.title).toBe('Urgent');
+      await writer.query('commit');
+    } finally {
+      await writer.end();
+    }
   });
 });
 

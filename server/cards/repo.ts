@@ -322,19 +322,23 @@ export function deleteCard(db: Q, boardId: string, cardId: string) {
 
 /** The card a Kanban pull takes: the maintenance backlog's top unblocked card, expedite first. */
 export function lockPullCandidate(db: Q, boardId: string) {
-  return db
-    .selectFrom('cards')
-    .select('id')
-    .where('board_id', '=', boardId)
-    .where('stream', '=', 'maintenance')
-    .where('column_id', 'is', null)
-    .where('blocked', '=', false)
-    .orderBy(sql`class_of_service = 'expedite'`, 'desc')
-    .orderBy('rank')
-    .limit(1)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('cards')
+      .select('id')
+      .where('board_id', '=', boardId)
+      .where('stream', '=', 'maintenance')
+      .where('column_id', 'is', null)
+      .where('blocked', '=', false)
+      .orderBy(sql`class_of_service = 'expedite'`, 'desc')
+      .orderBy('rank')
+      .limit(1)
+      // Skips an item another pull holds, but not one a row referring to it is being written for (a
+      // foreign key's key-share lock, which FOR UPDATE would conflict with): the top stays the top.
+      .forNoKeyUpdate()
+      .skipLocked()
+      .executeTakeFirst()
+  );
 }
 
 /** The board's cards among `cardIds`, in rank order, locked for a bulk move. */

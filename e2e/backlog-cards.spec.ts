@@ -117,7 +117,11 @@ test("the backlog shows each card's status (its column), and it follows moves ma
   await moveTo('In progress');
   await expect(status).toHaveText('In progress');
   await expect(status).toHaveClass(/in_progress/);
+  // Done work leaves the open backlog; the status filter's Done shows it there, with its status.
   await moveTo('Done');
+  await expect(cardRow(page, ticket!.key)).toHaveCount(0);
+  await expect(page.getByTestId('done-count')).toContainText('1 done');
+  await page.getByTestId('status-filter').selectOption('done');
   await expect(status).toHaveText('Done');
   await expect(status).toHaveClass(/done/);
   await page.screenshot({ path: test.info().outputPath('backlog-status.png') });

@@ -51,7 +51,7 @@ test('the complete-sprint dialog asks about one unfinished card in the singular'
   await page.getByRole('button', { name: 'Complete sprint' }).click();
   const dialog = page.getByTestId('complete-sprint-dialog');
   await expect(dialog.locator('legend')).toHaveText('1 unfinished card (3 points) goes to');
-  await dialog.screenshot({ path: '/work/shots/doneexport/complete-sprint-dialog.png' });
+  await dialog.screenshot({ path: 'test-results/shots/doneexport/complete-sprint-dialog.png' });
 });
 
 test('with the card panel open, backlog rows keep their stream badge and labels beside a readable title', async ({
@@ -78,7 +78,7 @@ test('with the card panel open, backlog rows keep their stream badge and labels 
   expect(t!.width, 'the title keeps room to be read').toBeGreaterThan(80);
   expect(overlap(s!, t!)).toBe(false);
   expect(overlap(l!, t!)).toBe(false);
-  await page.screenshot({ path: '/work/shots/doneexport/backlog-with-panel.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/backlog-with-panel.png' });
 });
 
 test('a full column\'s refusal shows in the Pull button\'s place, never over "Expedite exempt"', async ({
@@ -119,7 +119,7 @@ test('a full column\'s refusal shows in the Pull button\'s place, never over "Ex
   await page.mouse.move(to!.x + to!.width / 2, to!.y + 40, { steps: 20 });
   const refusal = head.getByTestId('column-refusal');
   await expect(refusal).toBeVisible();
-  await page.screenshot({ path: '/work/shots/doneexport/kanban-full-column.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/kanban-full-column.png' });
   const [e, r] = await Promise.all([exempt.boundingBox(), refusal.boundingBox()]);
   expect(overlap(e!, r!), 'the refusal covers "Expedite exempt"').toBe(false);
   await page.keyboard.press('Escape');

@@ -67,8 +67,10 @@ test('an AMS engineer rates an incident and waits on the customer; others see it
   await expect(section.getByTestId('sla-response')).toContainText('paused, waiting on the customer');
   await expect(chip).toHaveAttribute('data-tone', 'paused');
   await expect(chip).toContainText('paused');
-  await engPage.getByTestId('card-panel').screenshot({ path: '/work/shots/slactl/card-sla-engineer.png' });
-  await devPage.screenshot({ path: '/work/shots/slactl/card-sla-chip-paused.png' });
+  await engPage
+    .getByTestId('card-panel')
+    .screenshot({ path: 'test-results/shots/slactl/card-sla-engineer.png' });
+  await devPage.screenshot({ path: 'test-results/shots/slactl/card-sla-chip-paused.png' });
 
   const viewerPage = await openBoardAs(viewer, board);
   await viewerPage.goto(`/boards/${board.id}?card=${card.key}`);
@@ -77,7 +79,9 @@ test('an AMS engineer rates an incident and waits on the customer; others see it
   for (const field of ['Impact', 'Urgency', 'Waiting on']) await expect(ro.getByLabel(field)).toBeDisabled();
   await expect(ro.getByLabel('Waiting on')).toHaveValue('customer');
   await expect(ro).toContainText('Read only');
-  await viewerPage.getByTestId('card-panel').screenshot({ path: '/work/shots/slactl/card-sla-viewer.png' });
+  await viewerPage
+    .getByTestId('card-panel')
+    .screenshot({ path: 'test-results/shots/slactl/card-sla-viewer.png' });
 
   // Resuming runs the clocks again, on both screens.
   await section.getByLabel('Waiting on').selectOption('');
@@ -122,7 +126,7 @@ test('the server’s refusal shows next to the field and nothing changes', async
   await section.getByLabel('Waiting on').selectOption('customer');
   await expect(section.getByTestId('sla-error-waiting')).toContainText('resolved');
   await expect(section.getByLabel('Waiting on')).toHaveValue('');
-  await page.getByTestId('card-panel').screenshot({ path: '/work/shots/slactl/card-sla-refused.png' });
+  await page.getByTestId('card-panel').screenshot({ path: 'test-results/shots/slactl/card-sla-refused.png' });
 
   // The service desk switched off for this board: the section goes, the card stays open; back on, it returns.
   const flag = (value: boolean | null) =>

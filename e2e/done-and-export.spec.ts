@@ -57,13 +57,13 @@ test('done cards leave the backlog, stay searchable and linkable, and return to 
   await expect.poll(() => backlogKeys(page)).toEqual([carried!.key, waiting!.key, later!.key]);
   await expect(page.getByTestId('backlog-count')).toHaveText('3 cards');
   await expect(page.getByTestId('done-count')).toHaveText('· 1 done');
-  await page.screenshot({ path: '/work/shots/doneexport/backlog-open.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/backlog-open.png' });
 
   // The status filter shows the archive, and all of it in rank order.
   const status = page.getByTestId('status-filter');
   await status.selectOption('done');
   await expect.poll(() => backlogKeys(page)).toEqual([shipped!.key]);
-  await page.screenshot({ path: '/work/shots/doneexport/backlog-done.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/backlog-done.png' });
   await status.selectOption('all');
   await expect.poll(() => backlogKeys(page)).toEqual([carried!.key, shipped!.key, waiting!.key, later!.key]);
 
@@ -73,7 +73,7 @@ test('done cards leave the backlog, stay searchable and linkable, and return to 
   await page.getByLabel('Search the backlog').fill(shipped!.key);
   await expect.poll(() => backlogKeys(page)).toEqual([]);
   await expect(page.getByTestId('done-matches')).toContainText('1 done card matches');
-  await page.screenshot({ path: '/work/shots/doneexport/backlog-search-done.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/backlog-search-done.png' });
   await page.getByRole('button', { name: 'Show done cards' }).click();
   await expect.poll(() => backlogKeys(page)).toEqual([shipped!.key]);
 
@@ -112,7 +112,7 @@ test('the filtered backlog saves as CSV, exactly the rows shown in their order, 
   await page.getByLabel('Label').selectOption('web');
   await expect.poll(() => backlogKeys(page)).toHaveLength(3);
   const shown = await backlogKeys(page);
-  await page.screenshot({ path: '/work/shots/doneexport/backlog-export.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/backlog-export.png' });
 
   const file = await downloaded(page, () => page.getByTestId('export-csv').click());
   expect(file.name).toMatch(new RegExp(`^${board.key.toLowerCase()}-backlog-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
@@ -152,7 +152,7 @@ test('each report chart saves as a PNG and its numbers as CSV', async ({ team, o
   const page = await openBoardAs(paula, board);
   await showView(page, 'Reports');
   await expect(page.getByTestId('velocity-chart')).toBeVisible();
-  await page.screenshot({ path: '/work/shots/doneexport/reports-exports.png' });
+  await page.screenshot({ path: 'test-results/shots/doneexport/reports-exports.png' });
 
   const csv = await downloaded(page, () => page.getByTestId('velocity-chart-csv').click());
   expect(csv.name).toBe('velocity-chart.csv');

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { mentionToken } from '../protocol/rules/mentions.ts';
 import { cardRow, expect, test } from './fixtures.ts';
 
-const SHOTS = '/work/shots/inbox';
+const SHOTS = 'test-results/shots/inbox';
 
 test('Ana assigns Ben a card and mentions him; his bell rises live and a row opens the card', async ({
   team,

@@ -8,7 +8,7 @@ import type { Locator, Page } from '@playwright/test';
 import { mentionToken } from '../protocol/rules/mentions.ts';
 import { Api, cardRow, expect, test } from './fixtures.ts';
 
-const SHOTS = '/work/shots/markdown';
+const SHOTS = 'test-results/shots/markdown';
 mkdirSync(SHOTS, { recursive: true });
 
 // The shared machine is slow under load; each story opens one or two browsers.

@@ -11,7 +11,7 @@ import { expect, type Team, test } from './fixtures.ts';
 
 test.beforeEach(() => test.setTimeout(180_000));
 const SERVER = { timeout: 30_000 };
-const SHOTS = '/work/shots/oncallui';
+const SHOTS = 'test-results/shots/oncallui';
 
 async function seed(team: Team) {
   const ada = await team.person('Ada Lead');

@@ -18,7 +18,7 @@ import {
   test,
 } from './fixtures.ts';
 
-const SHOTS = '/work/shots/undo';
+const SHOTS = 'test-results/shots/undo';
 
 async function supportDesk(team: Team) {
   const ann = await team.person('Ann Ops');

@@ -6,9 +6,9 @@
 import type { Burndown, FlowReport, Sprint, Velocity } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
 import type { BoardState } from './board-state.svelte.ts';
+import { reloadOnEvents } from './reload-on-events.ts';
 import { currentOrLastSprint } from './sprint-plan.ts';
 
-const RELOAD_AFTER_MS = 800;
 const SHOWN_IN_REPORTS = /^(card\.|cards\.|sprint\.|column\.)/;
 
 export class Reports {
@@ -20,7 +20,6 @@ export class Reports {
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
 
-  #timer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
   readonly #api: Api;
   readonly #board: BoardState;
@@ -59,17 +58,10 @@ export class Reports {
 
   /** Reload when the board changes in a way the reports show; returns the way to stop. */
   follow(): () => void {
-    const stop = this.#board.onEvent((event) => {
-      if (!SHOWN_IN_REPORTS.test(event.type) || this.#timer) return;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.load();
-      }, RELOAD_AFTER_MS);
-    });
+    const stop = reloadOnEvents(this.#board, SHOWN_IN_REPORTS, () => void this.load());
     return () => {
       this.#closed = true;
       stop();
-      if (this.#timer) clearTimeout(this.#timer);
     };
   }
 }

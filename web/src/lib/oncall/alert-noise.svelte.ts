@@ -6,8 +6,8 @@
 import type { AlertNoise } from '../../../../protocol/oncall.ts';
 import type { Api } from '../api.ts';
 import type { BoardState } from '../board/board-state.svelte.ts';
+import { reloadOnEvents } from '../board/reload-on-events.ts';
 
-const RELOAD_AFTER_MS = 800;
 const CHANGES_NOISE = /^(card\.|cards\.|oncall\.acknowledged$)/;
 
 export class AlertNoiseState {
@@ -18,7 +18,6 @@ export class AlertNoiseState {
 
   readonly #api: Api;
   readonly #board: BoardState;
-  #timer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
   #asked = 0;
 
@@ -53,17 +52,10 @@ export class AlertNoiseState {
 
   /** Reload when cards change; returns the way to stop. */
   follow(): () => void {
-    const stop = this.#board.onEvent((event) => {
-      if (!CHANGES_NOISE.test(event.type) || this.#timer) return;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.load();
-      }, RELOAD_AFTER_MS);
-    });
+    const stop = reloadOnEvents(this.#board, CHANGES_NOISE, () => void this.load());
     return () => {
       this.#closed = true;
       stop();
-      if (this.#timer) clearTimeout(this.#timer);
     };
   }
 }

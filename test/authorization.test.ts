@@ -43,6 +43,16 @@ const writes: Record<string, { run: Write; allowed: Role[] }> = {
     run: (c, card) => c.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'hi' }),
     allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
   },
+  'write an internal note on a card': {
+    run: (c, card) =>
+      c.post(`/api/boards/${boardId}/cards/${card.id}/comments`, { body: 'team only', internal: true }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance'],
+  },
+  // Watching changes only one's own inbox, so anyone who may read the board may watch its cards.
+  'watch a card': {
+    run: (c, card) => c.put(`/api/boards/${boardId}/cards/${card.id}/watch`, { watching: true }),
+    allowed: ['admin', 'product_owner', 'developer', 'maintenance', 'viewer'],
+  },
   'delete a card': {
     run: (c, card) => c.delete(`/api/boards/${boardId}/cards/${card.id}`),
     allowed: ['admin', 'product_owner'],
@@ -92,6 +102,11 @@ describe('each role against each write', () => {
     expect((await outsider.get(`/api/boards/${boardId}`)).status).toBe(404);
     expect(
       (await outsider.patch(`/api/boards/${boardId}/cards/${card.id}`, { version: 1, title: 'x' })).status,
+    ).toBe(404);
+    for (const path of [`/first-screen?view=backlog`, `/cards/${card.id}/watch`])
+      expect((await outsider.get(`/api/boards/${boardId}${path}`)).status).toBe(404);
+    expect(
+      (await outsider.put(`/api/boards/${boardId}/cards/${card.id}/watch`, { watching: true })).status,
     ).toBe(404);
     const boards = await outsider.ok(outsider.get<{ id: string }[]>('/api/boards'));
     expect(boards.map((b) => b.id)).not.toContain(boardId);

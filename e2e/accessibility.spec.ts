@@ -95,9 +95,13 @@ for (const scheme of ['light', 'dark'] as const) {
       test.slow();
       const show = await showcase(team, `Axe ${scheme}`);
       // Ten or more unread for the inbox badge: axe leaves a one-character text unjudged.
-      await team.cards(show.board, ['Triage the login alerts', 'Tidy the export job', 'Rotate the API keys'], {
-        assigneeId: show.dev.id,
-      });
+      await team.cards(
+        show.board,
+        ['Triage the login alerts', 'Tidy the export job', 'Rotate the API keys'],
+        {
+          assigneeId: show.dev.id,
+        },
+      );
       const page = await signedIn(browser, show.dev, scheme, viewport);
       try {
         await visitBoard(page, show, scheme);

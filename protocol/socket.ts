@@ -103,6 +103,13 @@ export interface ClientToServer {
 
 /** How many missed events a reconnecting client is sent before it gets a snapshot instead. */
 export const CATCH_UP_LIMIT = 500;
+
+/**
+ * How the web client comes back after losing the server (socket.io's reconnection): the first try
+ * after `delayMs`, each draw within ±`randomization` of it, doubling up to `maxDelayMs`. The bench's
+ * reconnect storm arrives the same way.
+ */
+export const RECONNECT_BACKOFF = { delayMs: 1000, maxDelayMs: 10_000, randomization: 0.5 } as const;
 export { SnapshotSchema };
 
 // ---- Feature flags (types in protocol/flags.ts). Kept as a block of its own: interface merging adds

@@ -52,4 +52,23 @@ describe('admitting board joins', () => {
     const hints = Array.from({ length: 500 }, () => joins.enter()).map((t) => (t.admit ? 0 : t.retryAfterMs));
     expect(Math.max(...hints)).toBeLessThanOrEqual(limits.maxRetryMs);
   });
+
+  it('spreads the clients it cannot promise a slot over the second half of its longest wait', () => {
+    const clock = { now: 0 };
+    let draw = 0;
+    const draws = [0, 0.5, 0.999];
+    const joins = new JoinAdmission(
+      limits,
+      () => clock.now,
+      () => draws[draw++ % draws.length]!,
+    );
+    const hints = Array.from({ length: 600 }, () => joins.enter()).flatMap((t) =>
+      t.admit ? [] : [t.retryAfterMs],
+    );
+    // 10 joins/s for at most 5 s: about 50 promised slots; the others beyond them, spread.
+    const overflow = hints.slice(60);
+    expect(Math.min(...overflow)).toBeGreaterThanOrEqual(limits.maxRetryMs / 2);
+    expect(Math.max(...overflow)).toBeLessThanOrEqual(limits.maxRetryMs + 1000);
+    expect(new Set(overflow.map((h) => Math.floor(h / 1000))).size).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -16,7 +16,7 @@ export interface JoinLimits {
   burst: number;
   /** joins being answered at the same time, at most */
   maxInFlight: number;
-  /** the longest retry hint; beyond it refused clients are spread at random over the last second */
+  /** the longest retry hint; beyond it refused clients are spread at random over its second half */
   maxRetryMs: number;
 }
 
@@ -70,8 +70,10 @@ export class JoinAdmission {
     this.promisedUntil = Math.max(this.promisedUntil, now) + slotMs;
     let wait = this.promisedUntil - now;
     if (wait > this.limits.maxRetryMs) {
-      this.promisedUntil -= slotMs; // not promised: spread over the last second of the longest hint
-      wait = this.limits.maxRetryMs - 1000 * this.random();
+      // Not promised a slot: spread over the second half of the longest hint. Spread over its last
+      // second, a storm's overflow came back together as a second storm (docs/performance.md).
+      this.promisedUntil -= slotMs;
+      wait = this.limits.maxRetryMs * (1 - this.random() / 2);
     }
     return { admit: false, retryAfterMs: Math.max(1, Math.ceil(wait + slotMs * this.random())) };
   }

@@ -4,7 +4,7 @@
  * after a join refused as OVERLOADED) is BoardState's.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServer, ServerToClient } from '../../../protocol/socket.ts';
+import { type ClientToServer, RECONNECT_BACKOFF, type ServerToClient } from '../../../protocol/socket.ts';
 
 export type BoardSocket = Socket<ServerToClient, ClientToServer>;
 
@@ -15,8 +15,8 @@ export function connectBoardSocket(): BoardSocket {
     withCredentials: true,
     // Jittered backoff: after a deploy the clients of a board come back spread over seconds, not
     // together (each delay is drawn within ±50% of 1 s, 2 s, 4 s ... up to 10 s).
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 10_000,
-    randomizationFactor: 0.5,
+    reconnectionDelay: RECONNECT_BACKOFF.delayMs,
+    reconnectionDelayMax: RECONNECT_BACKOFF.maxDelayMs,
+    randomizationFactor: RECONNECT_BACKOFF.randomization,
   });
 }

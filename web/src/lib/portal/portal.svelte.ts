@@ -61,6 +61,10 @@ export class Portal {
     socket.on('portal:changed', (frame) => {
       if (frame.boardId === this.boardId) this.refresh(frame.requestId).catch(() => {});
     });
+    // An administrator may have switched the service desk off: the server's answer says so.
+    socket.on('flags:changed', () => {
+      this.refresh(null).catch((err: unknown) => this.#noteSwitchedOff(err));
+    });
     // A reconnect may have missed frames: read everything again.
     socket.io.on('reconnect', () => {
       this.refresh(null).catch(() => {});

@@ -87,7 +87,8 @@ export interface FlagsChangedFrame {
 }
 
 /**
- * The flag over the service desk (SLA clocks, on-call, problems and known errors): off, their routes
- * answer 404 naming it and the board hides their screens; the clocks and escalations keep running.
+ * The flag over the service desk (SLA clocks, on-call, problems and known errors, the request portal):
+ * off, their routes answer 404 naming it and the board hides their screens; the clocks and
+ * escalations keep running, and machine input (alerts, mailed requests) still lands on the board.
  */
 export const SERVICE_DESK_FLAG = 'service-desk';

@@ -235,7 +235,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
   http.addHook('onClose', () => hypercare.close());
   await http.register(oncallRoutes, { oncall, flags });
   const portal = new PortalService(db, bus);
-  await http.register(portalRoutes, { portal });
+  await http.register(portalRoutes, { portal, flags });
   const escalations = new EscalationEngine({
     db,
     bus,

@@ -1,20 +1,31 @@
 /**
  * The service desk behind its feature flag (`service-desk`, default on): with the flag off for a
- * board, every SLA, on-call and problem/known-error route answers 404 naming the flag (as releases
- * do when theirs is off) and changes nothing; other boards keep them; on again, they answer as
- * before. The routes are walked from the OpenAPI document, so a route added to those features
+ * board, every SLA, on-call, problem/known-error and request portal route answers 404 naming the
+ * flag (as releases do when theirs is off) and changes nothing; other boards keep them; on again,
+ * they answer as before. The routes are walked from the OpenAPI document, so a route added to those features
  * tomorrow is covered. The clocks keep running while the flag is off.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Flag, SERVICE_DESK_FLAG } from '../protocol/flags.ts';
+import type { PortalBoard, PortalRequest } from '../protocol/portal.ts';
 import type { CardSla } from '../protocol/sla.ts';
-import { type ApiClient, eventually, memberWithRole, startServer, type TestServer } from './harness.ts';
+import {
+  type ApiClient,
+  eventually,
+  memberWithRole,
+  requesterOn,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 let boardId: string;
 let otherBoardId: string;
 let viewer: ApiClient;
+/** A requester of the board's portal (not a member), with one request filed. */
+let requester: ApiClient;
+let otherRequester: ApiClient;
 /** Real ids a request can name, so the flag is the only thing in the way. */
 const ids: Record<string, string> = {};
 
@@ -33,11 +44,21 @@ beforeAll(async () => {
     type: 'problem',
     stream: 'maintenance',
   });
+  requester = await requesterOn(server, boardId, 'carol');
+  otherRequester = await requesterOn(server, otherBoardId, 'dave');
+  const request = await requester.ok(
+    requester.post<PortalRequest>(`/api/portal/boards/${boardId}/requests`, {
+      requestType: 'change',
+      title: 'New VPN account',
+      description: 'For the new starter',
+    }),
+  );
   Object.assign(ids, {
     boardId,
     cardId: incident.id,
     targetId: problem.id,
-    userId: server.admin.userId as string,
+    requestId: request.id,
+    userId: requester.userId as string,
   });
 });
 afterAll(() => server.close());
@@ -101,7 +122,10 @@ function sample(schema: Schema, name = ''): unknown {
   }
 }
 
-/** Every route of the SLA, on-call and problems features, from the OpenAPI document. */
+/**
+ * Every route of the SLA, on-call, problems and portal features that names a board, from the OpenAPI
+ * document (the list of one's portals names none: it leaves out boards with the flag off).
+ */
 function serviceDeskOperations(): Operation[] {
   const doc = (
     server.app.http as unknown as {
@@ -123,7 +147,10 @@ function serviceDeskOperations(): Operation[] {
   const out: Operation[] = [];
   for (const [path, byMethod] of Object.entries(doc.paths))
     for (const [method, op] of Object.entries(byMethod))
-      if (op.tags?.some((t) => ['sla', 'on-call', 'problems'].includes(t)))
+      if (
+        op.tags?.some((t) => ['sla', 'on-call', 'problems', 'portal'].includes(t)) &&
+        op.parameters?.some((p) => p.in === 'path' && p.name === 'boardId')
+      )
         out.push({
           method: method.toUpperCase(),
           path,
@@ -145,6 +172,15 @@ function requestOf(op: Operation, board = boardId): { url: string; body?: unknow
   return { url: q ? `${url}?${q}` : url, body: op.body ? sample(op.body) : undefined };
 }
 
+const requesterCount = async () =>
+  (
+    await server.db
+      .selectFrom('board_requesters')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('board_id', '=', boardId)
+      .executeTakeFirstOrThrow()
+  ).n;
+
 const boardSeq = async () =>
   Number(
     (await server.db.selectFrom('boards').select('seq').where('id', '=', boardId).executeTakeFirstOrThrow())
@@ -152,7 +188,7 @@ const boardSeq = async () =>
   );
 
 describe('the service desk behind its flag', () => {
-  it('walks every SLA, on-call and problem route (the OpenAPI document lists them)', () => {
+  it('walks every SLA, on-call, problem and portal route naming a board (the OpenAPI document lists them)', () => {
     const paths = serviceDeskOperations().map((o) => `${o.method} ${o.path}`);
     expect(paths.length).toBeGreaterThanOrEqual(25);
     for (const p of [
@@ -162,6 +198,13 @@ describe('the service desk behind its flag', () => {
       'GET /api/boards/{boardId}/reports/alert-noise',
       'GET /api/boards/{boardId}/known-errors',
       'GET /api/boards/{boardId}/cards/{cardId}/major-incident/report',
+      'GET /api/portal/boards/{boardId}',
+      'POST /api/portal/boards/{boardId}/requests',
+      'POST /api/portal/boards/{boardId}/requests/{requestId}/comments',
+      'POST /api/portal/boards/{boardId}/requests/{requestId}/rating',
+      'GET /api/boards/{boardId}/cards/{cardId}/request',
+      'PUT /api/boards/{boardId}/requesters',
+      'DELETE /api/boards/{boardId}/requesters/{userId}',
     ])
       expect(paths).toContain(p);
   });
@@ -170,9 +213,10 @@ describe('the service desk behind its flag', () => {
     await setFlag(false);
     try {
       const seq = await boardSeq();
+      const requesters = await requesterCount();
       for (const op of serviceDeskOperations()) {
         const { url, body } = requestOf(op);
-        for (const client of [server.admin, viewer]) {
+        for (const client of [server.admin, viewer, requester]) {
           const res = await client.request(op.method, url, body);
           expect({ route: `${op.method} ${op.path}`, status: res.status, body: res.body }).toMatchObject({
             status: 404,
@@ -181,9 +225,17 @@ describe('the service desk behind its flag', () => {
         }
       }
       expect(await boardSeq()).toBe(seq);
-      // Another board keeps the service desk.
+      expect(await requesterCount()).toBe(requesters);
+      // The board leaves its requester's list of portals.
+      expect(await requester.ok(requester.get<PortalBoard[]>('/api/portal/boards'))).toEqual([]);
+      // Another board keeps the service desk, its portal too.
       expect((await server.admin.get(`/api/boards/${otherBoardId}/sla`)).status).toBe(200);
       expect((await server.admin.get(`/api/boards/${otherBoardId}/oncall/now`)).status).toBe(200);
+      expect((await otherRequester.get(`/api/portal/boards/${otherBoardId}/requests`)).status).toBe(200);
+      expect(
+        (await otherRequester.ok(otherRequester.get<PortalBoard[]>('/api/portal/boards'))).map((b) => b.id),
+      ).toEqual([otherBoardId]);
+      expect((await server.admin.get(`/api/boards/${otherBoardId}/requesters`)).status).toBe(200);
       // The flag as the board's members read it.
       const evaluated = await viewer.ok(
         viewer.get<{ flags: Record<string, boolean> }>(`/api/flags/evaluated?boardId=${boardId}`),
@@ -192,6 +244,16 @@ describe('the service desk behind its flag', () => {
     } finally {
       await setFlag(null);
     }
+    // On again: the requester finds the portal as they left it, the team its requesters.
+    expect((await requester.ok(requester.get<PortalBoard[]>('/api/portal/boards'))).map((b) => b.id)).toEqual(
+      [boardId],
+    );
+    const mine = await requester.ok(requester.get<PortalRequest[]>(`/api/portal/boards/${boardId}/requests`));
+    expect(mine.map((r) => r.id)).toContain(ids.requestId);
+    const requesters = await server.admin.ok(
+      server.admin.get<{ userId: string }[]>(`/api/boards/${boardId}/requesters`),
+    );
+    expect(requesters.map((r) => r.userId)).toContain(requester.userId);
   });
 
   it('on (the default): no route answers as flag-off, none fails, and the reads answer 200', async () => {

@@ -43,7 +43,7 @@ export const FLAG_CATALOGUE: readonly FlagDefinition[] = [
   {
     key: 'service-desk',
     description:
-      'The service desk: SLA clocks and settings, on-call (who is on duty, rotas, escalations, alert noise), problems and known errors, major incidents. Off hides and refuses them; clocks and escalations keep running',
+      'The service desk: SLA clocks and settings, on-call (who is on duty, rotas, escalations, alert noise), problems and known errors, major incidents, the request portal. Off hides and refuses them; clocks and escalations keep running, mailed requests still arrive',
     type: 'boolean',
     defaultValue: true,
   },

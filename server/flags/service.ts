@@ -156,10 +156,14 @@ export class FlagService {
    * that is off answers as if it were not there. A board the actor cannot see is left to the
    * feature's own access check.
    */
-  async requireEnabled(actor: Actor, boardId: string, key: string, feature: string): Promise<void> {
+  /** Whether a boolean flag (default on) is on for the actor on a board. */
+  async enabled(actor: Actor, boardId: string, key: string): Promise<boolean> {
     const role = await roleOnBoard(this.db, actor, boardId);
-    const on = await this.#client.getBooleanValue(key, true, this.#context(actor, boardId, role));
-    if (!on) {
+    return this.#client.getBooleanValue(key, true, this.#context(actor, boardId, role));
+  }
+
+  async requireEnabled(actor: Actor, boardId: string, key: string, feature: string): Promise<void> {
+    if (!(await this.enabled(actor, boardId, key))) {
       throw new AppError('NOT_FOUND', `${feature} are turned off on this board (feature flag "${key}")`, {
         flag: key,
       });

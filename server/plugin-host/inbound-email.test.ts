@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FormFixture, multipartBody } from '../../plugins/inbound-email/fixtures/form.ts';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import type { Card, Snapshot } from '../../protocol/model.ts';
 import type { InstallationWithSecret } from '../../protocol/plugin.ts';
 import { eventually, memberWithRole, startServer, type TestServer } from '../../test/harness.ts';
@@ -141,6 +142,28 @@ describe('a mail through Mailgun', () => {
     const log = await processed(board.id, inst.id, 1);
     expect(log).toHaveLength(1);
     expect(await requests(board.id)).toHaveLength(1);
+  });
+
+  it('with the service-desk flag off for the board, still files the request, as alerts still raise incidents', async () => {
+    // The flag hides the service desk's screens (the portal among them); machine input keeps landing
+    // on the board (SLA clocks and escalations run too), so no customer mail is lost while it is off.
+    const { board, inst } = await mailDesk('Service desk off');
+    const setFlag = (value: boolean | null) =>
+      server.admin.ok(
+        server.admin.put(`/api/flags/${SERVICE_DESK_FLAG}/overrides`, {
+          boardId: board.id,
+          value,
+          reason: 'test',
+        }),
+      );
+    await setFlag(false);
+    try {
+      expect(await mailgun(inst)).toMatchObject({ status: 202, body: { status: 'queued' } });
+      await processed(board.id, inst.id, 1);
+      expect(await requests(board.id)).toMatchObject([{ type: 'service_request' }]);
+    } finally {
+      await setFlag(null);
+    }
   });
 
   it('refuses a wrong signature and a stale timestamp with 401, and logs both', async () => {

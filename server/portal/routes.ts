@@ -1,8 +1,11 @@
 /**
  * Request portal routes. /api/portal/… is the requester's side (only their own requests, each a 404
  * when it is not theirs); /api/boards/:boardId/requesters is the team's (who may use the portal).
+ * The portal is part of the service desk: with the `service-desk` flag off for a board, every route
+ * on that board answers 404 naming the flag, and the board leaves the caller's list of portals.
  */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { SERVICE_DESK_FLAG } from '../../protocol/flags.ts';
 import { ErrorSchema, Uuid } from '../../protocol/model.ts';
 import {
   AddRequesterBody,
@@ -17,6 +20,8 @@ import {
   RequesterSchema,
 } from '../../protocol/portal.ts';
 import { actor } from '../auth/http.ts';
+import { flagGate } from '../flags/gate.ts';
+import type { FlagService } from '../flags/service.ts';
 import type { PortalService } from './service.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -25,7 +30,15 @@ const RequestParams = Type.Object({ boardId: Uuid, requestId: Uuid });
 const tags = ['portal'];
 const requests = '/api/portal/boards/:boardId/requests';
 
-export const portalRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> = async (app, { portal }) => {
+export const portalRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService; flags: FlagService }> = async (
+  app,
+  { portal, flags },
+) => {
+  const gate = flagGate(flags, SERVICE_DESK_FLAG, 'service-desk features');
+  // Every route but the list of portals names a board: those are gated on its flag.
+  app.addHook('preHandler', async (req) => {
+    if ((req.params as { boardId?: string }).boardId) await gate(req);
+  });
   app.get(
     '/api/portal/boards',
     {
@@ -35,7 +48,11 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> 
         response: { 200: Type.Array(PortalBoardSchema), ...errors },
       },
     },
-    async (req) => portal.boards(actor(req)),
+    async (req) => {
+      const mine = await portal.boards(actor(req));
+      const on = await Promise.all(mine.map((b) => flags.enabled(actor(req), b.id, SERVICE_DESK_FLAG)));
+      return mine.filter((_b, i) => on[i]);
+    },
   );
   app.get(
     '/api/portal/boards/:boardId',

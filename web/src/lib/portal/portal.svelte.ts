@@ -2,7 +2,10 @@
  * A requester's portal on one board: their requests and the one open, kept live. The server sends a
  * `portal:changed` frame to the requester's own sockets when the team changes one of their requests;
  * the portal then fetches it again (and everything after a reconnect, when frames may have been missed).
+ * The portal is part of the service desk: when the board's `service-desk` flag is off (the server's
+ * 404 names it), the portal says so instead of failing.
  */
+import { SERVICE_DESK_FLAG } from '../../../../protocol/flags.ts';
 import type {
   PortalBoard,
   PortalRequest,
@@ -10,7 +13,7 @@ import type {
   RequestStatus,
   RequestType,
 } from '../../../../protocol/portal.ts';
-import type { Api } from '../api.ts';
+import { type Api, ApiError } from '../api.ts';
 import { type BoardSocket, connectBoardSocket } from '../socket.ts';
 import * as portalApi from './api.ts';
 
@@ -33,6 +36,8 @@ export class Portal {
   requests = $state.raw<PortalRequest[]>([]);
   detail = $state.raw<PortalRequestDetail | null>(null);
   loadError = $state<string | null>(null);
+  /** the service desk is switched off for this board (until it is on again and the page reloads) */
+  switchedOff = $state(false);
   #selected: string | null = null;
   #socket: BoardSocket | null = null;
 
@@ -48,13 +53,17 @@ export class Portal {
         portalApi.myRequests(this.api, this.boardId),
       ]);
     } catch (err) {
-      this.loadError = err instanceof Error ? err.message : String(err);
+      if (!this.#noteSwitchedOff(err)) this.loadError = err instanceof Error ? err.message : String(err);
       return;
     }
     const socket = connectBoardSocket();
     this.#socket = socket;
     socket.on('portal:changed', (frame) => {
       if (frame.boardId === this.boardId) this.refresh(frame.requestId).catch(() => {});
+    });
+    // An administrator may have switched the service desk off: the server's answer says so.
+    socket.on('flags:changed', () => {
+      this.refresh(null).catch((err: unknown) => this.#noteSwitchedOff(err));
     });
     // A reconnect may have missed frames: read everything again.
     socket.io.on('reconnect', () => {
@@ -82,7 +91,7 @@ export class Portal {
     title: string;
     description: string;
   }): Promise<PortalRequest> {
-    const created = await portalApi.fileRequest(this.api, this.boardId, input);
+    const created = await this.#watch(portalApi.fileRequest(this.api, this.boardId, input));
     this.requests = [created, ...this.requests.filter((r) => r.id !== created.id)];
     return created;
   }
@@ -90,14 +99,14 @@ export class Portal {
   async comment(body: string): Promise<void> {
     const id = this.#selected;
     if (!id) return;
-    await portalApi.commentOn(this.api, this.boardId, id, body);
+    await this.#watch(portalApi.commentOn(this.api, this.boardId, id, body));
     await this.refresh(id);
   }
 
   async rate(rating: number, comment: string): Promise<void> {
     const id = this.#selected;
     if (!id) return;
-    const rated = await portalApi.rate(this.api, this.boardId, id, { rating, comment });
+    const rated = await this.#watch(portalApi.rate(this.api, this.boardId, id, { rating, comment }));
     this.#replace(rated);
     await this.refresh(id);
   }
@@ -119,6 +128,25 @@ export class Portal {
     }
     this.#replace(detail.request);
     if (this.#selected === requestId) this.detail = detail;
+  }
+
+  /** True (and the portal switched off) when the error is the server saying the service desk is off. */
+  #noteSwitchedOff(err: unknown): boolean {
+    const off = err instanceof ApiError && err.status === 404 && err.body.flag === SERVICE_DESK_FLAG;
+    if (off) {
+      this.switchedOff = true;
+      this.stop();
+    }
+    return off;
+  }
+
+  async #watch<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      this.#noteSwitchedOff(err);
+      throw err;
+    }
   }
 
   #replace(request: PortalRequest): void {

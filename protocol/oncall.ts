@@ -51,13 +51,16 @@ export const RegionalShiftSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The most regions a follow-the-sun rota hands off between (the rota editor offers no more). */
+export const MAX_SUN_REGIONS = 6;
 export const FollowTheSunPatternSchema = Type.Object(
   {
     kind: Type.Literal('follow_the_sun'),
-    shifts: Type.Array(RegionalShiftSchema, { minItems: 1, maxItems: 6 }),
+    shifts: Type.Array(RegionalShiftSchema, { minItems: 1, maxItems: MAX_SUN_REGIONS }),
   },
   { additionalProperties: false },
 );
+export type RegionalShift = Static<typeof RegionalShiftSchema>;
 export const ShiftPatternSchema = Type.Union([
   WeeklyPatternSchema,
   CustomPatternSchema,

@@ -104,6 +104,20 @@ describe('rotas', () => {
       }),
     );
     expect([overlap.status, overlap.body.field]).toEqual([400, 'pattern.shifts[1]']);
+    // A schema error inside a follow-the-sun region names that region's field, not another pattern's.
+    const region = (over: object) => ({
+      name: 'Sydney',
+      zone: 'Australia/Sydney',
+      start: '09:00',
+      end: '16:00',
+      members: [ada.userId],
+      ...over,
+    });
+    const sun = (shifts: unknown[]) => bad(weekly({ pattern: { kind: 'follow_the_sun', shifts } }));
+    const empty = await sun([region({}), region({ name: 'London', members: [] })]);
+    expect([empty.status, empty.body.field]).toEqual([400, 'pattern.shifts.1.members']);
+    const late = await sun([region({}), region({}), region({ end: '25:00' })]);
+    expect([late.status, late.body.field]).toEqual([400, 'pattern.shifts.2.end']);
     const time = await bad(
       weekly({ pattern: { kind: 'weekly', zone: 'UTC', handoffWeekday: 1, handoffTime: '25:00' } }),
     );

@@ -109,14 +109,32 @@ export function registerInputGuard(app: FastifyInstance): void {
   });
 }
 
-function validationField(err: FastifyError): string {
-  const v = err.validation?.[0];
-  if (!v) return err.validationContext ?? 'body';
+/** A schema error's field path: the instance path plus a missing or unknown property's name. */
+const errorField = (v: NonNullable<FastifyError['validation']>[number]): string => {
   const params = v.params as Record<string, unknown>;
   const leaf =
     (params.missingProperty as string | undefined) ?? (params.additionalProperty as string | undefined) ?? '';
-  const path = [v.instancePath.replace(/^\//, '').replaceAll('/', '.'), leaf].filter(Boolean).join('.');
-  return path || (err.validationContext ?? 'body');
+  return [v.instancePath.replace(/^\//, '').replaceAll('/', '.'), leaf].filter(Boolean).join('.');
+};
+
+/**
+ * The error to report. One schema stops at its first error, but a union (anyOf) lists one per branch:
+ * the deepest names the field the sender meant (a follow-the-sun region with no members is
+ * `pattern.shifts.1.members`, not the weekly branch's `pattern.zone`); on a tie the first wins.
+ */
+function reportedError(err: FastifyError) {
+  const errors = (err.validation ?? []).filter((v) => v.keyword !== 'anyOf');
+  const depth = (v: (typeof errors)[number]) => errorField(v).split('.').length;
+  return errors.reduce<(typeof errors)[number] | undefined>(
+    (best, v) => (best && depth(best) >= depth(v) ? best : v),
+    undefined,
+  );
+}
+
+function validationField(err: FastifyError): string {
+  const v = reportedError(err);
+  if (!v) return err.validationContext ?? 'body';
+  return errorField(v) || (err.validationContext ?? 'body');
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -128,7 +146,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err.validation) {
       const field = validationField(err);
-      const v = err.validation[0];
+      const v = reportedError(err);
       const params = (v?.params ?? {}) as Record<string, unknown>;
       const why = params.additionalProperty
         ? 'is not a known field'

@@ -151,17 +151,17 @@ export class FlagService {
     return { boardId, role, flags };
   }
 
-  /**
-   * Refuses (404, naming the flag) when a boolean flag is off for the actor on the board. A feature
-   * that is off answers as if it were not there. A board the actor cannot see is left to the
-   * feature's own access check.
-   */
   /** Whether a boolean flag (default on) is on for the actor on a board. */
   async enabled(actor: Actor, boardId: string, key: string): Promise<boolean> {
     const role = await roleOnBoard(this.db, actor, boardId);
     return this.#client.getBooleanValue(key, true, this.#context(actor, boardId, role));
   }
 
+  /**
+   * Refuses (404, naming the flag) when a boolean flag is off for the actor on the board. A feature
+   * that is off answers as if it were not there. A board the actor cannot see is left to the
+   * feature's own access check.
+   */
   async requireEnabled(actor: Actor, boardId: string, key: string, feature: string): Promise<void> {
     if (!(await this.enabled(actor, boardId, key))) {
       throw new AppError('NOT_FOUND', `${feature} are turned off on this board (feature flag "${key}")`, {

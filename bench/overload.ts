@@ -6,6 +6,10 @@
  * (bench/flood.ts) and the quiet mover runs in a process of its own (bench/mover.ts), so its timings
  * are not delayed by the bench's own sending and receiving. The goals (issue 14): ≥ 99% answered
  * within 1 s, accepted ≥ 80% of the sustained maximum, B's p99 within 2x of its unloaded figure.
+ *
+ * Between the two, B is also timed while A is offered exactly its sustained maximum: full load with
+ * no overload. That control tells what overload handling adds from what the load alone costs B
+ * on the same cores.
  */
 import { Worker } from 'node:worker_threads';
 import type { FloodResult, FloodSetup } from './flood.ts';
@@ -31,11 +35,17 @@ export interface OverloadResult {
   'ack p50 ms': number;
   'ack p99 ms': number;
   'quiet p99 unloaded ms': number;
+  'quiet p99 at sustained max ms': number;
   'quiet p99 loaded ms': number;
   'quiet p99 ratio': number;
+  /** B at the sustained maximum against B unloaded: what the load alone costs */
+  'quiet p99 ratio at sustained max': number;
+  /** B under overload against B at the sustained maximum: what overload adds */
+  'quiet p99 overload vs sustained': number;
   'quiet mover': string;
   /** cores used by the server, its PostgreSQL, the bench, and the rest of the machine */
   'CPU unloaded, cores': string;
+  'CPU at sustained max, cores': string;
   'CPU loaded, cores': string;
   goals: string;
 }
@@ -78,6 +88,17 @@ export async function overload(
     let t0 = performance.now();
     const unloaded = summarise(await quietMover.run(seconds));
     const cpuUnloaded = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
+
+    // The control: A at its sustained maximum, B timed meanwhile; then A's queue drains.
+    const controlDone = nextMessage<{ result: FloodResult }>(flood.worker);
+    flood.worker.postMessage({ rate: sustainedMax, seconds });
+    cpu0 = cpuByRole(serverPid);
+    t0 = performance.now();
+    const atMax = summarise(await quietMover.run(seconds));
+    const cpuAtMax = cpuShares(cpu0, cpuByRole(serverPid), performance.now() - t0);
+    await controlDone;
+    await nextMessage<{ drained: boolean }>(flood.worker);
+    await sleep(1500);
 
     await pool.collect();
     const rate = 3 * sustainedMax;
@@ -125,10 +146,14 @@ export async function overload(
       'ack p50 ms': round(answers.p50),
       'ack p99 ms': round(answers.p99),
       'quiet p99 unloaded ms': round(unloaded.p99),
+      'quiet p99 at sustained max ms': round(atMax.p99),
       'quiet p99 loaded ms': round(quietLoaded.p99),
       'quiet p99 ratio': round(ratio, 2),
+      'quiet p99 ratio at sustained max': round(atMax.p99 / unloaded.p99, 2),
+      'quiet p99 overload vs sustained': round(quietLoaded.p99 / atMax.p99, 2),
       'quiet mover': moverKind,
       'CPU unloaded, cores': JSON.stringify(cpuUnloaded),
+      'CPU at sustained max, cores': JSON.stringify(cpuAtMax),
       'CPU loaded, cores': JSON.stringify(cpuLoaded),
       goals,
     };

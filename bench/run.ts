@@ -7,7 +7,10 @@
  * BENCH_PARTS (default all: baseline,moves,overload,load,reports,outcomes,service,scale,sla,webhooks) picks parts, e.g. BENCH_PARTS=baseline,moves;
  * sla's sizes: BENCH_SLA_CLOCKS, BENCH_SLA_DUE, BENCH_SLA_SECONDS (bench/sla.ts);
  * scale's sizes: BENCH_SCALE_CLIENTS, BENCH_SCALE_USERS, BENCH_SCALE_OPENS, BENCH_SCALE_CARDS (bench/scale.ts);
- * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first);
+ * overload offers 3x the highest rate the moves part sustained (with no moves part, it ramps first;
+ * BENCH_OVERLOAD_BASE=<moves/s> skips that ramp and takes the given rate as the sustained maximum,
+ * so that runs compare at the same load: the ramp's steps double, and so does the offered rate when
+ * one more step passes);
  * BENCH_REPORT_EVENTS (default 1000000) sets the reports part's big board;
  * BENCH_OUTCOME_RELEASES (default 200) and BENCH_OUTCOME_INCIDENTS (default 200000) the outcomes part's;
  * BENCH_SERVICE_INCIDENTS (default 100000) the service report part's;
@@ -160,10 +163,18 @@ async function main() {
     }
 
     if (parts.has('overload')) {
+      const base = Number(process.env.BENCH_OVERLOAD_BASE ?? 0);
       if (!moves) {
         const boardId = await createBoard('Moves');
         moves = { boardId, cardIds: await seedCards(databaseUrl, boardId, 2000) };
         await boardMoves(baseUrl, cookie, moves.boardId, moves.cardIds, clients, [50], 2, false);
+      }
+      if (base > 0) {
+        sustainedMax = base;
+        console.log(
+          `\n(BENCH_OVERLOAD_BASE: the overload part takes ${base} moves/s as the sustained maximum)`,
+        );
+      } else if (sustainedMax === undefined) {
         const ramp = await boardMoves(
           baseUrl,
           cookie,

@@ -6,13 +6,10 @@
  * the three regions fit the screen.
  */
 import type { Locator, Page } from '@playwright/test';
-import type { Board } from '../protocol/model.ts';
-import type { Rota } from '../protocol/oncall.ts';
 import { expect, type Person, type Team, test } from './fixtures.ts';
+import { oncallCrew, openRotaDialog, rotasOf, SERVER, SHOTS } from './oncall-crew.ts';
 
 test.beforeEach(() => test.setTimeout(180_000));
-const SERVER = { timeout: 30_000 };
-const SHOTS = 'test-results/shots/oncallui';
 
 interface Region {
   name: string;
@@ -65,20 +62,13 @@ function regionsOnNow(now: Date): { regions: Region[]; onNow: number } {
 }
 
 async function seed(team: Team) {
-  const ada = await team.person('Ada Lead');
-  const bob = await team.person('Bob Dev');
-  const cy = await team.person('Cy Night');
-  const board = await team.board(`Follow the sun ${Date.now()}`, [ada, bob, cy]);
-  await team.role(board, ada, 'maintenance');
+  const { people, board } = await oncallCrew(team, 'Follow the sun', ['Ada Lead', 'Bob Dev', 'Cy Night']);
+  const [ada, bob, cy] = people as [Person, Person, Person];
   return { ada, bob, cy, board };
 }
 
-const rotasOf = (team: Team, board: Board) =>
-  team.admin.send<Rota[]>('GET', `/api/boards/${board.id}/oncall/rotas`);
-
 async function openFollowTheSun(page: Page) {
-  await page.getByRole('button', { name: 'On call' }).click();
-  const dialog = page.getByTestId('rota-dialog');
+  const dialog = await openRotaDialog(page);
   await dialog
     .getByRole('form', { name: 'New weekly rota' })
     .getByLabel('Shift pattern')

@@ -7,28 +7,16 @@
 import type { Page } from '@playwright/test';
 import type { Board } from '../protocol/model.ts';
 import type { Policy, Rota, ServiceHistory } from '../protocol/oncall.ts';
-import { expect, type Team, test } from './fixtures.ts';
+import { expect, type Person, type Team, test } from './fixtures.ts';
+import { oncallCrew, openRotaDialog, SERVER, SHOTS, weeklyRota } from './oncall-crew.ts';
 
 test.beforeEach(() => test.setTimeout(180_000));
-const SERVER = { timeout: 30_000 };
-const SHOTS = 'test-results/shots/oncallui';
 
 async function seed(team: Team) {
-  const ada = await team.person('Ada Lead');
-  const bob = await team.person('Bob Dev');
-  const board = await team.board(`On-call settings ${Date.now()}`, [ada, bob]);
-  await team.role(board, ada, 'maintenance');
+  const { people, board } = await oncallCrew(team, 'On-call settings', ['Ada Lead', 'Bob Dev']);
+  const [ada, bob] = people as [Person, Person];
   // Weekly, rotating between AMS and development, started four Mondays back: both have served.
-  const start = new Date();
-  start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7) - 28);
-  const rota = await team.admin.send<{ id: string }>('POST', `/api/boards/${board.id}/oncall/rotas`, {
-    name: 'AMS weekly',
-    duty: 'ams',
-    rotation: true,
-    members: [ada.id, bob.id],
-    pattern: { kind: 'weekly', zone: 'Europe/London', handoffWeekday: 1, handoffTime: '09:00' },
-    startDate: start.toISOString().slice(0, 10),
-  });
+  const rota = await weeklyRota(team, board, [ada, bob], { rotation: true });
   const policy = await team.admin.send<Policy>('POST', `/api/boards/${board.id}/oncall/policies`, {
     name: 'Critical incidents',
     priorities: ['critical'],
@@ -41,8 +29,7 @@ async function seed(team: Team) {
 }
 
 async function openDialog(page: Page) {
-  await page.getByRole('button', { name: 'On call' }).click();
-  const dialog = page.getByTestId('rota-dialog');
+  const dialog = await openRotaDialog(page);
   await expect(dialog.getByTestId('policy')).toHaveCount(1, SERVER);
   return dialog;
 }

@@ -17,6 +17,9 @@ export const listRotas = (api: Api, boardId: string) =>
   api.request<Rota[]>('GET', `/api/boards/${boardId}/oncall/rotas`);
 export const createRota = (api: Api, boardId: string, input: RotaInput) =>
   api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas`, input);
+/** Replaces the rota's name, members and pattern; its overrides and swaps stay. */
+export const updateRota = (api: Api, boardId: string, rotaId: string, input: RotaInput) =>
+  api.request<Rota>('PUT', `/api/boards/${boardId}/oncall/rotas/${rotaId}`, input);
 export const addCover = (api: Api, boardId: string, rotaId: string, input: CoverInput) =>
   api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas/${rotaId}/covers`, input);
 export const acknowledge = (api: Api, boardId: string, cardId: string) =>

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { RotaInput } from '../../../../protocol/oncall.ts';
+import { formMembers, formToInput, newRotaForm, newRotaStart, rotaToForm } from './rota-form.ts';
+
+const ADA = '11111111-1111-4111-8111-111111111111';
+const BOB = '22222222-2222-4222-8222-222222222222';
+const CY = '33333333-3333-4333-8333-333333333333';
+const START = '2026-01-05';
+
+/** A rota as the server lists it, from the body that made it. */
+const listed = (input: RotaInput) => ({ ...input, rotation: input.rotation ?? false });
+const blank = () => newRotaForm('Europe/Amsterdam');
+
+const weekly: RotaInput = {
+  name: 'AMS weekly',
+  duty: 'ams',
+  rotation: true,
+  members: [BOB, ADA],
+  pattern: { kind: 'weekly', zone: 'Europe/London', handoffWeekday: 3, handoffTime: '17:30' },
+  startDate: START,
+};
+const custom: RotaInput = {
+  name: 'Day and night',
+  duty: 'development',
+  rotation: false,
+  members: [ADA, BOB, CY],
+  pattern: { kind: 'custom', zone: 'Europe/Berlin', startTime: '07:00', shiftHours: [12, 8.5, 3.5] },
+  startDate: START,
+};
+const followTheSun: RotaInput = {
+  name: 'Round the world',
+  duty: 'ams',
+  rotation: false,
+  members: [ADA, CY, BOB],
+  pattern: {
+    kind: 'follow_the_sun',
+    shifts: [
+      { name: 'Sydney', zone: 'Australia/Sydney', start: '09:00', end: '16:00', members: [ADA] },
+      { name: 'London', zone: 'Europe/London', start: '07:00', end: '13:00', members: [CY, ADA] },
+      { name: 'New York', zone: 'America/New_York', start: '09:00', end: '17:00', members: [BOB] },
+    ],
+  },
+  startDate: START,
+};
+
+describe('editing a rota in the form', () => {
+  it.each([
+    ['weekly', weekly],
+    ['custom', custom],
+    ['follow-the-sun', followTheSun],
+  ])('turns a %s rota into form values and back unchanged, its start date kept', (_, input) => {
+    expect(formToInput(rotaToForm(listed(input), blank()), START)).toEqual(input);
+  });
+
+  it('fills the fields of the rota’s pattern and keeps the defaults of the others', () => {
+    const form = rotaToForm(listed(weekly), blank());
+    expect(form).toMatchObject({ kind: 'weekly', zone: 'Europe/London', weekday: 3, time: '17:30' });
+    expect(form.shiftHours).toBe(blank().shiftHours);
+    expect(form.regions).toEqual(blank().regions);
+    expect(rotaToForm(listed(custom), blank())).toMatchObject({
+      startTime: '07:00',
+      shiftHours: '12, 8.5, 3.5',
+    });
+    expect(rotaToForm(listed(followTheSun), blank()).zone).toBe('Europe/Amsterdam');
+  });
+
+  it('never changes the listed rota while its form is edited', () => {
+    const rota = structuredClone(listed(followTheSun));
+    const form = rotaToForm(rota, blank());
+    form.members.push(BOB);
+    form.regions[0]!.members.push(BOB);
+    form.regions[1]!.name = 'Dublin';
+    expect(rota).toEqual(listed(followTheSun));
+  });
+
+  it('edits what a user changes: a new name, hand-off time and member', () => {
+    const form = rotaToForm(listed(weekly), blank());
+    form.name = 'AMS weekly (EU)';
+    form.time = '10:15';
+    form.members.push(CY);
+    expect(formToInput(form, START)).toEqual({
+      ...weekly,
+      name: 'AMS weekly (EU)',
+      members: [BOB, ADA, CY],
+      pattern: { ...weekly.pattern, handoffTime: '10:15' },
+    });
+  });
+});
+
+describe('a new rota', () => {
+  it('starts as a weekly rota in the browser’s zone with nobody on it yet', () => {
+    const form = blank();
+    expect(form).toMatchObject({ kind: 'weekly', zone: 'Europe/Amsterdam', members: [], duty: 'ams' });
+    expect(formToInput(form, START).pattern).toEqual({
+      kind: 'weekly',
+      zone: 'Europe/Amsterdam',
+      handoffWeekday: 1,
+      handoffTime: '09:00',
+    });
+  });
+
+  it('takes follow-the-sun members from its regions, each once', () => {
+    const form = { ...blank(), kind: 'follow_the_sun' as const, members: [CY] };
+    form.regions[0]!.members = [ADA, BOB];
+    form.regions[1]!.members = [BOB];
+    expect(formMembers(form)).toEqual([ADA, BOB]);
+    expect(formToInput(form, START).members).toEqual([ADA, BOB]);
+  });
+
+  it('starts a week back', () => {
+    expect(newRotaStart(new Date('2026-03-10T08:00:00Z'))).toBe('2026-03-03');
+  });
+});

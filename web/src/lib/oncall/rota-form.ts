@@ -1,0 +1,115 @@
+/**
+ * The rota editor's form values: a new rota's defaults, an existing rota as form values (to edit it)
+ * and the form back as the body the server takes. Pure, so the round trip is tested without a page.
+ */
+import type { RegionalShift, Rota, RotaInput } from '../../../../protocol/oncall.ts';
+import { parseShiftHours } from './rota-pattern.ts';
+import { sunMembers } from './sun-regions.ts';
+
+export type PatternKind = RotaInput['pattern']['kind'];
+
+/**
+ * Every field of the form, whichever pattern is chosen: switching the pattern back and forth keeps
+ * what was typed for the other one. Shift lengths are kept as typed ("12, 12").
+ */
+export interface RotaForm {
+  name: string;
+  duty: RotaInput['duty'];
+  rotation: boolean;
+  kind: PatternKind;
+  /** weekly and custom */
+  zone: string;
+  members: string[];
+  /** weekly: ISO weekday 1–7 and local time of the hand-off */
+  weekday: number;
+  time: string;
+  /** custom */
+  startTime: string;
+  shiftHours: string;
+  /** follow the sun */
+  regions: RegionalShift[];
+}
+
+/** A new rota's values, its zone the browser's. */
+export function newRotaForm(zone: string): RotaForm {
+  return {
+    name: 'AMS on call',
+    duty: 'ams',
+    rotation: false,
+    kind: 'weekly',
+    zone,
+    members: [],
+    weekday: 1,
+    time: '09:00',
+    startTime: '08:00',
+    shiftHours: '12, 12',
+    // defaults that never overlap, whichever side of the two countries' clock changes
+    regions: [
+      { name: 'Europe', zone: 'Europe/London', start: '07:00', end: '15:00', members: [] },
+      { name: 'Americas', zone: 'America/Los_Angeles', start: '08:00', end: '16:00', members: [] },
+    ],
+  };
+}
+
+const copyRegions = (regions: readonly RegionalShift[]): RegionalShift[] =>
+  regions.map((r) => ({ ...r, members: [...r.members] }));
+
+/**
+ * An existing rota as form values. The fields its pattern does not use keep `base`'s values, so
+ * switching its pattern while editing starts from the usual defaults. Copies throughout: editing
+ * the form never changes the rota in the list.
+ */
+export function rotaToForm(
+  rota: Pick<Rota, 'name' | 'duty' | 'rotation' | 'members' | 'pattern'>,
+  base: RotaForm,
+): RotaForm {
+  const form: RotaForm = {
+    ...base,
+    name: rota.name,
+    duty: rota.duty,
+    rotation: rota.rotation,
+    kind: rota.pattern.kind,
+    members: [...rota.members],
+    regions: copyRegions(base.regions),
+  };
+  const p = rota.pattern;
+  switch (p.kind) {
+    case 'weekly':
+      return { ...form, zone: p.zone, weekday: p.handoffWeekday, time: p.handoffTime };
+    case 'custom':
+      return { ...form, zone: p.zone, startTime: p.startTime, shiftHours: p.shiftHours.join(', ') };
+    case 'follow_the_sun':
+      return { ...form, regions: copyRegions(p.shifts) };
+  }
+}
+
+/** The members the rota will have: follow the sun, everyone in one of its regions. */
+export const formMembers = (form: RotaForm): string[] =>
+  form.kind === 'follow_the_sun' ? sunMembers(form.regions) : form.members;
+
+/** The body to send; `startDate` is the rota's own when editing (its shifts count from it). */
+export function formToInput(form: RotaForm, startDate: string): RotaInput {
+  const pattern: RotaInput['pattern'] =
+    form.kind === 'weekly'
+      ? { kind: 'weekly', zone: form.zone, handoffWeekday: form.weekday, handoffTime: form.time }
+      : form.kind === 'custom'
+        ? {
+            kind: 'custom',
+            zone: form.zone,
+            startTime: form.startTime,
+            shiftHours: parseShiftHours(form.shiftHours),
+          }
+        : { kind: 'follow_the_sun', shifts: copyRegions(form.regions) };
+  return {
+    name: form.name,
+    duty: form.duty,
+    rotation: form.rotation,
+    members: [...formMembers(form)],
+    pattern,
+    startDate,
+  };
+}
+
+/** A new rota starts a week back: its latest hand-off has passed, so someone is on duty from now on. */
+export const newRotaStart = (now: Date): string =>
+  new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);

@@ -14,11 +14,14 @@ import { oncallCrew, openRotaDialog, rotasOf, SERVER, SHOTS, weeklyRota } from '
 test.beforeEach(() => test.setTimeout(180_000));
 const PHONE = { width: 390, height: 844 };
 
-/** Ada manages on-call; Bob and Cy are developers. AMS weekly: Ada then Bob, Bob covers tomorrow. */
+/**
+ * Ada manages on-call; Bob and Cy are developers. AMS weekly: Bob then Ada (not the board's order of
+ * people, so that a save that sorted them would show), Bob covers tomorrow.
+ */
 async function seed(team: Team) {
   const { people, board } = await oncallCrew(team, 'Rota edit', ['Ada Lead', 'Bob Dev', 'Cy Night']);
   const [ada, bob, cy] = people as [Person, Person, Person];
-  const rota = await weeklyRota(team, board, [ada, bob]);
+  const rota = await weeklyRota(team, board, [bob, ada]);
   const day = 86_400_000;
   const withOverride = await team.admin.send<Rota>(
     'POST',
@@ -52,7 +55,7 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
   const page = await openBoardAs(ada, board);
   const dialog = await openRotaDialog(page);
   const listed = dialog.getByTestId('rota').filter({ hasText: 'AMS weekly' });
-  await expect(listed).toContainText('(weekly, Monday 09:00 Europe/London) — Ada Lead → Bob Dev', SERVER);
+  await expect(listed).toContainText('(weekly, Monday 09:00 Europe/London) — Bob Dev → Ada Lead', SERVER);
 
   // Cancel leaves the rota alone and the form back at a new rota.
   await listed.getByRole('button', { name: 'Edit rota AMS weekly' }).click();
@@ -87,8 +90,12 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
   await page.mouse.click(box.x + 14, box.y + box.height / 2);
   await page.keyboard.type('1015');
   await expect(time).toHaveValue('10:15');
+  // The boxes show each person's turn; a new pick takes the last turn.
+  await expect(form.getByText('Bob Dev')).toContainText('#1');
+  await expect(form.getByText('Ada Lead')).toContainText('#2');
   await form.getByText('Cy Night').click();
   await expect(form.getByLabel('Cy Night')).toBeChecked();
+  await expect(form.getByText('Cy Night')).toContainText('#3');
   // The heading keeps the name the rota has until it is saved.
   await expect(form.getByRole('heading', { name: 'Edit rota AMS weekly' })).toBeVisible();
   await expect(listed).toHaveAttribute('class', /editing/);
@@ -101,7 +108,7 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
   await expect(page.getByText('Rota AMS weekly (EU) saved')).toBeVisible(SERVER);
   const edited = dialog.getByTestId('rota').filter({ hasText: 'AMS weekly (EU)' });
   await expect(edited).toContainText(
-    '(weekly, Monday 10:15 Europe/London) — Ada Lead → Bob Dev → Cy Night',
+    '(weekly, Monday 10:15 Europe/London) — Bob Dev → Ada Lead → Cy Night',
     SERVER,
   );
   await expect(edited.getByTestId('rota-cover')).toContainText('override: Bob Dev');
@@ -115,7 +122,7 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
     name: 'AMS weekly (EU)',
     duty: 'ams',
     rotation: false,
-    members: [ada.id, bob.id, cy.id],
+    members: [bob.id, ada.id, cy.id],
     pattern: { kind: 'weekly', zone: 'Europe/London', handoffWeekday: 1, handoffTime: '10:15' },
     startDate: rota.startDate,
   });
@@ -185,13 +192,13 @@ test('custom and follow-the-sun rotas open with their own fields filled in', asy
   const saved = await rotaOf(team, board, sun);
   expect(saved.duty).toBe('development');
   expect(saved.startDate).toBe('2026-01-05');
-  // a ticked person joins the region in the board's order of people (the checkboxes' order)
-  expect(saved.members).toEqual([ada.id, bob.id, cy.id]);
+  // a ticked person takes the region's last turn; the rota's members are the regions' people
+  expect(saved.members).toEqual([ada.id, cy.id, bob.id]);
   expect(saved.pattern).toEqual({
     kind: 'follow_the_sun',
     shifts: [
       { name: 'Sydney', zone: 'Australia/Sydney', start: '09:00', end: '16:00', members: [ada.id] },
-      { name: 'London', zone: 'Europe/London', start: '07:00', end: '13:00', members: [bob.id, cy.id] },
+      { name: 'London', zone: 'Europe/London', start: '07:00', end: '13:00', members: [cy.id, bob.id] },
     ],
   });
 });
@@ -217,7 +224,8 @@ test('on a phone, a refused save shows why next to the Save button, in view', as
   await page.keyboard.type('Europe/Lundun');
   await page.keyboard.press('Enter');
   const refusal = dialog.getByRole('alert');
-  await expect(refusal).toContainText('unknown time zone Europe/Lundun', SERVER);
+  // named by the field's label, not the server's path (pattern.zone)
+  await expect(refusal).toHaveText('Time zone: unknown time zone Europe/Lundun', SERVER);
   await expect(refusal).toBeInViewport();
   await page.screenshot({ path: `${SHOTS}/rota-edit-390-refused-enter.png` });
 
@@ -229,7 +237,7 @@ test('on a phone, a refused save shows why next to the Save button, in view', as
   const answered = page.waitForResponse((r) => r.request().method() === 'PUT');
   await save.tap();
   expect((await answered).status()).toBe(400);
-  await expect(refusal).toContainText('unknown time zone Europe/Lundun');
+  await expect(refusal).toHaveText('Time zone: unknown time zone Europe/Lundun');
   await expect(refusal).toBeInViewport();
   await expect(save).toBeInViewport();
   // Still editing, and nothing changed on the server.

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RotaInput } from '../../../../protocol/oncall.ts';
-import { formMembers, formToInput, newRotaForm, newRotaStart, rotaToForm } from './rota-form.ts';
+import {
+  formMembers,
+  formToInput,
+  newRotaForm,
+  newRotaStart,
+  refusalText,
+  rotaToForm,
+  toggleInTurn,
+} from './rota-form.ts';
 
 const ADA = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';
@@ -109,5 +117,36 @@ describe('a new rota', () => {
 
   it('starts a week back', () => {
     expect(newRotaStart(new Date('2026-03-10T08:00:00Z'))).toBe('2026-03-03');
+  });
+});
+
+describe('members taken in turn', () => {
+  it('puts a new pick last and keeps the others in their places', () => {
+    expect(toggleInTurn(['bob', 'ada'], 'cy', true)).toEqual(['bob', 'ada', 'cy']);
+  });
+
+  it('takes an untick out and closes the gap', () => {
+    expect(toggleInTurn(['bob', 'ada', 'cy'], 'ada', false)).toEqual(['bob', 'cy']);
+  });
+
+  it('ticks a person once only, in the place they had', () => {
+    expect(toggleInTurn(['bob', 'ada'], 'bob', true)).toEqual(['bob', 'ada']);
+    expect(toggleInTurn(['bob'], 'cy', false)).toEqual(['bob']);
+  });
+});
+
+describe('a refusal as the form says it', () => {
+  it('names the field by its label, not the server’s path', () => {
+    expect(refusalText('pattern.zone', 'pattern.zone: unknown time zone Europe/Lundun')).toBe(
+      'Time zone: unknown time zone Europe/Lundun',
+    );
+    expect(refusalText('members[1]', 'members[1]: is not a member of the board')).toBe(
+      'Members: is not a member of the board',
+    );
+  });
+
+  it('leaves a message with no field, or a field the form does not show, as it is', () => {
+    expect(refusalText(undefined, 'the server is busy')).toBe('the server is busy');
+    expect(refusalText('startDate', 'startDate: must be a date')).toBe('startDate: must be a date');
   });
 });

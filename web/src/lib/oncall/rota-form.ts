@@ -83,6 +83,37 @@ export function rotaToForm(
   }
 }
 
+/**
+ * Ticks or unticks a person in a list whose order is the order of turns: a new pick goes last and
+ * the others keep their places, so ticking one more person never reshuffles who is on duty when.
+ */
+export function toggleInTurn(list: readonly string[], userId: string, on: boolean): string[] {
+  if (!on) return list.filter((id) => id !== userId);
+  return list.includes(userId) ? [...list] : [...list, userId];
+}
+
+/** The form's names for the rota fields the server may refuse (its region fields sit by each region). */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  members: 'Members',
+  'pattern.zone': 'Time zone',
+  'pattern.handoffWeekday': 'Hand-off day',
+  'pattern.handoffTime': 'Hand-off time',
+  'pattern.startTime': 'First shift starts',
+  'pattern.shiftHours': 'Shift lengths',
+};
+
+/**
+ * A refusal as the form says it: the server's message starts with the field's path
+ * ("pattern.zone: unknown time zone …"); the person sees the field's label instead.
+ */
+export function refusalText(field: string | undefined, message: string): string {
+  const label = field === undefined ? undefined : FIELD_LABELS[field.replace(/\[\d+\]$/, '')];
+  if (!field || !label) return message;
+  const prefix = `${field}: `;
+  return `${label}: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`;
+}
+
 /** The members the rota will have: follow the sun, everyone in one of its regions. */
 export const formMembers = (form: RotaForm): string[] =>
   form.kind === 'follow_the_sun' ? sunMembers(form.regions) : form.members;

@@ -254,3 +254,28 @@ test('a developer reads the rotas but has no Edit button', async ({ team, openBo
   await expect(dialog.getByRole('button', { name: /^Edit/ })).toHaveCount(0);
   await expect(dialog.getByRole('form')).toHaveCount(0);
 });
+
+test('someone who has left the board shows as a former member, to be unticked before the rota saves', async ({
+  team,
+  openBoardAs,
+}) => {
+  const { ada, bob, cy, board } = await seed(team);
+  const rota = await weeklyRota(team, board, [bob, cy, ada], { name: 'Night cover' });
+  await team.admin.send('DELETE', `/api/boards/${board.id}/members/${cy.id}`);
+  const page = await openBoardAs(ada, board);
+  const dialog = await openRotaDialog(page);
+  const listed = dialog.getByTestId('rota').filter({ hasText: 'Night cover' });
+  await expect(listed).toContainText('Bob Dev → a former member → Ada Lead', SERVER);
+
+  await listed.getByRole('button', { name: 'Edit rota Night cover' }).click();
+  const form = dialog.getByRole('form', { name: 'Edit rota Night cover' });
+  const former = form.getByLabel('Former member');
+  await expect(former).toBeChecked();
+  await expect(form.getByText('Former member')).toContainText('#2');
+  await former.click();
+  await expect(form.getByText('Ada Lead')).toContainText('#2');
+  await form.getByRole('button', { name: 'Save rota' }).click();
+
+  await expect(page.getByText('Rota Night cover saved')).toBeVisible(SERVER);
+  expect((await rotaOf(team, board, rota)).members).toEqual([bob.id, ada.id]);
+});

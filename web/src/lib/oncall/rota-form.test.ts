@@ -6,6 +6,7 @@ import {
   newRotaForm,
   newRotaStart,
   refusalText,
+  rotaPeople,
   rotaToForm,
   toggleInTurn,
 } from './rota-form.ts';
@@ -148,5 +149,24 @@ describe('a refusal as the form says it', () => {
   it('leaves a message with no field, or a field the form does not show, as it is', () => {
     expect(refusalText(undefined, 'the server is busy')).toBe('the server is busy');
     expect(refusalText('startDate', 'startDate: must be a date')).toBe('startDate: must be a date');
+  });
+});
+
+describe('the people a rota form offers', () => {
+  const board = [
+    { userId: ADA, name: 'Ada' },
+    { userId: BOB, name: 'Bob' },
+  ];
+
+  it('is the board’s people while the rota holds no one else', () => {
+    expect(rotaPeople(board, { members: [BOB, ADA], regions: [] })).toEqual(board);
+  });
+
+  it('adds, once, whoever the rota holds who has left the board, so they can be unticked', () => {
+    const regions = [{ name: 'London', zone: 'Europe/London', start: '07:00', end: '15:00', members: [CY] }];
+    expect(rotaPeople(board, { members: [ADA, CY], regions })).toEqual([
+      ...board,
+      { userId: CY, name: 'Former member' },
+    ]);
   });
 });

@@ -92,6 +92,22 @@ export function toggleInTurn(list: readonly string[], userId: string, on: boolea
   return list.includes(userId) ? [...list] : [...list, userId];
 }
 
+/**
+ * Who the form offers: the board's people, then anyone the rota still holds who has left the board
+ * (the server refuses such a rota on save, so they must be there to untick).
+ */
+export function rotaPeople(
+  boardPeople: readonly { userId: string; name: string }[],
+  form: Pick<RotaForm, 'members' | 'regions'>,
+): { userId: string; name: string }[] {
+  const onBoard = new Set(boardPeople.map((p) => p.userId));
+  const held = new Set([...form.members, ...form.regions.flatMap((r) => r.members)]);
+  const former = [...held]
+    .filter((id) => !onBoard.has(id))
+    .map((userId) => ({ userId, name: 'Former member' }));
+  return [...boardPeople, ...former];
+}
+
 /** The form's names for the rota fields the server may refuse (its region fields sit by each region). */
 const FIELD_LABELS: Record<string, string> = {
   name: 'Name',

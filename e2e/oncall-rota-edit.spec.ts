@@ -3,7 +3,8 @@
  * weekly rota, renames it, moves its hand-off and adds a person; the server's rota changes, its
  * start date and override stay. Cancel leaves the rota as it was. Custom and follow-the-sun rotas
  * open with their own fields filled in. On a phone, a refused save shows its reason in view next to
- * the Save button. A developer, who may not manage on-call, has no Edit button.
+ * the Save button. A manager removes an override and deletes a rota, unless a policy pages it. A
+ * developer, who may not manage on-call, has no Edit, Delete or Remove button.
  */
 import type { Locator, Page } from '@playwright/test';
 import type { Board } from '../protocol/model.ts';
@@ -251,7 +252,7 @@ test('a developer reads the rotas but has no Edit button', async ({ team, openBo
   const page = await openBoardAs(bob, board);
   const dialog = await openRotaDialog(page);
   await expect(dialog.getByTestId('rota')).toContainText('AMS weekly', SERVER);
-  await expect(dialog.getByRole('button', { name: /^Edit/ })).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: /^(Edit|Delete|Remove)/ })).toHaveCount(0);
   await expect(dialog.getByRole('form')).toHaveCount(0);
 });
 
@@ -278,4 +279,46 @@ test('someone who has left the board shows as a former member, to be unticked be
 
   await expect(page.getByText('Rota Night cover saved')).toBeVisible(SERVER);
   expect((await rotaOf(team, board, rota)).members).toEqual([bob.id, ada.id]);
+});
+
+test('a manager removes an override and deletes a rota; a rota a policy pages stays, and the toast says why', async ({
+  team,
+  openBoardAs,
+}) => {
+  const { ada, bob, board, rota } = await seed(team);
+  await weeklyRota(team, board, [ada], { name: 'Spare' });
+  await team.admin.send('POST', `/api/boards/${board.id}/oncall/policies`, {
+    name: 'Critical incidents',
+    priorities: ['critical'],
+    steps: [{ target: { kind: 'on_duty', rotaId: rota.id }, afterMinutes: 0 }],
+  });
+  const page = await openBoardAs(ada, board);
+  const dialog = await openRotaDialog(page);
+  const weekly = dialog.getByTestId('rota').filter({ hasText: 'AMS weekly' });
+  const removeOverride = weekly.getByRole('button', { name: 'Remove override: Bob Dev from AMS weekly' });
+
+  // Dismissing the question changes nothing.
+  page.once('dialog', (d) => void d.dismiss());
+  await removeOverride.click();
+  await expect(weekly.getByTestId('rota-cover')).toHaveCount(1);
+  expect((await rotaOf(team, board, rota)).covers).toHaveLength(1);
+
+  page.on('dialog', (d) => void d.accept());
+  await removeOverride.click();
+  await expect(page.getByText('The override is removed from AMS weekly')).toBeVisible(SERVER);
+  await expect(weekly.getByTestId('rota-cover')).toHaveCount(0);
+  expect((await rotaOf(team, board, rota)).covers).toEqual([]);
+
+  await weekly.getByRole('button', { name: 'Delete rota AMS weekly' }).click();
+  await expect(
+    page.getByText('Could not delete AMS weekly: the escalation policy Critical incidents pages this rota'),
+  ).toBeVisible(SERVER);
+  await expect(weekly).toBeVisible();
+
+  await dialog.getByRole('button', { name: 'Delete rota Spare' }).click();
+  await expect(page.getByText('Rota Spare deleted')).toBeVisible(SERVER);
+  await expect(dialog.getByTestId('rota')).toHaveCount(1);
+  expect((await rotasOf(team, board)).map((r) => r.name)).toEqual(['AMS weekly']);
+  expect((await rotaOf(team, board, rota)).members).toEqual([bob.id, ada.id]);
+  await dialog.screenshot({ path: `${SHOTS}/rota-delete-1440.png` });
 });

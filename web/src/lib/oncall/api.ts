@@ -20,6 +20,11 @@ export const createRota = (api: Api, boardId: string, input: RotaInput) =>
 /** Replaces the rota's name, members and pattern; its overrides and swaps stay. */
 export const updateRota = (api: Api, boardId: string, rotaId: string, input: RotaInput) =>
   api.request<Rota>('PUT', `/api/boards/${boardId}/oncall/rotas/${rotaId}`, input);
+/** Refused (409, naming the policy) while an escalation policy pages the rota. */
+export const deleteRota = (api: Api, boardId: string, rotaId: string) =>
+  api.request<null>('DELETE', `/api/boards/${boardId}/oncall/rotas/${rotaId}`);
+export const deleteCover = (api: Api, boardId: string, rotaId: string, coverId: string) =>
+  api.request<Rota>('DELETE', `/api/boards/${boardId}/oncall/rotas/${rotaId}/covers/${coverId}`);
 export const addCover = (api: Api, boardId: string, rotaId: string, input: CoverInput) =>
   api.request<Rota>('POST', `/api/boards/${boardId}/oncall/rotas/${rotaId}/covers`, input);
 export const acknowledge = (api: Api, boardId: string, cardId: string) =>

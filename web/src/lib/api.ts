@@ -72,6 +72,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's message without the field it starts with ("tiers.high.responseMinutes: must be …"). */
+export function messageWithoutField(message: string, field: string | undefined): string {
+  if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
+  return message;
+}
+
 export class Api {
   /** Called when the server says the session is gone (expired, or signed out elsewhere). */
   onSessionLost: () => void = () => {};

@@ -3,6 +3,7 @@
  * and the form back as the body the server takes. Pure, so the round trip is tested without a page.
  */
 import type { RegionalShift, Rota, RotaInput } from '../../../../protocol/oncall.ts';
+import { messageWithoutField } from '../api.ts';
 import { parseShiftHours } from './rota-pattern.ts';
 import { sunMembers } from './sun-regions.ts';
 
@@ -125,9 +126,7 @@ const FIELD_LABELS: Record<string, string> = {
  */
 export function refusalText(field: string | undefined, message: string): string {
   const label = field === undefined ? undefined : FIELD_LABELS[field.replace(/\[\d+\]$/, '')];
-  if (!field || !label) return message;
-  const prefix = `${field}: `;
-  return `${label}: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`;
+  return label ? `${label}: ${messageWithoutField(message, field)}` : message;
 }
 
 /** The members the rota will have: follow the sun, everyone in one of its regions. */

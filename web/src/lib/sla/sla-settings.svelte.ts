@@ -7,17 +7,9 @@
  * or to replace it with theirs.
  */
 import type { SlaDocument, SlaDocumentReply } from '../../../../protocol/sla.ts';
-import { type Api, ApiError } from '../api.ts';
+import { type Api, ApiError, messageWithoutField } from '../api.ts';
 import type { BoardState } from '../board/board-state.svelte.ts';
-import {
-  documentOf,
-  errorPlaces,
-  formField,
-  formOf,
-  messageWithoutField,
-  placeOf,
-  type SlaForm,
-} from './sla-settings.ts';
+import { documentOf, errorPlaces, formField, formOf, placeOf, type SlaForm } from './sla-settings.ts';
 
 export interface FieldRefusal {
   /** where the form shows it (an entry of errorPlaces), or null: at the top of the dialog */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Calendar, SlaDocument } from '../../../../protocol/sla.ts';
+import { messageWithoutField } from '../api.ts';
 import {
   describeMinutes,
   documentOf,
   errorPlaces,
   formField,
   formOf,
-  messageWithoutField,
   minutesOf,
   officeCalendar,
   placeOf,

@@ -253,9 +253,3 @@ export function errorPlaces(form: SlaForm): string[] {
   });
   return places;
 }
-
-/** The server's message without the field it starts with ("tiers.high.responseMinutes: must be …"). */
-export function messageWithoutField(message: string, field: string | undefined): string {
-  if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
-  return message;
-}

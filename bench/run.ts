@@ -23,6 +23,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MOVE_ADMISSION_LIMITS } from '../server/sync/move-admission.ts';
 import { seedCards, timeFirstPaint, timeFirstScreen, timeSnapshot } from './board-load.ts';
 import { freePort, round, startChild } from './lib.ts';
 import { fillOutcomesBoard, timeOutcomes } from './outcomes.ts';
@@ -159,6 +160,9 @@ async function main() {
       table('Blendboard: ramp until not sustained (failed=0, ≥99% delivered, ≥95% of target)', ramp);
       const best = [...at100, ...ramp].filter((r) => r.sustained).at(-1);
       console.log(`Highest sustained: ${best ? `${best.rate} moves/s (p99 ${best.p99} ms)` : 'none'}`);
+      console.log(
+        `(one board takes at most ${process.env.BOARD_MOVES_PER_SECOND ?? MOVE_ADMISSION_LIMITS.boardMovesPerSecond} moves/s: BOARD_MOVES_PER_SECOND; set it higher to measure the move path's own capacity)`,
+      );
       sustainedMax = best?.achievedPerSecond ?? lowestAchieved([...at100, ...ramp]);
     }
 
@@ -181,7 +185,7 @@ async function main() {
           moves.boardId,
           moves.cardIds,
           clients,
-          rampRates,
+          [100, ...rampRates],
           seconds,
         );
         sustainedMax = ramp.filter((r) => r.sustained).at(-1)?.achievedPerSecond ?? lowestAchieved(ramp);

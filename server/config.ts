@@ -8,6 +8,7 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { checkPassword } from './domain/password-policy.ts';
 import { parseSecretKey } from './infra/secret-box.ts';
+import { MOVE_ADMISSION_LIMITS } from './sync/move-admission.ts';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
@@ -47,6 +48,13 @@ const Env = Type.Object({
     description: 'login attempts per minute per IP and e-mail',
   }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, default: 24 * 14 }),
+  BOARD_MOVES_PER_SECOND: Type.Integer({
+    minimum: 1,
+    maximum: 100_000,
+    default: MOVE_ADMISSION_LIMITS.boardMovesPerSecond,
+    description:
+      'card moves per second one board may keep up, with twice that at once; more are refused OVERLOADED',
+  }),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'true when served over HTTPS' }),
   REALTIME_CLUSTER: Type.Boolean({
     default: true,

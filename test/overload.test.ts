@@ -14,7 +14,8 @@ import { type ClientSocket, holdBoardRow, socketFor, startServer, type TestServe
 let server: TestServer;
 const sockets: ClientSocket[] = [];
 beforeAll(async () => {
-  server = await startServer();
+  // A rate far above the flood below, so that what refuses it is the bound on moves in flight.
+  server = await startServer({ BOARD_MOVES_PER_SECOND: '10000' });
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -22,10 +23,14 @@ afterAll(async () => {
 });
 
 /** A board with `n` cards, inserted in one statement (arranging 300 cards one request at a time is slow). */
-async function boardWithCards(name: string, n: number): Promise<{ boardId: string; cardIds: string[] }> {
-  const board = await server.admin.createBoard(name);
+async function boardWithCards(
+  name: string,
+  n: number,
+  on = server,
+): Promise<{ boardId: string; cardIds: string[] }> {
+  const board = await on.admin.createBoard(name);
   const ranks = generateNKeysBetween(null, null, n);
-  const rows = await server.db
+  const rows = await on.db
     .insertInto('cards')
     .values(
       ranks.map((rank, i) => ({
@@ -39,7 +44,7 @@ async function boardWithCards(name: string, n: number): Promise<{ boardId: strin
     )
     .returning('id')
     .execute();
-  await server.db.updateTable('boards').set({ card_counter: n }).where('id', '=', board.id).execute();
+  await on.db.updateTable('boards').set({ card_counter: n }).where('id', '=', board.id).execute();
   return { boardId: board.id, cardIds: rows.map((r) => r.id) };
 }
 
@@ -117,6 +122,63 @@ describe('a board flooded with moves', () => {
     for (const card of before) {
       const now = after.find((c) => c.id === card.id)!;
       if (!movedIds.has(card.id)) expect(now.rank).toBe(card.rank);
+    }
+  });
+});
+
+describe('a board moving faster than its rate', () => {
+  it('takes its burst, refuses the rest OVERLOADED at once (socket and HTTP), leaves other boards alone, and takes moves again as its rate refills', async () => {
+    const limited = await startServer({ BOARD_MOVES_PER_SECOND: '5' }); // a burst of 10
+    let socket: ClientSocket | undefined;
+    try {
+      const busy = await boardWithCards('Hasty', 16, limited);
+      const quiet = await boardWithCards('Calm', 3, limited);
+      const mover = await socketFor(limited, limited.admin);
+      socket = mover;
+      const move = (board: typeof busy, i: number) =>
+        mover.emitWithAck('card:move', {
+          boardId: board.boardId,
+          cardId: board.cardIds[i]!,
+          afterId: board.cardIds[board.cardIds.length - 1 - i]!,
+        });
+
+      const answers = await Promise.all(busy.cardIds.slice(0, 14).map((_, i) => move(busy, i)));
+      const accepted = answers.filter((a) => a.ok);
+      const refused = answers.filter((a): a is Extract<MoveAck, { ok: false }> => !a.ok);
+      // 10 at once, and perhaps one more refilled while they were answered
+      expect(accepted.length).toBeGreaterThanOrEqual(10);
+      expect(accepted.length).toBeLessThanOrEqual(11);
+      expect(refused.length).toBe(14 - accepted.length);
+      for (const r of refused) {
+        expect(r).toMatchObject({ error: 'OVERLOADED' });
+        expect(r.retryAfterMs).toBeGreaterThanOrEqual(500);
+      }
+
+      const http = await limited.admin.post<{ error: string; message: string }>(
+        `/api/boards/${busy.boardId}/cards/${busy.cardIds[15]}/move`,
+        { afterId: busy.cardIds[0] },
+      );
+      expect(http.status).toBe(503);
+      expect(http.body).toMatchObject({
+        error: 'OVERLOADED',
+        message: expect.stringContaining('at most 5 card moves a second'),
+      });
+      expect(Number(http.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+      expect(await move(quiet, 0)).toMatchObject({ ok: true });
+      const metrics = await (await fetch(`${limited.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/blendboard_moves_shed_total\{reason="board_rate"\} [1-9]/);
+
+      // Only what was accepted is in the log; a fifth of a second later one more move is allowed.
+      const log = await limited.admin.ok(
+        limited.admin.get<BoardEvent[]>(`/api/boards/${busy.boardId}/events?after=0`),
+      );
+      expect(log.filter((e) => e.type === 'card.moved')).toHaveLength(accepted.length);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await move(busy, 14)).toMatchObject({ ok: true });
+    } finally {
+      socket?.close();
+      await limited.close();
     }
   });
 });

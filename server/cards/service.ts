@@ -23,7 +23,7 @@ import { AppError, invalid, notFound } from '../infra/errors.ts';
 import type { CardUpdate } from '../infra/schema.ts';
 import { BoardSlots } from '../sync/board-slots.ts';
 import { type BoardEventBus, cardHistory, commitWithEvents, type RecordEvent } from '../sync/event-log.ts';
-import { MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
+import { MOVE_ADMISSION_LIMITS, MoveAdmission, type ShedReason } from '../sync/move-admission.ts';
 import { MoveCommits } from './move-commits.ts';
 import { MoveReads } from './move-reads.ts';
 import * as repo from './repo.ts';
@@ -87,10 +87,15 @@ export class CardService {
     /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
     onMoveShed?: (reason: ShedReason) => void,
     private readonly onCardCreation?: CardCreationHook,
+    /** moves per second one board may keep up (twice that at once); see sync/move-admission.ts */
+    private readonly boardMovesPerSecond = MOVE_ADMISSION_LIMITS.boardMovesPerSecond,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
-    this.moveAdmission = new MoveAdmission(undefined, onMoveShed);
+    this.moveAdmission = new MoveAdmission(
+      { ...MOVE_ADMISSION_LIMITS, boardMovesPerSecond, boardMoveBurst: 2 * boardMovesPerSecond },
+      onMoveShed,
+    );
   }
 
   async list(actor: Actor, boardId: string): Promise<Card[]> {
@@ -182,7 +187,9 @@ export class CardService {
     if (!ticket.admit)
       throw new AppError(
         'OVERLOADED',
-        `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
+        ticket.reason === 'board_rate'
+          ? `this board takes at most ${this.boardMovesPerSecond} card moves a second; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`
+          : `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
         { retryAfterMs: ticket.retryAfterMs },
       );
     try {

@@ -12,6 +12,8 @@ const limits = {
   boardMaxWaitMs: 300,
   processMaxInFlight: 1024,
   maxEventLoopLagMs: 50,
+  boardMovesPerSecond: 100,
+  boardMoveBurst: 200,
 };
 
 /** A board with nothing in flight on an idle server. */
@@ -20,6 +22,7 @@ const facts = (over: Partial<AdmissionFacts> = {}): AdmissionFacts => ({
   boardOldestWaitMs: 0,
   processInFlight: 0,
   eventLoopLagMs: 0,
+  boardAllowance: 200,
   ...over,
 });
 
@@ -71,6 +74,20 @@ describe('admitting a card move', () => {
     });
   });
 
+  it('refuses a board past its rate, quiet in flight or not, with a hint of when a move is allowed again', () => {
+    expect(decideAdmission(facts({ boardAllowance: 0.2 }), limits)).toEqual({
+      admit: false,
+      reason: 'board_rate',
+      retryAfterMs: 500, // 8 ms to refill, but never sooner than half a second
+    });
+    expect(decideAdmission(facts({ boardAllowance: -90 }), { ...limits, boardMovesPerSecond: 10 })).toEqual({
+      admit: false,
+      reason: 'board_rate',
+      retryAfterMs: 5000, // 9.1 s to refill: capped at 5 s
+    });
+    expect(decideAdmission(facts({ boardAllowance: 1 }), limits)).toEqual({ admit: true });
+  });
+
   it('never asks for a retry later than 5 s', () => {
     const stuck = facts({ boardInFlight: 300, boardOldestWaitMs: 60_000 });
     expect(decideAdmission(stuck, limits)).toMatchObject({ retryAfterMs: 5000 });
@@ -103,6 +120,48 @@ describe('counting moves in flight', () => {
     expect(admission.enter('A').admit).toBe(true);
     expect(admission.enter('A').admit).toBe(false);
     expect(shed).toEqual(['board_queue', 'board_queue']);
+  });
+
+  it('lets a board take its burst at once, then its rate, refilling with time; other boards keep theirs', () => {
+    let now = 0;
+    const shed: string[] = [];
+    const admission = new MoveAdmission(
+      { ...limits, boardMovesPerSecond: 10, boardMoveBurst: 20 },
+      (r) => shed.push(r),
+      () => now,
+    );
+    const burst = Array.from({ length: 25 }, () => admission.enter('A'));
+    for (const t of burst) if (t.admit) t.release(); // answered at once: in flight is not what limits
+    expect(burst.filter((t) => t.admit)).toHaveLength(20);
+    expect(burst.at(-1)).toMatchObject({ admit: false, reason: 'board_rate' });
+    expect(admission.enter('B').admit).toBe(true);
+    // A refused move spends nothing: a tenth of a second later there is one move's worth again.
+    now = 100;
+    const refilled = admission.enter('A');
+    expect(refilled.admit).toBe(true);
+    if (refilled.admit) refilled.release();
+    expect(admission.enter('A').admit).toBe(false);
+    // After two idle seconds the whole burst is back, and no more than that.
+    now = 2100 + 10_000;
+    const again = Array.from({ length: 21 }, () => admission.enter('A'));
+    expect(again.filter((t) => t.admit)).toHaveLength(20);
+    expect(new Set(shed)).toEqual(new Set(['board_rate']));
+  });
+
+  it('forgets boards whose allowance has refilled, so idle boards cost no memory', () => {
+    let now = 0;
+    const admission = new MoveAdmission(
+      { ...limits, boardMovesPerSecond: 1, boardMoveBurst: 2 },
+      () => {},
+      () => now,
+    );
+    for (let i = 0; i < 3000; i++) {
+      now += 1000; // each board is spent once, a second apart: the earliest have long refilled
+      admission.enter(`board-${i}`);
+    }
+    const remembered = (admission as unknown as { allowances: Map<string, unknown> }).allowances.size;
+    expect(remembered).toBeLessThanOrEqual(2048);
+    expect(remembered).toBeGreaterThan(0);
   });
 
   it('measures the wait from the oldest move still in flight', () => {

@@ -6,13 +6,17 @@
  * are in docs/performance.md). Bounding the work keeps the answers quick and the accepted rate near
  * the most the server can sustain.
  *
+ * Each board also has an allowance of moves per second (a token bucket: `boardMovesPerSecond`, with
+ * `boardMoveBurst` at once). The bounds on waiting moves alone let one board take every core as long
+ * as it keeps few waiting, and what its accepted moves cost, every other board pays.
+ *
  * `decideAdmission` is the rule (pure); `MoveAdmission` holds the counts it is decided on. A quiet
- * board (fewer than `busyBoardInFlight` moves in flight) is refused only at the process-wide bound,
+ * board (fewer than `busyBoardInFlight` moves in flight) is refused only past its allowance or at the process-wide bound,
  * which one board alone cannot reach: a board flooded with moves pays for the overload, not its
  * neighbours. The figures are measured (docs/performance.md).
  */
 
-export type ShedReason = 'board_queue' | 'board_wait' | 'process_queue' | 'event_loop';
+export type ShedReason = 'board_rate' | 'board_queue' | 'board_wait' | 'process_queue' | 'event_loop';
 
 export interface AdmissionFacts {
   /** this board's moves admitted and not yet answered */
@@ -23,6 +27,8 @@ export interface AdmissionFacts {
   processInFlight: number;
   /** how late the event loop has run its timers lately, ms: the least over the last 100 ms */
   eventLoopLagMs: number;
+  /** moves this board may still take now under its rate (a token bucket's level; fractions refill) */
+  boardAllowance: number;
 }
 
 export interface AdmissionLimits {
@@ -36,6 +42,10 @@ export interface AdmissionLimits {
   processMaxInFlight: number;
   /** a busy board takes no more moves while the event loop runs this late */
   maxEventLoopLagMs: number;
+  /** moves per second one board may keep up (its allowance refills at this rate) */
+  boardMovesPerSecond: number;
+  /** moves one board may take at once above that rate (its allowance's top) */
+  boardMoveBurst: number;
 }
 
 export const MOVE_ADMISSION_LIMITS: AdmissionLimits = {
@@ -45,6 +55,8 @@ export const MOVE_ADMISSION_LIMITS: AdmissionLimits = {
   boardMaxWaitMs: 300,
   processMaxInFlight: 1024,
   maxEventLoopLagMs: 50,
+  boardMovesPerSecond: 100,
+  boardMoveBurst: 200,
 };
 
 export type Admission = { admit: true } | { admit: false; reason: ShedReason; retryAfterMs: number };
@@ -52,14 +64,22 @@ export type Admission = { admit: true } | { admit: false; reason: ShedReason; re
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
 
+function clampRetry(ms: number): number {
+  return Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, Math.ceil(ms / 100) * 100));
+}
+
 /** Retry after about twice the wait that made us refuse: by then the queue has drained. */
 function retryAfter(waitMs: number): number {
-  return Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, Math.ceil((2 * waitMs) / 100) * 100));
+  return clampRetry(2 * waitMs);
 }
 
 export function decideAdmission(facts: AdmissionFacts, limits: AdmissionLimits): Admission {
   if (facts.processInFlight >= limits.processMaxInFlight)
     return { admit: false, reason: 'process_queue', retryAfterMs: retryAfter(facts.boardOldestWaitMs) };
+  if (facts.boardAllowance < 1) {
+    const refillMs = ((1 - facts.boardAllowance) / limits.boardMovesPerSecond) * 1000;
+    return { admit: false, reason: 'board_rate', retryAfterMs: clampRetry(refillMs) };
+  }
   if (facts.boardInFlight < limits.busyBoardInFlight) return { admit: true };
   if (facts.boardInFlight >= limits.boardMaxInFlight)
     return { admit: false, reason: 'board_queue', retryAfterMs: retryAfter(facts.boardOldestWaitMs) };
@@ -77,6 +97,8 @@ export type Ticket =
 const LAG_SAMPLE_MS = 20;
 /** Lag counts when every sample of this many says so: a pause (GC, one big frame) is not overload. */
 const LAG_WINDOW = 5;
+/** Boards remembered before the first sweep of refilled allowances. */
+const MIN_SWEEP = 1024;
 
 /**
  * The counts the rule is decided on: each admitted move holds a ticket until it is answered. The
@@ -86,11 +108,14 @@ const LAG_WINDOW = 5;
 export class MoveAdmission {
   /** boardId → admitted time of each move in flight, in admission order (the first is the oldest) */
   private readonly boards = new Map<string, Map<number, number>>();
+  /** boardId → its allowance when last spent, and when; a board absent has its whole burst */
+  private readonly allowances = new Map<string, { level: number; at: number }>();
   private inFlight = 0;
   private nextTicket = 0;
   private lagMs = 0;
   private lagSamples: number[] = [];
   private sampler: NodeJS.Timeout | null = null;
+  private sweepAt = MIN_SWEEP;
 
   constructor(
     private readonly limits: AdmissionLimits = MOVE_ADMISSION_LIMITS,
@@ -104,12 +129,14 @@ export class MoveAdmission {
     const now = this.clock();
     const first = board?.values().next();
     const oldest = first && !first.done ? now - first.value : 0;
+    const allowance = this.allowanceOf(boardId, now);
     const decision = decideAdmission(
       {
         boardInFlight: board?.size ?? 0,
         boardOldestWaitMs: oldest,
         processInFlight: this.inFlight,
         eventLoopLagMs: this.lagMs,
+        boardAllowance: allowance,
       },
       this.limits,
     );
@@ -117,6 +144,7 @@ export class MoveAdmission {
       this.onShed(decision.reason);
       return decision;
     }
+    this.spend(boardId, allowance, now);
     const ticket = this.nextTicket++;
     const moves = board ?? new Map<number, number>();
     if (!board) this.boards.set(boardId, moves);
@@ -133,6 +161,24 @@ export class MoveAdmission {
         if (--this.inFlight === 0) this.stopSampling();
       },
     };
+  }
+
+  private allowanceOf(boardId: string, now: number): number {
+    const spent = this.allowances.get(boardId);
+    if (!spent) return this.limits.boardMoveBurst;
+    const refilled = spent.level + ((now - spent.at) / 1000) * this.limits.boardMovesPerSecond;
+    return Math.min(this.limits.boardMoveBurst, refilled);
+  }
+
+  private spend(boardId: string, allowance: number, now: number) {
+    this.allowances.set(boardId, { level: allowance - 1, at: now });
+    // Boards whose allowance has refilled are forgotten, so the map holds only recently busy boards:
+    // swept when it doubles, the sweep's cost is spread over the moves that grew it.
+    if (this.allowances.size > this.sweepAt) {
+      for (const id of this.allowances.keys())
+        if (this.allowanceOf(id, now) >= this.limits.boardMoveBurst) this.allowances.delete(id);
+      this.sweepAt = Math.max(MIN_SWEEP, 2 * this.allowances.size);
+    }
   }
 
   private startSampling() {

@@ -161,7 +161,7 @@ async function main() {
       const best = [...at100, ...ramp].filter((r) => r.sustained).at(-1);
       console.log(`Highest sustained: ${best ? `${best.rate} moves/s (p99 ${best.p99} ms)` : 'none'}`);
       console.log(
-        `(one board takes at most ${process.env.BOARD_MOVES_PER_SECOND ?? MOVE_ADMISSION_LIMITS.boardMovesPerSecond} moves/s: BOARD_MOVES_PER_SECOND; set it higher to measure the move path's own capacity)`,
+        `(one person moves at most ${process.env.MOVES_PER_SECOND_PER_PERSON ?? MOVE_ADMISSION_LIMITS.movesPerSecond} cards/s on a board: MOVES_PER_SECOND_PER_PERSON; set it higher to measure the move path itself)`,
       );
       sustainedMax = best?.achievedPerSecond ?? lowestAchieved([...at100, ...ramp]);
     }

@@ -131,7 +131,7 @@ export async function buildApp({ config, db, pool, secrets, pager }: AppDeps): P
     (reason) => metrics.movesShed.inc({ reason }),
     // a card created into a release, or raised from a card in one, joins it (releases/service.ts)
     (trx, record, actor, boardId, links) => releases.joinNewCard(trx, record, actor, boardId, links),
-    config.BOARD_MOVES_PER_SECOND,
+    config.MOVES_PER_SECOND_PER_PERSON,
   );
   const columns = new ColumnService(db, bus);
   const sprints = new SprintService(db, bus);

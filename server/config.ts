@@ -48,12 +48,12 @@ const Env = Type.Object({
     description: 'login attempts per minute per IP and e-mail',
   }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, default: 24 * 14 }),
-  BOARD_MOVES_PER_SECOND: Type.Integer({
+  MOVES_PER_SECOND_PER_PERSON: Type.Integer({
     minimum: 1,
     maximum: 100_000,
-    default: MOVE_ADMISSION_LIMITS.boardMovesPerSecond,
+    default: MOVE_ADMISSION_LIMITS.movesPerSecond,
     description:
-      'card moves per second one board may keep up, with twice that at once; more are refused OVERLOADED',
+      'card moves per second one person (or API token) may keep up on one board, with twice that at once; more are refused OVERLOADED',
   }),
   COOKIE_SECURE: Type.Boolean({ default: false, description: 'true when served over HTTPS' }),
   REALTIME_CLUSTER: Type.Boolean({

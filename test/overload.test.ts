@@ -9,13 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent } from '../protocol/model.ts';
 import type { MoveAck } from '../protocol/socket.ts';
 import { MOVE_ADMISSION_LIMITS } from '../server/sync/move-admission.ts';
-import { type ClientSocket, holdBoardRow, socketFor, startServer, type TestServer } from './harness.ts';
+import {
+  type ClientSocket,
+  holdBoardRow,
+  memberWithRole,
+  socketFor,
+  startServer,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 const sockets: ClientSocket[] = [];
 beforeAll(async () => {
   // A rate far above the flood below, so that what refuses it is the bound on moves in flight.
-  server = await startServer({ BOARD_MOVES_PER_SECOND: '10000' });
+  server = await startServer({ MOVES_PER_SECOND_PER_PERSON: '10000' });
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -126,9 +133,9 @@ describe('a board flooded with moves', () => {
   });
 });
 
-describe('a board moving faster than its rate', () => {
-  it('takes its burst, refuses the rest OVERLOADED at once (socket and HTTP), leaves other boards alone, and takes moves again as its rate refills', async () => {
-    const limited = await startServer({ BOARD_MOVES_PER_SECOND: '5' }); // a burst of 10
+describe('a mover faster than their allowance', () => {
+  it('gets their burst, the rest refused OVERLOADED at once (socket and HTTP), holds up no one else, and moves again as it refills', async () => {
+    const limited = await startServer({ MOVES_PER_SECOND_PER_PERSON: '5' }); // a burst of 10
     let socket: ClientSocket | undefined;
     try {
       const busy = await boardWithCards('Hasty', 16, limited);
@@ -161,21 +168,49 @@ describe('a board moving faster than its rate', () => {
       expect(http.status).toBe(503);
       expect(http.body).toMatchObject({
         error: 'OVERLOADED',
-        message: expect.stringContaining('at most 5 card moves a second'),
+        message: expect.stringContaining('you may move at most 5 cards a second on a board'),
       });
       expect(Number(http.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
+      // Others go on: a teammate on the same board, and the same person on another board.
+      const teammate = await memberWithRole(limited, busy.boardId, 'developer', 'tess');
+      const theirs = await teammate.post(`/api/boards/${busy.boardId}/cards/${busy.cardIds[15]}/move`, {
+        afterId: busy.cardIds[0],
+      });
+      expect(theirs.status).toBe(200);
       expect(await move(quiet, 0)).toMatchObject({ ok: true });
       const metrics = await (await fetch(`${limited.baseUrl}/metrics`)).text();
-      expect(metrics).toMatch(/blendboard_moves_shed_total\{reason="board_rate"\} [1-9]/);
+      expect(metrics).toMatch(/blendboard_moves_shed_total\{reason="person_rate"\} [1-9]/);
 
       // Only what was accepted is in the log; a fifth of a second later one more move is allowed.
       const log = await limited.admin.ok(
         limited.admin.get<BoardEvent[]>(`/api/boards/${busy.boardId}/events?after=0`),
       );
-      expect(log.filter((e) => e.type === 'card.moved')).toHaveLength(accepted.length);
+      expect(log.filter((e) => e.type === 'card.moved')).toHaveLength(accepted.length + 1);
       await new Promise((r) => setTimeout(r, 250));
       expect(await move(busy, 14)).toMatchObject({ ok: true });
+
+      // The allowance is each mover's own: a viewer's and an outsider's 30 moves at once are refused
+      // for who they are (the first ten) or for their own rate, and the team's next moves go through.
+      const fresh = await boardWithCards('Guarded', 4, limited);
+      const viewer = await memberWithRole(limited, fresh.boardId, 'viewer', 'vera');
+      const outsider = await memberWithRole(limited, quiet.boardId, 'developer', 'otto'); // another board's
+      for (const client of [viewer, outsider]) {
+        const tries = await Promise.all(
+          Array.from({ length: 30 }, () =>
+            client.post(`/api/boards/${fresh.boardId}/cards/${fresh.cardIds[0]}/move`, {
+              afterId: fresh.cardIds[3],
+            }),
+          ),
+        );
+        const statuses = tries.map((r) => r.status);
+        expect(statuses.filter((s) => s === (client === viewer ? 403 : 404)).length).toBeGreaterThanOrEqual(
+          10,
+        );
+        expect(statuses.every((s) => s === 503 || s === (client === viewer ? 403 : 404))).toBe(true);
+      }
+      const team = await Promise.all([0, 1, 2].map((i) => move(fresh, i)));
+      expect(team.every((a) => a.ok)).toBe(true);
     } finally {
       socket?.close();
       await limited.close();

@@ -87,13 +87,13 @@ export class CardService {
     /** told the reason of each move refused as OVERLOADED (see sync/move-admission.ts) */
     onMoveShed?: (reason: ShedReason) => void,
     private readonly onCardCreation?: CardCreationHook,
-    /** moves per second one board may keep up (twice that at once); see sync/move-admission.ts */
-    private readonly boardMovesPerSecond = MOVE_ADMISSION_LIMITS.boardMovesPerSecond,
+    /** moves per second one person may keep up on a board (twice that at once); sync/move-admission.ts */
+    private readonly movesPerSecond = MOVE_ADMISSION_LIMITS.movesPerSecond,
   ) {
     this.moveReads = new MoveReads(db);
     this.moveCommits = new MoveCommits(db, bus, onMoveGroup);
     this.moveAdmission = new MoveAdmission(
-      { ...MOVE_ADMISSION_LIMITS, boardMovesPerSecond, boardMoveBurst: 2 * boardMovesPerSecond },
+      { ...MOVE_ADMISSION_LIMITS, movesPerSecond, moveBurst: 2 * movesPerSecond },
       onMoveShed,
     );
   }
@@ -183,12 +183,12 @@ export class CardService {
    * place until answered, its retries included.
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
-    const ticket = this.moveAdmission.enter(boardId);
+    const ticket = this.moveAdmission.enter(boardId, actor.userId ?? actor.label);
     if (!ticket.admit)
       throw new AppError(
         'OVERLOADED',
-        ticket.reason === 'board_rate'
-          ? `this board takes at most ${this.boardMovesPerSecond} card moves a second; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`
+        ticket.reason === 'person_rate'
+          ? `you may move at most ${this.movesPerSecond} cards a second on a board; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`
           : `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
         { retryAfterMs: ticket.retryAfterMs },
       );

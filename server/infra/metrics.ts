@@ -52,7 +52,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
   });
   const movesShed = new Counter({
     name: 'blendboard_moves_shed_total',
-    help: 'card moves refused with OVERLOADED (board_rate, board_queue, board_wait, process_queue, event_loop)',
+    help: 'card moves refused with OVERLOADED (person_rate, board_queue, board_wait, process_queue, event_loop)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

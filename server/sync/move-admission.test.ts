@@ -12,8 +12,8 @@ const limits = {
   boardMaxWaitMs: 300,
   processMaxInFlight: 1024,
   maxEventLoopLagMs: 50,
-  boardMovesPerSecond: 100,
-  boardMoveBurst: 200,
+  movesPerSecond: 100,
+  moveBurst: 200,
 };
 
 /** A board with nothing in flight on an idle server. */
@@ -22,7 +22,7 @@ const facts = (over: Partial<AdmissionFacts> = {}): AdmissionFacts => ({
   boardOldestWaitMs: 0,
   processInFlight: 0,
   eventLoopLagMs: 0,
-  boardAllowance: 200,
+  allowance: 200,
   ...over,
 });
 
@@ -74,18 +74,18 @@ describe('admitting a card move', () => {
     });
   });
 
-  it('refuses a board past its rate, quiet in flight or not, with a hint of when a move is allowed again', () => {
-    expect(decideAdmission(facts({ boardAllowance: 0.2 }), limits)).toEqual({
+  it('refuses a mover past their allowance, on a quiet board too, with a hint of when a move is allowed again', () => {
+    expect(decideAdmission(facts({ allowance: 0.2 }), limits)).toEqual({
       admit: false,
-      reason: 'board_rate',
+      reason: 'person_rate',
       retryAfterMs: 500, // 8 ms to refill, but never sooner than half a second
     });
-    expect(decideAdmission(facts({ boardAllowance: -90 }), { ...limits, boardMovesPerSecond: 10 })).toEqual({
+    expect(decideAdmission(facts({ allowance: -90 }), { ...limits, movesPerSecond: 10 })).toEqual({
       admit: false,
-      reason: 'board_rate',
+      reason: 'person_rate',
       retryAfterMs: 5000, // 9.1 s to refill: capped at 5 s
     });
-    expect(decideAdmission(facts({ boardAllowance: 1 }), limits)).toEqual({ admit: true });
+    expect(decideAdmission(facts({ allowance: 1 }), limits)).toEqual({ admit: true });
   });
 
   it('never asks for a retry later than 5 s', () => {
@@ -107,57 +107,74 @@ describe('counting moves in flight', () => {
       (r) => shed.push(r),
       () => now,
     );
-    const a1 = admission.enter('A');
+    const a1 = admission.enter('A', 'ann');
     now = 10;
-    const a2 = admission.enter('A');
+    const a2 = admission.enter('A', 'ann');
     expect([a1.admit, a2.admit]).toEqual([true, true]);
-    expect(admission.enter('A')).toEqual({ admit: false, reason: 'board_queue', retryAfterMs: 500 });
-    expect(admission.enter('B').admit).toBe(true); // another board is not held up
+    expect(admission.enter('A', 'ann')).toEqual({ admit: false, reason: 'board_queue', retryAfterMs: 500 });
+    expect(admission.enter('B', 'ann').admit).toBe(true); // another board is not held up
     if (a1.admit) {
       a1.release();
       a1.release(); // a second release changes nothing
     }
-    expect(admission.enter('A').admit).toBe(true);
-    expect(admission.enter('A').admit).toBe(false);
+    expect(admission.enter('A', 'ann').admit).toBe(true);
+    expect(admission.enter('A', 'ann').admit).toBe(false);
     expect(shed).toEqual(['board_queue', 'board_queue']);
   });
 
-  it('lets a board take its burst at once, then its rate, refilling with time; other boards keep theirs', () => {
+  it('lets a mover take their burst at once, then their rate, refilling with time; other boards keep theirs', () => {
     let now = 0;
     const shed: string[] = [];
     const admission = new MoveAdmission(
-      { ...limits, boardMovesPerSecond: 10, boardMoveBurst: 20 },
+      { ...limits, movesPerSecond: 10, moveBurst: 20 },
       (r) => shed.push(r),
       () => now,
     );
-    const burst = Array.from({ length: 25 }, () => admission.enter('A'));
+    const burst = Array.from({ length: 25 }, () => admission.enter('A', 'ann'));
     for (const t of burst) if (t.admit) t.release(); // answered at once: in flight is not what limits
     expect(burst.filter((t) => t.admit)).toHaveLength(20);
-    expect(burst.at(-1)).toMatchObject({ admit: false, reason: 'board_rate' });
-    expect(admission.enter('B').admit).toBe(true);
+    expect(burst.at(-1)).toMatchObject({ admit: false, reason: 'person_rate' });
+    expect(admission.enter('B', 'ann').admit).toBe(true);
     // A refused move spends nothing: a tenth of a second later there is one move's worth again.
     now = 100;
-    const refilled = admission.enter('A');
+    const refilled = admission.enter('A', 'ann');
     expect(refilled.admit).toBe(true);
     if (refilled.admit) refilled.release();
-    expect(admission.enter('A').admit).toBe(false);
+    expect(admission.enter('A', 'ann').admit).toBe(false);
     // After two idle seconds the whole burst is back, and no more than that.
     now = 2100 + 10_000;
-    const again = Array.from({ length: 21 }, () => admission.enter('A'));
+    const again = Array.from({ length: 21 }, () => admission.enter('A', 'ann'));
     expect(again.filter((t) => t.admit)).toHaveLength(20);
-    expect(new Set(shed)).toEqual(new Set(['board_rate']));
+    expect(new Set(shed)).toEqual(new Set(['person_rate']));
   });
 
-  it('forgets boards whose allowance has refilled, so idle boards cost no memory', () => {
+  it('keeps an allowance per person on each board: one mover past theirs holds up no one else', () => {
+    const now = 0;
+    const admission = new MoveAdmission(
+      { ...limits, movesPerSecond: 1, moveBurst: 2 },
+      () => {},
+      () => now,
+    );
+    const spend = (board: string, who: string) => {
+      const t = admission.enter(board, who);
+      if (t.admit) t.release();
+      return t.admit;
+    };
+    expect([spend('A', 'ann'), spend('A', 'ann'), spend('A', 'ann')]).toEqual([true, true, false]);
+    expect([spend('A', 'bob'), spend('A', 'bob')]).toEqual([true, true]);
+    expect(spend('B', 'ann')).toBe(true);
+  });
+
+  it('forgets allowances that have refilled, so past movers cost no memory', () => {
     let now = 0;
     const admission = new MoveAdmission(
-      { ...limits, boardMovesPerSecond: 1, boardMoveBurst: 2 },
+      { ...limits, movesPerSecond: 1, moveBurst: 2 },
       () => {},
       () => now,
     );
     for (let i = 0; i < 3000; i++) {
-      now += 1000; // each board is spent once, a second apart: the earliest have long refilled
-      admission.enter(`board-${i}`);
+      now += 1000; // each is spent once, a second apart: the earliest have long refilled
+      admission.enter(`board-${i}`, 'ann');
     }
     const remembered = (admission as unknown as { allowances: Map<string, unknown> }).allowances.size;
     expect(remembered).toBeLessThanOrEqual(2048);
@@ -171,13 +188,13 @@ describe('counting moves in flight', () => {
       () => {},
       () => now,
     );
-    const first = admission.enter('A');
+    const first = admission.enter('A', 'ann');
     now = 100;
-    admission.enter('A');
+    admission.enter('A', 'ann');
     now = 320;
-    expect(admission.enter('A')).toMatchObject({ admit: false, reason: 'board_wait' });
+    expect(admission.enter('A', 'ann')).toMatchObject({ admit: false, reason: 'board_wait' });
     if (first.admit) first.release();
     // the oldest left is 220 ms old
-    expect(admission.enter('A').admit).toBe(true);
+    expect(admission.enter('A', 'ann').admit).toBe(true);
   });
 });

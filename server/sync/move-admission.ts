@@ -6,17 +6,19 @@
  * are in docs/performance.md). Bounding the work keeps the answers quick and the accepted rate near
  * the most the server can sustain.
  *
- * Each board also has an allowance of moves per second (a token bucket: `boardMovesPerSecond`, with
- * `boardMoveBurst` at once). The bounds on waiting moves alone let one board take every core as long
- * as it keeps few waiting, and what its accepted moves cost, every other board pays.
+ * Each person (or API token) also has an allowance of moves per second on each board (a token
+ * bucket: `movesPerSecond`, with `moveBurst` at once). The bounds on waiting moves alone let one
+ * script flooding a board take every core as long as it keeps few waiting, and what its accepted
+ * moves cost, every other board pays. The allowance is a person's, not the board's, so that no one,
+ * a viewer or an outsider sending moves that are refused, can use up what the board's team moves with.
  *
- * `decideAdmission` is the rule (pure); `MoveAdmission` holds the counts it is decided on. A quiet
- * board (fewer than `busyBoardInFlight` moves in flight) is refused only past its allowance or at the process-wide bound,
- * which one board alone cannot reach: a board flooded with moves pays for the overload, not its
- * neighbours. The figures are measured (docs/performance.md).
+ * `decideAdmission` is the rule (pure); `MoveAdmission` holds the counts it is decided on. Within
+ * their allowance, a quiet board's movers (fewer than `busyBoardInFlight` moves in flight) are
+ * refused only at the process-wide bound, which one board alone cannot reach: a board flooded with
+ * moves pays for the overload, not its neighbours. The figures are measured (docs/performance.md).
  */
 
-export type ShedReason = 'board_rate' | 'board_queue' | 'board_wait' | 'process_queue' | 'event_loop';
+export type ShedReason = 'person_rate' | 'board_queue' | 'board_wait' | 'process_queue' | 'event_loop';
 
 export interface AdmissionFacts {
   /** this board's moves admitted and not yet answered */
@@ -27,8 +29,8 @@ export interface AdmissionFacts {
   processInFlight: number;
   /** how late the event loop has run its timers lately, ms: the least over the last 100 ms */
   eventLoopLagMs: number;
-  /** moves this board may still take now under its rate (a token bucket's level; fractions refill) */
-  boardAllowance: number;
+  /** moves this person may still make on this board now (a token bucket's level; fractions refill) */
+  allowance: number;
 }
 
 export interface AdmissionLimits {
@@ -42,10 +44,10 @@ export interface AdmissionLimits {
   processMaxInFlight: number;
   /** a busy board takes no more moves while the event loop runs this late */
   maxEventLoopLagMs: number;
-  /** moves per second one board may keep up (its allowance refills at this rate) */
-  boardMovesPerSecond: number;
-  /** moves one board may take at once above that rate (its allowance's top) */
-  boardMoveBurst: number;
+  /** moves per second one person may keep up on one board (their allowance refills at this rate) */
+  movesPerSecond: number;
+  /** moves one person may make at once above that rate (their allowance's top) */
+  moveBurst: number;
 }
 
 export const MOVE_ADMISSION_LIMITS: AdmissionLimits = {
@@ -55,8 +57,8 @@ export const MOVE_ADMISSION_LIMITS: AdmissionLimits = {
   boardMaxWaitMs: 300,
   processMaxInFlight: 1024,
   maxEventLoopLagMs: 50,
-  boardMovesPerSecond: 100,
-  boardMoveBurst: 200,
+  movesPerSecond: 100,
+  moveBurst: 200,
 };
 
 export type Admission = { admit: true } | { admit: false; reason: ShedReason; retryAfterMs: number };
@@ -76,9 +78,9 @@ function retryAfter(waitMs: number): number {
 export function decideAdmission(facts: AdmissionFacts, limits: AdmissionLimits): Admission {
   if (facts.processInFlight >= limits.processMaxInFlight)
     return { admit: false, reason: 'process_queue', retryAfterMs: retryAfter(facts.boardOldestWaitMs) };
-  if (facts.boardAllowance < 1) {
-    const refillMs = ((1 - facts.boardAllowance) / limits.boardMovesPerSecond) * 1000;
-    return { admit: false, reason: 'board_rate', retryAfterMs: clampRetry(refillMs) };
+  if (facts.allowance < 1) {
+    const refillMs = ((1 - facts.allowance) / limits.movesPerSecond) * 1000;
+    return { admit: false, reason: 'person_rate', retryAfterMs: clampRetry(refillMs) };
   }
   if (facts.boardInFlight < limits.busyBoardInFlight) return { admit: true };
   if (facts.boardInFlight >= limits.boardMaxInFlight)
@@ -97,7 +99,7 @@ export type Ticket =
 const LAG_SAMPLE_MS = 20;
 /** Lag counts when every sample of this many says so: a pause (GC, one big frame) is not overload. */
 const LAG_WINDOW = 5;
-/** Boards remembered before the first sweep of refilled allowances. */
+/** Allowances remembered before the first sweep of refilled ones. */
 const MIN_SWEEP = 1024;
 
 /**
@@ -108,7 +110,7 @@ const MIN_SWEEP = 1024;
 export class MoveAdmission {
   /** boardId → admitted time of each move in flight, in admission order (the first is the oldest) */
   private readonly boards = new Map<string, Map<number, number>>();
-  /** boardId → its allowance when last spent, and when; a board absent has its whole burst */
+  /** board and mover → their allowance when last spent, and when; one absent is whole (the burst) */
   private readonly allowances = new Map<string, { level: number; at: number }>();
   private inFlight = 0;
   private nextTicket = 0;
@@ -124,19 +126,21 @@ export class MoveAdmission {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  enter(boardId: string): Ticket {
+  /** `mover` names who moves (a user id, or a plugin's label): each has their own allowance per board */
+  enter(boardId: string, mover: string): Ticket {
     const board = this.boards.get(boardId);
     const now = this.clock();
     const first = board?.values().next();
     const oldest = first && !first.done ? now - first.value : 0;
-    const allowance = this.allowanceOf(boardId, now);
+    const key = `${boardId} ${mover}`;
+    const allowance = this.allowanceOf(key, now);
     const decision = decideAdmission(
       {
         boardInFlight: board?.size ?? 0,
         boardOldestWaitMs: oldest,
         processInFlight: this.inFlight,
         eventLoopLagMs: this.lagMs,
-        boardAllowance: allowance,
+        allowance,
       },
       this.limits,
     );
@@ -144,7 +148,7 @@ export class MoveAdmission {
       this.onShed(decision.reason);
       return decision;
     }
-    this.spend(boardId, allowance, now);
+    this.spend(key, allowance, now);
     const ticket = this.nextTicket++;
     const moves = board ?? new Map<number, number>();
     if (!board) this.boards.set(boardId, moves);
@@ -163,20 +167,20 @@ export class MoveAdmission {
     };
   }
 
-  private allowanceOf(boardId: string, now: number): number {
-    const spent = this.allowances.get(boardId);
-    if (!spent) return this.limits.boardMoveBurst;
-    const refilled = spent.level + ((now - spent.at) / 1000) * this.limits.boardMovesPerSecond;
-    return Math.min(this.limits.boardMoveBurst, refilled);
+  private allowanceOf(key: string, now: number): number {
+    const spent = this.allowances.get(key);
+    if (!spent) return this.limits.moveBurst;
+    const refilled = spent.level + ((now - spent.at) / 1000) * this.limits.movesPerSecond;
+    return Math.min(this.limits.moveBurst, refilled);
   }
 
-  private spend(boardId: string, allowance: number, now: number) {
-    this.allowances.set(boardId, { level: allowance - 1, at: now });
-    // Boards whose allowance has refilled are forgotten, so the map holds only recently busy boards:
+  private spend(key: string, allowance: number, now: number) {
+    this.allowances.set(key, { level: allowance - 1, at: now });
+    // Allowances that have refilled are forgotten, so the map holds only recent movers:
     // swept when it doubles, the sweep's cost is spread over the moves that grew it.
     if (this.allowances.size > this.sweepAt) {
       for (const id of this.allowances.keys())
-        if (this.allowanceOf(id, now) >= this.limits.boardMoveBurst) this.allowances.delete(id);
+        if (this.allowanceOf(id, now) >= this.limits.moveBurst) this.allowances.delete(id);
       this.sweepAt = Math.max(MIN_SWEEP, 2 * this.allowances.size);
     }
   }

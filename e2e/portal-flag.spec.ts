@@ -42,6 +42,17 @@ test('with the service desk off for a board, its portal says so and the board hi
     await expect(portal.getByRole('alert')).toHaveCount(0);
     await portal.screenshot({ path: 'test-results/shots/portal-off.png' });
 
+    // Her boards page has no portal to land on now, and says where one shows when it is open again.
+    const home = await context.newPage();
+    await home.goto('/');
+    await expect(home.getByRole('heading', { name: 'No boards yet' })).toBeVisible();
+    await expect(
+      home.getByText('A request portal you send requests to shows here while its team'),
+    ).toBeVisible();
+    await expect(home.getByTestId('portal-list')).toHaveCount(0);
+    await home.screenshot({ path: 'test-results/shots/portal-off-home.png' });
+    await home.close();
+
     // The board's own screen: no portal settings among the People while the flag is off.
     const page = await openBoardAs(paula, board);
     await page.getByRole('button', { name: /^People/ }).click();
@@ -54,6 +65,9 @@ test('with the service desk off for a board, its portal says so and the board hi
     await portal.reload();
     await expect(portal.getByTestId('my-request')).toHaveCount(1);
     await expect(off).toHaveCount(0);
+    // ... and her boards page takes her straight to it again.
+    await portal.goto('/');
+    await expect(portal).toHaveURL(new RegExp(`/portal/${board.id}$`));
     await page.reload();
     await page.getByRole('button', { name: /^People/ }).click();
     await expect(page.getByTestId('requesters')).toBeVisible();

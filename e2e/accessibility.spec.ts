@@ -110,7 +110,7 @@ for (const scheme of ['light', 'dark'] as const) {
       }
     });
 
-    test(`sign-in, setup, the boards list and feature flags pass axe in the ${scheme} theme on ${size}`, async ({
+    test(`sign-in, setup, the boards list, feature flags and the account menu pass axe in the ${scheme} theme on ${size}`, async ({
       browser,
     }) => {
       test.slow();
@@ -144,6 +144,9 @@ for (const scheme of ['light', 'dark'] as const) {
         await admin.getByTestId('user-menu-button').click();
         await expect(admin.getByTestId('user-menu')).toBeVisible();
         await expectAccessible(admin, `the user menu (${scheme})`);
+        await admin.getByRole('button', { name: 'Change password…' }).click();
+        await expect(admin.getByRole('dialog', { name: 'Change password' })).toBeVisible();
+        await expectAccessible(admin, `the change-password dialog (${scheme})`);
       } finally {
         await admin.context().close();
       }

@@ -68,6 +68,22 @@ export const ErrorSchema = Type.Object(
 export const PASSWORD_MIN_LENGTH = 15;
 export const PASSWORD_MAX_LENGTH = 200;
 
+/** `PUT /api/auth/password`: a signed-in person changes their own password. */
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+    newPassword: Type.String({
+      maxLength: PASSWORD_MAX_LENGTH,
+      description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as the password policy accepts`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ChangePasswordInput = Static<typeof ChangePasswordBody>;
+/** What changing a password ended besides the session that asked: the person's other sessions. */
+export const PasswordChangedSchema = Type.Object({ otherSessionsEnded: Type.Integer({ minimum: 0 }) });
+export type PasswordChanged = Static<typeof PasswordChangedSchema>;
+
 export const UserSchema = Type.Object({
   id: Uuid,
   email: Type.String(),

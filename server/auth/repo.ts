@@ -65,6 +65,40 @@ export function findSessionUser(db: Db, idHash: string) {
     .executeTakeFirst();
 }
 
+export function findUserById(db: Db, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Replaces the password the caller proved they know (`was`, its hash as read) and ends the person's
+ * other sessions, in one transaction. Returns the ended sessions' ids, or null when the password
+ * changed in between (the caller no longer knows it).
+ */
+export async function replacePassword(
+  db: Db,
+  userId: string,
+  was: string,
+  passwordHash: string,
+  keepSession: string,
+): Promise<string[] | null> {
+  return db.transaction().execute(async (trx) => {
+    const changed = await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', userId)
+      .where('password_hash', '=', was)
+      .executeTakeFirst();
+    if (changed.numUpdatedRows === 0n) return null;
+    const ended = await trx
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('id_hash', '<>', keepSession)
+      .returning('id_hash')
+      .execute();
+    return ended.map((r) => r.id_hash);
+  });
+}
+
 export function deleteSession(db: Db, idHash: string) {
   return db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }

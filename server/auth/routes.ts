@@ -1,6 +1,12 @@
 /** Sign-in, first-run set-up, accounts and personal API tokens. Thin: schema, then one service call. */
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { ErrorSchema, UserSchema, Uuid } from '../../protocol/model.ts';
+import {
+  ChangePasswordBody,
+  ErrorSchema,
+  PasswordChangedSchema,
+  UserSchema,
+  Uuid,
+} from '../../protocol/model.ts';
 import type { Config } from '../config.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
@@ -162,6 +168,33 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       setCookie(reply as never, s.sessionToken, s.expiresAt);
       return { user: s.user, csrfToken: s.csrfToken };
     },
+  );
+
+  app.put(
+    '/api/auth/password',
+    {
+      config: {
+        // Each wrong current password is a guess at it: limited as sign-in is, per person.
+        rateLimit: {
+          max: config.LOGIN_RATE_LIMIT,
+          timeWindow: '1 minute',
+          keyGenerator: (req) => `password:${req.user?.id ?? req.ip}`,
+        },
+      },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Change your own password (signed in with a session, not an API token); your other sessions end',
+        body: ChangePasswordBody,
+        response: { 200: PasswordChangedSchema, ...errors },
+      },
+    },
+    async (req) =>
+      auth.changePassword(
+        req.user!.id,
+        req.authVia === 'session' ? (req.cookies[SESSION_COOKIE] ?? null) : null,
+        req.body,
+      ),
   );
 
   app.post(

@@ -1,6 +1,6 @@
 /** Accounts, sign-in, sessions and personal API tokens. */
 import { randomBytes } from 'node:crypto';
-import type { User } from '../../protocol/model.ts';
+import type { ChangePasswordInput, PasswordChanged, User } from '../../protocol/model.ts';
 import type { Actor } from '../access/board-access.ts';
 import { checkPassword, type PasswordContext } from '../domain/password-policy.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
@@ -37,10 +37,10 @@ const toUser = (u: { id: string; email: string; name: string; is_admin: boolean 
 
 export const actorOf = (u: User): Actor => ({ userId: u.id, label: u.name, isAdmin: u.isAdmin });
 
-/** Every path that sets a password goes through here: the policy's refusal is a 400 naming `password`. */
-function requireAcceptablePassword(password: string, ctx: PasswordContext): void {
+/** Every path that sets a password goes through here: the policy's refusal is a 400 naming the field. */
+function requireAcceptablePassword(password: string, ctx: PasswordContext, field = 'password'): void {
   const verdict = checkPassword(password, ctx);
-  if (!verdict.ok) throw invalid('password', verdict.message);
+  if (!verdict.ok) throw invalid(field, verdict.message);
 }
 
 const setupDone = () => new AppError('SETUP_DONE', 'set-up is already done: sign in instead');
@@ -158,6 +158,36 @@ export class AuthService {
     if (!row)
       throw new AppError('CONFLICT', `email: an account with ${v.email} already exists`, { field: 'email' });
     return toUser(row);
+  }
+
+  /**
+   * A signed-in person changes their own password: they prove the current one, the new one passes the
+   * policy, and every other session of theirs ends (their sockets are cut, as on sign-out); the
+   * session that asked stays. Only a session can: an API token is no proof of the password.
+   */
+  async changePassword(
+    userId: string,
+    /** the cookie of the session that asks; null when the caller came with an API token */
+    sessionToken: string | null,
+    input: ChangePasswordInput,
+  ): Promise<PasswordChanged> {
+    if (sessionToken === null)
+      throw new AppError('FORBIDDEN', 'sign in with your password to change it; an API token cannot');
+    const user = await repo.findUserById(this.db, userId);
+    if (!user || !(await verifyPassword(input.currentPassword, user.password_hash)))
+      throw invalid('currentPassword', 'is not your current password');
+    if (input.newPassword === input.currentPassword)
+      throw invalid('newPassword', 'is your current password: choose a new one');
+    requireAcceptablePassword(input.newPassword, { email: user.email, name: user.name }, 'newPassword');
+    const hash = await hashPassword(input.newPassword);
+    const keep = repo.sha256(sessionToken);
+    const ended = await repo.replacePassword(this.db, user.id, user.password_hash, hash, keep);
+    if (ended === null)
+      throw new AppError('CONFLICT', 'currentPassword: your password was changed meanwhile; sign in again', {
+        field: 'currentPassword',
+      });
+    for (const id of ended) this.revoked({ kind: 'session', id });
+    return { otherSessionsEnded: ended.length };
   }
 
   async createToken(user: User, name: string) {

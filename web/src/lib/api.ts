@@ -10,6 +10,7 @@ import type {
   BulkMoveInput,
   Burndown,
   Card,
+  ChangePasswordInput,
   Column,
   ColumnsReordered,
   CompleteSprintInput,
@@ -19,6 +20,7 @@ import type {
   FlowReport,
   Member,
   MoveCardInput,
+  PasswordChanged,
   ReorderColumnsInput,
   Role,
   Snapshot,
@@ -171,6 +173,9 @@ export class Api {
     this.request<Member>('PUT', `/api/boards/${boardId}/members`, { email, role });
   createUser = (input: { email: string; name: string; password: string }) =>
     this.request<User>('POST', '/api/users', input);
+
+  changePassword = (input: ChangePasswordInput) =>
+    this.request<PasswordChanged>('PUT', '/api/auth/password', input);
 
   // ---- cards ---------------------------------------------------------------------------------
   createCard = (boardId: string, input: CreateCardInput) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { MOVE_ADMISSION_LIMITS } from './sync/move-admission.ts';
 
 describe('configuration', () => {
   it('fills defaults: port 3000 and the embedded database', () => {
@@ -7,6 +8,12 @@ describe('configuration', () => {
     expect(c.PORT).toBe(3000);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.DATA_DIR).toBe('./data');
+  });
+
+  it('gives each mover the allowance move admission is built with, unless set', () => {
+    expect(loadConfig({}).MOVES_PER_SECOND_PER_PERSON).toBe(MOVE_ADMISSION_LIMITS.movesPerSecond);
+    expect(loadConfig({ MOVES_PER_SECOND_PER_PERSON: '40' }).MOVES_PER_SECOND_PER_PERSON).toBe(40);
+    expect(() => loadConfig({ MOVES_PER_SECOND_PER_PERSON: '0' })).toThrow(/MOVES_PER_SECOND_PER_PERSON/);
   });
 
   it('reads typed values from strings', () => {

@@ -8,7 +8,6 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { checkPassword } from './domain/password-policy.ts';
 import { parseSecretKey } from './infra/secret-box.ts';
-import { MOVE_ADMISSION_LIMITS } from './sync/move-admission.ts';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
@@ -51,7 +50,7 @@ const Env = Type.Object({
   MOVES_PER_SECOND_PER_PERSON: Type.Integer({
     minimum: 1,
     maximum: 100_000,
-    default: MOVE_ADMISSION_LIMITS.movesPerSecond,
+    default: 100, // as sync/move-admission.ts's own default (config.test.ts checks)
     description:
       'card moves per second one person (or API token) may keep up on one board, with twice that at once; more are refused OVERLOADED',
   }),

@@ -1,9 +1,11 @@
 /**
  * Changing your own password from the account menu, with the same person signed in in a second
  * browser: each refusal shows under the field it is about, and once the change is made the other
- * browser is signed out on its own (its board socket is cut) and takes only the new password.
+ * browser is signed out on its own (its board socket is cut) and takes only the new password. And
+ * when someone forgot theirs: an administrator sets a new one from the board's People dialog.
  */
 import type { Board } from '../protocol/model.ts';
+import { ADMIN } from './env.ts';
 import { expect, type Person, test } from './fixtures.ts';
 
 test('change your password: refusals under their fields, then your other browser is signed out', async ({
@@ -66,4 +68,45 @@ test('change your password: refusals under their fields, then your other browser
   await there.getByLabel('Password').fill(fresh);
   await there.getByRole('button', { name: 'Sign in' }).click();
   await expect(there.getByTestId('board-name')).toHaveText(board.name);
+});
+
+test('an administrator sets a forgotten password from the People dialog, and its owner is signed out', async ({
+  team,
+  openBoardAs,
+}) => {
+  test.slow(); // two browsers on two shared cores
+  const sam: Person = await team.person('Sam Forgetful');
+  const board: Board = await team.board(`Forgotten ${Date.now()}`, [sam]);
+  const admin = await openBoardAs({ ...ADMIN, id: '' }, board);
+  const samsPage = await openBoardAs(sam, board);
+
+  await admin.getByRole('button', { name: /^People/ }).click();
+  await admin.getByRole('button', { name: 'Set password of Sam Forgetful' }).click();
+  const form = admin.getByRole('form', { name: 'New password for Sam Forgetful' });
+  const input = form.getByLabel('New password for Sam Forgetful');
+  await input.fill('sam forgetful sam forgetful');
+  await form.getByRole('button', { name: 'Set' }).click();
+  await expect(form.getByRole('alert')).toContainText(/e-mail|name/);
+  await admin.screenshot({ path: 'test-results/shots/set-password-refused.png' });
+
+  const fresh = 'marble otter counts the autumn tides';
+  await input.fill(fresh);
+  await form.getByRole('button', { name: 'Set' }).click();
+  await expect(admin.getByText("Sam Forgetful's password is set: pass it on to them safely.")).toBeVisible();
+  await expect(form).toHaveCount(0);
+
+  // Sam's open board signs itself out; the old password no longer works, the new one does.
+  await expect(samsPage.getByText('Your session has ended. Sign in again')).toBeVisible({ timeout: 10_000 });
+  await samsPage.getByLabel('E-mail').fill(sam.email);
+  await samsPage.getByLabel('Password').fill(sam.password);
+  await samsPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(samsPage.getByRole('alert')).toContainText(/wrong e-mail or password/i);
+  await samsPage.getByLabel('Password').fill(fresh);
+  await samsPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(samsPage.getByTestId('board-name')).toHaveText(board.name);
+
+  // Nobody else sees the button: Sam, a developer, has no "Set password" in the same dialog.
+  await samsPage.getByRole('button', { name: /^People/ }).click();
+  await expect(samsPage.getByRole('dialog')).toBeVisible();
+  await expect(samsPage.getByRole('button', { name: /^Set password of/ })).toHaveCount(0);
 });

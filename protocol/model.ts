@@ -83,6 +83,14 @@ export type ChangePasswordInput = Static<typeof ChangePasswordBody>;
 /** What changing a password ended besides the session that asked: the person's other sessions. */
 export const PasswordChangedSchema = Type.Object({ otherSessionsEnded: Type.Integer({ minimum: 0 }) });
 export type PasswordChanged = Static<typeof PasswordChangedSchema>;
+/** `PUT /api/users/:userId/password`: an administrator sets someone's password. */
+export const SetPasswordBody = Type.Object(
+  { newPassword: Type.String({ maxLength: PASSWORD_MAX_LENGTH }) },
+  { additionalProperties: false },
+);
+export type SetPasswordInput = Static<typeof SetPasswordBody>;
+export const PasswordSetSchema = Type.Object({ sessionsEnded: Type.Integer({ minimum: 0 }) });
+export type PasswordSet = Static<typeof PasswordSetSchema>;
 
 export const UserSchema = Type.Object({
   id: Uuid,

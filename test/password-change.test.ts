@@ -3,13 +3,16 @@
  * current one, the new one passes the policy, every other session of theirs ends (its open socket is
  * cut within a second) while the one that asked stays, and only the new password signs in after.
  * Bad input is a 400 naming the field and changes nothing; an API token cannot do it; two changes
- * racing with the same current password cannot both win.
+ * racing with the same current password cannot both win. An administrator (PUT /api/users/:id/password)
+ * or an operator (npm run set-password) sets a forgotten password; every session of that person ends.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiClient,
   type ClientSocket,
   eventually,
+  memberWithRole,
   socketFor,
   startServer,
   type TestServer,
@@ -123,4 +126,71 @@ describe('changing your own password', () => {
       expect(await signIn(email, FIRST)).toBe(401);
     }
   });
+});
+
+describe('setting a forgotten password', () => {
+  it('an administrator sets it: the policy applies, every session of theirs ends, the new one signs in', async () => {
+    const { email, here, there } = await personWithTwoSessions();
+    const socket = await socketFor(server, here);
+    sockets.push(socket);
+    let cut = false;
+    socket.on('disconnect', () => {
+      cut = true;
+    });
+    const url = `/api/users/${here.userId}/password`;
+
+    const weak = await server.admin.put<{ field: string }>(url, { newPassword: 'password password' });
+    expect(weak).toMatchObject({ status: 400, body: { field: 'newPassword' } });
+    const unknown = await server.admin.put('/api/users/00000000-0000-4000-8000-000000000000/password', {
+      newPassword: SECOND,
+    });
+    expect(unknown.status).toBe(404);
+    expect(await signIn(email, FIRST)).toBe(200);
+
+    const set = await server.admin.put(url, { newPassword: SECOND });
+    expect(set).toMatchObject({ status: 200, body: { sessionsEnded: 3 } }); // here, there, and the check above
+    expect((await here.get('/api/auth/session')).status).toBe(401);
+    expect((await there.get('/api/auth/session')).status).toBe(401);
+    await eventually(() => cut, 1000);
+    expect(await signIn(email, FIRST)).toBe(401);
+    expect(await signIn(email, SECOND)).toBe(200);
+  });
+
+  it('only an administrator may: a board admin gets 403 and nothing changes', async () => {
+    const { email, here } = await personWithTwoSessions();
+    const board = await server.admin.createBoard('Passwords');
+    const boardAdmin = await memberWithRole(server, board.id, 'admin', 'bea');
+    const res = await boardAdmin.put(`/api/users/${here.userId}/password`, { newPassword: SECOND });
+    expect(res.status).toBe(403);
+    expect(await signIn(email, FIRST)).toBe(200);
+  });
+
+  it('an operator sets it with npm run set-password (NEW_PASSWORD from the environment); a weak one or an unknown e-mail changes nothing', async () => {
+    const { email, here } = await personWithTwoSessions();
+    const run = (who: string, password: string) =>
+      spawnSync('npm', ['run', '--silent', 'set-password', '--', who], {
+        env: {
+          ...process.env,
+          DATABASE_URL: server.databaseUrl,
+          NEW_PASSWORD: password,
+          LOG_LEVEL: 'silent',
+        },
+        encoding: 'utf8',
+      });
+    const weak = run(email, 'password password');
+    expect(weak.status).toBe(2);
+    expect(weak.stderr).toMatch(/^NEW_PASSWORD: /m);
+    const nobody = run('nobody@example.com', SECOND);
+    expect(nobody.status).toBe(1);
+    expect(nobody.stderr).toMatch(/no account has the e-mail nobody@example.com/);
+    expect(await signIn(email, FIRST)).toBe(200);
+
+    const done = run(email, SECOND);
+    expect(done.stderr).toBe('');
+    expect(done.status).toBe(0);
+    expect(done.stdout).toMatch(new RegExp(`password set for ${email}; \\d+ session\\(s\\) ended`));
+    expect((await here.get('/api/auth/session')).status).toBe(401);
+    expect(await signIn(email, FIRST)).toBe(401);
+    expect(await signIn(email, SECOND)).toBe(200);
+  }, 60_000);
 });

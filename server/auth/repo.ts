@@ -70,32 +70,24 @@ export function findUserById(db: Db, id: string) {
 }
 
 /**
- * Replaces the password the caller proved they know (`was`, its hash as read) and ends the person's
- * other sessions, in one transaction. Returns the ended sessions' ids, or null when the password
- * changed in between (the caller no longer knows it).
+ * Sets a person's password and ends their sessions (all but `keepSession`), in one transaction.
+ * With `was` (the hash the caller proved they know the password of), only while it is still the
+ * password. Returns the ended sessions' ids, or null when no account was changed (none with that id,
+ * or the password changed in between).
  */
-export async function replacePassword(
+export async function setPassword(
   db: Db,
   userId: string,
-  was: string,
   passwordHash: string,
-  keepSession: string,
+  guard: { was?: string; keepSession?: string } = {},
 ): Promise<string[] | null> {
   return db.transaction().execute(async (trx) => {
-    const changed = await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash })
-      .where('id', '=', userId)
-      .where('password_hash', '=', was)
-      .executeTakeFirst();
-    if (changed.numUpdatedRows === 0n) return null;
-    const ended = await trx
-      .deleteFrom('sessions')
-      .where('user_id', '=', userId)
-      .where('id_hash', '<>', keepSession)
-      .returning('id_hash')
-      .execute();
-    return ended.map((r) => r.id_hash);
+    let update = trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId);
+    if (guard.was !== undefined) update = update.where('password_hash', '=', guard.was);
+    if ((await update.executeTakeFirst()).numUpdatedRows === 0n) return null;
+    let ended = trx.deleteFrom('sessions').where('user_id', '=', userId);
+    if (guard.keepSession !== undefined) ended = ended.where('id_hash', '<>', guard.keepSession);
+    return (await ended.returning('id_hash').execute()).map((r) => r.id_hash);
   });
 }
 

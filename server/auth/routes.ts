@@ -4,6 +4,8 @@ import {
   ChangePasswordBody,
   ErrorSchema,
   PasswordChangedSchema,
+  PasswordSetSchema,
+  SetPasswordBody,
   UserSchema,
   Uuid,
 } from '../../protocol/model.ts';
@@ -216,6 +218,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       },
     },
     async (req, reply) => reply.status(201).send(await auth.createUser(actor(req), req.body)),
+  );
+
+  app.put(
+    '/api/users/:userId/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Set someone's password (administrators only); every session of theirs ends",
+        params: Type.Object({ userId: Uuid }),
+        body: SetPasswordBody,
+        response: { 200: PasswordSetSchema, ...errors },
+      },
+    },
+    async (req) => auth.setPasswordFor(actor(req), req.params.userId, req.body.newPassword),
   );
 
   app.get(

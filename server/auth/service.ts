@@ -1,6 +1,6 @@
 /** Accounts, sign-in, sessions and personal API tokens. */
 import { randomBytes } from 'node:crypto';
-import type { ChangePasswordInput, PasswordChanged, User } from '../../protocol/model.ts';
+import type { ChangePasswordInput, PasswordChanged, PasswordSet, User } from '../../protocol/model.ts';
 import type { Actor } from '../access/board-access.ts';
 import { checkPassword, type PasswordContext } from '../domain/password-policy.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
@@ -180,14 +180,31 @@ export class AuthService {
       throw invalid('newPassword', 'is your current password: choose a new one');
     requireAcceptablePassword(input.newPassword, { email: user.email, name: user.name }, 'newPassword');
     const hash = await hashPassword(input.newPassword);
-    const keep = repo.sha256(sessionToken);
-    const ended = await repo.replacePassword(this.db, user.id, user.password_hash, hash, keep);
+    const ended = await repo.setPassword(this.db, user.id, hash, {
+      was: user.password_hash,
+      keepSession: repo.sha256(sessionToken),
+    });
     if (ended === null)
       throw new AppError('CONFLICT', 'currentPassword: your password was changed meanwhile; sign in again', {
         field: 'currentPassword',
       });
     for (const id of ended) this.revoked({ kind: 'session', id });
     return { otherSessionsEnded: ended.length };
+  }
+
+  /**
+   * An administrator sets someone's password (they forgot it, or it leaked): it must pass the policy,
+   * and every session of theirs ends. Their API tokens stay; they are credentials of their own.
+   */
+  async setPasswordFor(actor: Actor, userId: string, newPassword: string): Promise<PasswordSet> {
+    if (!actor.isAdmin) throw new AppError('FORBIDDEN', "only an administrator can set someone's password");
+    const user = await repo.findUserById(this.db, userId);
+    if (!user) throw new AppError('NOT_FOUND', 'user not found');
+    requireAcceptablePassword(newPassword, { email: user.email, name: user.name }, 'newPassword');
+    const ended = await repo.setPassword(this.db, user.id, await hashPassword(newPassword));
+    if (ended === null) throw new AppError('NOT_FOUND', 'user not found');
+    for (const id of ended) this.revoked({ kind: 'session', id });
+    return { sessionsEnded: ended.length };
   }
 
   async createToken(user: User, name: string) {

@@ -21,8 +21,10 @@ import type {
   Member,
   MoveCardInput,
   PasswordChanged,
+  PasswordSet,
   ReorderColumnsInput,
   Role,
+  SetPasswordInput,
   Snapshot,
   Sprint,
   StartSprintInput,
@@ -78,6 +80,12 @@ export class ApiError extends Error {
 export function messageWithoutField(message: string, field: string | undefined): string {
   if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
   return message;
+}
+
+/** A server message shown on its own under a field: "is not your current password" → "Is not your current password." */
+export function asSentence(text: string): string {
+  const t = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 export class Api {
@@ -176,6 +184,10 @@ export class Api {
 
   changePassword = (input: ChangePasswordInput) =>
     this.request<PasswordChanged>('PUT', '/api/auth/password', input);
+
+  /** An administrator sets someone's password (they forgot it); their sessions end. */
+  setPassword = (userId: string, input: SetPasswordInput) =>
+    this.request<PasswordSet>('PUT', `/api/users/${userId}/password`, input);
 
   // ---- cards ---------------------------------------------------------------------------------
   createCard = (boardId: string, input: CreateCardInput) =>

@@ -97,6 +97,18 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
   await form.getByText('Cy Night').click();
   await expect(form.getByLabel('Cy Night')).toBeChecked();
   await expect(form.getByText('Cy Night')).toContainText('#3');
+  // Turns are reordered with the arrows beside each ticked person: Cy goes first.
+  const turnsOf = (name: string) => form.getByTestId('rota-member').filter({ hasText: name });
+  const earlier = turnsOf('Cy Night').getByRole('button', { name: 'One turn earlier' });
+  await earlier.click();
+  await expect(form.getByText('Cy Night')).toContainText('#2');
+  await expect(form.getByText('Ada Lead')).toContainText('#3');
+  await earlier.click();
+  await expect(form.getByText('Cy Night')).toContainText('#1');
+  await expect(form.getByText('Bob Dev')).toContainText('#2');
+  await expect(earlier).toBeDisabled();
+  await expect(turnsOf('Ada Lead').getByRole('button', { name: 'One turn later' })).toBeDisabled();
+  await expect(earlier).toHaveAccessibleDescription(/Cy Night/);
   // The heading keeps the name the rota has until it is saved.
   await expect(form.getByRole('heading', { name: 'Edit rota AMS weekly' })).toBeVisible();
   await expect(listed).toHaveAttribute('class', /editing/);
@@ -109,7 +121,7 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
   await expect(page.getByText('Rota AMS weekly (EU) saved')).toBeVisible(SERVER);
   const edited = dialog.getByTestId('rota').filter({ hasText: 'AMS weekly (EU)' });
   await expect(edited).toContainText(
-    '(weekly, Monday 10:15 Europe/London) — Bob Dev → Ada Lead → Cy Night',
+    '(weekly, Monday 10:15 Europe/London) — Cy Night → Bob Dev → Ada Lead',
     SERVER,
   );
   await expect(edited.getByTestId('rota-cover')).toContainText('override: Bob Dev');
@@ -123,7 +135,7 @@ test('a manager edits a weekly rota: new name, hand-off time and member; its sta
     name: 'AMS weekly (EU)',
     duty: 'ams',
     rotation: false,
-    members: [bob.id, ada.id, cy.id],
+    members: [cy.id, bob.id, ada.id],
     pattern: { kind: 'weekly', zone: 'Europe/London', handoffWeekday: 1, handoffTime: '10:15' },
     startDate: rota.startDate,
   });

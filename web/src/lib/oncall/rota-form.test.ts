@@ -3,6 +3,7 @@ import type { RotaInput } from '../../../../protocol/oncall.ts';
 import {
   formMembers,
   formToInput,
+  moveInTurn,
   newRotaForm,
   newRotaStart,
   refusalText,
@@ -133,6 +134,19 @@ describe('members taken in turn', () => {
   it('ticks a person once only, in the place they had', () => {
     expect(toggleInTurn(['bob', 'ada'], 'bob', true)).toEqual(['bob', 'ada']);
     expect(toggleInTurn(['bob'], 'cy', false)).toEqual(['bob']);
+  });
+
+  it('moves a person one turn earlier or later, trading places with their neighbour', () => {
+    expect(moveInTurn(['bob', 'ada', 'cy'], 'cy', -1)).toEqual(['bob', 'cy', 'ada']);
+    expect(moveInTurn(['bob', 'ada', 'cy'], 'bob', 1)).toEqual(['ada', 'bob', 'cy']);
+  });
+
+  it('leaves the order as it is at either end, or for someone not in it', () => {
+    const order = ['bob', 'ada'];
+    expect(moveInTurn(order, 'bob', -1)).toEqual(['bob', 'ada']);
+    expect(moveInTurn(order, 'ada', 1)).toEqual(['bob', 'ada']);
+    expect(moveInTurn(order, 'cy', 1)).toEqual(['bob', 'ada']);
+    expect(order).toEqual(['bob', 'ada']); // a new list, never the one given
   });
 });
 

@@ -93,6 +93,16 @@ export function toggleInTurn(list: readonly string[], userId: string, on: boolea
   return list.includes(userId) ? [...list] : [...list, userId];
 }
 
+/** Moves a person one turn earlier (-1) or later (+1); at either end, the order stays as it is. */
+export function moveInTurn(list: readonly string[], userId: string, by: -1 | 1): string[] {
+  const from = list.indexOf(userId);
+  const to = from + by;
+  if (from < 0 || to < 0 || to >= list.length) return [...list];
+  const next = [...list];
+  [next[from], next[to]] = [next[to]!, next[from]!];
+  return next;
+}
+
 /**
  * Who the form offers: the board's people, then anyone the rota still holds who has left the board
  * (the server refuses such a rota on save, so they must be there to untick).

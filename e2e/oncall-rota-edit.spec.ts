@@ -197,21 +197,27 @@ test('custom and follow-the-sun rotas open with their own fields filled in', asy
   await expect(form.getByLabel('London: Cy Night')).toBeChecked();
   await expect(form.getByLabel('London: Ada Lead')).not.toBeChecked();
 
-  // Bob joins London; saving keeps everything else, the development duty too.
+  // Bob joins London and takes its first turn; saving keeps everything else, the development duty too.
   await form.getByLabel('London: Bob Dev').click();
+  const bobInLondon = regions.nth(1).getByTestId('sun-member').filter({ hasText: 'Bob Dev' });
+  await expect(bobInLondon).toContainText('#2');
+  await bobInLondon.getByRole('button', { name: 'One turn earlier in London' }).click();
+  await expect(bobInLondon).toContainText('#1');
+  await expect(regions.nth(1).getByTestId('sun-member').filter({ hasText: 'Cy Night' })).toContainText('#2');
+  await regions.nth(1).screenshot({ path: `${SHOTS}/rota-sun-region-turns.png` });
   await form.getByRole('button', { name: 'Save rota' }).click();
   await expect(page.getByText('Rota Round the world saved')).toBeVisible(SERVER);
   await expect(dialog.getByRole('form', { name: 'New weekly rota' })).toBeVisible();
   const saved = await rotaOf(team, board, sun);
   expect(saved.duty).toBe('development');
   expect(saved.startDate).toBe('2026-01-05');
-  // a ticked person takes the region's last turn; the rota's members are the regions' people
-  expect(saved.members).toEqual([ada.id, cy.id, bob.id]);
+  // the rota's members are the regions' people, each region's in its turns
+  expect(saved.members).toEqual([ada.id, bob.id, cy.id]);
   expect(saved.pattern).toEqual({
     kind: 'follow_the_sun',
     shifts: [
       { name: 'Sydney', zone: 'Australia/Sydney', start: '09:00', end: '16:00', members: [ada.id] },
-      { name: 'London', zone: 'Europe/London', start: '07:00', end: '13:00', members: [cy.id, bob.id] },
+      { name: 'London', zone: 'Europe/London', start: '07:00', end: '13:00', members: [bob.id, cy.id] },
     ],
   });
 });

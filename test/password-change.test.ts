@@ -156,12 +156,29 @@ describe('setting a forgotten password', () => {
     expect(await signIn(email, SECOND)).toBe(200);
   });
 
-  it('only an administrator may: a board admin gets 403 and nothing changes', async () => {
+  it('only a site administrator may: every board role and an outsider get 403, nobody signed in 401, and nothing changes', async () => {
     const { email, here } = await personWithTwoSessions();
     const board = await server.admin.createBoard('Passwords');
-    const boardAdmin = await memberWithRole(server, board.id, 'admin', 'bea');
-    const res = await boardAdmin.put(`/api/users/${here.userId}/password`, { newPassword: SECOND });
-    expect(res.status).toBe(403);
+    const other = await server.admin.createBoard('Elsewhere');
+    const callers = [
+      ...(await Promise.all(
+        (['admin', 'product_owner', 'developer', 'maintenance', 'viewer'] as const).map((role) =>
+          memberWithRole(server, board.id, role),
+        ),
+      )),
+      await memberWithRole(server, other.id, 'developer', 'outsider'),
+    ];
+    for (const caller of callers) {
+      const res = await caller.put(`/api/users/${here.userId}/password`, { newPassword: SECOND });
+      expect({ caller: caller.userId, status: res.status }).toEqual({ caller: caller.userId, status: 403 });
+    }
+    const anonymous = new ApiClient(server.baseUrl);
+    expect((await anonymous.put(`/api/users/${here.userId}/password`, { newPassword: SECOND })).status).toBe(
+      401,
+    );
+    expect(
+      (await anonymous.put('/api/auth/password', { currentPassword: FIRST, newPassword: SECOND })).status,
+    ).toBe(401);
     expect(await signIn(email, FIRST)).toBe(200);
   });
 

@@ -5,7 +5,7 @@ import type { Actor } from '../access/board-access.ts';
 import { checkPassword, type PasswordContext } from '../domain/password-policy.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
 import type { Db } from '../infra/database.ts';
-import { AppError, invalid } from '../infra/errors.ts';
+import { AppError, invalid, notFound } from '../infra/errors.ts';
 import * as repo from './repo.ts';
 
 export interface AuthenticatedUser extends User {
@@ -199,10 +199,10 @@ export class AuthService {
   async setPasswordFor(actor: Actor, userId: string, newPassword: string): Promise<PasswordSet> {
     if (!actor.isAdmin) throw new AppError('FORBIDDEN', "only an administrator can set someone's password");
     const user = await repo.findUserById(this.db, userId);
-    if (!user) throw new AppError('NOT_FOUND', 'user not found');
+    if (!user) throw notFound('user');
     requireAcceptablePassword(newPassword, { email: user.email, name: user.name }, 'newPassword');
     const ended = await repo.setPassword(this.db, user.id, await hashPassword(newPassword));
-    if (ended === null) throw new AppError('NOT_FOUND', 'user not found');
+    if (ended === null) throw notFound('user'); // removed in between
     for (const id of ended) this.revoked({ kind: 'session', id });
     return { sessionsEnded: ended.length };
   }

@@ -71,8 +71,13 @@ test('a card carried across the Kanban with the keyboard is announced by its key
   await expect.poll(async () => (await keysIn(doingCell)).indexOf(login!.key) + 1).toBe(shown);
   await expect.poll(() => keysIn(doingCell)).toHaveLength(2);
 
+  // The drop animation ends with the focus back on the card she carried, so her next key acts on it.
+  await expect(page.locator('[data-dnd-placeholder], [data-dnd-dragging], [data-dnd-dropping]')).toHaveCount(
+    0,
+  );
+  await expect(boardCard(page, login!.key)).toBeFocused();
+
   // Escape puts a picked-up card back, and she hears that too.
-  await expect(page.locator('[data-dnd-placeholder], [data-dnd-dragging]')).toHaveCount(0);
   await boardCard(page, invoice!.key).focus();
   await page.keyboard.press('Space');
   await expect(said).toHaveText(

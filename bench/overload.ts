@@ -19,6 +19,11 @@ import { ReceiverPool } from './realtime.ts';
 
 /** Enough answers in a run for a p99 that is not simply the maximum (5 s → 125). */
 const QUIET_RATE = 25;
+/**
+ * Each phase lasts at least this long whatever BENCH_SECONDS says: at 5 s the quiet p99 was the
+ * second-slowest of 125 moves, and runs minutes apart gave ratios from 1.9x to 4.7x; 15 s gives 375.
+ */
+const MIN_PHASE_SECONDS = 15;
 
 export interface OverloadResult {
   'sustained max/s': number;
@@ -75,6 +80,7 @@ export async function overload(
   seconds: number,
   serverPid: number,
 ): Promise<OverloadResult> {
+  seconds = Math.max(seconds, MIN_PHASE_SECONDS);
   const flood = await startFlood({ url, cookie, boardId: busy.boardId, cardIds: busy.cardIds, movers: 4 });
   const quietMover = await startMover({ url, cookie, ...quiet, rate: QUIET_RATE, anchorStep: 7 });
   const pool = await ReceiverPool.start(

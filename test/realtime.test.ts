@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent } from '../protocol/model.ts';
 import { CATCH_UP_LIMIT, type JoinAck, type PresenceUser } from '../protocol/socket.ts';
+import { BROADCAST_SLICE } from '../server/sync/sliced-send.ts';
 import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
 import {
   type ClientSocket,
@@ -58,6 +59,38 @@ describe('real time', () => {
       expect(seenElsewhere).toEqual([]);
     } finally {
       for (const s of [a, b, elsewhere]) s.close();
+    }
+  });
+
+  it('a board watched by more sockets than one slice: each gets every event once, in order, during a burst', async () => {
+    const boardId = (await server.admin.createBoard('Many watchers')).id;
+    const cards = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => server.admin.createCard(boardId, { title: `card ${i}` })),
+    );
+    // Three slices of 20 and a bit: a frame reaches them over several turns of the event loop.
+    const watchers = await Promise.all(
+      Array.from({ length: 2 * BROADCAST_SLICE + 5 }, () => socketFor(server, server.admin)),
+    );
+    const mover = await socketFor(server, server.admin);
+    try {
+      for (const w of watchers) await w.emitWithAck('board:join', { boardId });
+      await mover.emitWithAck('board:join', { boardId });
+      const seen = watchers.map(collect);
+      const acks = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          mover.emitWithAck('card:move', {
+            boardId,
+            cardId: cards[i % 4]!.id,
+            beforeId: cards[(i + 2) % 4]!.id,
+          }),
+        ),
+      );
+      const seqs = acks.map((ack) => (ack.ok ? ack.event.seq : -1)).sort((x, y) => x - y);
+      expect(seqs).not.toContain(-1);
+      await eventually(() => seen.every((events) => events.length >= seqs.length));
+      for (const events of seen) expect(events.map((e) => e.seq)).toEqual(seqs);
+    } finally {
+      for (const s of [...watchers, mover]) s.close();
     }
   });
 

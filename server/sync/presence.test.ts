@@ -14,7 +14,7 @@ import {
   type PresenceState,
   presenceUsers,
 } from '../../web/src/lib/board/presence.ts';
-import { BoardPresence, type PeerMessage } from './presence.ts';
+import { BoardPresence, mergePresenceChanges, type PeerMessage } from './presence.ts';
 
 const HEARTBEAT_MS = 1000;
 const BOARDS = ['board-a', 'board-b'];
@@ -245,5 +245,39 @@ describe('presence across instances', () => {
     expect(sizes[0]!.joinFrames).toBe(1);
     expect(sizes[0]!.dragFrames).toBe(1);
     expect(sizes[1]).toEqual(sizes[0]);
+  });
+});
+
+describe('mergePresenceChanges', () => {
+  const key = fc.record({ instanceId: fc.constantFrom('i-1', 'i-2'), userId: fc.constantFrom(...USERS) });
+  const entry = fc.record({
+    instanceId: fc.constantFrom('i-1', 'i-2'),
+    userId: fc.constantFrom(...USERS),
+    name: fc.constantFrom('Ann', 'Bob'),
+    draggingCardId: fc.constantFrom(...CARDS),
+  });
+  const changes = fc.record({
+    boardId: fc.constant('board-a'),
+    set: fc.uniqueArray(entry, { selector: (e) => `${e.instanceId}/${e.userId}` }),
+    gone: fc.uniqueArray(key, { selector: (k) => `${k.instanceId}/${k.userId}` }),
+  });
+  const start = fc.uniqueArray(entry, { selector: (e) => `${e.instanceId}/${e.userId}` });
+
+  it('applying the merged frame equals applying the two in turn, from any list', () => {
+    fc.assert(
+      fc.property(start, changes, changes, (entries, earlier, later) => {
+        // A frame of one tick never both sets and removes the same entry.
+        const tick = (c: typeof earlier) => ({
+          ...c,
+          gone: c.gone.filter(
+            (k) => !c.set.some((e) => e.instanceId === k.instanceId && e.userId === k.userId),
+          ),
+        });
+        const [a, b] = [tick(earlier), tick(later)];
+        const from = applyPresence(noPresence, { boardId: 'board-a', full: true, entries }, 'board-a');
+        const inTurn = applyPresence(applyPresence(from, a, 'board-a'), b, 'board-a');
+        expect(applyPresence(from, mergePresenceChanges(a, b), 'board-a')).toEqual(inTurn);
+      }),
+    );
   });
 });

@@ -38,7 +38,7 @@ export type PeerMessage =
 export interface PresenceOptions {
   instanceId: string;
   /** sends a frame to this instance's sockets on the board */
-  toLocal(boardId: string, frame: PresenceFrame): void;
+  toLocal(boardId: string, frame: PresenceChanges): void;
   /** sends a message to every other instance (absent on a single instance) */
   toPeers?: (message: PeerMessage) => void;
   /** how long changes gather before a board's frame leaves */
@@ -64,6 +64,28 @@ interface Peer {
 }
 
 const keyOf = (instanceId: string, userId: string) => `${instanceId}\u0000${userId}`;
+
+/** A board's presence frame that carries changes (what a tick sends), not the whole list. */
+export type PresenceChanges = Extract<PresenceFrame, { set: PresenceEntry[] }>;
+
+/**
+ * Two frames of changes of one board as one: each entry as the later frame left it. Applying the
+ * result equals applying both in turn (web/src/lib/board/presence.ts), since every change is an
+ * entry's latest state.
+ */
+export function mergePresenceChanges(earlier: PresenceChanges, later: PresenceChanges): PresenceChanges {
+  const set = new Map(earlier.set.map((e) => [keyOf(e.instanceId, e.userId), e]));
+  const gone = new Map(earlier.gone.map((k) => [keyOf(k.instanceId, k.userId), k]));
+  for (const k of later.gone) {
+    set.delete(keyOf(k.instanceId, k.userId));
+    gone.set(keyOf(k.instanceId, k.userId), k);
+  }
+  for (const e of later.set) {
+    gone.delete(keyOf(e.instanceId, e.userId));
+    set.set(keyOf(e.instanceId, e.userId), e);
+  }
+  return { boardId: later.boardId, set: [...set.values()], gone: [...gone.values()] };
+}
 
 function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);

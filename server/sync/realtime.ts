@@ -29,7 +29,8 @@ import { SESSION_COOKIE } from '../infra/http.ts';
 import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
 import { JOIN_LIMITS, JoinAdmission, type JoinLimits } from './join-admission.ts';
-import { BoardPresence, type PeerMessage } from './presence.ts';
+import { BoardPresence, mergePresenceChanges, type PeerMessage, type PresenceChanges } from './presence.ts';
+import { OneInFlight, sendInSlices } from './sliced-send.ts';
 import { credentialRoom, guardSocket, userRoom } from './socket-credentials.ts';
 
 interface SocketData {
@@ -87,25 +88,55 @@ function parseCookie(header: string | undefined, name: string): string | null {
  * of a board is twice what sending the last one took (BATCH_GAP_FACTOR): a board with many watchers
  * and many moves batches more, a quiet board's event leaves at once (next turn of the event loop),
  * and broadcasting takes at most about a third of the event loop, leaving the rest for the moves.
- * Why 2 and not 4 or 0: docs/performance.md, "Batched broadcasts".
+ * Why 2 and not 4 or 0: docs/performance.md, "Batched broadcasts". A frame itself goes out a slice
+ * of sockets at a time (sliced-send.ts), so a board with many watchers never holds the event loop long.
  */
 const BATCH_GAP_FACTOR = 2;
 const MAX_BATCH_GAP_MS = 50;
 
+/**
+ * One frame to this instance's sockets on a board, a slice of them per turn of the event loop
+ * (sliced-send.ts); each socket is in a room named by its id, and the frame is encoded once per slice.
+ */
+function sendToBoard<E extends keyof ServerToClient>(
+  io: RealtimeServer,
+  boardId: string,
+  done: (busyMs: number) => void,
+  event: E,
+  ...frame: Parameters<ServerToClient[E]>
+) {
+  const watching = () => io.sockets.adapter.rooms.get(room(boardId));
+  sendInSlices({
+    watchers: [...(watching() ?? [])],
+    stillWatching: (id) => watching()?.has(id) ?? false,
+    send: (slice) => io.local.to(slice).emit(event, ...frame),
+    later: setImmediate,
+    done,
+  });
+}
+
 function broadcastInBatches(io: RealtimeServer) {
   const boards = new Map<string, { events: BoardEvent[]; nextAt: number; scheduled: boolean }>();
+  const schedule = (boardId: string, board: { nextAt: number; scheduled: boolean }) => {
+    board.scheduled = true;
+    const wait = board.nextAt - performance.now();
+    if (wait <= 0) setImmediate(flush, boardId);
+    else setTimeout(flush, wait, boardId);
+  };
   const flush = (boardId: string) => {
     const board = boards.get(boardId)!;
     // Commits finish in seq order per board almost always; sorting makes the frame ordered always.
     const events = board.events.sort((a, b) => a.seq - b.seq);
     board.events = [];
-    board.scheduled = false;
-    const start = performance.now();
     // Local sockets only: other instances read the events from the log (fanout.ts), so no copy
     // of the frame travels through the adapter (which would also hold this send until its NOTIFY).
-    io.local.to(room(boardId)).emit('board:events', events); // encodes once, writes to every socket
-    const took = performance.now() - start;
-    board.nextAt = start + took + Math.min(MAX_BATCH_GAP_MS, took * BATCH_GAP_FACTOR);
+    // The board's next frame waits for this one to reach every watcher, so frames stay in order.
+    const done = (took: number) => {
+      board.nextAt = performance.now() + Math.min(MAX_BATCH_GAP_MS, took * BATCH_GAP_FACTOR);
+      board.scheduled = false;
+      if (board.events.length > 0) schedule(boardId, board);
+    };
+    sendToBoard(io, boardId, done, 'board:events', events);
   };
   return (event: BoardEvent) => {
     let board = boards.get(event.boardId);
@@ -114,11 +145,7 @@ function broadcastInBatches(io: RealtimeServer) {
       boards.set(event.boardId, board);
     }
     board.events.push(event);
-    if (board.scheduled) return;
-    board.scheduled = true;
-    const wait = board.nextAt - performance.now();
-    if (wait <= 0) setImmediate(flush, event.boardId);
-    else setTimeout(flush, wait, event.boardId);
+    if (!board.scheduled) schedule(event.boardId, board);
   };
 }
 
@@ -219,10 +246,15 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     }
   });
 
-  // Local sockets only: other instances hear the changes from this one's presence messages.
+  // A board's presence frames go out in slices like its events, one frame in flight per board; ticks
+  // made meanwhile merge into the next. Local sockets only: other instances hear the changes from
+  // this one's presence messages.
+  const presenceFrames = new OneInFlight<PresenceChanges>(mergePresenceChanges, (boardId, frame, done) =>
+    sendToBoard(io, boardId, done, 'presence', frame),
+  );
   const presence = new BoardPresence({
     instanceId: randomUUID(),
-    toLocal: (boardId, frame) => io.local.to(room(boardId)).emit('presence', frame),
+    toLocal: (boardId, frame) => presenceFrames.send(boardId, frame),
     toPeers: deps.clusterPool ? (message) => io.serverSideEmit('presence', message) : undefined,
     heartbeatMs: deps.presenceHeartbeatMs,
   });

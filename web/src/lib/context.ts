@@ -4,6 +4,7 @@ import type { Api } from './api.ts';
 import type { Inbox } from './inbox/inbox.svelte.ts';
 import type { Router } from './router.svelte.ts';
 import type { Session } from './session.svelte.ts';
+import type { SharedSocket } from './socket.ts';
 import type { Theme } from './theme.svelte.ts';
 import type { Toasts } from './toasts.svelte.ts';
 
@@ -15,6 +16,8 @@ export interface AppContext {
   theme: Theme;
   /** the signed-in person's inbox (the bell in the top bar) */
   inbox: Inbox;
+  /** the tab's one real-time connection, leased by the bell, the open board and the portal */
+  socket: SharedSocket;
 }
 
 const KEY = Symbol('blendboard');

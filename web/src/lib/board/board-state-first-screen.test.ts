@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { FirstScreen } from '../../../../protocol/first-screen.ts';
 import type { BoardEvent, Card, Snapshot } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard } from './test-builders.ts';
 
@@ -117,7 +117,7 @@ function openBoard(
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   const heard: number[] = [];

@@ -7,7 +7,7 @@ import type { BoardEvent } from '../../../../protocol/events.ts';
 import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercare.ts';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
 
@@ -103,7 +103,7 @@ async function openBoard(answer: () => Promise<Hypercare>) {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { JoinAck, PresenceFrame } from '../../../../protocol/socket.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
 
@@ -52,7 +52,7 @@ async function openBoard(replies: JoinAck[]) {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard, wholeFirstScreen } from './test-builders.ts';
 
@@ -47,7 +47,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     (m) => messages.push(m),
   );
   await board.open();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES, type Role, type Snapshot } from '../../../../protocol/model.ts';
 import { type Permission, roleAllows } from '../../../../protocol/rules/permissions.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
 
@@ -39,7 +39,7 @@ async function openBoardAs(role: Role) {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();
@@ -94,7 +94,7 @@ describe('what the board lets each role do', () => {
       'b',
       'me',
       {} as Api,
-      () => socket as unknown as BoardSocket,
+      () => socket as unknown as SocketLease,
       () => {},
     );
     expect(PERMISSIONS.some((p) => board.can(p))).toBe(false);

@@ -8,7 +8,7 @@ import type { BoardEvent } from '../../../../protocol/events.ts';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { Release } from '../../../../protocol/releases.ts';
 import type { Api } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aRelease, wholeFirstScreen } from './test-builders.ts';
 
@@ -77,7 +77,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import { type Api, ApiError } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
 
@@ -56,7 +56,7 @@ async function openBoard(eventsAfter: () => Promise<unknown>) {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();

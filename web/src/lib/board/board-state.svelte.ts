@@ -51,7 +51,7 @@ import type {
   WarrantyRequirementInput,
 } from '../../../../protocol/warranty.ts';
 import { type Api, ApiError, type MoveReply } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import {
   applyPlacement,
   changesPlace,
@@ -191,7 +191,7 @@ export class BoardState {
   #nextMove = 1;
   /** after an OVERLOADED refusal, no moves are sent until the server's retry hint has passed */
   #moveBackoff = new MoveBackoff();
-  #socket: BoardSocket | null = null;
+  #socket: SocketLease | null = null;
   #presence: PresenceState = noPresence;
   #joinRetry: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<(event: BoardEvent) => void>();
@@ -206,7 +206,7 @@ export class BoardState {
     readonly boardId: string,
     readonly me: string,
     private readonly api: Api,
-    private readonly connect: () => BoardSocket,
+    private readonly connect: () => SocketLease,
     private readonly notify: Notify,
   ) {}
 
@@ -268,9 +268,9 @@ export class BoardState {
     if (this.#joinRetry) clearTimeout(this.#joinRetry);
     const socket = this.#socket;
     if (!socket) return;
+    // The tab's socket stays (the bell holds it too): leave the board's room on the server.
     if (socket.connected) socket.emit('board:leave', { boardId: this.boardId });
-    socket.removeAllListeners();
-    socket.disconnect();
+    socket.release();
     this.#socket = null;
   }
 
@@ -643,7 +643,7 @@ export class BoardState {
    * A 401 here ends the session on this page (Api.onSessionLost shows the sign-in form with why);
    * another refusal is shown on the board; an answer means we may still read it, so reconnect.
    */
-  async #afterServerCut(socket: BoardSocket): Promise<void> {
+  async #afterServerCut(socket: SocketLease): Promise<void> {
     try {
       await this.api.eventsAfter(this.boardId, this.#lastSeq);
     } catch (err) {

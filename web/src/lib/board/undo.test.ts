@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardEvent, Card, Snapshot, UpdateCardInput } from '../../../../protocol/model.ts';
 import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
 import { type Api, ApiError } from '../api.ts';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard, aColumn, wholeFirstScreen } from './test-builders.ts';
 import { BoardUndo, isUndoKey, type UndoNotice } from './undo.svelte.ts';
@@ -97,7 +97,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as BoardSocket,
+    () => socket as unknown as SocketLease,
     () => {},
   );
   await board.open();

@@ -6,7 +6,7 @@
  * refuses what is off whatever the screen shows.
  */
 import { type Client, type EventHandler, OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
-import type { BoardSocket } from '../socket.ts';
+import type { SocketLease } from '../socket.ts';
 import { type LoadFlags, ServerFlagProvider } from './provider.ts';
 
 const DOMAIN = 'blendboard-board';
@@ -34,7 +34,7 @@ export class BoardFlags {
   }
 
   /** Reads the flags again when the server says they changed, and after a reconnect (changes may be missed). */
-  follow(socket: BoardSocket): void {
+  follow(socket: SocketLease): void {
     let connectedBefore = socket.connected;
     socket.on('flags:changed', (frame) => void this.#provider.refresh(frame.keys).catch(() => {}));
     socket.on('connect', () => {

@@ -1,12 +1,12 @@
 /**
  * The signed-in person's inbox: the bell's unread count, kept live by the server's `inbox:changed`
  * frame to the person's own sockets, and the list the panel shows, read when it opens (and again when
- * a frame arrives while it is open). Its socket lives with the session, not with a board page: the
- * bell rings on every page.
+ * a frame arrives while it is open). It holds the tab's socket for as long as someone is signed in,
+ * not only on a board page: the bell rings on every page.
  */
 import type { InboxNotification } from '../../../../protocol/inbox.ts';
 import type { Api } from '../api.ts';
-import { type BoardSocket, connectBoardSocket } from '../socket.ts';
+import type { SharedSocket, SocketLease } from '../socket.ts';
 import * as inboxApi from './inbox-api.ts';
 
 export class Inbox {
@@ -17,9 +17,12 @@ export class Inbox {
   loading = $state(false);
   error = $state<string | null>(null);
   #next: string | null = $state(null);
-  #socket: BoardSocket | null = null;
+  #socket: SocketLease | null = null;
 
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    private readonly tabSocket: SharedSocket,
+  ) {}
 
   get hasMore(): boolean {
     return this.#next !== null;
@@ -27,7 +30,7 @@ export class Inbox {
 
   start(): void {
     if (this.#socket) return;
-    const socket = connectBoardSocket();
+    const socket = this.tabSocket.lease();
     this.#socket = socket;
     socket.on('inbox:changed', (frame) => {
       this.unread = frame.unread;
@@ -38,7 +41,7 @@ export class Inbox {
   }
 
   stop(): void {
-    this.#socket?.close();
+    this.#socket?.release();
     this.#socket = null;
     this.unread = 0;
     this.items = [];

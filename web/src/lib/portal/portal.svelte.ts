@@ -14,7 +14,7 @@ import type {
   RequestType,
 } from '../../../../protocol/portal.ts';
 import { type Api, ApiError } from '../api.ts';
-import { type BoardSocket, connectBoardSocket } from '../socket.ts';
+import type { SharedSocket, SocketLease } from '../socket.ts';
 import * as portalApi from './api.ts';
 
 export const STATUS_LABEL: Record<RequestStatus, string> = {
@@ -39,11 +39,12 @@ export class Portal {
   /** the service desk is switched off for this board (until it is on again and the page reloads) */
   switchedOff = $state(false);
   #selected: string | null = null;
-  #socket: BoardSocket | null = null;
+  #socket: SocketLease | null = null;
 
   constructor(
     private readonly api: Api,
     readonly boardId: string,
+    private readonly tabSocket: SharedSocket,
   ) {}
 
   async start(): Promise<void> {
@@ -56,7 +57,7 @@ export class Portal {
       if (!this.#noteSwitchedOff(err)) this.loadError = err instanceof Error ? err.message : String(err);
       return;
     }
-    const socket = connectBoardSocket();
+    const socket = this.tabSocket.lease();
     this.#socket = socket;
     socket.on('portal:changed', (frame) => {
       if (frame.boardId === this.boardId) this.refresh(frame.requestId).catch(() => {});
@@ -66,13 +67,13 @@ export class Portal {
       this.refresh(null).catch((err: unknown) => this.#noteSwitchedOff(err));
     });
     // A reconnect may have missed frames: read everything again.
-    socket.io.on('reconnect', () => {
+    socket.onReconnect(() => {
       this.refresh(null).catch(() => {});
     });
   }
 
   stop(): void {
-    this.#socket?.close();
+    this.#socket?.release();
     this.#socket = null;
   }
 

@@ -21,6 +21,7 @@ class FakeSocket extends EventEmitter {
   connect() {
     this.connects++;
     this.connected = true;
+    this.active = true;
   }
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     // Frames out are recorded; listeners are fired with fire() (socket.io's emit sends, it never calls back).
@@ -98,6 +99,20 @@ describe('the tab’s shared socket', () => {
     expect(bell.connected).toBe(true);
     board.connect(); // already connected: nothing to do
     expect(opened[0]!.connects).toBe(1);
+  });
+
+  it('tries a socket socket.io gave up on again for a new holder', () => {
+    const { shared, opened } = tab();
+    shared.lease();
+    const socket = opened[0]!;
+    shared.lease();
+    expect(socket.connects).toBe(0);
+    // The server cut it (or refused its handshake): socket.io will not try again by itself.
+    socket.active = false;
+    socket.connected = false;
+    shared.lease();
+    expect(opened).toHaveLength(1);
+    expect(socket.connects).toBe(1);
   });
 
   it('does nothing for a lease released twice or used after release', () => {

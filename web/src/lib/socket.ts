@@ -63,6 +63,9 @@ export class SharedSocket {
   lease(): SocketLease {
     this.#socket ??= this.open();
     const socket = this.#socket;
+    // One that socket.io gave up on (the server cut it, or refused its handshake) is tried again for
+    // a new holder, as a socket of its own would have been.
+    if (!socket.active) socket.connect();
     this.#holders++;
     const untyped = socket as unknown as Untyped;
     const listeners: [string, Listener][] = [];

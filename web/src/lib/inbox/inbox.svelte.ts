@@ -36,8 +36,9 @@ export class Inbox {
       this.unread = frame.unread;
       if (this.open) void this.reload();
     });
-    // Frames may have been missed while disconnected: ask again.
+    // Frames may have been missed while disconnected: ask again. The tab's socket may be up already.
     socket.on('connect', () => void this.refreshCount());
+    if (socket.connected) void this.refreshCount();
   }
 
   stop(): void {

@@ -2,46 +2,8 @@
  * The tab's one socket: the bell, a board and the portal each lease it, and letting go of one never
  * takes the others' listeners or connection.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type BoardSocket, SharedSocket } from './socket.ts';
-
-/** socket.io's client as far as the lease uses it, with an EventEmitter for the listeners. */
-class FakeSocket extends EventEmitter {
-  connected = true;
-  active = true;
-  closed = 0;
-  connects = 0;
-  sent: unknown[][] = [];
-  io = new EventEmitter();
-  close() {
-    this.closed++;
-    this.connected = false;
-  }
-  connect() {
-    this.connects++;
-    this.connected = true;
-    this.active = true;
-  }
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    // Frames out are recorded; listeners are fired with fire() (socket.io's emit sends, it never calls back).
-    this.sent.push([event, ...args]);
-    return true;
-  }
-  fire(event: string, ...args: unknown[]) {
-    return super.emit(event, ...args);
-  }
-}
-
-function tab() {
-  const opened: FakeSocket[] = [];
-  const shared = new SharedSocket(() => {
-    const s = new FakeSocket();
-    opened.push(s);
-    return s as unknown as BoardSocket;
-  });
-  return { shared, opened };
-}
+import { fakeTab as tab } from './test-socket.ts';
 
 describe('the tab’s shared socket', () => {
   it('opens one socket for every holder and closes it when the last one lets go', () => {

@@ -32,7 +32,7 @@ export function connectBoardSocket(): BoardSocket {
  */
 export type SocketLease = Pick<BoardSocket, 'on' | 'emit' | 'timeout'> & {
   readonly connected: boolean;
-  /** false once socket.io has given up (a refused handshake) */
+  /** false once socket.io has given up (the server cut the socket, or refused its handshake) */
   readonly active: boolean;
   /** connects again after the server cut the socket (socket.io does not, by itself) */
   connect(): void;

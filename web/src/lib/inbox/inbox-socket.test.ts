@@ -3,21 +3,10 @@
  * when the socket is already up as the bell starts (a board leased it first); its listener leaves
  * with it on sign-out, while the board's stays.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Api } from '../api.ts';
-import { type BoardSocket, SharedSocket } from '../socket.ts';
+import { fakeTab } from '../test-socket.ts';
 import { Inbox } from './inbox.svelte.ts';
-
-class FakeSocket extends EventEmitter {
-  connected = false;
-  active = true;
-  io = new EventEmitter();
-  close() {
-    this.connected = false;
-  }
-  connect() {}
-}
 
 function setUp() {
   let reads = 0;
@@ -27,9 +16,9 @@ function setUp() {
       return { unread: 3 };
     },
   } as unknown as Api;
-  const fake = new FakeSocket();
-  const shared = new SharedSocket(() => fake as unknown as BoardSocket);
-  return { api, fake, shared, reads: () => reads };
+  // The socket opens with the first lease, not yet connected.
+  const { shared, opened } = fakeTab({ connected: false });
+  return { api, shared, fake: () => opened[0]!, reads: () => reads };
 }
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -41,8 +30,8 @@ describe('the bell on the shared socket', () => {
     inbox.start();
     await settled();
     expect(reads()).toBe(0);
-    fake.connected = true;
-    fake.emit('connect');
+    fake().connected = true;
+    fake().fire('connect');
     await settled();
     expect(reads()).toBe(1);
     expect(inbox.unread).toBe(3);
@@ -51,7 +40,7 @@ describe('the bell on the shared socket', () => {
   it('reads its count at once when the socket is already up', async () => {
     const { api, fake, shared, reads } = setUp();
     shared.lease(); // a board got there first
-    fake.connected = true;
+    fake().connected = true;
     const inbox = new Inbox(api, shared);
     inbox.start();
     await settled();
@@ -65,10 +54,10 @@ describe('the bell on the shared socket', () => {
     board.on('board:events', () => {});
     const inbox = new Inbox(api, shared);
     inbox.start();
-    expect(fake.listenerCount('inbox:changed')).toBe(1);
+    expect(fake().listenerCount('inbox:changed')).toBe(1);
     inbox.stop();
-    expect(fake.listenerCount('inbox:changed')).toBe(0);
-    expect(fake.listenerCount('board:events')).toBe(1);
+    expect(fake().listenerCount('inbox:changed')).toBe(0);
+    expect(fake().listenerCount('board:events')).toBe(1);
     expect(shared.holders).toBe(1);
   });
 });

@@ -16,6 +16,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ MOVES_PER_SECOND_PER_PERSON: '0' })).toThrow(/MOVES_PER_SECOND_PER_PERSON/);
   });
 
+  it('sizes the database pool at 20 unless set, and refuses a size that leaves no room beside the listeners', () => {
+    expect(loadConfig({}).DATABASE_POOL_SIZE).toBe(20);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '8' }).DATABASE_POOL_SIZE).toBe(8);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '2' })).toThrow(/DATABASE_POOL_SIZE="2"/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: 'many' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
   it('reads typed values from strings', () => {
     const c = loadConfig({ PORT: '8080', COOKIE_SECURE: 'true', DATABASE_URL: 'postgres://u@h/db' });
     expect(c).toMatchObject({ PORT: 8080, COOKIE_SECURE: true, DATABASE_URL: 'postgres://u@h/db' });

@@ -31,6 +31,13 @@ const Env = Type.Object({
     }),
   ),
   EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+  DATABASE_POOL_SIZE: Type.Integer({
+    // Two are held for LISTEN (board changes, the socket.io adapter); the rest serve requests.
+    minimum: 5,
+    maximum: 1000,
+    default: 20,
+    description: 'database connections each instance opens at start and keeps open, 5 to 1000',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },

@@ -9,6 +9,7 @@ import {
   type EmbeddedDatabase,
   leaveShutdownSignalsToTheServer,
   migrateToLatest,
+  openConnections,
   startEmbeddedPostgres,
 } from './infra/database.ts';
 import { loadServerKey } from './infra/secret-key.ts';
@@ -36,8 +37,9 @@ async function main() {
     embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
     url = embedded.url;
   }
-  const { db, pool } = createDb(url, 20);
+  const { db, pool } = createDb(url, config.DATABASE_POOL_SIZE, { keepOpen: true });
   await migrateToLatest(db);
+  await openConnections(pool);
   const app = await buildApp({ config, db, pool, secrets: serverKey.box });
   const log = app.http.log;
   if (serverKey.created) {

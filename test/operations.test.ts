@@ -94,7 +94,8 @@ describe('operations endpoints', () => {
 
 function runMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // The test PostgreSQL serves two test files at once; the server keeps its pool open.
+    env: { ...process.env, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '8', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -46,6 +46,8 @@ async function startProcess(databaseUrl: string): Promise<{ baseUrl: string; chi
       HOST: '127.0.0.1',
       SECRET_KEY: TEST_SECRET_KEY,
       LOG_LEVEL: 'warn',
+      // The test PostgreSQL serves two test files at once; each instance keeps its pool open.
+      DATABASE_POOL_SIZE: '8',
       WEB_DIST: 'no-web-in-api-tests',
       LOGIN_RATE_LIMIT: '1000',
       PRESENCE_HEARTBEAT_MS: HEARTBEAT_MS,

@@ -33,8 +33,30 @@ export type Db = Kysely<Database>;
  */
 export const PREPARED = '/*prepared*/';
 
-export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString, max });
+export interface PoolOptions {
+  /**
+   * Never close a connection for being idle (the server's pool; see openConnections). Opening one
+   * starts a PostgreSQL backend, which then plans its prepared statements afresh: paid at the first
+   * busy moment after a quiet spell (the first moves of the day, a reconnect storm), it stalled
+   * every board's moves for a few hundred milliseconds (docs/performance.md, "Connections kept open").
+   */
+  keepOpen?: boolean;
+  /** how long an idle connection lives when not kept open (pg's default, 10 s); tests shorten it */
+  idleTimeoutMillis?: number;
+}
+
+export function createDb(
+  connectionString: string,
+  max = 10,
+  { keepOpen = false, idleTimeoutMillis }: PoolOptions = {},
+): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    // pg closes idle connections only above `min`.
+    ...(keepOpen ? { min: max } : {}),
+    ...(idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis }),
+  });
   // An idle client's error (the server went away) must not crash the process, nor may a checked-out
   // one's: a client held outside a query (a LISTEN connection, e.g. @socket.io/postgres-adapter's,
   // which adds no listener) emits 'error' when PostgreSQL restarts, and unheard that is an uncaught
@@ -43,6 +65,28 @@ export function createDb(connectionString: string, max = 10): { db: Db; pool: pg
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, pool };
+}
+
+/**
+ * Opens every connection the pool may hold, at once: with keepOpen, start-up pays for them instead
+ * of the first busy moment. When PostgreSQL allows fewer, start-up stops here and says so, rather
+ * than the server failing later, under load.
+ */
+export async function openConnections(pool: pg.Pool): Promise<void> {
+  const { max } = pool.options;
+  const opened = await Promise.allSettled(Array.from({ length: max }, () => pool.connect()));
+  let refusal: unknown;
+  for (const result of opened)
+    if (result.status === 'fulfilled') result.value.release();
+    else refusal ??= result.reason;
+  if (refusal !== undefined) {
+    const count = opened.filter((r) => r.status === 'fulfilled').length;
+    throw new Error(
+      `PostgreSQL let this server open ${count} of the ${max} connections it keeps ` +
+        `(${refusal instanceof Error ? refusal.message : String(refusal)}): raise its max_connections, ` +
+        'or run fewer instances on it (RUNBOOK.md, "Scaling to several instances")',
+    );
+  }
 }
 
 /** The pool as Kysely sees it: every client runs marked SQL under a statement name of its own. */

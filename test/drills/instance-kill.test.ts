@@ -33,6 +33,8 @@ function startVictim() {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The test PostgreSQL serves two test files at once; each instance keeps its pool open.
+      DATABASE_POOL_SIZE: '8',
       LOGIN_RATE_LIMIT: '1000',
       WEB_DIST: 'no-web-in-api-tests',
     },

@@ -82,7 +82,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
       schema: {
         tags: ['cards'],
         summary:
-          'Re-rank and/or move a card to a column, sprint or stream. WIP limits are enforced (409 WIP_LIMIT_REACHED). Under overload the move is refused at once: 503 OVERLOADED with Retry-After (s) and retryAfterMs',
+          "Re-rank and/or move a card to a column, sprint or stream. WIP limits are enforced (409 WIP_LIMIT_REACHED). Under overload the move is refused at once: 503 OVERLOADED with Retry-After (s) and retryAfterMs; past the mover's own allowance (MOVES_PER_SECOND_PER_PERSON) the same answer as a 429",
         params: CardParams,
         body: MoveCardBody,
         response: {
@@ -92,6 +92,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ cards: CardService }> = asy
             warning: Type.Optional(Type.String()),
           }),
           ...errors,
+          429: ErrorSchema,
           503: ErrorSchema,
         },
       },

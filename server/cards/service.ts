@@ -184,14 +184,23 @@ export class CardService {
    */
   async move(actor: Actor, boardId: string, cardId: string, input: MoveCardInput): Promise<MoveResult> {
     const ticket = this.moveAdmission.enter(boardId, actor.userId ?? actor.label);
-    if (!ticket.admit)
+    if (!ticket.admit) {
+      const inSeconds = Math.ceil(ticket.retryAfterMs / 1000);
+      // Past the mover's own allowance the cause is the sender's rate, not the server: a 429 over
+      // HTTP, so no input earns a 5xx. Either way the code is OVERLOADED and the client backs off.
+      if (ticket.reason === 'person_rate')
+        throw new AppError(
+          'OVERLOADED',
+          `you may move at most ${this.movesPerSecond} cards a second on a board; try again in ${inSeconds} s`,
+          { retryAfterMs: ticket.retryAfterMs },
+          429,
+        );
       throw new AppError(
         'OVERLOADED',
-        ticket.reason === 'person_rate'
-          ? `you may move at most ${this.movesPerSecond} cards a second on a board; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`
-          : `the server is too busy to move cards on this board right now; try again in ${Math.ceil(ticket.retryAfterMs / 1000)} s`,
+        `the server is too busy to move cards on this board right now; try again in ${inSeconds} s`,
         { retryAfterMs: ticket.retryAfterMs },
       );
+    }
     try {
       return await this.admittedMove(actor, boardId, cardId, input);
     } finally {

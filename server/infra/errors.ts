@@ -47,11 +47,13 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** an HTTP status other than the code's own (OVERLOADED past a mover's own allowance is a 429) */
+    private readonly statusOverride?: number,
   ) {
     super(message);
   }
   get status(): number {
-    return STATUS[this.code];
+    return this.statusOverride ?? STATUS[this.code];
   }
   toBody(): ErrorBody {
     return { error: this.code, message: this.message, ...this.details };

@@ -26,6 +26,7 @@ import { type AuthenticatedUser, type AuthService, actorOf, type SignedIn } from
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
+import { BoardBatches } from './board-batches.ts';
 import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
 import { JOIN_LIMITS, JoinAdmission, type JoinLimits } from './join-admission.ts';
@@ -82,19 +83,6 @@ function parseCookie(header: string | undefined, name: string): string | null {
 }
 
 /**
- * Board events leave in batches: one frame per board carries every event committed since the last
- * frame. Sending a frame to 200 sockets costs 200 socket writes (and 200 parses on the far side)
- * whatever it holds, so on a busy board a frame should carry many moves. The gap between two frames
- * of a board is twice what sending the last one took (BATCH_GAP_FACTOR): a board with many watchers
- * and many moves batches more, a quiet board's event leaves at once (next turn of the event loop),
- * and broadcasting takes at most about a third of the event loop, leaving the rest for the moves.
- * Why 2 and not 4 or 0: docs/performance.md, "Batched broadcasts". A frame itself goes out a slice
- * of sockets at a time (sliced-send.ts), so a board with many watchers never holds the event loop long.
- */
-const BATCH_GAP_FACTOR = 2;
-const MAX_BATCH_GAP_MS = 50;
-
-/**
  * One frame to this instance's sockets on a board, a slice of them per turn of the event loop
  * (sliced-send.ts); each socket is in a room named by its id, and the frame is encoded once per slice.
  */
@@ -113,40 +101,6 @@ function sendToBoard<E extends keyof ServerToClient>(
     later: setImmediate,
     done,
   });
-}
-
-function broadcastInBatches(io: RealtimeServer) {
-  const boards = new Map<string, { events: BoardEvent[]; nextAt: number; scheduled: boolean }>();
-  const schedule = (boardId: string, board: { nextAt: number; scheduled: boolean }) => {
-    board.scheduled = true;
-    const wait = board.nextAt - performance.now();
-    if (wait <= 0) setImmediate(flush, boardId);
-    else setTimeout(flush, wait, boardId);
-  };
-  const flush = (boardId: string) => {
-    const board = boards.get(boardId)!;
-    // Commits finish in seq order per board almost always; sorting makes the frame ordered always.
-    const events = board.events.sort((a, b) => a.seq - b.seq);
-    board.events = [];
-    // Local sockets only: other instances read the events from the log (fanout.ts), so no copy
-    // of the frame travels through the adapter (which would also hold this send until its NOTIFY).
-    // The board's next frame waits for this one to reach every watcher, so frames stay in order.
-    const done = (took: number) => {
-      board.nextAt = performance.now() + Math.min(MAX_BATCH_GAP_MS, took * BATCH_GAP_FACTOR);
-      board.scheduled = false;
-      if (board.events.length > 0) schedule(boardId, board);
-    };
-    sendToBoard(io, boardId, done, 'board:events', events);
-  };
-  return (event: BoardEvent) => {
-    let board = boards.get(event.boardId);
-    if (!board) {
-      board = { events: [], nextAt: 0, scheduled: false };
-      boards.set(event.boardId, board);
-    }
-    board.events.push(event);
-    if (!board.scheduled) schedule(event.boardId, board);
-  };
 }
 
 /**
@@ -262,13 +216,17 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   presence.start();
   const joins = new JoinAdmission(deps.joinLimits ?? JOIN_LIMITS);
 
-  const broadcastBatched = broadcastInBatches(io);
+  // Local sockets only: other instances read the events from the log (fanout.ts), so no copy
+  // of the frame travels through the adapter (which would also hold this send until its NOTIFY).
+  const batches = new BoardBatches<BoardEvent>({
+    send: (boardId, events, done) => sendToBoard(io, boardId, done, 'board:events', events),
+  });
   // Every instance sees every event (its own from the bus, the others' from the log), so each one
   // applies membership changes to its own sockets before sending anything committed after them.
   const broadcast = (event: BoardEvent) => {
     if (event.type === 'member.removed' || event.type === 'member.set') applyMembership(event);
     noteSent(event.boardId, event.seq);
-    broadcastBatched(event);
+    batches.push(event);
   };
   const unsubscribe = deps.bus.subscribe(broadcast);
 

@@ -94,6 +94,44 @@ describe('real time', () => {
     }
   });
 
+  it('a commit published after a later one (two writers racing) still reaches watchers in sequence order', async () => {
+    const boardId = (await server.admin.createBoard('Overtaken')).id;
+    const [first, second] = await Promise.all(
+      ['first', 'second'].map((title) => server.admin.createCard(boardId, { title })),
+    );
+    const watcher = await socketFor(server, server.admin);
+    const bus = server.app.bus;
+    const publish = bus.publish.bind(bus);
+    try {
+      await watcher.emitWithAck('board:join', { boardId });
+      const seen = collect(watcher);
+      // The first edit's writer publishes 50 ms after its commit, so the second edit's event
+      // (committed later, published at once) reaches the real-time layer first.
+      let delayed = false;
+      bus.publish = (event) => {
+        if (event.boardId === boardId && !delayed) {
+          delayed = true;
+          setTimeout(() => publish(event), 50);
+        } else publish(event);
+      };
+      const a = await server.admin.patch(`/api/boards/${boardId}/cards/${first!.id}`, {
+        version: 1,
+        title: 'A',
+      });
+      const b = await server.admin.patch(`/api/boards/${boardId}/cards/${second!.id}`, {
+        version: 1,
+        title: 'B',
+      });
+      expect([a.status, b.status]).toEqual([200, 200]);
+      await eventually(() => seen.length >= 2);
+      expect(seen.map((e) => ('card' in e.payload ? e.payload.card.title : null))).toEqual(['A', 'B']);
+      expect(seen[1]!.seq).toBe(seen[0]!.seq + 1);
+    } finally {
+      bus.publish = publish;
+      watcher.close();
+    }
+  });
+
   it('moves a card over the socket: the mover gets the ack, the other client the event', async () => {
     const boardId = (await server.admin.createBoard('Socket moves')).id;
     const first = await server.admin.createCard(boardId, { title: 'first' });

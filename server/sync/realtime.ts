@@ -220,32 +220,23 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   // of the frame travels through the adapter (which would also hold this send until its NOTIFY).
   const batches = new BoardBatches<BoardEvent>({
     send: (boardId, events, done) => sendToBoard(io, boardId, done, 'board:events', events),
+    watched: (boardId) => (io.sockets.adapter.rooms.get(room(boardId))?.size ?? 0) > 0,
   });
   // Every instance sees every event (its own from the bus, the others' from the log), so each one
   // applies membership changes to its own sockets before sending anything committed after them.
   const broadcast = (event: BoardEvent) => {
     if (event.type === 'member.removed' || event.type === 'member.set') applyMembership(event);
-    noteSent(event.boardId, event.seq);
     batches.push(event);
   };
   const unsubscribe = deps.bus.subscribe(broadcast);
 
-  /** boardId → the highest sequence this instance's sockets on it have been sent (or joined at). */
-  const sent = new Map<string, number>();
-  function noteSent(boardId: string, seq: number) {
-    if (seq > (sent.get(boardId) ?? 0)) sent.set(boardId, seq);
-  }
   /**
    * After the listening connection was lost (PostgreSQL restarted), other instances' events of that
    * time were announced to nobody here: send each board's sockets what the log holds past what they
    * were sent. Without it a quiet board's watchers stayed behind until its next change.
    */
   async function resend() {
-    for (const [boardId, seq] of sent) {
-      if (!io.sockets.adapter.rooms.get(room(boardId))?.size) {
-        sent.delete(boardId);
-        continue;
-      }
+    for (const [boardId, seq] of batches.sentOnWatched()) {
       try {
         for (let from = seq, pages = 0; pages < 10; pages++) {
           const events = await eventsSince(deps.db, boardId, from, CATCH_UP_LIMIT);
@@ -380,7 +371,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         // Still on the board (a removal may have taken it off meanwhile): shown to the others, and
         // sent the whole list once, after the answer; changes made since reach it as changes.
         if (socket.data.boards.has(f.boardId)) presence.joined(f.boardId, socket.id, socket.data.user);
-        noteSent(f.boardId, answer.seq);
+        batches.joined(f.boardId, answer.seq);
         reply(answer);
         if (socket.data.boards.has(f.boardId))
           socket.emit('presence', { boardId: f.boardId, full: true, entries: presence.entries(f.boardId) });

@@ -3,9 +3,11 @@ import type { RotaInput } from '../../../../protocol/oncall.ts';
 import {
   formMembers,
   formToInput,
+  inTurnOrder,
   moveInTurn,
   newRotaForm,
   newRotaStart,
+  placeInTurn,
   refusalText,
   rotaPeople,
   rotaToForm,
@@ -139,6 +141,24 @@ describe('members taken in turn', () => {
   it('moves a person one turn earlier or later, trading places with their neighbour', () => {
     expect(moveInTurn(['bob', 'ada', 'cy'], 'cy', -1)).toEqual(['bob', 'cy', 'ada']);
     expect(moveInTurn(['bob', 'ada', 'cy'], 'bob', 1)).toEqual(['ada', 'bob', 'cy']);
+  });
+
+  it('places a dropped person at the turn they were dropped on, the others keeping their order', () => {
+    expect(placeInTurn(['bob', 'ada', 'cy', 'dee'], 'dee', 0)).toEqual(['dee', 'bob', 'ada', 'cy']);
+    expect(placeInTurn(['bob', 'ada', 'cy', 'dee'], 'bob', 2)).toEqual(['ada', 'cy', 'bob', 'dee']);
+    expect(placeInTurn(['bob', 'ada'], 'ada', 1)).toEqual(['bob', 'ada']);
+  });
+
+  it('places nobody outside the list, nor anyone not in it', () => {
+    expect(placeInTurn(['bob', 'ada'], 'ada', 2)).toEqual(['bob', 'ada']);
+    expect(placeInTurn(['bob', 'ada'], 'ada', -1)).toEqual(['bob', 'ada']);
+    expect(placeInTurn(['bob', 'ada'], 'cy', 0)).toEqual(['bob', 'ada']);
+  });
+
+  it('shows the rota in its turns first, then everyone else in the order offered', () => {
+    const people = ['ada', 'bob', 'cy', 'dee'].map((userId) => ({ userId }));
+    expect(inTurnOrder(people, ['cy', 'ada']).map((p) => p.userId)).toEqual(['cy', 'ada', 'bob', 'dee']);
+    expect(inTurnOrder(people, []).map((p) => p.userId)).toEqual(['ada', 'bob', 'cy', 'dee']);
   });
 
   it('leaves the order as it is at either end, or for someone not in it', () => {

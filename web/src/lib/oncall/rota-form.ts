@@ -103,6 +103,25 @@ export function moveInTurn(list: readonly string[], userId: string, by: -1 | 1):
   return next;
 }
 
+/** Moves a person to turn `to` (0-based, as dropped), the others keeping their order; out of range, nothing moves. */
+export function placeInTurn(list: readonly string[], userId: string, to: number): string[] {
+  const from = list.indexOf(userId);
+  if (from < 0 || to < 0 || to >= list.length) return [...list];
+  const next = list.filter((id) => id !== userId);
+  next.splice(to, 0, userId);
+  return next;
+}
+
+/** The people as a turn list shows them: those in the rota in their turns, then the others as offered. */
+export function inTurnOrder<P extends { userId: string }>(
+  people: readonly P[],
+  turns: readonly string[],
+): P[] {
+  const byId = new Map(people.map((p) => [p.userId, p]));
+  const inRota = turns.map((id) => byId.get(id)).filter((p) => p !== undefined);
+  return [...inRota, ...people.filter((p) => !turns.includes(p.userId))];
+}
+
 /**
  * Who the form offers: the board's people, then anyone the rota still holds who has left the board
  * (the server refuses such a rota on save, so they must be there to untick).

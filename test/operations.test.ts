@@ -1,5 +1,4 @@
 /** What operators rely on: health, readiness, metrics, API docs, JSON errors, start-up and shutdown. */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,8 @@ import { createDb } from '../server/infra/database.ts';
 import { SecretBox } from '../server/infra/secret-box.ts';
 import { fixtureText, install, postHook, sign } from '../server/plugin-host/test-tools.ts';
 import { withDatabase } from './global-setup.ts';
-import { ApiClient, eventually, freshDatabase, startServer, type TestServer } from './harness.ts';
+import { ApiClient, freshDatabase, startServer, type TestServer } from './harness.ts';
+import { spawnServer, untilReady } from './server-process.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -92,27 +92,8 @@ describe('operations endpoints', () => {
   });
 });
 
-function runMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    // The test PostgreSQL serves two test files at once; the server keeps its pool open.
-    env: { ...process.env, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '8', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-/** Waits until the started server answers /readyz; if it does not, fails with what it printed. */
-async function untilReady(run: ReturnType<typeof runMain>, base: string, timeoutMs = 30_000) {
-  try {
-    await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, timeoutMs);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- the server printed ---\n${run.output()}`);
-  }
-}
+/** The server as `npm start` runs it, logging at info (start-up messages are checked). */
+const runMain = (env: Record<string, string>) => spawnServer({ LOG_LEVEL: 'info', ...env });
 
 describe('start-up and shutdown', () => {
   it('refuses to start on a wrong setting, naming the variable', async () => {
@@ -148,7 +129,7 @@ describe('start-up and shutdown', () => {
       ADMIN_PASSWORD: 'ops walrus tangerine kettle',
     });
     try {
-      await untilReady(run, `http://127.0.0.1:${port}`);
+      await untilReady(run, `http://127.0.0.1:${port}`, 30_000);
       await ApiClient.login(`http://127.0.0.1:${port}`, 'ops@example.com', 'ops walrus tangerine kettle');
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
@@ -196,7 +177,7 @@ describe('start-up and shutdown', () => {
         ADMIN_EMAIL: 'first@example.com',
         ADMIN_PASSWORD: 'first pelican marble orchard',
       });
-      await untilReady(first, base);
+      await untilReady(first, base, 30_000);
       const admin = await ApiClient.login(base, 'first@example.com', 'first pelican marble orchard');
       const board = await admin.createBoard('Survives restarts');
       const hook = await install(admin, board.id, 'generic-ci');
@@ -207,7 +188,7 @@ describe('start-up and shutdown', () => {
 
       const second = runMain(env);
       try {
-        await untilReady(second, base);
+        await untilReady(second, base, 30_000);
         const again = await ApiClient.login(base, 'first@example.com', 'first pelican marble orchard');
         const boards = await again.ok(again.get<{ name: string }[]>('/api/boards'));
         expect(boards.map((b) => b.name)).toEqual(['Survives restarts']);

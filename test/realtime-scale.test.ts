@@ -5,9 +5,9 @@
  * - a storm of joins is answered at once, the excess with spread retry hints, while moves on a board
  *   already joined still go through.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../bench/lib.ts';
 import type { JoinAck, MoveAck, PresenceUser } from '../protocol/socket.ts';
 import { RECHECK_MS } from '../server/sync/socket-credentials.ts';
 import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
@@ -21,42 +21,25 @@ import {
   TEST_SECRET_KEY,
   type TestServer,
 } from './harness.ts';
+import { spawnServer, untilReady } from './server-process.ts';
 
 const HEARTBEAT_MS = '200';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A second instance as its own process (server/main.ts) on the same database, so it can be killed. */
 async function startProcess(databaseUrl: string): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SECRET_KEY: TEST_SECRET_KEY,
-      LOG_LEVEL: 'warn',
-      // The test PostgreSQL serves two test files at once; each instance keeps its pool open.
-      DATABASE_POOL_SIZE: '8',
-      WEB_DIST: 'no-web-in-api-tests',
-      LOGIN_RATE_LIMIT: '1000',
-      PRESENCE_HEARTBEAT_MS: HEARTBEAT_MS,
-    },
-    stdio: 'ignore',
+  const started = spawnServer({
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SECRET_KEY: TEST_SECRET_KEY,
+    WEB_DIST: 'no-web-in-api-tests',
+    LOGIN_RATE_LIMIT: '1000',
+    PRESENCE_HEARTBEAT_MS: HEARTBEAT_MS,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, 60_000);
-  return { baseUrl, child };
+  await untilReady(started, baseUrl);
+  return { baseUrl, child: started.child };
 }
 
 interface Watcher {

@@ -4,7 +4,6 @@
  * would. Its socket clients reconnect and catch up; nothing acknowledged is lost, by either instance;
  * every webhook it acknowledged becomes its ticket.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/lib.ts';
 import { fixture, install, postHook, sign } from '../../server/plugin-host/test-tools.ts';
@@ -17,51 +16,31 @@ import {
   TEST_SECRET_KEY,
   type TestServer,
 } from '../harness.ts';
+import { type ServerProcess, spawnServer, untilReady } from '../server-process.ts';
 import { BoardFollower } from './board-follower.ts';
 
 let databaseUrl: string;
 let port: number;
 let survivor: TestServer;
-let victim: { child: ChildProcess; exited: Promise<number | null>; output: () => string } | null = null;
+let victim: ServerProcess | null = null;
 
-function startVictim() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      SECRET_KEY: TEST_SECRET_KEY,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      // The test PostgreSQL serves two test files at once; each instance keeps its pool open.
-      DATABASE_POOL_SIZE: '8',
-      LOGIN_RATE_LIMIT: '1000',
-      WEB_DIST: 'no-web-in-api-tests',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startVictim = () =>
+  spawnServer({
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: TEST_SECRET_KEY,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOGIN_RATE_LIMIT: '1000',
+    WEB_DIST: 'no-web-in-api-tests',
   });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
 const base = () => `http://127.0.0.1:${port}`;
-async function untilReady() {
-  try {
-    await eventually(async () => (await fetch(`${base()}/readyz`)).status === 200, 60_000);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- the instance printed ---\n${victim?.output()}`);
-  }
-}
 
 beforeAll(async () => {
   databaseUrl = await freshDatabase();
   port = await freePort();
   survivor = await startServer({}, databaseUrl);
   victim = startVictim();
-  await untilReady();
+  await untilReady(victim!, base());
 }, 90_000);
 afterAll(async () => {
   victim?.child.kill('SIGKILL');
@@ -107,7 +86,7 @@ describe('an instance killed under load', () => {
     await eventually(() => acknowledged.length >= atKill + 10, 20_000);
 
     victim = startVictim(); // the supervisor's restart
-    await untilReady();
+    await untilReady(victim!, base());
     await eventually(() => follower.reconnects >= 1, 20_000);
     const afterRestart = acknowledged.length;
     await eventually(() => acknowledged.length >= afterRestart + 10, 20_000);

@@ -188,17 +188,14 @@ export class CardService {
       const inSeconds = Math.ceil(ticket.retryAfterMs / 1000);
       // Past the mover's own allowance the cause is the sender's rate, not the server: a 429 over
       // HTTP, so no input earns a 5xx. Either way the code is OVERLOADED and the client backs off.
-      if (ticket.reason === 'person_rate')
-        throw new AppError(
-          'OVERLOADED',
-          `you may move at most ${this.movesPerSecond} cards a second on a board; try again in ${inSeconds} s`,
-          { retryAfterMs: ticket.retryAfterMs },
-          429,
-        );
+      const ownRate = ticket.reason === 'person_rate';
       throw new AppError(
         'OVERLOADED',
-        `the server is too busy to move cards on this board right now; try again in ${inSeconds} s`,
+        ownRate
+          ? `you may move at most ${this.movesPerSecond} cards a second on a board; try again in ${inSeconds} s`
+          : `the server is too busy to move cards on this board right now; try again in ${inSeconds} s`,
         { retryAfterMs: ticket.retryAfterMs },
+        ownRate ? 429 : undefined,
       );
     }
     try {

@@ -4,8 +4,9 @@
  * handle to the first turn with the mouse, moves another with the keyboard (Space, arrow, Space on
  * the handle), lets go of a drag with Escape (nothing moves), and saves: the server keeps that order.
  * A follow-the-sun region's people are dragged the same way. Ticking a box keeps the focus on it,
- * though the person moves in the list.
+ * though the person moves in the list. The form passes axe with its handles.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import type { Rota } from '../protocol/oncall.ts';
 import { expect, type Person, test } from './fixtures.ts';
@@ -80,6 +81,12 @@ test('a manager drags people into their turns by the handle, with the mouse and 
   await expect(
     row('Cy Night').getByRole('button', { name: 'Drag to another turn' }),
   ).toHaveAccessibleDescription(/Cy Night/);
+
+  // The handles, boxes and arrows pass axe: no critical or serious violation in the form.
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="rota-dialog"] form').analyze();
+  expect(
+    violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id),
+  ).toEqual([]);
 
   // The mouse: Cy's handle dragged onto Bob's row takes the first turn.
   await dragHandleOnto(page, row('Cy Night'), row('Bob Dev'));

@@ -40,7 +40,7 @@ beforeAll(async () => {
   port = await freePort();
   survivor = await startServer({}, databaseUrl);
   victim = startVictim();
-  await untilReady(victim!, base());
+  await untilReady(victim, base());
 }, 90_000);
 afterAll(async () => {
   victim?.child.kill('SIGKILL');
@@ -86,7 +86,7 @@ describe('an instance killed under load', () => {
     await eventually(() => acknowledged.length >= atKill + 10, 20_000);
 
     victim = startVictim(); // the supervisor's restart
-    await untilReady(victim!, base());
+    await untilReady(victim, base());
     await eventually(() => follower.reconnects >= 1, 20_000);
     const afterRestart = acknowledged.length;
     await eventually(() => acknowledged.length >= afterRestart + 10, 20_000);

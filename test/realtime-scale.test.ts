@@ -6,6 +6,7 @@
  *   already joined still go through.
  */
 import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../bench/lib.ts';
 import type { JoinAck, MoveAck, PresenceUser } from '../protocol/socket.ts';
@@ -185,6 +186,50 @@ describe('a storm of joins', () => {
     } finally {
       rechecks.mockRestore();
       for (const s of storm) s.close();
+    }
+  });
+
+  it('an admitted join reads the board twice when the client is up to date, three times when behind', async () => {
+    // Each query of a join is a write to PostgreSQL that wakes another process on cores the moves
+    // share; in a reconnect storm they add up (docs/performance.md).
+    const queries = vi.spyOn(pg.Client.prototype, 'query');
+    const boardId = (await server.admin.createBoard('Join reads')).id;
+    const readsOfBoard = () =>
+      queries.mock.calls.filter((call) => JSON.stringify(call).includes(boardId)).length;
+    const socket = await socketFor(server, server.admin);
+    /** Joins once admitted (the storm above may have used the admission's burst). */
+    const join = async (sinceSeq: number) => {
+      for (;;) {
+        const ack = (await socket.emitWithAck('board:join', { boardId, sinceSeq })) as JoinAck;
+        if (ack.ok || ack.error !== 'OVERLOADED') return ack;
+        await new Promise((r) => setTimeout(r, ack.retryAfterMs));
+      }
+    };
+    /** After the board's own background readers (the inbox's follower) have had their turn. */
+    const settled = async () => {
+      for (let seen = -1; seen !== readsOfBoard(); ) {
+        seen = readsOfBoard();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      queries.mockClear();
+    };
+    try {
+      await server.admin.createCard(boardId, { title: 'one' });
+      await settled();
+      const upToDate = await join(1);
+      expect(upToDate).toMatchObject({ ok: true, mode: 'events', events: [], seq: 1 });
+      // Its role before entering the board's room; its role again and the board's sequence, after.
+      expect(readsOfBoard()).toBe(2);
+
+      await settled();
+      const behind = await join(0);
+      expect(behind).toMatchObject({ ok: true, mode: 'events', seq: 1 });
+      expect(behind.ok && behind.mode === 'events' && behind.events.map((e) => e.seq)).toEqual([1]);
+      // ... and the events it missed.
+      expect(readsOfBoard()).toBe(3);
+    } finally {
+      queries.mockRestore();
+      socket.close();
     }
   });
 });

@@ -13,7 +13,10 @@ export interface Actor {
 }
 
 export async function roleOnBoard(db: Db, actor: Actor, boardId: string): Promise<Role | null> {
-  const row = await boardMembership(db, boardId, actor.userId);
+  return roleIn(await boardMembership(db, boardId, actor.userId), actor);
+}
+
+function roleIn(row: { role: string | null } | undefined, actor: Actor): Role | null {
   if (!row) return null;
   if (actor.isAdmin) return 'admin';
   return (row.role as Role | null) ?? null;
@@ -27,6 +30,20 @@ export async function requireBoardPermission(
   permission: Permission,
 ): Promise<Role> {
   return requireRole(await roleOnBoard(db, actor, boardId), permission);
+}
+
+/**
+ * The same check, and the board's sequence number read with it in the same query: a socket joining a
+ * board checks again once in its room, and answers from that number without asking for it apart.
+ */
+export async function requireBoardPermissionAt(
+  db: Db,
+  actor: Actor,
+  boardId: string,
+  permission: Permission,
+): Promise<{ role: Role; seq: number }> {
+  const row = await boardMembership(db, boardId, actor.userId);
+  return { role: requireRole(roleIn(row, actor), permission), seq: Number(row?.seq ?? 0) };
 }
 
 /** The same check on a role already read (null = the actor has none on this board). */

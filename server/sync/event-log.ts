@@ -134,12 +134,6 @@ export async function eventsSince(
   return rows.map(toEvent);
 }
 
-/** The board's sequence now: the seq of its last committed event (0 for none). */
-export async function boardSeq(db: Db, boardId: string): Promise<number> {
-  const row = await db.selectFrom('boards').select('seq').where('id', '=', boardId).executeTakeFirst();
-  return Number(row?.seq ?? 0);
-}
-
 export async function eventsBySeq(db: Db, boardId: string, seqs: number[]): Promise<BoardEvent[]> {
   const rows = await db
     .selectFrom('board_events')

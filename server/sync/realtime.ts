@@ -20,14 +20,14 @@ import {
   MoveFrame,
   type ServerToClient,
 } from '../../protocol/socket.ts';
-import { type Actor, requireBoardPermission } from '../access/board-access.ts';
+import { type Actor, requireBoardPermission, requireBoardPermissionAt } from '../access/board-access.ts';
 import { roleAllows } from '../access/permissions.ts';
 import { type AuthenticatedUser, type AuthService, actorOf, type SignedIn } from '../auth/service.ts';
 import type { Db } from '../infra/database.ts';
 import { AppError, invalid } from '../infra/errors.ts';
 import { SESSION_COOKIE } from '../infra/http.ts';
 import { BoardBatches } from './board-batches.ts';
-import { type BoardEventBus, boardSeq, eventsSince } from './event-log.ts';
+import { type BoardEventBus, eventsSince } from './event-log.ts';
 import { listenForRemoteEvents } from './fanout.ts';
 import { JOIN_LIMITS, JoinAdmission, type JoinLimits } from './join-admission.ts';
 import { BoardPresence, mergePresenceChanges, type PeerMessage, type PresenceChanges } from './presence.ts';
@@ -297,15 +297,16 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   }
 
   /**
-   * Puts the socket in the board's room if its user may read the board. A removal committed between
-   * the check and the join found the socket not yet on the board, so the check is made again after.
+   * Puts the socket in the board's room if its user may read the board; the board's sequence number as
+   * read once in the room. A removal committed between the check and the join found the socket not yet
+   * on the board, so the check is made again after, and reads that number with it.
    */
-  async function enterBoard(socket: BoardSocket, actor: Actor, boardId: string) {
+  async function enterBoard(socket: BoardSocket, actor: Actor, boardId: string): Promise<number> {
     await requireBoardPermission(deps.db, actor, boardId, 'board:read');
     await socket.join(room(boardId));
     socket.data.boards.set(boardId, null);
     try {
-      await requireBoardPermission(deps.db, actor, boardId, 'board:read');
+      return (await requireBoardPermissionAt(deps.db, actor, boardId, 'board:read')).seq;
     } catch (err) {
       socket.data.boards.delete(boardId);
       await socket.leave(room(boardId));
@@ -353,16 +354,15 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         if (!(await guard.confirm(reply))) return;
         // Join first, then read: an event committed in between arrives twice at worst, and the client
         // drops anything at or below the sequence it already applied.
-        await enterBoard(socket, actor, f.boardId);
+        const seq = await enterBoard(socket, actor, f.boardId);
         let answer: JoinAck | null = null;
-        if (f.sinceSeq !== undefined) {
-          const events = await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1);
-          // A client claiming a sequence the board never reached (another database, a restore) holds
-          // a state the board never had: it gets a snapshot, never its own number echoed back.
-          const ahead = events.length === 0 && f.sinceSeq > (await boardSeq(deps.db, f.boardId));
-          if (events.length <= CATCH_UP_LIMIT && !ahead) {
+        // A client claiming a sequence the board never reached (another database, a restore) holds a
+        // state the board never had: it gets a snapshot, never its own number echoed back.
+        if (f.sinceSeq !== undefined && f.sinceSeq <= seq) {
+          const events =
+            f.sinceSeq < seq ? await eventsSince(deps.db, f.boardId, f.sinceSeq, CATCH_UP_LIMIT + 1) : [];
+          if (events.length <= CATCH_UP_LIMIT)
             answer = { ok: true, mode: 'events', seq: events.at(-1)?.seq ?? f.sinceSeq, events };
-          }
         }
         if (!answer) {
           const snapshot = await deps.boards.snapshot(actor, f.boardId);

@@ -22,6 +22,9 @@ export interface JoinLimits {
 
 export const JOIN_LIMITS: JoinLimits = { ratePerSecond: 100, burst: 50, maxInFlight: 8, maxRetryMs: 30_000 };
 
+/** How much wider than one token's time an admission slot is. */
+const SLOT_SLACK = 1.1;
+
 export type JoinTicket = { admit: true; release(): void } | { admit: false; retryAfterMs: number };
 
 export class JoinAdmission {
@@ -47,9 +50,12 @@ export class JoinAdmission {
     const perMs = this.limits.ratePerSecond / 1000;
     this.tokens = Math.min(this.limits.burst, this.tokens + (now - this.refilledAt) * perMs);
     this.refilledAt = now;
-    // Half again as long as a join takes per place in flight: clients coming back at their slot find a
-    // place free (refused again, one would go to the back of the line).
-    const slotMs = Math.max(1 / perMs, (1.5 * this.joinMs) / this.limits.maxInFlight);
+    // Slots a little wider than the rate: the bucket then gains a token now and then, for a client
+    // that comes back a little early or just after another. Slots exactly at the rate let such a
+    // client find none, and be sent to the back of the line again, up to 20 times in a storm
+    // (docs/performance.md). Half again as long as a join takes per place in flight: clients coming
+    // back at their slot find a place free.
+    const slotMs = Math.max(SLOT_SLACK / perMs, (1.5 * this.joinMs) / this.limits.maxInFlight);
     if (this.tokens >= 1 && this.inFlight < this.limits.maxInFlight) {
       this.tokens -= 1;
       // The line of promised clients is one shorter (this one was promised a slot, or took one).

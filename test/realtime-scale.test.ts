@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../bench/lib.ts';
 import type { JoinAck, MoveAck, PresenceUser } from '../protocol/socket.ts';
+import { SIGN_IN_CONCURRENCY } from '../server/sync/realtime.ts';
 import { RECHECK_MS } from '../server/sync/socket-credentials.ts';
 import { applyPresence, noPresence, presenceUsers } from '../web/src/lib/board/presence.ts';
 import {
@@ -230,6 +231,33 @@ describe('a storm of joins', () => {
     } finally {
       queries.mockRestore();
       socket.close();
+    }
+  });
+
+  it('signs new sockets in a few at a time: a connection storm does not fill the pool ahead of the moves', async () => {
+    const auth = server.app.services.auth;
+    const signIn = auth.signInBySession.bind(auth);
+    let inFlight = 0;
+    let most = 0;
+    // Each lookup held a while, so that connections arriving together overlap in it.
+    const lookups = vi.spyOn(auth, 'signInBySession').mockImplementation(async (token) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 30));
+        return await signIn(token);
+      } finally {
+        inFlight--;
+      }
+    });
+    const storm: ClientSocket[] = [];
+    try {
+      storm.push(...(await Promise.all(Array.from({ length: 24 }, () => socketFor(server, server.admin)))));
+      expect(storm.every((s) => s.connected)).toBe(true);
+      expect(lookups).toHaveBeenCalledTimes(24);
+      expect(most).toBe(SIGN_IN_CONCURRENCY);
+    } finally {
+      lookups.mockRestore();
+      for (const s of storm) s.close();
     }
   });
 });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
+import pLimit from 'p-limit';
 import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
@@ -134,6 +135,13 @@ export interface RealtimeDeps {
   joinLimits?: JoinLimits;
 }
 
+/**
+ * New sockets' sign-ins looked up at once, at most. After a restart every client connects again within
+ * a second or two; unbounded, their lookups filled the pool's queue, and the moves of sockets already
+ * on their boards waited behind them (docs/performance.md). The others wait their turn here.
+ */
+export const SIGN_IN_CONCURRENCY = 4;
+
 export interface Realtime {
   io: RealtimeServer;
   /** Stop broadcasting, stop listening for other instances (awaited: before the pool ends), close io. */
@@ -175,11 +183,12 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   if (deps.clusterPool)
     io.adapter(createAdapter(adapterPool(deps.clusterPool), { tableName: 'socket_io_attachments' }));
 
+  const signIns = pLimit(SIGN_IN_CONCURRENCY);
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
       let signedIn: SignedIn | null = null;
-      if (token) signedIn = await deps.auth.signInByToken(token);
+      if (token) signedIn = await signIns(() => deps.auth.signInByToken(token));
       else {
         const cookie = parseCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
         if (cookie) {
@@ -187,7 +196,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps)
           const host = socket.handshake.headers.host;
           if (origin && host && new URL(origin).host !== host)
             return next(new Error('FORBIDDEN: cross-site socket'));
-          signedIn = await deps.auth.signInBySession(cookie);
+          signedIn = await signIns(() => deps.auth.signInBySession(cookie));
         }
       }
       if (!signedIn) return next(new Error('UNAUTHENTICATED: sign in or send an API token'));

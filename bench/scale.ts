@@ -8,8 +8,11 @@
  *   retrying after the server's hint), and meanwhile the p99 of moves on another board against the
  *   same moves before the burst. Goals: CPU ratio ≤ 2.5, move p99 ratio ≤ 2. The clients arrive as
  *   the web app's do after losing the server: each one's join after its first reconnect delay
- *   (RECONNECT_BACKOFF, 0.5–1.5 s). The same 2,000 joins sent in one millisecond are measured too,
- *   as the worst case no real client population produces.
+ *   (RECONNECT_BACKOFF, 0.5–1.5 s), from the sequence number it has (the web app joins with
+ *   `sinceSeq` and gets the events it missed, not a snapshot). The same 2,000 joins sent in one
+ *   millisecond are measured too, as the worst case no real client population produces; and the
+ *   same 2,000 arriving as after a restart of the server, each with a new connection (a handshake,
+ *   signed in from its session cookie, then the join): what a deploy costs.
  * - Presence bytes: BENCH_SCALE_USERS (default 300) distinct people on one board against a third as
  *   many: bytes (and frames) a watcher receives for one more join and for one drag start. Goal: the
  *   same for both audiences (ratio ~1).
@@ -125,10 +128,18 @@ async function createBoard(baseUrl: string, admin: { cookie: string; csrf: strin
   return ((await res.json()) as { id: string }).id;
 }
 
+async function boardSeqOf(baseUrl: string, admin: { cookie: string }, boardId: string) {
+  const res = await fetch(`${baseUrl}/api/boards/${boardId}`, { headers: { cookie: admin.cookie } });
+  return ((await res.json()) as { seq: number }).seq;
+}
+
 type JoinReply = { ok: boolean; retryAfterMs?: number; seq?: number };
 
-/** 'reconnecting': each client's first join after the web app's first reconnect delay; 'together': at once. */
-type Arrival = 'reconnecting' | 'together';
+/**
+ * 'reconnecting': each client's first join after the web app's first reconnect delay; 'together': at
+ * once; 'connecting': after the same delay, a new connection and then the join.
+ */
+type Arrival = 'reconnecting' | 'together' | 'connecting';
 function firstJoinDelayMs(arrival: Arrival): number {
   if (arrival === 'together') return 0;
   const { delayMs, randomization } = RECONNECT_BACKOFF;
@@ -137,12 +148,17 @@ function firstJoinDelayMs(arrival: Arrival): number {
 
 /** Joins, coming back after each OVERLOADED hint as the web app does; resolves when on the board. */
 const admittedJoinMs: number[] = [];
-async function joinPersistently(client: WireClient, boardId: string, delayMs = 0): Promise<number> {
+async function joinPersistently(
+  client: WireClient,
+  boardId: string,
+  delayMs = 0,
+  sinceSeq?: number,
+): Promise<number> {
   if (delayMs > 0) await sleep(delayMs);
   let refusals = 0;
   for (;;) {
     const t0 = performance.now();
-    const reply = (await client.emitWithAck('board:join', { boardId })) as JoinReply;
+    const reply = (await client.emitWithAck('board:join', { boardId, sinceSeq })) as JoinReply;
     if (reply.ok) {
       admittedJoinMs.push(performance.now() - t0);
       return refusals;
@@ -174,7 +190,7 @@ async function joinBurst(env: Env, n: number, arrival: Arrival) {
     const movesBoard = await createBoard(server.baseUrl, admin, `Moves beside ${n}`);
     const cardIds = await seedCards(env.databaseUrl, movesBoard, 50);
     const clients: WireClient[] = [];
-    for (let start = 0; start < n; start += 100) {
+    for (let start = 0; start < (arrival === 'connecting' ? 0 : n); start += 100) {
       const batch = Array.from(
         { length: Math.min(100, n - start) },
         () => new WireClient(server.baseUrl, { cookie: admin.cookie }),
@@ -196,10 +212,23 @@ async function joinBurst(env: Env, n: number, arrival: Arrival) {
     const quiet = await mover.run(QUIET_SECONDS);
     const cpuQuiet = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
     admittedJoinMs.length = 0;
+    // Each client had the board open before it lost the server: it joins from the sequence it has.
+    const seq = await boardSeqOf(server.baseUrl, admin, boardId);
     const cpu0 = server.cpuMs();
     roles0 = cpuByRole(server.pid);
     t0 = performance.now();
-    const burst = Promise.all(clients.map((c) => joinPersistently(c, boardId, firstJoinDelayMs(arrival))));
+    const burst =
+      arrival === 'connecting'
+        ? Promise.all(
+            Array.from({ length: n }, async () => {
+              await sleep(firstJoinDelayMs(arrival));
+              const client = new WireClient(server.baseUrl, { cookie: admin.cookie });
+              clients.push(client);
+              await client.connected;
+              return joinPersistently(client, boardId, 0, seq);
+            }),
+          )
+        : Promise.all(clients.map((c) => joinPersistently(c, boardId, firstJoinDelayMs(arrival), seq)));
     const loaded = await mover.runWhile(burst);
     const cpuLoaded = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
     await mover.close();
@@ -319,11 +348,12 @@ export async function scale(databaseUrl: string, dataDir: string, baseUrl: strin
   const half = await joinBurst(env, Math.round(CLIENTS / 2), 'reconnecting');
   const full = await joinBurst(env, CLIENTS, 'reconnecting');
   const together = await joinBurst(env, CLIENTS, 'together');
+  const connecting = await joinBurst(env, CLIENTS, 'connecting');
   const moveRatio = (b: typeof full) => round(b.loadedP99 / Math.max(1, b.quietP99), 2);
   console.log(
     `\nScale: join bursts (one account, every socket on one board; moves at ${MOVES_PER_SECOND}/s on another board)`,
   );
-  console.table([half, full, together]);
+  console.table([half, full, together, connecting]);
   rows.push(
     {
       figure: `join burst CPU, ${CLIENTS} vs ${half.clients} clients (goal ≤ 2.5)`,
@@ -331,6 +361,10 @@ export async function scale(databaseUrl: string, dataDir: string, baseUrl: strin
     },
     { figure: `move p99 during the ${CLIENTS} burst vs quiet (goal ≤ 2)`, value: moveRatio(full) },
     { figure: `the same, all ${CLIENTS} joins in one millisecond (worst case)`, value: moveRatio(together) },
+    {
+      figure: `the same, ${CLIENTS} clients each with a new connection (after a restart; goal ≤ 2)`,
+      value: moveRatio(connecting),
+    },
   );
 
   const small = await presenceCost(env, Math.round(USERS / 3));

@@ -2,26 +2,10 @@
  * A backlog of 10,000 cards: only the rows on screen are drawn, and the user can
  * scroll to the end, filter it, and re-rank a card with the mouse wherever they are in the list.
  */
-import type { Page } from '@playwright/test';
-import { backlogKeys, cardRow, dragWithMouse, expect, test } from './fixtures.ts';
+import { backlogKeys, cardRow, dragWithMouse, expect, keysMidList, test } from './fixtures.ts';
 import { seedBacklog } from './seed.ts';
 
 const CARDS = 10_000;
-
-/** The card keys whose rows sit in the middle of the list's viewport (clear of its auto-scroll edges). */
-async function keysMidList(page: Page): Promise<string[]> {
-  return page.getByTestId('backlog').evaluate((list) => {
-    const box = list.getBoundingClientRect();
-    const top = box.top + box.height * 0.25;
-    const bottom = box.bottom - box.height * 0.25;
-    return [...list.querySelectorAll<HTMLElement>('[data-testid="card"]')]
-      .filter((row) => {
-        const r = row.getBoundingClientRect();
-        return r.top >= top && r.bottom <= bottom;
-      })
-      .map((row) => row.dataset.key ?? '');
-  });
-}
 
 // How fast it paints is measured by `npm run bench`, not asserted here: this proves it is virtualised
 // (only a window of rows exists) and stays workable.

@@ -149,6 +149,21 @@ export function cardRow(page: Page, key: string) {
   return page.locator(`[data-testid="card"][data-key="${key}"]`);
 }
 
+/** The card keys whose rows sit in the middle of the list's viewport (clear of its auto-scroll edges). */
+export async function keysMidList(page: Page): Promise<string[]> {
+  return page.getByTestId('backlog').evaluate((list) => {
+    const box = list.getBoundingClientRect();
+    const top = box.top + box.height * 0.25;
+    const bottom = box.bottom - box.height * 0.25;
+    return [...list.querySelectorAll<HTMLElement>('[data-testid="card"]')]
+      .filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.top >= top && r.bottom <= bottom;
+      })
+      .map((row) => row.dataset.key ?? '');
+  });
+}
+
 /** A real mouse drag: press on the card, nudge, glide onto the target, pause, release. */
 export async function dragWithMouse(page: Page, fromKey: string, toKey: string) {
   const from = await cardRow(page, fromKey).boundingBox();

@@ -88,6 +88,8 @@ test('a move into a full column is refused and snaps back everywhere; a move wit
   const verifyA = kanbanCell(a, 'Verify');
   await dragOnto(a, boardCard(a, invoice), verifyA, verifyA.locator(`[data-key="${invoice}"]`));
   await expect.poll(() => keysIn(kanbanCell(b, 'Verify'))).toEqual([invoice]);
+  // The card she dropped keeps the focus, so her next key acts on it.
+  await expect(boardCard(a, invoice)).toBeFocused();
   await expect.poll(() => keysIn(kanbanCell(b, 'In progress'))).toEqual([login]);
   await expect(
     b.locator('[data-testid="kanban-column"][data-column-name="In progress"]').getByTestId('wip'),

@@ -19,8 +19,10 @@ export function announcedDragDrop(announcements: Announcements, sensors: Sensors
   );
   const manager = new DragDropManager({ plugins, sensors });
   const unwatch = keepListItemsValid();
+  const unfocus = keepFocusAfterPointerDrop(manager);
   onDestroy(() => {
     unwatch();
+    unfocus();
     manager.destroy();
   });
   // The provider sets `plugins` and `sensors` on the manager again: the same ones, so nothing changes.
@@ -41,4 +43,39 @@ function keepListItemsValid(): () => void {
   });
   observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-pressed'] });
   return () => observer.disconnect();
+}
+
+/**
+ * A card pressed with the mouse (or a finger) takes the focus, and loses it while the library shows it
+ * in the page's top layer during the drag; the library gives it back after a keyboard drop only. So
+ * after a pointer drop the focus was on the page's body, and the next key (Enter to open, Alt+↑ to
+ * nudge) acted on nothing. Once the drop has settled, the card dropped takes the focus again, unless
+ * something else has it by then.
+ */
+function keepFocusAfterPointerDrop(manager: DragDropManager): () => void {
+  let frame = 0;
+  const off = manager.monitor.addEventListener('dragend', ({ operation }) => {
+    const id = operation.source?.id;
+    if (id == null || operation.activatorEvent instanceof KeyboardEvent) return;
+    let frames = 0;
+    const settle = () => {
+      frame = 0;
+      const dropping = document.querySelector(
+        '[data-dnd-placeholder], [data-dnd-dragging], [data-dnd-dropping]',
+      );
+      if (dropping && ++frames < 120) {
+        frame = requestAnimationFrame(settle);
+        return;
+      }
+      const draggable = manager.registry.draggables.get(id);
+      const target = draggable?.handle ?? draggable?.element;
+      const idle = document.activeElement === null || document.activeElement === document.body;
+      if (idle && target instanceof HTMLElement && target.isConnected) target.focus({ preventScroll: true });
+    };
+    frame = requestAnimationFrame(settle);
+  });
+  return () => {
+    off();
+    cancelAnimationFrame(frame);
+  };
 }

@@ -7,34 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { FirstScreen } from '../../../../protocol/first-screen.ts';
 import type { BoardEvent, Card, Snapshot } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard } from './test-builders.ts';
-
-/** A socket whose listeners the test can fire; joins are answered "nothing missed". */
-class FakeSocket {
-  connected = true;
-  active = true;
-  listeners = new Map<string, (...args: unknown[]) => void>();
-  on(event: string, listener: (...args: unknown[]) => void) {
-    this.listeners.set(event, listener);
-  }
-  emit() {}
-  timeout() {
-    return {
-      emit: (
-        event: string,
-        frame: { sinceSeq: number },
-        ack: (err: Error | null, reply: unknown) => void,
-      ) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: frame.sinceSeq, events: [] });
-      },
-    };
-  }
-  deliver(events: BoardEvent[]) {
-    this.listeners.get('board:events')!(events);
-  }
-}
+import { FakeLease } from './test-lease.ts';
 
 /** Something the test resolves when it chooses: the rest of the board "still on its way". */
 function later<T>() {
@@ -103,7 +78,7 @@ function openBoard(
   rest: Promise<Snapshot>,
   eventsAfter = async (): Promise<BoardEvent[]> => [],
 ) {
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   let wholeAsked = 0;
   const api = {
     firstScreen: async () => firstAnswer,
@@ -117,7 +92,7 @@ function openBoard(
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     () => {},
   );
   const heard: number[] = [];

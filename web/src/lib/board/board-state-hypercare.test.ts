@@ -7,29 +7,9 @@ import type { BoardEvent } from '../../../../protocol/events.ts';
 import type { Hypercare, HypercareIncident } from '../../../../protocol/hypercare.ts';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { Api } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
-
-class FakeSocket {
-  connected = true;
-  active = true;
-  listeners = new Map<string, (...args: unknown[]) => void>();
-  on(event: string, listener: (...args: unknown[]) => void) {
-    this.listeners.set(event, listener);
-  }
-  emit() {}
-  timeout() {
-    return {
-      emit: (event: string, _frame: unknown, ack: (err: Error | null, reply: unknown) => void) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: 0, events: [] });
-      },
-    };
-  }
-  deliver(events: BoardEvent[]) {
-    this.listeners.get('board:events')?.(events);
-  }
-}
+import { FakeLease } from './test-lease.ts';
 
 const snapshot: Snapshot = {
   board: { id: 'b', name: 'Payments', key: 'K', role: 'developer', seq: 0 },
@@ -88,7 +68,7 @@ const incident = (cardId: string, over: Partial<HypercareIncident> = {}): Hyperc
 });
 
 async function openBoard(answer: () => Promise<Hypercare>) {
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   const api = {
     snapshot: async () => snapshot,
     firstScreen: async () => wholeFirstScreen(snapshot),
@@ -103,7 +83,7 @@ async function openBoard(answer: () => Promise<Hypercare>) {
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     () => {},
   );
   await board.open();

@@ -4,28 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../../../protocol/model.ts';
-import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
+import type { MoveAck } from '../../../../protocol/socket.ts';
 import type { Api } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard, wholeFirstScreen } from './test-builders.ts';
-
-/** A connected socket that joins at once and keeps each move for the test to answer. */
-class FakeSocket {
-  connected = true;
-  moves: { frame: MoveFrame; answer: (reply: MoveAck) => void }[] = [];
-  on() {}
-  emit() {}
-  timeout() {
-    return {
-      emit: (event: string, frame: unknown, ack: (err: Error | null, reply: unknown) => void) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: 0, events: [] });
-        if (event === 'card:move')
-          this.moves.push({ frame: frame as MoveFrame, answer: (reply) => ack(null, reply) });
-      },
-    };
-  }
-}
+import { FakeLease } from './test-lease.ts';
 
 const snapshot: Snapshot = {
   board: { id: 'b', name: 'Payments', key: 'K', role: 'developer', seq: 0 },
@@ -37,7 +20,7 @@ const snapshot: Snapshot = {
 };
 
 async function openBoard() {
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   const messages: string[] = [];
   const api = {
     snapshot: async () => snapshot,
@@ -47,7 +30,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     (m) => messages.push(m),
   );
   await board.open();

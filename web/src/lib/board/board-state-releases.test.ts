@@ -8,29 +8,9 @@ import type { BoardEvent } from '../../../../protocol/events.ts';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import type { Release } from '../../../../protocol/releases.ts';
 import type { Api } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aRelease, wholeFirstScreen } from './test-builders.ts';
-
-class FakeSocket {
-  connected = true;
-  active = true;
-  listeners = new Map<string, (...args: unknown[]) => void>();
-  on(event: string, listener: (...args: unknown[]) => void) {
-    this.listeners.set(event, listener);
-  }
-  emit() {}
-  timeout() {
-    return {
-      emit: (event: string, _frame: unknown, ack: (err: Error | null, reply: unknown) => void) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: 0, events: [] });
-      },
-    };
-  }
-  deliver(events: BoardEvent[]) {
-    this.listeners.get('board:events')?.(events);
-  }
-}
+import { FakeLease } from './test-lease.ts';
 
 const snapshot: Snapshot = {
   board: { id: 'b', name: 'Payments', key: 'K', role: 'developer', seq: 0 },
@@ -62,7 +42,7 @@ const updated = (seq: number, release: Release, change: string): BoardEvent => (
 });
 
 async function openBoard() {
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   let answerList: (list: Release[]) => void = () => {};
   const list = new Promise<Release[]>((resolve) => {
     answerList = resolve;
@@ -77,7 +57,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     () => {},
   );
   await board.open();

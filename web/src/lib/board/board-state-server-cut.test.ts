@@ -6,35 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../../protocol/model.ts';
 import { type Api, ApiError } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { wholeFirstScreen } from './test-builders.ts';
-
-/** A socket whose listeners the test can fire; it counts the reconnects asked of it. */
-class FakeSocket {
-  connected = true;
-  active = true;
-  connects = 0;
-  listeners = new Map<string, (...args: unknown[]) => void>();
-  on(event: string, listener: (...args: unknown[]) => void) {
-    this.listeners.set(event, listener);
-  }
-  emit() {}
-  connect() {
-    this.connects++;
-  }
-  timeout() {
-    return {
-      emit: (event: string, _frame: unknown, ack: (err: Error | null, reply: unknown) => void) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: 0, events: [] });
-      },
-    };
-  }
-  cut(reason: string) {
-    this.connected = false;
-    this.listeners.get('disconnect')!(reason);
-  }
-}
+import { FakeLease } from './test-lease.ts';
 
 const snapshot: Snapshot = {
   board: { id: 'b', name: 'Payments', key: 'K', role: 'developer', seq: 0 },
@@ -46,7 +20,7 @@ const snapshot: Snapshot = {
 };
 
 async function openBoard(eventsAfter: () => Promise<unknown>) {
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   const api = {
     snapshot: async () => snapshot,
     firstScreen: async () => wholeFirstScreen(snapshot),
@@ -56,7 +30,7 @@ async function openBoard(eventsAfter: () => Promise<unknown>) {
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     () => {},
   );
   await board.open();

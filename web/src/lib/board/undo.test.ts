@@ -6,35 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BoardEvent, Card, Snapshot, UpdateCardInput } from '../../../../protocol/model.ts';
-import type { MoveAck, MoveFrame } from '../../../../protocol/socket.ts';
 import { type Api, ApiError } from '../api.ts';
-import type { SocketLease } from '../socket.ts';
 import { BoardState } from './board-state.svelte.ts';
 import { aCard, aColumn, wholeFirstScreen } from './test-builders.ts';
+import { FakeLease } from './test-lease.ts';
 import { BoardUndo, isUndoKey, type UndoNotice } from './undo.svelte.ts';
-
-/** A connected socket that joins at once, keeps each move for the test to answer and can push events. */
-class FakeSocket {
-  connected = true;
-  moves: { frame: MoveFrame; answer: (reply: MoveAck) => void }[] = [];
-  #handlers = new Map<string, (arg: unknown) => void>();
-  on(event: string, handler: (arg: unknown) => void) {
-    this.#handlers.set(event, handler);
-  }
-  emit() {}
-  timeout() {
-    return {
-      emit: (event: string, frame: unknown, ack: (err: Error | null, reply: unknown) => void) => {
-        if (event === 'board:join') ack(null, { ok: true, mode: 'events', seq: 0, events: [] });
-        if (event === 'card:move')
-          this.moves.push({ frame: frame as MoveFrame, answer: (reply) => ack(null, reply) });
-      },
-    };
-  }
-  broadcast(events: BoardEvent[]) {
-    this.#handlers.get('board:events')?.(events);
-  }
-}
 
 const snapshot: Snapshot = {
   board: { id: 'b', name: 'Support', key: 'OPS', role: 'maintenance', seq: 0 },
@@ -80,7 +56,7 @@ function movedEvent(card: Card, to: Partial<Card>, actor = { id: 'me', label: 'A
 
 async function openBoard() {
   seq = 0;
-  const socket = new FakeSocket();
+  const socket = new FakeLease();
   const patches: { cardId: string; input: UpdateCardInput }[] = [];
   let patchAnswer: (cardId: string, input: UpdateCardInput) => Promise<Card> = async () => {
     throw new Error('no answer');
@@ -97,7 +73,7 @@ async function openBoard() {
     'b',
     'me',
     api,
-    () => socket as unknown as SocketLease,
+    () => socket.lease,
     () => {},
   );
   await board.open();
@@ -157,7 +133,7 @@ describe('undoing a move', () => {
     const { socket, undo, notices, card, moveToDone } = await openBoard();
     await moveToDone();
     // Max moves it on to Ready meanwhile (live, over the socket).
-    socket.broadcast([
+    socket.deliver([
       movedEvent(card('x'), { rank: 'e0', columnId: 'ready' }, { id: 'max', label: 'Max Ops' }),
     ]);
     expect(card('x').version).toBe(6);

@@ -13,6 +13,8 @@
  *   millisecond are measured too, as the worst case no real client population produces; and the
  *   same 2,000 arriving as after a restart of the server, each with a new connection (a handshake,
  *   signed in from its session cookie, then the join): what a deploy costs.
+ *   The clients run in a process of their own at the lowest CPU priority (bench/crowd.ts): they
+ *   stand in for browsers on other machines.
  * - Presence bytes: BENCH_SCALE_USERS (default 300) distinct people on one board against a third as
  *   many: bytes (and frames) a watcher receives for one more join and for one drag start. Goal: the
  *   same for both audiences (ratio ~1).
@@ -23,9 +25,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { RECONNECT_BACKOFF } from '../protocol/socket.ts';
 import { sha256 } from '../server/auth/repo.ts';
 import { seedCards } from './board-load.ts';
+import { type Arrival, joinPersistently, startCrowd } from './crowd.ts';
 import { cpuByRole, cpuShares, freePort, round, sleep, startChild, summarise } from './lib.ts';
 import { moverKind, startMover } from './mover.ts';
 import { WireClient } from './wire-client.ts';
@@ -133,42 +135,6 @@ async function boardSeqOf(baseUrl: string, admin: { cookie: string }, boardId: s
   return ((await res.json()) as { seq: number }).seq;
 }
 
-type JoinReply = { ok: boolean; retryAfterMs?: number; seq?: number };
-
-/**
- * 'reconnecting': each client's first join after the web app's first reconnect delay; 'together': at
- * once; 'connecting': after the same delay, a new connection and then the join.
- */
-type Arrival = 'reconnecting' | 'together' | 'connecting';
-function firstJoinDelayMs(arrival: Arrival): number {
-  if (arrival === 'together') return 0;
-  const { delayMs, randomization } = RECONNECT_BACKOFF;
-  return delayMs * (1 - randomization + 2 * randomization * Math.random());
-}
-
-/** Joins, coming back after each OVERLOADED hint as the web app does; resolves when on the board. */
-const admittedJoinMs: number[] = [];
-async function joinPersistently(
-  client: WireClient,
-  boardId: string,
-  delayMs = 0,
-  sinceSeq?: number,
-): Promise<number> {
-  if (delayMs > 0) await sleep(delayMs);
-  let refusals = 0;
-  for (;;) {
-    const t0 = performance.now();
-    const reply = (await client.emitWithAck('board:join', { boardId, sinceSeq })) as JoinReply;
-    if (reply.ok) {
-      admittedJoinMs.push(performance.now() - t0);
-      return refusals;
-    }
-    if (reply.retryAfterMs === undefined) throw new Error(`join failed: ${JSON.stringify(reply)}`);
-    refusals++;
-    await sleep(reply.retryAfterMs);
-  }
-}
-
 const coresOf = (c: ReturnType<typeof cpuShares>) => `${c.server}/${c.postgres}/${c.bench}/${c.others}`;
 
 async function login(baseUrl: string) {
@@ -184,20 +150,13 @@ async function login(baseUrl: string) {
 /** One burst of `n` joins on a fresh server; CPU for it, and move delays before and during it. */
 async function joinBurst(env: Env, n: number, arrival: Arrival) {
   const server = await serverProcess(env);
+  let crowd: Awaited<ReturnType<typeof startCrowd>> | undefined;
   try {
     const admin = await login(server.baseUrl);
     const boardId = await createBoard(server.baseUrl, admin, `Burst ${n}`);
     const movesBoard = await createBoard(server.baseUrl, admin, `Moves beside ${n}`);
     const cardIds = await seedCards(env.databaseUrl, movesBoard, 50);
-    const clients: WireClient[] = [];
-    for (let start = 0; start < (arrival === 'connecting' ? 0 : n); start += 100) {
-      const batch = Array.from(
-        { length: Math.min(100, n - start) },
-        () => new WireClient(server.baseUrl, { cookie: admin.cookie }),
-      );
-      await Promise.all(batch.map((c) => c.connected));
-      clients.push(...batch);
-    }
+    crowd = await startCrowd({ url: server.baseUrl, cookie: admin.cookie, boardId, clients: n, arrival });
     const mover = await startMover({
       url: server.baseUrl,
       cookie: admin.cookie,
@@ -211,46 +170,34 @@ async function joinBurst(env: Env, n: number, arrival: Arrival) {
     let t0 = performance.now();
     const quiet = await mover.run(QUIET_SECONDS);
     const cpuQuiet = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
-    admittedJoinMs.length = 0;
     // Each client had the board open before it lost the server: it joins from the sequence it has.
     const seq = await boardSeqOf(server.baseUrl, admin, boardId);
     const cpu0 = server.cpuMs();
     roles0 = cpuByRole(server.pid);
     t0 = performance.now();
-    const burst =
-      arrival === 'connecting'
-        ? Promise.all(
-            Array.from({ length: n }, async () => {
-              await sleep(firstJoinDelayMs(arrival));
-              const client = new WireClient(server.baseUrl, { cookie: admin.cookie });
-              clients.push(client);
-              await client.connected;
-              return joinPersistently(client, boardId, 0, seq);
-            }),
-          )
-        : Promise.all(clients.map((c) => joinPersistently(c, boardId, firstJoinDelayMs(arrival), seq)));
+    const burst = crowd.burst(seq);
     const loaded = await mover.runWhile(burst);
     const cpuLoaded = cpuShares(roles0, cpuByRole(server.pid), performance.now() - t0);
     await mover.close();
-    const refusals = (await burst).reduce((a, b) => a + b, 0);
-    const result = {
+    const { refusals, admittedMs } = await burst;
+    return {
       clients: n,
       arrival,
       cpuMs: server.cpuMs() - cpu0,
       seconds: round((performance.now() - t0) / 1000),
       refusals,
-      'admitted join p50 ms': round(summarise(admittedJoinMs).p50),
+      'admitted join p50 ms': round(summarise(admittedMs).p50),
       'quiet moves': quiet.length,
       quietP99: round(summarise(quiet).p99),
       'loaded moves': loaded.length,
       loadedP99: round(summarise(loaded).p99),
       mover: moverKind,
+      'clients at nice': crowd.nice,
       'CPU quiet (server/pg/bench/others)': coresOf(cpuQuiet),
       'CPU burst': coresOf(cpuLoaded),
     };
-    for (const c of clients) c.close();
-    return result;
   } finally {
+    await crowd?.close();
     await server.stop();
   }
 }

@@ -6,10 +6,9 @@
  * being measured (docs/performance.md, session 20). The server, its PostgreSQL and the measuring
  * mover keep their normal priority.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { RECONNECT_BACKOFF } from '../protocol/socket.ts';
-import { sleep } from './lib.ts';
+import { forkHelper, sleep } from './lib.ts';
 import { WireClient } from './wire-client.ts';
 
 /**
@@ -64,32 +63,12 @@ export interface BurstResult {
 /** `setup.clients` sockets of one account (connected at once unless they arrive as after a restart). */
 export async function startCrowd(setup: Omit<CrowdSetup, 'nice'>) {
   const nice = Number(process.env.BENCH_CROWD_NICE ?? 19);
-  const child: ChildProcess = fork(new URL(import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_CROWD_CHILD: JSON.stringify({ ...setup, nice }) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`crowd exited ${code}`)));
-    });
-  const ready = await next<{ ready?: boolean; error?: string }>();
-  if (!ready.ready) throw new Error(`crowd: ${ready.error}`);
+  const helper = await forkHelper(import.meta.url, 'BENCH_CROWD_CHILD', { ...setup, nice });
   return {
     nice,
     /** every client joins the board from `sinceSeq`, arriving as `setup.arrival` says */
-    async burst(sinceSeq: number): Promise<BurstResult> {
-      const answer = next<BurstResult>();
-      child.send({ burst: sinceSeq });
-      return answer;
-    },
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ close: true });
-      await exited;
-    },
+    burst: (sinceSeq: number) => helper.ask<BurstResult>({ burst: sinceSeq }),
+    close: helper.close,
   };
 }
 

@@ -1,5 +1,5 @@
 /** Small helpers for the benchmarks: child processes, percentiles, a paced load loop. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -205,5 +205,44 @@ export function cpuShares(before: CpuReading, after: CpuReading, ms: number) {
     postgres: core(postgres),
     bench: core(bench),
     others: core(Math.max(0, machine - server - postgres - bench)),
+  };
+}
+
+/**
+ * A bench helper in a process of its own: `moduleUrl` run again as a child, told what to do by the
+ * JSON in its `envName` variable, spoken to over IPC. The child says `{ ready: true }` (or
+ * `{ error }`) once set up, then answers each message it is asked with one message.
+ */
+export async function forkHelper(moduleUrl: string, envName: string, setup: unknown) {
+  const child: ChildProcess = fork(new URL(moduleUrl).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, [envName]: JSON.stringify(setup) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as T));
+      child.once('exit', (code) => reject(new Error(`${envName} child exited ${code}`)));
+    });
+  const ready = await next<{ ready?: boolean; error?: string }>();
+  if (!ready.ready) throw new Error(`${envName} child: ${ready.error}`);
+  return {
+    /** sends `message`; its answer */
+    ask<T>(message: unknown): Promise<T> {
+      const answer = next<T>();
+      child.send(message as object);
+      return answer;
+    },
+    /** sends `message`, expecting no answer of its own */
+    tell(message: unknown) {
+      child.send(message as object);
+    },
+    /** tells the child to close and waits for it to exit */
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ close: true });
+      await exited;
+    },
   };
 }

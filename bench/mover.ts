@@ -6,9 +6,8 @@
  * the server's delay plus the network, not the bench's own event loop. BENCH_MOVER=inline keeps it in
  * the bench's main thread, as the parts did before, to compare.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'socket.io-client';
-import { connectSocketIo, joinBoard, paced, sleep } from './lib.ts';
+import { connectSocketIo, forkHelper, joinBoard, paced, sleep } from './lib.ts';
 
 export type MoverKind = 'process' | 'inline';
 export const moverKind: MoverKind = process.env.BENCH_MOVER === 'inline' ? 'inline' : 'process';
@@ -87,37 +86,18 @@ export async function startMover(setup: MoverSetup, kind: MoverKind = moverKind)
       },
     };
   }
-  const child: ChildProcess = fork(new URL(import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_MOVER_CHILD: JSON.stringify(setup) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`mover exited ${code}`)));
-    });
-  const ready = await next<{ ready?: boolean; error?: string }>();
-  if (!ready.ready) throw new Error(`mover: ${ready.error}`);
+  const helper = await forkHelper(import.meta.url, 'BENCH_MOVER_CHILD', setup);
   return {
     async run(seconds) {
-      const answer = next<{ delays: number[] }>();
-      child.send({ run: seconds });
-      return (await answer).delays;
+      return (await helper.ask<{ delays: number[] }>({ run: seconds })).delays;
     },
     async runWhile(during) {
-      const answer = next<{ delays: number[] }>();
-      child.send({ start: true });
+      const answer = helper.ask<{ delays: number[] }>({ start: true });
       await during.catch(() => {});
-      child.send({ stop: true });
+      helper.tell({ stop: true });
       return (await answer).delays;
     },
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ close: true });
-      await exited;
-    },
+    close: helper.close,
   };
 }
 

@@ -82,8 +82,10 @@ async function child(setup: CrowdSetup) {
     await client.connected;
     return client;
   };
-  for (let start = 0; start < (setup.arrival === 'connecting' ? 0 : setup.clients); start += 100)
-    await Promise.all(Array.from({ length: Math.min(100, setup.clients - start) }, open));
+  // After a restart each client opens its connection as it arrives; otherwise all are open already.
+  const openFirst = setup.arrival === 'connecting' ? 0 : setup.clients;
+  for (let start = 0; start < openFirst; start += 100)
+    await Promise.all(Array.from({ length: Math.min(100, openFirst - start) }, open));
   process.on('message', async (m: { burst?: number; close?: boolean }) => {
     if (m.close) {
       for (const c of clients) c.close();
